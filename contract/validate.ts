@@ -1,0 +1,61 @@
+/**
+ * The one validator shared by the proxy routes and the frontend forms: JSON Schema (draft 2020-12) with Ajv,
+ * errors turned into JSON-pointer field paths so every client shows the same message at the same field.
+ */
+import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { IFieldError } from './errors';
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; fields: IFieldError[] };
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
+addFormats(ajv);
+const compiled = new Map<string, ValidateFunction>();
+
+/** Registers a schema under its `$id`; idempotent so feature modules can register on import. */
+export function registerSchema(schema: { $id: string }): void {
+  if (!compiled.has(schema.$id)) {
+    compiled.set(schema.$id, ajv.compile(schema));
+  }
+}
+
+/** Validates (and fills defaults into a copy of) `value` against the schema registered as `id`. */
+export function validate<T>(id: string, value: unknown): Validation<T> {
+  const check = compiled.get(id);
+  if (!check) {
+    throw new Error(`schema ${id} is not registered`);
+  }
+  const copy = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  if (check(copy)) {
+    return { ok: true, value: copy as T };
+  }
+  return { ok: false, fields: toFieldErrors(check.errors ?? []) };
+}
+
+/** One message per field, in plain words, with the path where the problem is. */
+export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
+  const seen = new Set<string>();
+  const fields: IFieldError[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') {
+      continue; // the branch errors that follow say what is wrong
+    }
+    let path = e.instancePath || '/';
+    let message = e.message ?? 'is invalid';
+    if (e.keyword === 'required') {
+      path = `${e.instancePath}/${e.params.missingProperty}`;
+      message = 'is required';
+    } else if (e.keyword === 'additionalProperties') {
+      path = `${e.instancePath}/${e.params.additionalProperty}`;
+      message = 'is not a known field';
+    } else if (e.keyword === 'enum') {
+      message = `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
+    }
+    const key = `${path}\u0000${message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      fields.push({ path, message });
+    }
+  }
+  return fields;
+}

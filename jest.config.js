@@ -1,0 +1,51 @@
+// One jest run, four projects: the frontend in jsdom, the proxy and the analysis engine in node,
+// and the integration suite against a real kube-apiserver (started by its global setup).
+const jlabConfig = require('@jupyterlab/testing/lib/jest-config');
+
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }];
+// Packages published as ES modules only; ts-jest turns them into CommonJS for jest.
+const esmOnly = [
+  '@kubernetes/client-node',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  'apache-arrow',
+  'flatbuffers',
+  'json-bignum'
+].join('|');
+
+const ignored = ['<rootDir>/.venv/', '<rootDir>/ui-tests/', '<rootDir>/kubeflow_workbench/', '<rootDir>/lib/'];
+
+const nodeProject = (name, testMatch, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  testMatch,
+  transform: { '^.+\\.[tj]sx?$': tsJest, '^.+\\.mjs$': tsJest },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly})/)`],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
+  modulePathIgnorePatterns: ignored,
+  ...extra
+});
+
+const { reporters, testTimeout, coverageReporters, coverageDirectory, ...frontend } = jlabConfig(__dirname);
+
+module.exports = {
+  testTimeout: 120000,
+  modulePathIgnorePatterns: ignored,
+  projects: [
+    {
+      ...frontend,
+      displayName: 'unit',
+      modulePathIgnorePatterns: ignored,
+      testRegex: undefined,
+      testMatch: ['<rootDir>/src/**/*.spec.ts?(x)', '<rootDir>/contract/**/*.spec.ts'],
+      transform: { ...frontend.transform, '^.+\\.tsx?$': tsJest }
+    },
+    nodeProject('proxy', ['<rootDir>/proxy/test/**/*.spec.ts']),
+    nodeProject('engine', ['<rootDir>/engine/**/*.spec.ts']),
+    nodeProject('integration', ['<rootDir>/test/integration/**/*.spec.ts'], {
+      globalSetup: '<rootDir>/test/apiserver/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/apiserver/globalTeardown.ts'
+    })
+  ]
+};
