@@ -35,6 +35,8 @@ export interface IJobsBackend {
 
 export interface IBackend {
   readonly kind: 'local' | 'kubernetes';
+  /** The apiserver's gitVersion (kubernetes backend only). */
+  readonly kubernetesVersion?: string;
   info(): IBackendInfo;
   namespaces(): Promise<INamespaceList>;
   contexts(): Promise<IContextList>;

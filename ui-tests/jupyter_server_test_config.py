@@ -1,0 +1,11 @@
+"""Jupyter server for the Galata tests: Galata's settings, the local backend and a throwaway state dir."""
+import os
+import tempfile
+
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821 (c is the config object jupyter injects)
+
+# The workbench under test runs its embedded local backend with state in a fresh directory.
+os.environ.setdefault("KFWB_BACKEND", "local")
+os.environ.setdefault("KFWB_STATE_DIR", tempfile.mkdtemp(prefix="kfwb-galata-state-"))

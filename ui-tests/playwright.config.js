@@ -1,0 +1,35 @@
+// Galata's base config, run in Debian's Chromium (never a downloaded browser), against a real jupyter lab.
+const base = require('@jupyterlab/galata/lib/playwright-config');
+
+module.exports = {
+  ...base,
+  workers: 1,
+  retries: 0,
+  timeout: 120000,
+  expect: { timeout: 30000 },
+  reporter: [['list'], ['json', { outputFile: process.env.KFWB_GALATA_REPORT || 'test-results/report.json' }]],
+  use: {
+    ...base.use,
+    trace: 'off',
+    video: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic'
+      ]
+    }
+  },
+  webServer: {
+    command: 'npm run start',
+    url: 'http://localhost:8888/lab',
+    timeout: 180000,
+    reuseExistingServer: !process.env.CI
+  }
+};
