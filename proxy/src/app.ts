@@ -25,6 +25,7 @@ export interface IAppDeps {
 }
 
 declare module 'fastify' {
+  // eslint-disable-next-line @typescript-eslint/naming-convention -- augments fastify's own interface name
   interface FastifyInstance {
     routeList: { method: string; url: string }[];
   }

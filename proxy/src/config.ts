@@ -27,7 +27,7 @@ const list = (value: string | undefined) =>
     .filter(Boolean);
 
 function defaultStateDir(env: NodeJS.ProcessEnv): string {
-  const data = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  const data = env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share');
   return join(data, 'kubeflow-workbench');
 }
 

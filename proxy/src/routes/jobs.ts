@@ -90,8 +90,8 @@ export function registerJobRoutes(app: FastifyInstance, deps: IAppDeps): void {
   app.get<{ Params: NsParams }>(`${base}/watch/jobs`, async (request, reply) => {
     const ns = checkNamespace(deps, request.params.ns);
     const backend = jobs();
-    let subscription: { close(): void } | undefined;
-    const send = openEventStream(request, reply, () => subscription?.close());
-    subscription = backend.watch(ns, event => send(event.type, event));
+    const live: { subscription?: { close(): void } } = {};
+    const send = openEventStream(request, reply, () => live.subscription?.close());
+    live.subscription = backend.watch(ns, event => send(event.type, event));
   });
 }
