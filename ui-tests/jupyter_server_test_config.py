@@ -5,6 +5,7 @@ import tempfile
 from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821 (c is the config object jupyter injects)
+c.ServerApp.allow_root = True  # noqa: F821 (CI runs as root)
 
 # The workbench under test runs its embedded local backend with state in a fresh directory.
 os.environ.setdefault("KFWB_BACKEND", "local")
