@@ -11,7 +11,8 @@ const esmOnly = [
   'jose',
   'apache-arrow',
   'flatbuffers',
-  'json-bignum'
+  'json-bignum',
+  'cookie'
 ].join('|');
 
 const ignored = ['<rootDir>/.venv/', '<rootDir>/ui-tests/', '<rootDir>/kubeflow_workbench/', '<rootDir>/lib/'];

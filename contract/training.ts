@@ -1,6 +1,7 @@
 /** Wire types of the training feature. The schema in `schemas/training-job.schema.json` is the source of truth
  * for the spec; these types mirror it for TypeScript callers. */
-export type Framework = 'pytorch' | 'tensorflow' | 'mpi' | 'xgboost' | 'jax' | 'paddle' | 'trainjob';
+export type Framework =
+  'pytorch' | 'tensorflow' | 'mpi' | 'xgboost' | 'jax' | 'paddle' | 'trainjob';
 
 export interface IReplicaSpec {
   count: number;
@@ -23,7 +24,8 @@ export interface ITrainingJobSpec {
   image?: string;
   command?: string[];
   args?: string[];
-  /** Source code shipped with the job (a cell or a script file): run as `python <filename>`. */
+  /** Source code shipped with the job (a cell or a script file): run as `python <filename> <args>`, or as
+   * `<command...> <filename> <args>` when `command` names a launcher such as `torchrun`. */
   source?: { filename: string; content: string };
   env?: Record<string, string>;
   resources?: IResources;
@@ -41,13 +43,24 @@ export interface ITrainingJobSpec {
     backoffLimit?: number;
     activeDeadlineSeconds?: number;
   };
+  /** pip requirements installed when each replica starts (kubernetes); the local backend refuses them. */
   packages?: string[];
   labels?: Record<string, string>;
   /** Trainer v2 only: the (Cluster)TrainingRuntime to run on. */
-  runtimeRef?: { name: string; kind?: 'ClusterTrainingRuntime' | 'TrainingRuntime' };
+  runtimeRef?: {
+    name: string;
+    kind?: 'ClusterTrainingRuntime' | 'TrainingRuntime';
+  };
 }
 
-export type JobPhase = 'Created' | 'Running' | 'Restarting' | 'Succeeded' | 'Failed' | 'Suspended' | 'Unknown';
+export type JobPhase =
+  | 'Created'
+  | 'Running'
+  | 'Restarting'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Suspended'
+  | 'Unknown';
 
 export interface IJobCondition {
   type: string;

@@ -8,8 +8,10 @@ import { IFieldError } from './errors';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; fields: IFieldError[] };
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
+// `verbose` keeps the failing schema on each error so `x-message` (our keyword) can word pattern failures.
+const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true, verbose: true });
 addFormats(ajv);
+ajv.addVocabulary(['x-message']);
 const compiled = new Map<string, ValidateFunction>();
 
 /** Registers a schema under its `$id`; idempotent so feature modules can register on import. */
@@ -37,10 +39,11 @@ export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
   const seen = new Set<string>();
   const fields: IFieldError[] = [];
   for (const e of errors) {
-    if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') {
-      continue; // the branch errors that follow say what is wrong
+    if (['if', 'anyOf', 'oneOf', 'propertyNames'].includes(e.keyword)) {
+      continue; // the branch or key errors that follow say what is wrong
     }
-    let path = e.instancePath || '/';
+    // A bad map key (a role, an env name) is reported at the key itself, not at the map.
+    let path = e.propertyName !== undefined ? `${e.instancePath}/${e.propertyName}` : e.instancePath || '/';
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'required') {
       path = `${e.instancePath}/${e.params.missingProperty}`;
@@ -48,6 +51,8 @@ export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
     } else if (e.keyword === 'additionalProperties') {
       path = `${e.instancePath}/${e.params.additionalProperty}`;
       message = 'is not a known field';
+    } else if (e.keyword === 'pattern' && typeof e.parentSchema?.['x-message'] === 'string') {
+      message = e.parentSchema['x-message'];
     } else if (e.keyword === 'enum') {
       message = `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
     }

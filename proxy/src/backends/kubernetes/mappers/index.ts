@@ -1,0 +1,36 @@
+/** Spec ↔ cluster objects, pure: no I/O here, so every field is checked by a unit test. */
+export {
+  frameworkOfKind,
+  IKindInfo,
+  KIND_INFO,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  SPEC_ANNOTATION
+} from './kind-info';
+export { launchOf, shellQuote, SOURCE_MOUNT_PATH } from './launch-command';
+export {
+  DEFAULT_GPU_RESOURCE,
+  SOURCE_VOLUME,
+  sourceConfigMapName
+} from './pod-template';
+export {
+  IJobObject,
+  toJAXJob,
+  toKubeflowObject,
+  toMPIJob,
+  toPaddleJob,
+  toPyTorchJob,
+  toTFJob,
+  toTrainJob,
+  toXGBoostJob,
+  TRAINJOB_SOURCE_DIR,
+  TRAINJOB_SOURCE_ENV
+} from './to-job';
+export {
+  IConfigMap,
+  IOwnerReference,
+  toSourceConfigMap,
+  withOwner
+} from './source-config-map';
+export { IJobLikeObject, jobFromObject } from './job-from-object';
+export { IPodLike, replicaFromPod } from './replica-from-pod';

@@ -1,0 +1,157 @@
+/**
+ * Spec → the object the cluster gets: one function per kind, `toKubeflowObject` dispatching on the framework.
+ * We never set the variables the operators inject (TF_CONFIG, MASTER_ADDR, …): they would be wrong on a cluster.
+ */
+import { Framework, ITrainingJobSpec } from '../../../../../contract/training';
+import { DEFAULT_TRAINING_IMAGE } from '../../../../../contract/training-schema';
+import { KIND_INFO, SPEC_ANNOTATION } from './kind-info';
+import { launchOf, shellQuote } from './launch-command';
+import { envList, jobLabels, podTemplateOf, resourcesOf } from './pod-template';
+
+export interface IJobObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
+  spec: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+function nameOf(spec: ITrainingJobSpec): string {
+  if (!spec.name) {
+    throw new Error(
+      'a job spec needs a name before it is mapped (routes generate one)'
+    );
+  }
+  return spec.name;
+}
+
+function metadataOf(
+  spec: ITrainingJobSpec,
+  namespace: string
+): IJobObject['metadata'] {
+  return {
+    name: nameOf(spec),
+    namespace,
+    labels: jobLabels(spec),
+    annotations: { [SPEC_ANNOTATION]: JSON.stringify({ ...spec, namespace }) }
+  };
+}
+
+function runPolicyOf(spec: ITrainingJobSpec): Record<string, unknown> {
+  return { ...(spec.runPolicy ?? {}) };
+}
+
+function toV1Job(
+  framework: Exclude<Framework, 'trainjob'>,
+  spec: ITrainingJobSpec,
+  namespace: string
+): IJobObject {
+  const info = KIND_INFO[framework];
+  const name = nameOf(spec);
+  const template = podTemplateOf(spec, name, info);
+  const replicaSpecs: Record<string, unknown> = {};
+  for (const role of info.roles) {
+    const replica = spec.replicas[role];
+    if (replica) {
+      replicaSpecs[role] = {
+        replicas: replica.count,
+        restartPolicy: info.defaultRestartPolicy,
+        template
+      };
+    }
+  }
+  return {
+    apiVersion: `${info.group}/${info.version}`,
+    kind: info.kind,
+    metadata: metadataOf(spec, namespace),
+    spec: {
+      runPolicy: runPolicyOf(spec),
+      [info.replicaSpecField as string]: replicaSpecs
+    }
+  };
+}
+
+export const toTFJob = (spec: ITrainingJobSpec, ns: string) =>
+  toV1Job('tensorflow', spec, ns);
+export const toPyTorchJob = (spec: ITrainingJobSpec, ns: string) =>
+  toV1Job('pytorch', spec, ns);
+export const toMPIJob = (spec: ITrainingJobSpec, ns: string) =>
+  toV1Job('mpi', spec, ns);
+export const toXGBoostJob = (spec: ITrainingJobSpec, ns: string) =>
+  toV1Job('xgboost', spec, ns);
+export const toJAXJob = (spec: ITrainingJobSpec, ns: string) =>
+  toV1Job('jax', spec, ns);
+export const toPaddleJob = (spec: ITrainingJobSpec, ns: string) =>
+  toV1Job('paddle', spec, ns);
+
+/** Where a TrainJob's source is written at start: a TrainJob cannot mount volumes (its runtime owns the pod). */
+export const TRAINJOB_SOURCE_DIR = '/tmp/kubeflow-workbench/src';
+/** Carries the source into a TrainJob container, which writes it to a file before running it. */
+export const TRAINJOB_SOURCE_ENV = 'KFWB_SOURCE';
+
+export function toTrainJob(
+  spec: ITrainingJobSpec,
+  namespace: string
+): IJobObject {
+  const info = KIND_INFO.trainjob;
+  const env = envList(spec.env);
+  let prelude: string[] = [];
+  if (spec.source) {
+    const file = `${TRAINJOB_SOURCE_DIR}/${spec.source.filename}`;
+    env.push({ name: TRAINJOB_SOURCE_ENV, value: spec.source.content });
+    prelude = [
+      `mkdir -p ${TRAINJOB_SOURCE_DIR}`,
+      `printf '%s' "$${TRAINJOB_SOURCE_ENV}" > ${shellQuote(file)}`
+    ];
+  }
+  const resources = resourcesOf(spec);
+  const trainer: Record<string, unknown> = {
+    image: spec.image ?? DEFAULT_TRAINING_IMAGE,
+    ...launchOf(spec, TRAINJOB_SOURCE_DIR, prelude),
+    numNodes: spec.replicas.Node?.count ?? 1,
+    ...(env.length > 0 ? { env } : {}),
+    ...(resources ? { resourcesPerNode: resources } : {})
+  };
+  const runtimeRef = spec.runtimeRef ?? { name: '' };
+  return {
+    apiVersion: `${info.group}/${info.version}`,
+    kind: info.kind,
+    metadata: metadataOf(spec, namespace),
+    spec: {
+      runtimeRef: {
+        name: runtimeRef.name,
+        apiGroup: info.group,
+        kind: runtimeRef.kind ?? 'ClusterTrainingRuntime'
+      },
+      trainer,
+      ...(spec.runPolicy?.activeDeadlineSeconds
+        ? { activeDeadlineSeconds: spec.runPolicy.activeDeadlineSeconds }
+        : {})
+    }
+  };
+}
+
+const MAPPERS: Record<
+  Framework,
+  (spec: ITrainingJobSpec, ns: string) => IJobObject
+> = {
+  tensorflow: toTFJob,
+  pytorch: toPyTorchJob,
+  mpi: toMPIJob,
+  xgboost: toXGBoostJob,
+  jax: toJAXJob,
+  paddle: toPaddleJob,
+  trainjob: toTrainJob
+};
+
+export function toKubeflowObject(
+  spec: ITrainingJobSpec,
+  namespace: string
+): IJobObject {
+  return MAPPERS[spec.framework](spec, namespace);
+}

@@ -1,0 +1,192 @@
+/**
+ * Everything a local job needs before its processes start: checks that it can run here, its directories and
+ * source file, free ports, and the first record with one launch per replica.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:net';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { ITrainingJobSpec } from '../../../../contract/training';
+import { BackendError } from '../types';
+import { IJobRecord, withCondition, withEvent } from './job-record';
+import { planReplicas, processCount, replicaSlots } from './replica-plan';
+import { IReplicaLaunch } from './replica-process';
+import { RecordStore } from './record-store';
+
+/** Refuses what this machine cannot do, with the field to fix. */
+export function checkRunnable(
+  spec: ITrainingJobSpec,
+  maxProcesses: number
+): void {
+  if (spec.packages && spec.packages.length > 0) {
+    throw new BackendError(
+      'invalid_spec',
+      'The local backend does not install packages.',
+      [
+        {
+          path: '/packages',
+          message:
+            "the local backend runs jobs in this machine's Python environment: install the packages there " +
+            '(pip install …) and remove them from the spec, or run the job on a cluster'
+        }
+      ]
+    );
+  }
+  const count = processCount(spec);
+  if (count > maxProcesses) {
+    throw new BackendError(
+      'invalid_spec',
+      `The job needs ${count} processes; this machine runs at most ${maxProcesses}.`,
+      [
+        {
+          path: '/replicas',
+          message: `needs ${count} processes; the local backend runs at most ${maxProcesses} per job`
+        }
+      ]
+    );
+  }
+  if (!spec.source && !(spec.command && spec.command.length > 0)) {
+    throw new BackendError(
+      'invalid_spec',
+      'The local backend needs a command or a source file to run.',
+      [
+        {
+          path: '/command',
+          message:
+            'is required by the local backend (it runs no image), unless source is given'
+        }
+      ]
+    );
+  }
+}
+
+/** A create under an existing name is a retry only with the same spec. */
+export function checkSameSpec(
+  existing: ITrainingJobSpec,
+  wanted: ITrainingJobSpec & { name: string; namespace: string }
+): void {
+  if (!isDeepStrictEqual(existing, wanted)) {
+    throw new BackendError(
+      'conflict',
+      `A job named "${wanted.name}" already exists in namespace "${wanted.namespace}" and has a different spec. ` +
+        'Choose another name or delete that job first.'
+    );
+  }
+}
+
+/** Free loopback ports, all held open together so one job never gets the same port twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      servers.push(server);
+      ports.push(
+        await new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () =>
+            resolve((server.address() as { port: number }).port)
+          );
+        })
+      );
+    }
+    return ports;
+  } finally {
+    await Promise.all(
+      servers.map(server => new Promise(resolve => server.close(resolve)))
+    );
+  }
+}
+
+/** The proxy's secret and settings are not the job's business. */
+function baseEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && !entry[0].startsWith('KFWB_')
+    )
+  );
+}
+
+export interface IPreparedJob {
+  record: IJobRecord;
+  launches: Map<string, IReplicaLaunch>;
+}
+
+export async function prepareJob(
+  store: RecordStore,
+  spec: ITrainingJobSpec & { name: string; namespace: string },
+  python: string
+): Promise<IPreparedJob> {
+  const { name, namespace } = spec;
+  const dir = store.jobDir(namespace, name);
+  mkdirSync(dir, { recursive: true });
+  let program = [...(spec.command ?? []), ...(spec.args ?? [])];
+  if (spec.source) {
+    const file = join(dir, 'src', spec.source.filename);
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(file, spec.source.content);
+    const launcher =
+      spec.command && spec.command.length > 0 ? spec.command : [python];
+    program = [...launcher, file, ...(spec.args ?? [])];
+  }
+  const hostfile = join(dir, 'hostfile');
+  if (spec.framework === 'mpi') {
+    writeFileSync(
+      hostfile,
+      `127.0.0.1 slots=${spec.replicas.Worker?.count ?? 1}\n`
+    );
+  }
+  const plans = planReplicas(
+    spec,
+    name,
+    await freePorts(replicaSlots(spec).length),
+    hostfile
+  );
+  const launches = new Map<string, IReplicaLaunch>();
+  for (const plan of plans) {
+    const cwd = store.replicaDir(namespace, name, plan.name);
+    mkdirSync(cwd, { recursive: true });
+    const logPath = store.logPath(namespace, name, plan.name);
+    writeFileSync(logPath, '');
+    launches.set(plan.name, {
+      python,
+      command: program,
+      cwd,
+      env: { ...baseEnvironment(), ...plan.env },
+      logPath,
+      exitPath: store.exitPath(namespace, name, plan.name)
+    });
+  }
+  let record: IJobRecord = {
+    version: 1,
+    name,
+    namespace,
+    spec,
+    created: new Date().toISOString(),
+    conditions: [],
+    replicas: plans.map(p => ({
+      name: p.name,
+      role: p.role,
+      index: p.index,
+      phase: 'Pending',
+      port: p.port
+    })),
+    events: [],
+    generation: 0
+  };
+  record = withCondition(
+    record,
+    'Created',
+    `${name} is created on this machine`
+  );
+  record = withEvent(
+    record,
+    'Normal',
+    'Created',
+    `Created ${plans.length} local replica process(es)`,
+    name
+  );
+  return { record, launches };
+}
