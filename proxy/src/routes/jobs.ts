@@ -90,6 +90,8 @@ export function registerJobRoutes(app: FastifyInstance, deps: IAppDeps): void {
   app.get<{ Params: NsParams }>(`${base}/watch/jobs`, async (request, reply) => {
     const ns = checkNamespace(deps, request.params.ns);
     const backend = jobs();
+    // A namespace the user may not read fails here as a JSON error, not as a stream that never starts.
+    await backend.list(ns);
     const live: { subscription?: { close(): void } } = {};
     const send = openEventStream(request, reply, () => live.subscription?.close());
     live.subscription = backend.watch(ns, event => send(event.type, event));

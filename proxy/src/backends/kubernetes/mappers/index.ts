@@ -1,7 +1,7 @@
 /** Spec ↔ cluster objects, pure: no I/O here, so every field is checked by a unit test. */
 export {
   frameworkOfKind,
-  IKindInfo,
+  type IKindInfo,
   KIND_INFO,
   MANAGED_BY,
   MANAGED_BY_LABEL,
@@ -14,7 +14,7 @@ export {
   sourceConfigMapName
 } from './pod-template';
 export {
-  IJobObject,
+  type IJobObject,
   toJAXJob,
   toKubeflowObject,
   toMPIJob,
@@ -27,8 +27,8 @@ export {
   TRAINJOB_SOURCE_ENV
 } from './to-job';
 export {
-  IConfigMap,
-  IOwnerReference,
+  type IConfigMap,
+  type IOwnerReference,
   toSourceConfigMap,
   withOwner
 } from './source-config-map';

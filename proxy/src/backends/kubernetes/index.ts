@@ -1,0 +1,114 @@
+/**
+ * The kubernetes backend: connect (kubeconfig → context → a probe of `/version`), then namespaces, contexts and
+ * jobs over that connection.
+ *
+ * Identity: requests go out with the kubeconfig's credentials. With `impersonateUser` (or env
+ * `KFWB_IMPERSONATE_USER`) every request, watch and log also carries `Impersonate-User: <user>`, so RBAC
+ * applies to that user, the way Kubeflow web apps act for the `kubeflow-userid` user; the kubeconfig's
+ * credentials must be allowed to `impersonate` users. One connection acts for one user.
+ */
+import { join } from 'node:path';
+import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract/info';
+import { BackendError, IBackend } from '../types';
+import { IKubeClient, openCluster } from './client';
+import { KubernetesJobs } from './jobs';
+import { LogStore } from './log-store';
+
+export interface IKubernetesOptions {
+  stateDir: string;
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  impersonateUser?: string;
+  /** Namespaces to offer a user who may not list namespaces; default env `KFWB_NAMESPACES` (comma list). */
+  namespaces?: string[];
+}
+
+const PROBE_TIMEOUT_MS = 3000;
+
+interface ISelfSubjectAccessReview {
+  status?: { allowed?: boolean };
+}
+
+/** Asks the apiserver whether the (impersonated) user may list pods there: "can use this namespace". */
+async function mayUseNamespace(client: IKubeClient, namespace: string): Promise<boolean> {
+  const review = await client.request<ISelfSubjectAccessReview>(
+    'POST',
+    '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+    {
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: {
+          resourceAttributes: { namespace, verb: 'list', resource: 'pods' }
+        }
+      }
+    }
+  );
+  return review.status?.allowed === true;
+}
+
+function namespacesFromEnv(): string[] {
+  return (process.env.KFWB_NAMESPACES ?? '')
+    .split(',')
+    .map(name => name.trim())
+    .filter(Boolean);
+}
+
+async function listNamespaces(client: IKubeClient, fallback: string[], current: string): Promise<INamespaceList> {
+  try {
+    const list = await client.request<{
+      items?: { metadata?: { name?: string } }[];
+    }>('GET', '/api/v1/namespaces');
+    const names = (list.items ?? []).map(item => item.metadata?.name ?? '').filter(Boolean);
+    return { items: names.sort().map(name => ({ name })), default: current };
+  } catch (e) {
+    if (!(e instanceof BackendError && e.code === 'forbidden')) {
+      throw e;
+    }
+  }
+  // A restricted user (the usual Kubeflow profile user) may not list namespaces: offer the ones they can use.
+  const candidates = [...new Set([current, ...fallback])];
+  const allowed = await Promise.all(candidates.map(name => mayUseNamespace(client, name).catch(() => false)));
+  return {
+    items: candidates.filter((_, i) => allowed[i]).map(name => ({ name })),
+    default: current
+  };
+}
+
+export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBackend> {
+  const impersonateUser = opts.impersonateUser || process.env.KFWB_IMPERSONATE_USER || undefined;
+  const client = openCluster({
+    kubeconfig: opts.kubeconfig,
+    context: opts.context,
+    impersonateUser
+  });
+  let version: { gitVersion?: string };
+  try {
+    version = await client.request('GET', '/version', { timeoutMs: PROBE_TIMEOUT_MS });
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    const where = `context "${client.contextName}" of ${client.source}, server ${client.server}`;
+    throw new BackendError('unreachable', `Cannot use the cluster (${where}): ${reason}`);
+  }
+  const namespace = opts.namespace || client.contextNamespace || 'default';
+  const jobs = new KubernetesJobs(client, new LogStore(join(opts.stateDir, 'logs')));
+  const fallbackNamespaces = opts.namespaces ?? namespacesFromEnv();
+  const info: IBackendInfo = {
+    kind: 'kubernetes',
+    selected: 'kubernetes',
+    state: 'connected',
+    context: client.contextName,
+    server: client.server,
+    namespace
+  };
+  return {
+    kind: 'kubernetes',
+    kubernetesVersion: version.gitVersion,
+    info: () => ({ ...info }),
+    namespaces: () => listNamespaces(client, fallbackNamespaces, namespace),
+    contexts: async (): Promise<IContextList> => client.contexts(),
+    jobs,
+    close: async () => jobs.close()
+  };
+}
