@@ -1,0 +1,262 @@
+/**
+ * What integration tests need besides the apiserver: connection info, RBAC for alice, fresh namespaces, and the
+ * parts no controller plays here (job status, operator pods, kubelet pod status).
+ */
+import * as k8s from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+
+export { installCrds } from './crds';
+
+/** The namespace alice works in; created by globalSetup with her Role and RoleBinding. */
+export const TEAM_A = 'team-a';
+
+/** Connection info written by globalSetup (test files share no memory with it, only this JSON). */
+export interface IClusterInfo {
+  server: string;
+  adminKubeconfig: string;
+  aliceKubeconfig: string;
+  adminToken: string;
+  aliceToken: string;
+  caFile: string;
+  version: string;
+  /** etcd's client URL (plain http on loopback), e.g. to compact history in 410 tests. */
+  etcdUrl: string;
+  /** Loopback URL of globalSetup's control endpoint (restartApiserver). */
+  control: string;
+}
+
+export function clusterInfo(): IClusterInfo {
+  const path = process.env.KFWB_TEST_CLUSTER;
+  if (!path) {
+    throw new Error(
+      'KFWB_TEST_CLUSTER is not set: run this file in the jest `integration` project'
+    );
+  }
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/**
+ * Restarts the shared kube-apiserver (same port, same etcd) through globalSetup, which owns the process.
+ * Every test file of the run shares that apiserver: run the integration project with --runInBand.
+ */
+export async function restartApiserver(): Promise<void> {
+  const res = await fetch(`${clusterInfo().control}/restart-apiserver`, {
+    method: 'POST'
+  });
+  if (!res.ok) {
+    throw new Error(`apiserver restart failed: ${await res.text()}`);
+  }
+}
+
+export function kubeConfig(file: string): k8s.KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(file);
+  return kc;
+}
+
+/** Everything alice may do, in one namespace only; Secrets are deliberately absent. */
+export async function grantAlice(
+  kc: k8s.KubeConfig,
+  namespace: string
+): Promise<void> {
+  const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+  const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+  await rbac.createNamespacedRole({
+    namespace,
+    body: {
+      metadata: { name: 'workbench-user' },
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['pods', 'pods/log', 'events', 'configmaps'],
+          verbs
+        },
+        {
+          apiGroups: ['kubeflow.org', 'trainer.kubeflow.org'],
+          resources: ['*'],
+          verbs
+        }
+      ]
+    }
+  });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: 'workbench-user-alice' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: 'workbench-user'
+      },
+      subjects: [
+        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }
+      ]
+    }
+  });
+}
+
+export async function createNamespace(
+  kc: k8s.KubeConfig,
+  name: string
+): Promise<string> {
+  await kc
+    .makeApiClient(k8s.CoreV1Api)
+    .createNamespace({ body: { metadata: { name } } });
+  return name;
+}
+
+let counter = 0;
+/**
+ * A new, uniquely named namespace (admin creates it; alice gets nothing there unless grantAlice is set).
+ * Never reuse one: without a namespace controller a deleted namespace stays Terminating forever.
+ */
+export async function freshNamespace(
+  admin: k8s.KubeConfig | { adminKubeconfig: string },
+  prefix: string,
+  opts: { grantAlice?: boolean } = {}
+): Promise<string> {
+  const kc =
+    admin instanceof k8s.KubeConfig ? admin : kubeConfig(admin.adminKubeconfig);
+  const suffix = `${process.pid.toString(36)}-${(counter++).toString(36)}${Date.now().toString(36).slice(-4)}`;
+  const name = await createNamespace(
+    kc,
+    `${prefix}-${suffix}`.slice(0, 63).replace(/-+$/, '')
+  );
+  if (opts.grantAlice) {
+    await grantAlice(kc, name);
+  }
+  return name;
+}
+
+export interface IObjectRef {
+  group: string;
+  version: string;
+  plural: string;
+  namespace: string;
+  name: string;
+}
+
+/** Writes an object's status the way its controller would: a merge patch on the status subresource. */
+export async function setStatus(
+  kc: k8s.KubeConfig,
+  ref: IObjectRef,
+  status: Record<string, unknown>
+): Promise<Record<string, unknown>> {
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  return api.patchNamespacedCustomObjectStatus(
+    { ...ref, body: { status } },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)
+  ) as Promise<Record<string, unknown>>;
+}
+
+export interface IFakePod {
+  /** Replica type as written in the job spec: 'Master', 'Worker', 'PS', ... */
+  type: string;
+  index: number;
+  phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  /** containerStatuses[0].state, e.g. {waiting: {reason: 'ImagePullBackOff', message}} or
+   *  {terminated: {reason: 'OOMKilled', exitCode: 137}}. */
+  state?: k8s.V1ContainerState;
+  restartCount?: number;
+  /** Message of a PodScheduled=False/Unschedulable condition, as the scheduler writes it. */
+  unschedulable?: string;
+}
+
+// Replica types whose pod gets job-role=master (IsMasterRole); without one of them, worker 0 has the role.
+// PyTorch and TF are from the API facts (§1.4); the other kinds follow the same rule by analogy.
+const MASTER_TYPES: Record<string, string[]> = {
+  TFJob: ['Chief', 'Master'],
+  MPIJob: ['Launcher']
+};
+
+/** The container name the operator expects per kind (§1.1 default container). */
+const CONTAINER: Record<string, string> = {
+  TFJob: 'tensorflow',
+  PyTorchJob: 'pytorch',
+  MPIJob: 'mpi',
+  XGBoostJob: 'xgboost',
+  PaddleJob: 'paddle',
+  JAXJob: 'jax'
+};
+
+/**
+ * Pods named (`<job>-<type lower>-<index>`) and labelled exactly like the training operator's, then given the
+ * status a scheduler and kubelet would report, through the pods/status subresource.
+ */
+export async function createOperatorPods(
+  kc: k8s.KubeConfig,
+  namespace: string,
+  job: string,
+  kind: string,
+  pods: IFakePod[]
+): Promise<k8s.V1Pod[]> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const masterTypes = MASTER_TYPES[kind] ?? ['Master'];
+  const hasMaster = pods.some(p => masterTypes.includes(p.type));
+  const container = CONTAINER[kind] ?? 'main';
+  const created: k8s.V1Pod[] = [];
+  for (const p of pods) {
+    const type = p.type.toLowerCase();
+    const isMaster = hasMaster
+      ? masterTypes.includes(p.type)
+      : p.type === 'Worker' && p.index === 0;
+    const pod = await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: {
+          name: `${job}-${type}-${p.index}`,
+          labels: {
+            'training.kubeflow.org/job-name': job,
+            'training.kubeflow.org/operator-name': `${kind.toLowerCase()}-controller`,
+            'training.kubeflow.org/replica-type': type,
+            'training.kubeflow.org/replica-index': String(p.index),
+            ...(isMaster ? { 'training.kubeflow.org/job-role': 'master' } : {})
+          }
+        },
+        spec: {
+          containers: [{ name: container, image: 'python:3.11-slim' }],
+          restartPolicy: 'Never'
+        }
+      }
+    });
+    const conditions: k8s.V1PodCondition[] = p.unschedulable
+      ? [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: p.unschedulable
+          }
+        ]
+      : [];
+    const containerStatuses: k8s.V1ContainerStatus[] = p.state
+      ? [
+          {
+            name: container,
+            image: 'python:3.11-slim',
+            imageID: '',
+            ready: !!p.state.running,
+            restartCount: p.restartCount ?? 0,
+            state: p.state
+          }
+        ]
+      : [];
+    created.push(
+      await core.patchNamespacedPodStatus(
+        {
+          namespace,
+          name: pod.metadata!.name!,
+          body: {
+            status: {
+              phase: p.phase ?? 'Pending',
+              conditions,
+              containerStatuses
+            }
+          }
+        },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)
+      )
+    );
+  }
+  return created;
+}
