@@ -1,0 +1,3 @@
+import './base.css';
+import './cluster.css';
+import './analysis.css';
