@@ -1,0 +1,69 @@
+import { IInfo } from '../../contract/info';
+import { ProxyClient } from '../api/client';
+import { ProxyError } from '../api/errors';
+import { ClusterModel } from './model';
+
+const info = (over: Partial<IInfo['backend']> = {}): IInfo => ({
+  backend: { kind: 'local', selected: 'auto', state: 'connected', namespace: 'default', ...over },
+  versions: { proxy: '0.1.0', node: 'v20', clientNode: '1.4.0' }
+});
+
+function fakeClient(infos: (IInfo | Error)[], namespaces = ['default', 'team-a']) {
+  return {
+    info: jest.fn(async () => {
+      const next = infos.length > 1 ? infos.shift()! : infos[0];
+      if (next instanceof Error) {
+        throw next;
+      }
+      return next;
+    }),
+    namespaces: jest.fn(async () => ({ items: namespaces.map(name => ({ name })), default: 'default' })),
+    retry: jest.fn(async () => infos[0])
+  } as unknown as ProxyClient;
+}
+
+describe('ClusterModel', () => {
+  it('loads info and namespaces, and emits only on real change', async () => {
+    const model = new ClusterModel(fakeClient([info()]));
+    const states: string[] = [];
+    const namespaces: string[] = [];
+    model.stateChanged.connect((_, s) => states.push(s.status));
+    model.namespaceChanged.connect((_, n) => namespaces.push(n));
+    await model.start();
+    await model.start();
+    expect(states).toEqual(['ready']);
+    expect(namespaces).toEqual(['default']);
+    expect(model.state).toMatchObject({ status: 'ready', namespaces: ['default', 'team-a'] });
+    model.setNamespace('team-a');
+    model.setNamespace('team-a');
+    expect(namespaces).toEqual(['default', 'team-a']);
+    model.dispose();
+  });
+
+  it('prefers the configured namespace when the backend offers it', async () => {
+    const model = new ClusterModel(fakeClient([info()]));
+    model.preferNamespace('team-a');
+    await model.start();
+    expect(model.namespace).toBe('team-a');
+    model.dispose();
+  });
+
+  it('shows the error in plain words and recovers on retry', async () => {
+    const client = fakeClient([new ProxyError('The Kubeflow Workbench proxy did not answer', 502, 'proxy_missing'), info()]);
+    const model = new ClusterModel(client);
+    await model.start();
+    expect(model.state).toEqual({ status: 'error', message: 'The Kubeflow Workbench proxy did not answer' });
+    await model.retry();
+    expect(model.state.status).toBe('ready');
+    expect(client.retry).toHaveBeenCalled();
+    model.dispose();
+  });
+
+  it('keeps showing an unreachable cluster with its reason', async () => {
+    const down = info({ kind: 'kubernetes', selected: 'kubernetes', state: 'unreachable', message: 'no answer from https://k:6443' });
+    const model = new ClusterModel(fakeClient([down]));
+    await model.start();
+    expect(model.state).toMatchObject({ status: 'ready', info: { backend: { state: 'unreachable', message: 'no answer from https://k:6443' } } });
+    model.dispose();
+  });
+});
