@@ -30,6 +30,9 @@ module.exports = {
     command: 'npm run start',
     url: 'http://localhost:8888/lab',
     timeout: 180000,
-    reuseExistingServer: !process.env.CI
+    reuseExistingServer: !process.env.CI,
+    // The server's request log drowns the test report; KFWB_GALATA_VERBOSE=1 shows it.
+    stdout: process.env.KFWB_GALATA_VERBOSE ? 'pipe' : 'ignore',
+    stderr: process.env.KFWB_GALATA_VERBOSE ? 'pipe' : 'ignore'
   }
 };

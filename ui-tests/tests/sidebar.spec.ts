@@ -1,0 +1,44 @@
+/** The Kubeflow sidebar against a real jupyter lab and the real proxy (local backend), in Chromium. */
+import { expect, test } from '@jupyterlab/galata';
+
+const SIDEBAR = 'kubeflow-workbench:sidebar';
+const API = '/kubeflow-workbench/api/v1';
+
+test.describe('Kubeflow sidebar', () => {
+  test.beforeAll(async ({ request }) => {
+    // A job in a second namespace, so the local backend offers two namespaces to pick from.
+    const res = await request.post(`${API}/namespaces/team-a/jobs`, {
+      data: { name: 'hello-team-a', framework: 'pytorch', replicas: { Worker: { count: 1 } }, command: ['python3', '-c', 'print("hi")'] }
+    });
+    expect([200, 201]).toContain(res.status());
+  });
+
+  test('shows the local backend and switches namespaces', async ({ page }) => {
+    await page.sidebar.openTab(SIDEBAR);
+    const panel = page.locator(`[id="${SIDEBAR}"]`);
+    await expect(panel.getByTitle('Backend: local (connected)')).toHaveText('local');
+    const picker = panel.getByLabel('Namespace');
+    await expect(picker).toHaveValue('default');
+    await picker.selectOption('team-a');
+    await expect(picker).toHaveValue('team-a');
+    await page.screenshot({ path: test.info().outputPath('sidebar-light.png') });
+  });
+
+  test('renders in the dark theme', async ({ page }) => {
+    await page.theme.setDarkTheme();
+    await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
+    await page.sidebar.openTab(SIDEBAR);
+    const panel = page.locator(`[id="${SIDEBAR}"]`);
+    await expect(panel.getByTitle('Backend: local (connected)')).toBeVisible();
+    // The theme's CSS variables reach every panel only after the stylesheet swap settles.
+    await expect(panel).toHaveCSS('background-color', /^rgb\((\d|[1-9]\d), /);
+    await page.screenshot({ path: test.info().outputPath('sidebar-dark.png') });
+    await page.theme.setLightTheme();
+  });
+
+  test('has command palette entries', async ({ page }) => {
+    await page.keyboard.press('Control+Shift+C');
+    await page.getByRole('textbox', { name: /search/i }).first().fill('Kubeflow');
+    await expect(page.locator('.lm-CommandPalette-item', { hasText: 'Open the Kubeflow sidebar' })).toBeVisible();
+  });
+});
