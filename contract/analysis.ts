@@ -10,9 +10,7 @@ export const ANALYSIS_SCHEMA = schema as typeof schema & { $id: 'analysis' };
 
 /** Validates an AnalysisSpec and fills its defaults. Registers the schema on first use: the package is marked
  * side-effect free, so a bare import of this module may be dropped by bundlers and must not be relied on. */
-export function validateAnalysisSpec(
-  value: unknown
-): Validation<ResolvedAnalysisSpec> {
+export function validateAnalysisSpec(value: unknown): Validation<ResolvedAnalysisSpec> {
   registerSchema(ANALYSIS_SCHEMA);
   return validate<ResolvedAnalysisSpec>(ANALYSIS_SCHEMA.$id, value);
 }
@@ -51,12 +49,7 @@ export interface IAnalysisSpec {
 export type ResolvedAnalysisSpec = Required<
   Pick<
     IAnalysisSpec,
-    | 'task'
-    | 'slices'
-    | 'threshold'
-    | 'minSliceSize'
-    | 'maxDistinct'
-    | 'confidence'
+    'task' | 'slices' | 'threshold' | 'minSliceSize' | 'maxDistinct' | 'confidence'
   >
 > &
   IAnalysisSpec & { bootstrap: { samples: number; seed: number } };

@@ -1,0 +1,172 @@
+/**
+ * `analyze(table, spec)`: the whole engine. Pure TypeScript over apache-arrow, so it runs in the proxy and in
+ * a web worker alike. Bad input throws AnalysisInputError naming the column; a result is either complete or
+ * says what is missing (`complete: false` plus a warning) — never partial and silent.
+ */
+import { Table } from 'apache-arrow';
+import {
+  ANALYSIS_VERSION,
+  IAnalysisResult,
+  ISliceResult,
+  OVERALL,
+  ResolvedAnalysisSpec
+} from '../contract/analysis';
+import { readBinary, readMulticlass, readRegression, readWeights } from './inputs';
+import { binaryGroups } from './metrics/binary';
+import { METRIC_INFO } from './metrics/info';
+import { zOf } from './metrics/intervals';
+import { multiclassGroups } from './metrics/multiclass';
+import { regressionGroups } from './metrics/regression';
+import { IGroupOptions, IGroupResult } from './metrics/shared';
+import { buildGrouping, IGrouping, overallGrouping } from './slicing';
+import { AnalysisInputError } from './table';
+
+export const ENGINE_VERSION = '1.0.0';
+
+type GroupMetrics = (grouping: IGrouping, options: IGroupOptions) => IGroupResult[];
+
+export type ResultSource = IAnalysisResult['spec']['source'];
+
+function metricsFunction(
+  table: Table,
+  spec: ResolvedAnalysisSpec
+): { run: GroupMetrics; thresholds?: number[] } {
+  const weight = readWeights(table, spec);
+  if (spec.task === 'multiclass') {
+    const data = readMulticlass(table, spec, weight);
+    return { run: (g, o) => multiclassGroups(data, g, o) };
+  }
+  if (spec.task === 'regression') {
+    const data = readRegression(table, spec, weight);
+    return { run: (g, o) => regressionGroups(data, g, o) };
+  }
+  const data = readBinary(table, spec, weight);
+  return {
+    run: (g, o) => binaryGroups(data, g, o),
+    thresholds: data.thresholds
+  };
+}
+
+function toSlices(grouping: IGrouping, results: IGroupResult[]): ISliceResult[] {
+  return results.map((r, g) => ({
+    feature: grouping.feature,
+    value: grouping.labels[g],
+    ...(grouping.ranges ? { range: grouping.ranges[g] } : {}),
+    count: r.count,
+    weightedCount: r.weightedCount,
+    tooSmall: r.metrics === undefined,
+    metrics: r.metrics ?? {},
+    ...(r.confusion ? { confusion: r.confusion } : {}),
+    ...(r.baselineDiff ? { baselineDiff: r.baselineDiff } : {})
+  }));
+}
+
+/** The analysis as steps: it yields after reading the columns and after each grouping. */
+function* analysisSteps(
+  table: Table,
+  spec: ResolvedAnalysisSpec,
+  source: ResultSource | undefined,
+  now: () => number
+): Generator<void, IAnalysisResult> {
+  const started = now();
+  if (table.numRows === 0) {
+    throw new AnalysisInputError('the data has no rows', '/source');
+  }
+  const warnings: string[] = [];
+  const { run, thresholds } = metricsFunction(table, spec);
+  yield;
+  const options = (index: number): IGroupOptions => ({
+    z: zOf(spec.confidence),
+    confidence: spec.confidence,
+    minSliceSize: spec.minSliceSize,
+    bootstrap: spec.bootstrap,
+    seedOffset: index * 100003
+  });
+  const overallGroup = overallGrouping(table.numRows);
+  const [overall] = toSlices(overallGroup, run(overallGroup, options(0)));
+  overall.value = 'All rows';
+  let complete = true;
+  const slices: ISliceResult[] = [];
+  for (const [i, slice] of spec.slices.entries()) {
+    yield;
+    const { grouping, capped } = buildGrouping(table, slice, i, spec.maxDistinct, warnings);
+    complete = complete && !capped;
+    slices.push(...toSlices(grouping, run(grouping, options(i + 1))));
+  }
+  const tooSmall = slices.filter(s => s.tooSmall).length;
+  if (tooSmall > 0) {
+    warnings.push(
+      `${tooSmall} slice${tooSmall === 1 ? ' has' : 's have'} fewer than ${spec.minSliceSize} rows (minSliceSize): listed, metrics withheld.`
+    );
+  }
+  if (spec.task === 'binary' && overall.metrics.rocAuc?.value === null) {
+    warnings.push('The labels hold a single class: ROC-AUC and PR-AUC are undefined.');
+  }
+  const { source: _, ...rest } = spec;
+  return {
+    version: ANALYSIS_VERSION,
+    kind: 'kubeflow.slices',
+    ...(spec.title ? { title: spec.title } : {}),
+    spec: {
+      ...rest,
+      source:
+        source ??
+        ('path' in spec.source
+          ? { path: spec.source.path }
+          : {
+              inline: { bytes: Math.floor((spec.source.arrow.length * 3) / 4) }
+            })
+    },
+    task: spec.task,
+    rows: table.numRows,
+    ...(thresholds ? { thresholds } : {}),
+    metricInfo: METRIC_INFO[spec.task],
+    overall: { ...overall, feature: OVERALL },
+    slices,
+    warnings,
+    complete,
+    engine: {
+      name: 'kubeflow-workbench',
+      version: ENGINE_VERSION,
+      elapsedMs: Math.round(now() - started)
+    },
+    created: new Date(now()).toISOString()
+  };
+}
+
+/** `analyze(table, spec)`: the result document, computed in one go. */
+export function analyze(
+  table: Table,
+  spec: ResolvedAnalysisSpec,
+  source?: ResultSource,
+  now = () => Date.now()
+): IAnalysisResult {
+  const steps = analysisSteps(table, spec, source, now);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      return step.value;
+    }
+  }
+}
+
+/**
+ * The same analysis, awaiting `pause()` between steps so a server's event loop can answer other requests
+ * meanwhile (the proxy passes a setImmediate pause; the engine itself stays free of Node APIs).
+ */
+export async function analyzeInTurns(
+  table: Table,
+  spec: ResolvedAnalysisSpec,
+  source: ResultSource | undefined,
+  pause: () => Promise<void>,
+  now = () => Date.now()
+): Promise<IAnalysisResult> {
+  const steps = analysisSteps(table, spec, source, now);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      return step.value;
+    }
+    await pause();
+  }
+}

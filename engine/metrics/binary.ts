@@ -1,0 +1,149 @@
+/**
+ * Binary classification metrics per group. Rows are read once per grouping (a fused pass: counts, the
+ * per-threshold histogram, log-loss and calibration moments, paired baseline differences); AUC/AP come from
+ * the sorted walk in ranking.ts. Predicted positive means score >= threshold.
+ */
+import { IConfusionGrid, IDifference, IEstimate } from '../../contract/analysis';
+import { segmentByGroup } from '../order';
+import { IGrouping } from '../slicing';
+import {
+  dirichletInterval,
+  effectiveN,
+  logitNormal,
+  meanStandardError,
+  normal,
+  NONE,
+  sliceSeed,
+  wilson
+} from './intervals';
+import { accumulate, confusionOf, IBinaryData, SLOT, WIDTH } from './binary-inputs';
+import { IClassTotals, placementCovariance, rankingStats } from './ranking';
+import { difference, IGroupOptions, IGroupResult } from './shared';
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+const compact = (values: number[]) =>
+  values.map(x => (Number.isInteger(x) ? x : Number(x.toPrecision(8))));
+
+export function binaryGroups(
+  data: IBinaryData,
+  grouping: IGrouping,
+  options: IGroupOptions
+): IGroupResult[] {
+  const { codes, labels } = grouping;
+  const groups = labels.length;
+  const { label, weight, candidate, baseline, thresholdIndex: k } = data;
+  const bins = data.thresholds.length + 1;
+  const { sums, counts, hist, hist2 } = accumulate(data, codes, groups);
+  const totals: IClassTotals = {
+    pos: new Float64Array(groups),
+    neg: new Float64Array(groups),
+    posW2: new Float64Array(groups),
+    negW2: new Float64Array(groups)
+  };
+  for (let g = 0; g < groups; g++) {
+    const s = g * WIDTH;
+    totals.pos[g] = sums[s + SLOT.POS];
+    totals.neg[g] = sums[s + SLOT.W] - sums[s + SLOT.POS];
+    totals.posW2[g] = sums[s + SLOT.POS_W2];
+    totals.negW2[g] = sums[s + SLOT.NEG_W2];
+  }
+  const placeC = baseline ? new Float64Array(codes.length) : undefined;
+  const placeB = baseline ? new Float64Array(codes.length) : undefined;
+  const paired = !!baseline;
+  const rankC = rankingStats(
+    segmentByGroup(candidate.sorted, codes, groups, paired),
+    totals,
+    placeC
+  );
+  const rankB =
+    baseline &&
+    rankingStats(segmentByGroup(baseline.sorted, codes, groups, paired), totals, placeB);
+  const aucCov =
+    baseline && placementCovariance(codes, groups, label, weight, placeC!, placeB!, totals);
+  const z = options.z;
+
+  return labels.map((_, g) => {
+    const s = g * WIDTH;
+    const Wt = sums[s + SLOT.W];
+    const nEff = effectiveN(Wt, sums[s + SLOT.W2]);
+    const P = totals.pos[g];
+    const N = totals.neg[g];
+    const result: IGroupResult = { count: counts[g], weightedCount: Wt };
+    if (counts[g] < options.minSliceSize) {
+      return result;
+    }
+    const grid = confusionOf(hist, hist2, g, bins, P, N);
+    const [tp, fp, fn, tn] = [grid.tp[k], grid.fp[k], grid.fn[k], grid.tn[k]];
+    const nPos = effectiveN(P, totals.posW2[g]);
+    const nNeg = effectiveN(N, totals.negW2[g]);
+    const nPredPos = effectiveN(tp + fp, grid.ppW2[k]);
+    const f1 = (cells: ArrayLike<number>) =>
+      ratio(2 * cells[0], 2 * cells[0] + cells[1] + cells[2]);
+    const f1Interval = dirichletInterval([tp, fp, fn, tn], Wt > 0 ? nEff / Wt : 0, f1, {
+      ...options.bootstrap,
+      seed: sliceSeed(options.bootstrap.seed, options.seedOffset + g),
+      confidence: options.confidence
+    });
+    const auc = rankC.auc[g];
+    const ap = rankC.ap[g];
+    const meanP = sums[s + SLOT.WP] / Wt;
+    const meanY = P / Wt;
+    const calibration = meanY > 0 ? meanP / meanY : NaN;
+    const varP = sums[s + SLOT.WP2] / Wt - meanP * meanP;
+    const covPY = sums[s + SLOT.WPY] / Wt - meanP * meanY;
+    const varY = meanY - meanY * meanY;
+    const calVar =
+      ((varP - 2 * calibration * covPY + calibration * calibration * varY) / (meanY * meanY)) *
+      (1 / (nEff - 1));
+    const metrics: Record<string, IEstimate> = {
+      accuracy: wilson(ratio(tp + tn, Wt), nEff, z),
+      precision: tp + fp > 0 ? wilson(tp / (tp + fp), nPredPos, z) : NONE,
+      recall: P > 0 ? wilson(tp / P, nPos, z) : NONE,
+      f1: P > 0 || fp > 0 ? { value: f1([tp, fp, fn]), ...f1Interval } : NONE,
+      rocAuc: Number.isFinite(auc)
+        ? logitNormal(auc, Math.sqrt(rankC.aucVariance[g]) / (auc * (1 - auc)), z)
+        : NONE,
+      prAuc: Number.isFinite(ap) ? logitNormal(ap, 1 / Math.sqrt(nPos * ap * (1 - ap)), z) : NONE,
+      logLoss: normal(
+        sums[s + SLOT.WL] / Wt,
+        meanStandardError(Wt, sums[s + SLOT.W2], sums[s + SLOT.WL], sums[s + SLOT.WL2]),
+        z,
+        0
+      ),
+      calibration: normal(calibration, Math.sqrt(calVar), z, 0),
+      selectionRate: wilson(ratio(tp + fp, Wt), nEff, z),
+      fpr: N > 0 ? wilson(fp / N, nNeg, z) : NONE
+    };
+    const confusion: IConfusionGrid = {
+      tp: compact(grid.tp),
+      fp: compact(grid.fp),
+      tn: compact(grid.tn),
+      fn: compact(grid.fn)
+    };
+    result.metrics = metrics;
+    result.confusion = confusion;
+    if (baseline && rankB && aucCov) {
+      const diffs: Record<string, IDifference> = {
+        accuracy: difference(
+          normal(
+            sums[s + SLOT.ACC_D] / Wt,
+            meanStandardError(Wt, sums[s + SLOT.W2], sums[s + SLOT.ACC_D], sums[s + SLOT.ACC_D2]),
+            z
+          )
+        ),
+        logLoss: difference(
+          normal(
+            sums[s + SLOT.LOSS_D] / Wt,
+            meanStandardError(Wt, sums[s + SLOT.W2], sums[s + SLOT.LOSS_D], sums[s + SLOT.LOSS_D2]),
+            z
+          )
+        )
+      };
+      const aucDiff = auc - rankB.auc[g];
+      const aucDiffVar = rankC.aucVariance[g] + rankB.aucVariance[g] - 2 * aucCov[g];
+      diffs.rocAuc = difference(normal(aucDiff, Math.sqrt(Math.max(0, aucDiffVar)), z));
+      result.baselineDiff = diffs;
+    }
+    return result;
+  });
+}

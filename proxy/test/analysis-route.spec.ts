@@ -1,0 +1,167 @@
+import { mkdtempSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import Fastify, { FastifyError, FastifyInstance } from 'fastify';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { STATUS_OF_CODE } from '../../contract/errors';
+import { BackendError } from '../src/backends/types';
+import { registerAnalysisRoutes } from '../src/routes/analysis';
+import type { IAppDeps } from '../src/app';
+
+/** The route on a bare fastify with the app's error shape (app.ts adds auth and origin checks around it). */
+async function makeAnalysisApp(rootDir: string) {
+  const app = Fastify({ bodyLimit: 1024 * 1024 });
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error instanceof BackendError) {
+      return reply.code(STATUS_OF_CODE[error.code]).send({
+        error: {
+          code: error.code,
+          message: error.message,
+          fields: error.fields
+        }
+      });
+    }
+    return reply
+      .code(error.statusCode ?? 500)
+      .send({ error: { code: 'internal', message: error.message } });
+  });
+  registerAnalysisRoutes(app, { rootDir } as IAppDeps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  apps.push(app);
+  const { port } = app.server.address() as AddressInfo;
+  // Real HTTP rather than app.inject(): light-my-request pulls an ESM-only `cookie` that jest cannot load here.
+  return {
+    inject: async (request: { payload: object }) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/analysis`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request.payload)
+      });
+      const text = await res.text();
+      return { statusCode: res.status, json: () => JSON.parse(text) };
+    }
+  };
+}
+
+const apps: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map(app => app.close()));
+});
+
+const rows = 400;
+const label = Array.from({ length: rows }, (_, i) => ((i * 7) % 3 === 0 ? 1 : 0));
+const score = label.map((y, i) =>
+  Math.min(1, Math.max(0, 0.3 + 0.4 * y + (((i * 37) % 100) / 100 - 0.5) * 0.6))
+);
+const group = label.map((_, i) => ['red', 'green', 'blue'][i % 3]);
+const csv = ['y,p,g', ...label.map((y, i) => `${y},${score[i]},${group[i]}`)].join('\n');
+
+let root: string;
+let outside: string;
+beforeAll(() => {
+  root = realpathSync(mkdtempSync(join(tmpdir(), 'kfwb-root-')));
+  outside = realpathSync(mkdtempSync(join(tmpdir(), 'kfwb-outside-')));
+  mkdirSync(join(root, 'data'));
+  writeFileSync(join(root, 'data', 'scores.csv'), csv);
+  writeFileSync(join(outside, 'secret.csv'), csv);
+  symlinkSync(join(outside, 'secret.csv'), join(root, 'data', 'link.csv'));
+});
+
+const post = (payload: unknown) => ({ payload: payload as object });
+const spec = (source: object, extra: object = {}) => ({
+  source,
+  label: 'y',
+  prediction: 'p',
+  slices: ['g'],
+  ...extra
+});
+
+describe('POST /api/v1/analysis', () => {
+  it('analyses a CSV file under the root dir and answers the document', async () => {
+    const app = await makeAnalysisApp(root);
+    const res = await app.inject(post(spec({ path: 'data/scores.csv' })));
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc).toMatchObject({
+      version: 1,
+      task: 'binary',
+      rows,
+      complete: true,
+      spec: { source: { path: 'data/scores.csv' } }
+    });
+    expect(doc.overall.count).toBe(rows);
+    expect(doc.slices.map((s: { value: string }) => s.value)).toEqual(['blue', 'green', 'red']);
+    const positives = label.filter(y => y === 1).length;
+    const tp = label.filter((y, i) => y === 1 && score[i] >= 0.5).length;
+    expect(doc.overall.metrics.recall.value).toBeCloseTo(tp / positives, 12);
+  });
+
+  it('accepts an absolute path inside the root dir', async () => {
+    const app = await makeAnalysisApp(root);
+    const res = await app.inject(post(spec({ path: join(root, 'data', 'scores.csv') })));
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('analyses inline base64 Arrow larger than the 1 MiB default body limit', async () => {
+    const n = 60000;
+    const table = tableFromArrays({
+      y: Float64Array.from({ length: n }, (_, i) => i % 2),
+      p: Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 1000) / 1000)
+    });
+    const arrow = Buffer.from(tableToIPC(table, 'stream')).toString('base64');
+    expect(arrow.length).toBeGreaterThan(1024 * 1024);
+    const app = await makeAnalysisApp(root);
+    const res = await app.inject(post({ source: { arrow }, label: 'y', prediction: 'p' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.json().rows).toBe(n);
+    expect(res.json().spec.source).toEqual({
+      inline: { bytes: Buffer.from(arrow, 'base64').length }
+    });
+  });
+
+  it('answers 400 with field paths for an invalid spec', async () => {
+    const app = await makeAnalysisApp(root);
+    const res = await app.inject(
+      post({
+        source: { path: 'x.csv' },
+        label: 'y',
+        threshold: 3,
+        slices: [{ cross: ['a'] }]
+      })
+    );
+    expect(res.statusCode).toBe(400);
+    const paths = res.json().error.fields.map((f: { path: string }) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['/prediction', '/threshold', '/slices/0/cross']));
+  });
+
+  it('answers 400 naming a missing column', async () => {
+    const app = await makeAnalysisApp(root);
+    const res = await app.inject(post(spec({ path: 'data/scores.csv' }, { slices: ['region'] })));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'invalid_spec',
+      fields: [{ path: '/slices/0' }]
+    });
+    expect(res.json().error.message).toContain('"region"');
+  });
+
+  it.each([
+    ['a parent-directory escape', () => '../' + outside.split('/').pop() + '/secret.csv'],
+    ['an absolute path elsewhere', () => join(outside, 'secret.csv')],
+    ['a symlink leading out', () => 'data/link.csv'],
+    ['a deep ../ chain', () => 'data/../../../../etc/passwd']
+  ])('refuses %s with 403', async (_what, path) => {
+    const app = await makeAnalysisApp(root);
+    const res = await app.inject(post(spec({ path: path() })));
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('forbidden');
+  });
+
+  it('answers 404 for a missing file and 400 for a directory', async () => {
+    const app = await makeAnalysisApp(root);
+    expect((await app.inject(post(spec({ path: 'data/none.csv' })))).statusCode).toBe(404);
+    const dir = await app.inject(post(spec({ path: 'data', format: 'csv' })));
+    expect(dir.statusCode).toBe(400);
+  });
+});
