@@ -40,7 +40,10 @@ module.exports = {
       modulePathIgnorePatterns: ignored,
       testRegex: undefined,
       testMatch: ['<rootDir>/src/**/*.spec.ts?(x)', '<rootDir>/contract/**/*.spec.ts'],
-      transform: { ...frontend.transform, '^.+\\.tsx?$': tsJest }
+      transform: { ...frontend.transform, '^.+\\.tsx?$': tsJest },
+      // JupyterLab packages ship ES modules; babel (JupyterLab's config) turns them into CommonJS for jest.
+      transformIgnorePatterns: ['/node_modules/(?!(@jupyterlab|@jupyter|@lumino|@codemirror|@lezer|lib0|y-protocols|yjs|marked|nanoid|vscode-ws-jsonrpc|exenv-es6|color|@microsoft)/)'],
+      moduleNameMapper: { ...frontend.moduleNameMapper, '^yaml$': '<rootDir>/node_modules/yaml/dist/index.js' }
     },
     nodeProject('proxy', ['<rootDir>/proxy/test/**/*.spec.ts']),
     nodeProject('engine', ['<rootDir>/engine/**/*.spec.ts']),

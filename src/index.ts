@@ -2,7 +2,12 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import analysisPlugins from './analysis';
 import { workbenchPlugin } from './cluster/plugin';
+import trainingPlugins from './training';
 
-const plugins: JupyterFrontEndPlugin<unknown>[] = [workbenchPlugin, ...analysisPlugins];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [
+  workbenchPlugin,
+  ...trainingPlugins,
+  ...analysisPlugins
+];
 
 export default plugins;

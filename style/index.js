@@ -1,3 +1,5 @@
 import './base.css';
+import './components.css';
 import './cluster.css';
+import './training.css';
 import './analysis.css';

@@ -1,0 +1,46 @@
+/** An error message in plain words, announced to screen readers, with optional retry and dismiss. */
+import React from 'react';
+
+export interface IErrorBannerProps {
+  message: string;
+  details?: string[];
+  onRetry?: () => void;
+  onDismiss?: () => void;
+}
+
+export function ErrorBanner({
+  message,
+  details,
+  onRetry,
+  onDismiss
+}: IErrorBannerProps): JSX.Element {
+  return (
+    <div className="kf-error-banner" role="alert">
+      <span className="kf-error-banner-message">{message}</span>
+      {details && details.length > 0 && (
+        <ul className="kf-error-banner-details">
+          {details.map(d => (
+            <li key={d}>{d}</li>
+          ))}
+        </ul>
+      )}
+      <span className="kf-error-banner-actions">
+        {onRetry && (
+          <button type="button" className="jp-mod-styled" onClick={onRetry}>
+            Retry
+          </button>
+        )}
+        {onDismiss && (
+          <button
+            type="button"
+            className="jp-mod-styled"
+            aria-label="Dismiss error"
+            onClick={onDismiss}
+          >
+            ×
+          </button>
+        )}
+      </span>
+    </div>
+  );
+}

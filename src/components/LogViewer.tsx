@@ -1,0 +1,135 @@
+/**
+ * Logs of a job: replica choice (or all replicas merged), follow toggle, tail limit, a search box that
+ * highlights matches, and a download of what is shown. Props only: the owner fetches and follows.
+ */
+import React from 'react';
+
+export const ALL_REPLICAS = '';
+export const TAIL_CHOICES = [100, 1000, 10000];
+
+export interface ILogViewerProps {
+  replicas: string[];
+  replica: string;
+  onReplicaChange: (replica: string) => void;
+  follow: boolean;
+  onFollowChange: (follow: boolean) => void;
+  tail: number;
+  onTailChange: (tail: number) => void;
+  text: string;
+  loading?: boolean;
+  error?: string;
+  /** Name of the downloaded file, e.g. `my-job-worker-0.log`. */
+  fileName: string;
+}
+
+export function LogViewer(props: ILogViewerProps): JSX.Element {
+  const [query, setQuery] = React.useState('');
+  const preRef = React.useRef<HTMLPreElement>(null);
+
+  // While following, stay at the bottom as text arrives.
+  React.useEffect(() => {
+    if (props.follow && preRef.current) {
+      preRef.current.scrollTop = preRef.current.scrollHeight;
+    }
+  }, [props.text, props.follow]);
+
+  const matches = React.useMemo(() => highlight(props.text, query), [props.text, query]);
+
+  return (
+    <div className="kf-log-viewer">
+      <div className="kf-log-toolbar">
+        <label>
+          Replica{' '}
+          <select value={props.replica} onChange={e => props.onReplicaChange(e.target.value)}>
+            <option value={ALL_REPLICAS}>all replicas (merged)</option>
+            {props.replicas.map(r => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Last{' '}
+          <select value={props.tail} onChange={e => props.onTailChange(Number(e.target.value))}>
+            {TAIL_CHOICES.map(n => (
+              <option key={n} value={n}>
+                {n.toLocaleString()} lines
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={props.follow}
+            onChange={e => props.onFollowChange(e.target.checked)}
+          />{' '}
+          Follow
+        </label>
+        <input
+          type="search"
+          className="kf-log-search"
+          placeholder="Search logs"
+          aria-label="Search logs"
+          value={query}
+          onChange={e => setQuery(e.target.value)}
+        />
+        {query && <span className="kf-log-count">{matches.count} matches</span>}
+        <button
+          type="button"
+          className="jp-mod-styled"
+          onClick={() => download(props.text, props.fileName)}
+        >
+          Download
+        </button>
+      </div>
+      {props.error && (
+        <div className="kf-log-error" role="alert">
+          {props.error}
+        </div>
+      )}
+      <pre
+        ref={preRef}
+        className="kf-log-text"
+        aria-label="Job logs"
+        aria-busy={props.loading}
+        tabIndex={0}
+      >
+        {props.text ? matches.nodes : props.loading ? 'Loading logs…' : 'No log lines yet.'}
+      </pre>
+    </div>
+  );
+}
+
+/** Splits `text` around case-insensitive matches of `query`, wrapping matches in <mark>. */
+export function highlight(
+  text: string,
+  query: string
+): { nodes: React.ReactNode[]; count: number } {
+  if (!query) {
+    return { nodes: [text], count: 0 };
+  }
+  const pattern = new RegExp(query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
+  const nodes: React.ReactNode[] = [];
+  let last = 0;
+  let count = 0;
+  for (const match of text.matchAll(pattern)) {
+    const start = match.index ?? 0;
+    nodes.push(text.slice(last, start), <mark key={start}>{match[0]}</mark>);
+    last = start + match[0].length;
+    count++;
+  }
+  nodes.push(text.slice(last));
+  return { nodes, count };
+}
+
+function download(text: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  // Revoke after the click has been handled, or some browsers cancel the download.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

@@ -1,0 +1,125 @@
+import React from 'react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { ProxyError } from '../api/errors';
+import { makeJob } from './__tests__/fakes';
+import { JobForm } from './JobForm';
+import { JobFormModel } from './form-model';
+
+function setup(createJob = jest.fn(async () => makeJob('created')), currentFile?: jest.Mock) {
+  const onCreated = jest.fn();
+  const model = new JobFormModel({
+    client: { createJob },
+    namespace: () => 'team-a',
+    onCreated,
+    currentFile
+  });
+  render(<JobForm model={model} />);
+  return { model, createJob, onCreated };
+}
+
+const submit = () => screen.getByRole('button', { name: 'Create job' }) as HTMLButtonElement;
+const isDisabled = () => submit().disabled;
+
+describe('JobForm', () => {
+  it('shows an invalid name at once, linked to the field, and disables submit', () => {
+    setup();
+    expect(isDisabled()).toBe(false);
+    const name = screen.getByLabelText('Name');
+    fireEvent.change(name, { target: { value: 'Bad_Name' } });
+    expect(name.getAttribute('aria-invalid')).toBe('true');
+    const errorId = name.getAttribute('aria-describedby')!.split(' ')[0];
+    expect(document.getElementById(errorId)!.textContent).toMatch(/lower-case letters/);
+    expect(isDisabled()).toBe(true);
+    fireEvent.change(name, { target: { value: 'good-name' } });
+    expect(name.getAttribute('aria-invalid')).toBe('false');
+    expect(isDisabled()).toBe(false);
+  });
+
+  it('changes the role rows with the framework', () => {
+    setup();
+    expect(screen.getByLabelText('Master replicas')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Framework'), { target: { value: 'tensorflow' } });
+    for (const role of ['Chief', 'PS', 'Worker', 'Evaluator']) {
+      expect(screen.getByLabelText(`${role} replicas`)).toBeTruthy();
+    }
+    expect(screen.queryByLabelText('Master replicas')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Framework'), { target: { value: 'trainjob' } });
+    expect(screen.getByLabelText('Node replicas')).toBeTruthy();
+    expect(screen.getByLabelText('Runtime').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.queryByLabelText('Node selector')).toBeNull();
+  });
+
+  it('flags a second Chief at its replica field', () => {
+    setup();
+    fireEvent.change(screen.getByLabelText('Framework'), { target: { value: 'tensorflow' } });
+    const chief = screen.getByLabelText('Chief replicas');
+    fireEvent.change(chief, { target: { value: '2' } });
+    expect(chief.getAttribute('aria-invalid')).toBe('true');
+    expect(isDisabled()).toBe(true);
+  });
+
+  it('submits the spec and reports the created job', async () => {
+    const { createJob, onCreated } = setup();
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'mnist' } });
+    fireEvent.change(screen.getByLabelText('Command'), {
+      target: { value: 'python "my train.py"' }
+    });
+    await act(async () => fireEvent.click(submit()));
+    expect(createJob).toHaveBeenCalledWith('team-a', {
+      framework: 'pytorch',
+      name: 'mnist',
+      command: ['python', 'my train.py'],
+      replicas: { Master: { count: 1 }, Worker: { count: 1 } }
+    });
+    expect(onCreated).toHaveBeenCalledWith(expect.objectContaining({ name: 'created' }));
+  });
+
+  it('puts server field errors on their fields and the rest in the banner', async () => {
+    const error = new ProxyError('The spec is invalid', 400, 'invalid_spec', [
+      { path: '/resources/memory', message: 'exceeds the namespace quota' },
+      { path: '/', message: 'something global' }
+    ]);
+    setup(jest.fn(async () => Promise.reject(error)));
+    await act(async () => fireEvent.click(submit()));
+    const memory = screen.getByLabelText('Memory');
+    expect(memory.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('exceeds the namespace quota')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toMatch(
+      /The spec is invalid.*\/: something global/
+    );
+    fireEvent.change(memory, { target: { value: '8Gi' } });
+    expect(memory.getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('ships the current file as source', async () => {
+    const currentFile = jest.fn(async () => ({
+      filename: 'train.ipynb',
+      content: 'print(1)\nprint(2)'
+    }));
+    setup(undefined, currentFile);
+    await act(async () =>
+      fireEvent.click(screen.getByRole('button', { name: 'Use current file' }))
+    );
+    expect(screen.getByText('train.py')).toBeTruthy();
+  });
+
+  it('prefills a clone from a spec without its name', () => {
+    const model = new JobFormModel({
+      client: { createJob: jest.fn() },
+      namespace: () => 'ns',
+      onCreated: jest.fn(),
+      initial: {
+        name: 'old',
+        framework: 'mpi',
+        replicas: { Launcher: { count: 1 }, Worker: { count: 4 } },
+        image: 'img'
+      }
+    });
+    expect(model.values).toMatchObject({
+      name: '',
+      framework: 'mpi',
+      image: 'img',
+      counts: { Launcher: '1', Worker: '4' }
+    });
+  });
+});

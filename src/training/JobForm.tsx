@@ -1,0 +1,215 @@
+/** The launcher form ("New training job"): renders a `JobFormModel`, validation shown as you type. */
+import React from 'react';
+import { Framework } from '../../contract/training';
+import { DEFAULT_TRAINING_IMAGE } from '../../contract/training-schema';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { useSignal } from '../components/useSignal';
+import { JobFormModel } from './form-model';
+import { TextField } from './form-values';
+import { FRAMEWORKS, ROLES } from './roles';
+
+let formCount = 0;
+
+interface IFieldProps {
+  model: JobFormModel;
+  ids: string;
+  field: string;
+  label: string;
+  hint?: string;
+  children: (aria: {
+    id: string;
+    'aria-invalid': boolean;
+    'aria-describedby'?: string;
+  }) => React.ReactNode;
+}
+
+/** A labelled control with its error (by field) next to it, linked for screen readers. */
+function Field({ model, ids, field, label, hint, children }: IFieldProps): JSX.Element {
+  const id = `${ids}-${field.replace(/\W/g, '_')}`;
+  const error = model.error(field);
+  const described = [error ? `${id}-error` : '', hint ? `${id}-hint` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={`kf-form-field${error ? ' kf-mod-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': !!error, 'aria-describedby': described || undefined })}
+      {hint && (
+        <span id={`${id}-hint`} className="kf-form-hint">
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span id={`${id}-error`} className="kf-form-error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function JobForm({ model }: { model: JobFormModel }): JSX.Element {
+  useSignal(model.changed);
+  const [ids] = React.useState(() => `kf-job-form-${++formCount}`);
+  const v = model.values;
+  const text = (field: TextField, label: string, hint?: string, multiline = false) => (
+    <Field model={model} ids={ids} field={field} label={label} hint={hint}>
+      {aria =>
+        multiline ? (
+          <textarea
+            {...aria}
+            rows={3}
+            value={v[field]}
+            onChange={e => model.set(field, e.target.value)}
+          />
+        ) : (
+          <input
+            {...aria}
+            type="text"
+            value={v[field]}
+            onChange={e => model.set(field, e.target.value)}
+          />
+        )
+      }
+    </Field>
+  );
+  const isTrainJob = v.framework === 'trainjob';
+  const formError = model.error('form') ?? model.error('replicas');
+  return (
+    <form
+      className="kf-job-form"
+      aria-label="New training job"
+      onSubmit={e => {
+        e.preventDefault();
+        void model.submit();
+      }}
+    >
+      {model.banner && (
+        <ErrorBanner
+          message={model.banner.message}
+          details={model.banner.details}
+          onDismiss={() => model.dismissBanner()}
+        />
+      )}
+      <fieldset>
+        <legend>Job</legend>
+        <p className="kf-form-namespace">
+          Namespace: <strong>{model.namespace || 'none selected'}</strong>
+        </p>
+        <Field model={model} ids={ids} field="framework" label="Framework">
+          {aria => (
+            <select
+              {...aria}
+              value={v.framework}
+              onChange={e => model.setFramework(e.target.value as Framework)}
+            >
+              {FRAMEWORKS.map(f => (
+                <option key={f.value} value={f.value}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {text('name', 'Name', 'Optional: a name is generated when empty.')}
+        {isTrainJob && text('runtimeName', 'Runtime', 'The (Cluster)TrainingRuntime to run on.')}
+      </fieldset>
+      <fieldset className="kf-form-roles">
+        <legend>Replicas</legend>
+        {ROLES[v.framework].map(r => (
+          <Field
+            key={r.role}
+            model={model}
+            ids={ids}
+            field={`replicas.${r.role}`}
+            label={`${r.role} replicas`}
+            hint={r.single ? '0 or 1' : undefined}
+          >
+            {aria => (
+              <input
+                {...aria}
+                type="number"
+                min={0}
+                max={r.single ? 1 : 1000}
+                value={v.counts[r.role] ?? ''}
+                onChange={e => model.setCount(r.role, e.target.value)}
+              />
+            )}
+          </Field>
+        ))}
+        {formError && <p className="kf-form-error">{formError}</p>}
+      </fieldset>
+      <fieldset>
+        <legend>Code</legend>
+        {text('image', 'Image', `Default: ${DEFAULT_TRAINING_IMAGE}`)}
+        {text(
+          'command',
+          'Command',
+          'One line, e.g. torchrun train.py --epochs 3 (quotes keep spaces).'
+        )}
+        <div className="kf-form-source">
+          {v.source ? (
+            <span>
+              Ships <code>{v.source.filename}</code> ({v.source.content.split('\n').length} lines){' '}
+              <button type="button" className="jp-mod-styled" onClick={() => model.clearSource()}>
+                Remove
+              </button>
+            </span>
+          ) : (
+            model.canUseCurrentFile && (
+              <button
+                type="button"
+                className="jp-mod-styled"
+                onClick={() => void model.useCurrentFile()}
+              >
+                Use current file
+              </button>
+            )
+          )}
+          {model.error('source') && <span className="kf-form-error">{model.error('source')}</span>}
+        </div>
+        {text('packages', 'Packages', 'Comma-separated pip requirements, installed at start.')}
+        {text('env', 'Environment', 'KEY=VALUE, one per line.', true)}
+      </fieldset>
+      <fieldset>
+        <legend>Resources (per replica)</legend>
+        {text('cpu', 'CPU', 'e.g. 2 or 500m')}
+        {text('memory', 'Memory', 'e.g. 4Gi')}
+        {text('gpus', 'GPUs')}
+        {text('gpuResource', 'GPU resource name', 'Default: nvidia.com/gpu')}
+        {!isTrainJob && text('nodeSelector', 'Node selector', 'key=value, one per line.', true)}
+      </fieldset>
+      <fieldset>
+        <legend>Run policy</legend>
+        {!isTrainJob && (
+          <Field model={model} ids={ids} field="cleanPodPolicy" label="Clean pods">
+            {aria => (
+              <select
+                {...aria}
+                value={v.cleanPodPolicy}
+                onChange={e => model.setCleanPodPolicy(e.target.value as typeof v.cleanPodPolicy)}
+              >
+                <option value="">operator default</option>
+                <option value="All">All</option>
+                <option value="Running">Running</option>
+                <option value="None">None</option>
+              </select>
+            )}
+          </Field>
+        )}
+        {!isTrainJob && text('backoffLimit', 'Retries (backoff limit)')}
+        {!isTrainJob && text('ttlSecondsAfterFinished', 'Delete after finishing (seconds)')}
+        {text('activeDeadlineSeconds', 'Time limit (seconds)')}
+      </fieldset>
+      <div className="kf-form-actions">
+        <button
+          type="submit"
+          className="jp-mod-styled jp-mod-accept"
+          disabled={!model.valid || model.submitting}
+        >
+          {model.submitting ? 'Creating…' : 'Create job'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,250 @@
+/** The main-area view of one job: status, why it is stuck, conditions, replicas, events, logs and YAML. */
+import React from 'react';
+import { IJob, IJobCondition, IJobEvent, IReplicaState } from '../../contract/training';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { LogViewer } from '../components/LogViewer';
+import { StatusBadge } from '../components/StatusBadge';
+import { useSignal } from '../components/useSignal';
+import { YamlView } from '../components/YamlView';
+import { explainReason, isTroubled } from './explain';
+import { JobLogsModel } from './logs-model';
+import { JobViewModel } from './view-model';
+
+export interface IJobViewProps {
+  model: JobViewModel;
+  onDelete: (job: IJob) => void;
+  onClone: (job: IJob) => void;
+  onRerun: (job: IJob) => void;
+}
+
+type Tab = 'overview' | 'logs' | 'yaml';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'logs', label: 'Logs' },
+  { id: 'yaml', label: 'YAML' }
+];
+
+export function JobView({ model, onDelete, onClone, onRerun }: IJobViewProps): JSX.Element {
+  useSignal(model.changed);
+  const [tab, setTab] = React.useState<Tab>('overview');
+  const job = model.job;
+  if (!job) {
+    return (
+      <div className="kf-job-view">
+        {model.error ? (
+          <ErrorBanner message={model.error} />
+        ) : (
+          <p className="kf-job-view-note">Loading {model.name}…</p>
+        )}
+      </div>
+    );
+  }
+  const canRerun = !!job.spec;
+  return (
+    <div className="kf-job-view">
+      <header className="kf-job-view-header">
+        <h2>{job.name}</h2>
+        <StatusBadge status={job.phase} label="Job status" />
+        <span className="kf-job-view-meta">
+          {job.framework} · {job.kind} · {job.backend} backend · {job.namespace}
+          {model.live ? '' : ' · not live'}
+        </span>
+        <span className="kf-job-view-actions">
+          <button
+            type="button"
+            className="jp-mod-styled"
+            onClick={() => onClone(job)}
+            disabled={!canRerun}
+          >
+            Clone
+          </button>
+          <button
+            type="button"
+            className="jp-mod-styled"
+            onClick={() => onRerun(job)}
+            disabled={!canRerun}
+          >
+            Re-run
+          </button>
+          <button
+            type="button"
+            className="jp-mod-styled jp-mod-warn"
+            onClick={() => onDelete(job)}
+            disabled={model.gone}
+          >
+            Delete
+          </button>
+        </span>
+      </header>
+      {model.gone && (
+        <ErrorBanner message="This job no longer exists in the cluster; the last state seen is shown." />
+      )}
+      <div role="tablist" aria-label="Job details" className="kf-tabs">
+        {TABS.map(t => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'kf-tab kf-mod-selected' : 'kf-tab'}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" className="kf-tab-panel">
+        {tab === 'overview' && <Overview job={job} events={model.events} />}
+        {tab === 'logs' && <Logs logs={model.logs} job={job} />}
+        {tab === 'yaml' && (
+          <YamlView value={job.manifest ?? job.spec ?? job} label={`YAML of ${job.name}`} />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Overview({ job, events }: { job: IJob; events: IJobEvent[] }): JSX.Element {
+  const troubled = job.replicas.filter(isTroubled);
+  return (
+    <>
+      {troubled.length > 0 && (
+        <section className="kf-why-stuck" aria-label="Why is it stuck">
+          <h3>Why is it stuck or failing?</h3>
+          <ul>
+            {troubled.map(r => (
+              <li key={r.name}>
+                <strong>{r.name}</strong>: {r.reason ?? r.phase}
+                {r.message ? ` — ${r.message}` : ''}
+                {explainReason(r.reason) && (
+                  <div className="kf-why-explain">{explainReason(r.reason)}</div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <h3>Replicas</h3>
+      <ReplicaTable replicas={job.replicas} />
+      <h3>Conditions</h3>
+      <ConditionTimeline conditions={job.conditions} />
+      <h3>Events</h3>
+      <EventTable events={events} />
+    </>
+  );
+}
+
+function ReplicaTable({ replicas }: { replicas: IReplicaState[] }): JSX.Element {
+  if (replicas.length === 0) {
+    return <p className="kf-job-view-note">No replicas yet.</p>;
+  }
+  return (
+    <table className="kf-table" aria-label="Replicas">
+      <thead>
+        <tr>
+          <th>Replica</th>
+          <th>Phase</th>
+          <th>Reason</th>
+          <th>Message</th>
+          <th>Exit code</th>
+          <th>Restarts</th>
+        </tr>
+      </thead>
+      <tbody>
+        {replicas.map(r => (
+          <tr key={r.name} className={isTroubled(r) ? 'kf-mod-troubled' : undefined}>
+            <td>{r.name}</td>
+            <td>
+              <StatusBadge status={r.phase} />
+            </td>
+            <td title={explainReason(r.reason)}>{r.reason ?? ''}</td>
+            <td>{r.message ?? ''}</td>
+            <td>{r.exitCode ?? ''}</td>
+            <td>{r.restarts ?? 0}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ConditionTimeline({ conditions }: { conditions: IJobCondition[] }): JSX.Element {
+  if (conditions.length === 0) {
+    return <p className="kf-job-view-note">No conditions reported yet.</p>;
+  }
+  return (
+    <ol className="kf-timeline" aria-label="Conditions">
+      {conditions.map((c, i) => (
+        <li key={`${c.type}-${i}`} className={c.status === 'True' ? 'kf-mod-current' : undefined}>
+          <time dateTime={c.lastTransitionTime}>{formatTime(c.lastTransitionTime)}</time>{' '}
+          <strong>{c.type}</strong>
+          {c.status !== 'True' ? ` (${c.status})` : ''}
+          {c.reason ? ` · ${c.reason}` : ''}
+          {c.message && <div className="kf-timeline-message">{c.message}</div>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function EventTable({ events }: { events: IJobEvent[] }): JSX.Element {
+  if (events.length === 0) {
+    return <p className="kf-job-view-note">No events.</p>;
+  }
+  return (
+    <table className="kf-table" aria-label="Events">
+      <thead>
+        <tr>
+          <th>Time</th>
+          <th>Type</th>
+          <th>Reason</th>
+          <th>Object</th>
+          <th>Message</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e, i) => (
+          <tr key={i} className={e.type === 'Warning' ? 'kf-mod-warning' : undefined}>
+            <td>{formatTime(e.lastTimestamp)}</td>
+            <td>{e.type}</td>
+            <td>{e.reason}</td>
+            <td>{e.object}</td>
+            <td>
+              {e.message}
+              {e.count && e.count > 1 ? ` (×${e.count})` : ''}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Logs({ logs, job }: { logs: JobLogsModel; job: IJob }): JSX.Element {
+  useSignal(logs.changed);
+  // First visit of the tab loads the logs; later option changes reload through the model.
+  React.useEffect(() => {
+    if (!logs.text && !logs.loading) {
+      void logs.reload();
+    }
+  }, [logs]);
+  return (
+    <LogViewer
+      replicas={job.replicas.map(r => r.name)}
+      replica={logs.replica}
+      onReplicaChange={r => logs.setReplica(r)}
+      follow={logs.follow}
+      onFollowChange={f => logs.setFollow(f)}
+      tail={logs.tail}
+      onTailChange={t => logs.setTail(t)}
+      text={logs.text}
+      loading={logs.loading}
+      error={logs.error}
+      fileName={`${job.name}${logs.replica ? `-${logs.replica}` : ''}.log`}
+    />
+  );
+}
+
+function formatTime(iso: string | undefined): string {
+  return iso ? new Date(iso).toLocaleString() : '';
+}

@@ -1,0 +1,267 @@
+/**
+ * The launcher form's text values and the spec they stand for, both ways (pure). The form keeps strings so
+ * what the user typed is never lost; `toSpec` keeps bad values as they are so the shared validator reports
+ * them at the right JSON pointer.
+ */
+import { Framework, ITrainingJobSpec } from '../../contract/training';
+import { ROLES } from './roles';
+
+export interface IFormValues {
+  framework: Framework;
+  /** Count text per role of the framework; '' or '0' leaves the role out. */
+  counts: Record<string, string>;
+  runtimeName: string;
+  name: string;
+  image: string;
+  command: string;
+  source?: { filename: string; content: string };
+  env: string;
+  cpu: string;
+  memory: string;
+  gpus: string;
+  gpuResource: string;
+  packages: string;
+  nodeSelector: string;
+  cleanPodPolicy: '' | 'All' | 'Running' | 'None';
+  ttlSecondsAfterFinished: string;
+  backoffLimit: string;
+  activeDeadlineSeconds: string;
+  /** Spec parts the form does not edit, carried over when cloning. */
+  kept: Pick<ITrainingJobSpec, 'args' | 'volumes' | 'tolerations' | 'labels'>;
+}
+
+export type TextField = Exclude<
+  keyof IFormValues,
+  'framework' | 'counts' | 'source' | 'kept' | 'cleanPodPolicy'
+>;
+
+export function initialCounts(framework: Framework): Record<string, string> {
+  return Object.fromEntries(ROLES[framework].map(r => [r.role, String(r.initial)]));
+}
+
+export function emptyValues(framework: Framework = 'pytorch'): IFormValues {
+  return {
+    framework,
+    counts: initialCounts(framework),
+    runtimeName: '',
+    name: '',
+    image: '',
+    command: '',
+    env: '',
+    cpu: '',
+    memory: '',
+    gpus: '',
+    gpuResource: '',
+    packages: '',
+    nodeSelector: '',
+    cleanPodPolicy: '',
+    ttlSecondsAfterFinished: '',
+    backoffLimit: '',
+    activeDeadlineSeconds: '',
+    kept: {}
+  };
+}
+
+/** Splits a command line on spaces, keeping quoted parts ('…' or "…") and backslash-escaped characters whole. */
+export function splitCommand(line: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) {
+        quote = null;
+      } else if (c === '\\' && quote === '"' && i + 1 < line.length) {
+        word += line[++i];
+      } else {
+        word += c;
+      }
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) {
+        words.push(word);
+      }
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) {
+    words.push(word);
+  }
+  return words;
+}
+
+/** The inverse of `splitCommand`: quotes words that need it. */
+export function joinCommand(words: string[]): string {
+  return words
+    .map(w => (w === '' || /[\s'"\\]/.test(w) ? `'${w.replace(/'/g, `'"'"'`)}'` : w))
+    .join(' ');
+}
+
+/** `KEY=VALUE` lines to a map; a line without '=' becomes a key with an empty value (the validator judges it). */
+export function parsePairs(text: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line) {
+      continue;
+    }
+    const at = line.indexOf('=');
+    pairs[at < 0 ? line : line.slice(0, at).trim()] = at < 0 ? '' : line.slice(at + 1).trim();
+  }
+  return pairs;
+}
+
+export const formatPairs = (pairs: Record<string, string> | undefined): string =>
+  Object.entries(pairs ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+
+/** An integer when the text is one, else the trimmed text (so the validator says "must be integer"). */
+function numberOrText(text: string): number | string {
+  const trimmed = text.trim();
+  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+function withoutEmpty<T extends object>(object: T): T | undefined {
+  const entries = Object.entries(object).filter(([, v]) => v !== undefined && v !== '');
+  return entries.length ? (Object.fromEntries(entries) as T) : undefined;
+}
+
+export function toSpec(values: IFormValues): ITrainingJobSpec {
+  const isTrainJob = values.framework === 'trainjob';
+  const replicas: ITrainingJobSpec['replicas'] = {};
+  for (const [role, text] of Object.entries(values.counts)) {
+    if (text.trim() !== '' && text.trim() !== '0') {
+      replicas[role] = { count: numberOrText(text) as number };
+    }
+  }
+  const env = parsePairs(values.env);
+  const nodeSelector = parsePairs(values.nodeSelector);
+  const packages = values.packages
+    .split(',')
+    .map(p => p.trim())
+    .filter(Boolean);
+  const command = splitCommand(values.command);
+  const gpus = values.gpus.trim() ? numberOrText(values.gpus) : undefined;
+  const spec: ITrainingJobSpec = {
+    framework: values.framework,
+    replicas,
+    ...withoutEmpty({
+      name: values.name.trim(),
+      image: values.image.trim(),
+      command: command.length ? command : undefined,
+      source: values.source,
+      env: Object.keys(env).length ? env : undefined,
+      resources: withoutEmpty({
+        cpu: values.cpu.trim(),
+        memory: values.memory.trim(),
+        gpus: gpus as number | undefined,
+        gpuResource: gpus !== undefined ? values.gpuResource.trim() : undefined
+      }),
+      packages: packages.length ? packages : undefined,
+      nodeSelector: !isTrainJob && Object.keys(nodeSelector).length ? nodeSelector : undefined,
+      runPolicy: withoutEmpty({
+        cleanPodPolicy: isTrainJob ? undefined : values.cleanPodPolicy || undefined,
+        ttlSecondsAfterFinished: isTrainJob
+          ? undefined
+          : (numberOrText(values.ttlSecondsAfterFinished) as number),
+        backoffLimit: isTrainJob ? undefined : (numberOrText(values.backoffLimit) as number),
+        activeDeadlineSeconds: numberOrText(values.activeDeadlineSeconds) as number
+      }),
+      runtimeRef: isTrainJob ? { name: values.runtimeName.trim() } : undefined
+    }),
+    ...values.kept
+  };
+  return spec;
+}
+
+/** Form values for a spec (clone, re-run): every field the form knows, the rest kept as is. */
+export function fromSpec(spec: ITrainingJobSpec): IFormValues {
+  const values = emptyValues(spec.framework);
+  // Roles absent from the spec are left out (0); a spec with no roles at all starts from the defaults.
+  const given = Object.entries(spec.replicas ?? {});
+  const counts = given.length
+    ? Object.fromEntries(Object.keys(values.counts).map(role => [role, '0']))
+    : values.counts;
+  for (const [role, r] of given) {
+    counts[role] = String(r.count);
+  }
+  const text = (n: number | undefined) => (n === undefined ? '' : String(n));
+  return {
+    ...values,
+    counts,
+    runtimeName: spec.runtimeRef?.name ?? '',
+    name: spec.name ?? '',
+    image: spec.image ?? '',
+    command: joinCommand(spec.command ?? []),
+    source: spec.source,
+    env: formatPairs(spec.env),
+    cpu: spec.resources?.cpu ?? '',
+    memory: spec.resources?.memory ?? '',
+    gpus: text(spec.resources?.gpus),
+    gpuResource: spec.resources?.gpuResource ?? '',
+    packages: (spec.packages ?? []).join(', '),
+    nodeSelector: formatPairs(spec.nodeSelector),
+    cleanPodPolicy: spec.runPolicy?.cleanPodPolicy ?? '',
+    ttlSecondsAfterFinished: text(spec.runPolicy?.ttlSecondsAfterFinished),
+    backoffLimit: text(spec.runPolicy?.backoffLimit),
+    activeDeadlineSeconds: text(spec.runPolicy?.activeDeadlineSeconds),
+    kept:
+      withoutEmpty({
+        args: spec.args,
+        volumes: spec.volumes,
+        tolerations: spec.tolerations,
+        labels: spec.labels
+      }) ?? {}
+  };
+}
+
+/** Which form field shows an error at `path` (a JSON pointer into the spec); `form` for the banner. */
+export function fieldOfPath(path: string): string {
+  const parts = path.split('/').slice(1);
+  const [top, second] = parts;
+  const direct: Record<string, string> = {
+    name: 'name',
+    image: 'image',
+    command: 'command',
+    args: 'command',
+    source: 'source',
+    env: 'env',
+    packages: 'packages',
+    nodeSelector: 'nodeSelector',
+    runtimeRef: 'runtimeName',
+    framework: 'framework'
+  };
+  if (top === 'replicas') {
+    return second ? `replicas.${second}` : 'replicas';
+  }
+  if ((top === 'resources' || top === 'runPolicy') && second) {
+    return second;
+  }
+  return direct[top] ?? 'form';
+}
+
+/** A fresh name for a re-run of `name`: `<name>-r<4 chars>`, the base shortened so the result stays <= 48. */
+export function rerunName(name: string, random: () => number = Math.random): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let suffix = '-r';
+  for (let i = 0; i < 4; i++) {
+    suffix += alphabet[Math.floor(random() * alphabet.length) % alphabet.length];
+  }
+  const base = name
+    .replace(/-r[a-z0-9]{4}$/, '')
+    .slice(0, 48 - suffix.length)
+    .replace(/-+$/, '');
+  return base + suffix;
+}

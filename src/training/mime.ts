@@ -1,0 +1,76 @@
+/**
+ * The renderer of `application/vnd.kubeflow.job+json` outputs (`%%kf train`): a live card sharing the
+ * namespace's job stream with the other cards and views, falling back to the saved snapshot.
+ */
+import React from 'react';
+import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import { MIME } from '../../contract/mime';
+import { IJobOutput, isJobOutput, JobCard } from './JobCard';
+import { JobsModel, JobsModelPool } from './model';
+
+/** Above text/plain so the card replaces the magic's text fallback. */
+export const JOB_RANK = 20;
+
+export interface IJobRendererOptions {
+  pool: JobsModelPool;
+  openJob: (namespace: string, name: string) => void;
+}
+
+export class JobRenderer extends ReactWidget implements IRenderMime.IRenderer {
+  private data: IJobOutput | null = null;
+  private jobs: JobsModel | undefined;
+
+  constructor(private readonly options: IJobRendererOptions) {
+    super();
+    this.addClass('kf-job-output');
+  }
+
+  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const data = model.data[MIME.job];
+    this.data = isJobOutput(data) ? data : null;
+    if (this.jobs && this.jobs.namespace !== this.data?.namespace) {
+      this.options.pool.release(this.jobs);
+      this.jobs = undefined;
+    }
+    if (this.data && !this.jobs) {
+      this.jobs = this.options.pool.acquire(this.data.namespace);
+    }
+    this.update();
+    return Promise.resolve();
+  }
+
+  dispose(): void {
+    if (this.jobs) {
+      this.options.pool.release(this.jobs);
+      this.jobs = undefined;
+    }
+    super.dispose();
+  }
+
+  protected render(): JSX.Element {
+    const data = this.data;
+    if (!data) {
+      return React.createElement(
+        'div',
+        { className: 'kf-job-card', role: 'alert' },
+        'This job output is damaged.'
+      );
+    }
+    return React.createElement(JobCard, {
+      data,
+      jobs: this.jobs,
+      onOpen: () => this.options.openJob(data.namespace, data.name)
+    });
+  }
+}
+
+export function jobRendererFactory(options: IJobRendererOptions): IRenderMime.IRendererFactory {
+  return {
+    // Safe: the job is shown as text through React (escaped), never as HTML.
+    safe: true,
+    mimeTypes: [MIME.job],
+    defaultRank: JOB_RANK,
+    createRenderer: () => new JobRenderer(options)
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The training plugin: the "Training jobs" sidebar section, the launcher form, job views, the job output
+ * renderer, and their commands.
+ */
+import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import {
+  Dialog,
+  ICommandPalette,
+  MainAreaWidget,
+  showDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { IJob, ITrainingJobSpec } from '../../contract/training';
+import { CommandIDs, IKubeflowWorkbench } from '../tokens';
+import { CurrentFileTracker } from './current-file';
+import { JobFormModel } from './form-model';
+import { rerunName } from './form-values';
+import { jobRendererFactory, JOB_RANK } from './mime';
+import { JobsModel, JobsModelPool } from './model';
+import { JobViewModel } from './view-model';
+import { JobFormWidget, JobListSection, JobViewWidget, jobViewId } from './widgets';
+
+export const CLONE_JOB = 'kubeflow:clone-job';
+
+interface IJobArgs {
+  namespace?: string;
+  name?: string;
+}
+
+export const trainingPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'kubeflow-workbench:training',
+  description: 'Training jobs: sidebar list, launcher form, job views and the job output renderer.',
+  autoStart: true,
+  requires: [IKubeflowWorkbench, IRenderMimeRegistry],
+  optional: [ICommandPalette, INotebookTracker, ILabShell],
+  activate: (
+    app: JupyterFrontEnd,
+    workbench: IKubeflowWorkbench,
+    rendermime: IRenderMimeRegistry,
+    palette: ICommandPalette | null,
+    notebooks: INotebookTracker | null,
+    labShell: ILabShell | null
+  ) => {
+    const { client, cluster } = workbench;
+    const pool = new JobsModelPool(client);
+    const currentFile = new CurrentFileTracker(labShell, notebooks);
+    const views = new Map<string, MainAreaWidget>();
+
+    const openJob = (namespace: string, name: string) => {
+      const id = jobViewId(namespace, name);
+      const existing = views.get(id);
+      if (existing && !existing.isDisposed) {
+        app.shell.activateById(id);
+        return existing;
+      }
+      const content = new JobViewWidget(new JobViewModel(client, pool, namespace, name), {
+        onDelete: job => void deleteJob(job),
+        onClone: job => openForm(job.spec, job.namespace),
+        onRerun: job => void rerun(job)
+      });
+      const widget = new MainAreaWidget({ content });
+      widget.id = id;
+      widget.title.label = name;
+      widget.title.caption = `Training job ${namespace}/${name}`;
+      widget.disposed.connect(() => views.delete(id));
+      views.set(id, widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(id);
+      return widget;
+    };
+
+    /** `namespace` pins a clone to its source's namespace; a new job goes to the current one. */
+    const openForm = (initial?: ITrainingJobSpec, namespace?: string) => {
+      currentFile.remember(app.shell.currentWidget);
+      const model = new JobFormModel({
+        client,
+        namespace: () => namespace ?? cluster.namespace,
+        initial,
+        currentFile: currentFile.read,
+        onCreated: job => {
+          widget.dispose();
+          openJob(job.namespace, job.name);
+        }
+      });
+      const widget = new MainAreaWidget({ content: new JobFormWidget(model) });
+      widget.title.label = initial ? 'Clone training job' : 'New training job';
+      app.shell.add(widget, 'main');
+      app.shell.activateById(widget.id);
+    };
+
+    const deleteJob = async (job: IJob) => {
+      const answer = await showDialog({
+        title: 'Delete training job',
+        body: `Delete ${job.name} in ${job.namespace}? Its replicas stop and their logs may be lost.`,
+        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+      });
+      if (!answer.button.accept) {
+        return;
+      }
+      try {
+        await client.deleteJob(job.namespace, job.name);
+      } catch (e) {
+        await showErrorMessage('Delete training job', (e as Error).message);
+      }
+    };
+
+    const rerun = async (job: IJob) => {
+      if (!job.spec) {
+        return;
+      }
+      try {
+        const created = await client.createJob(job.namespace, {
+          ...job.spec,
+          name: rerunName(job.name)
+        });
+        openJob(created.namespace, created.name);
+      } catch (e) {
+        await showErrorMessage('Re-run training job', (e as Error).message);
+      }
+    };
+
+    app.commands.addCommand(CommandIDs.newTrainingJob, {
+      label: 'New Training Job',
+      caption:
+        'Launch a distributed training job (PyTorch, TensorFlow, MPI, XGBoost, Paddle, JAX, TrainJob)',
+      execute: () => openForm()
+    });
+    app.commands.addCommand(CommandIDs.openJob, {
+      label: args => `Open Training Job ${(args as IJobArgs).name ?? ''}`.trim(),
+      execute: args => {
+        const { namespace, name } = args as IJobArgs;
+        if (namespace && name) {
+          openJob(namespace, name);
+        }
+      }
+    });
+    app.commands.addCommand(CLONE_JOB, {
+      label: 'Clone Training Job',
+      execute: async args => {
+        const { namespace, name } = args as IJobArgs;
+        if (!namespace || !name) {
+          return;
+        }
+        try {
+          const job = await client.getJob(namespace, name);
+          openForm(job.spec ?? { framework: job.framework, replicas: {} }, job.namespace);
+        } catch (e) {
+          await showErrorMessage('Clone training job', (e as Error).message);
+        }
+      }
+    });
+    palette?.addItem({ command: CommandIDs.newTrainingJob, category: 'Kubeflow' });
+
+    const section = new JobListSection(new JobsModel(client, cluster), {
+      onOpen: job => openJob(job.namespace, job.name),
+      onNew: () => openForm()
+    });
+    workbench.addSection(section, 20);
+
+    rendermime.addFactory(
+      jobRendererFactory({
+        pool,
+        openJob: (namespace, name) =>
+          void app.commands.execute(CommandIDs.openJob, { namespace, name })
+      }),
+      JOB_RANK
+    );
+  }
+};
+
+export default [trainingPlugin];
