@@ -6,7 +6,8 @@ import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/a
 import { ICommandPalette, ReactWidget, UseSignal } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { SidePanel } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
+import { MessageLoop } from '@lumino/messaging';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 import React from 'react';
 import { ProxyClient } from '../api/client';
 import { kubeflowIcon } from '../icons';
@@ -15,6 +16,7 @@ import { ClusterSection } from './ClusterSection';
 import { ClusterModel } from './model';
 
 const PLUGIN_ID = 'kubeflow-workbench:plugin';
+const CLUSTER_SECTION_ID = 'kubeflow-workbench:cluster';
 
 function clusterSection(model: ClusterModel): Widget {
   const widget = ReactWidget.create(
@@ -33,10 +35,20 @@ function clusterSection(model: ClusterModel): Widget {
         })
     })
   );
-  widget.id = 'kubeflow-workbench:cluster';
+  widget.id = CLUSTER_SECTION_ID;
   widget.title.label = 'Cluster';
   widget.addClass('kf-section');
   return widget;
+}
+
+/** The cluster section needs a few lines; the lists below it get the rest of the height. */
+function fitSections(panel: SidePanel): void {
+  for (const widget of panel.widgets) {
+    AccordionPanel.setStretch(widget, widget.id === CLUSTER_SECTION_ID ? 0 : 1);
+  }
+  (panel.content as AccordionPanel).setRelativeSizes(
+    panel.widgets.map(w => (w.id === CLUSTER_SECTION_ID ? 1 : 4))
+  );
 }
 
 export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
@@ -62,6 +74,13 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
     panel.addClass('kf-sidebar');
     panel.addWidget(clusterSection(cluster));
     shell.add(panel, 'left', { rank: 450 });
+    // Sizes set while the sidebar is hidden are lost; set them again the first time it is shown.
+    MessageLoop.installMessageHook(panel, (_, msg) => {
+      if (msg.type === 'after-show') {
+        requestAnimationFrame(() => fitSections(panel));
+      }
+      return true;
+    });
 
     const commands: [string, string, () => unknown][] = [
       [CommandIDs.openSidebar, 'Open the Kubeflow sidebar', () => shell.activateById(SIDEBAR_ID)],
@@ -94,6 +113,7 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
         } else {
           panel.insertWidget(at, widget);
         }
+        fitSections(panel);
       }
     };
   }
