@@ -6,6 +6,7 @@ from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821 (c is the config object jupyter injects)
 c.ServerApp.allow_root = True  # noqa: F821 (CI runs as root)
+c.ServerApp.port = int(os.environ.get("KFWB_GALATA_PORT", "8888"))  # noqa: F821 (a second run beside a first)
 
 # The workbench under test runs its embedded local backend with state in a fresh directory.
 os.environ.setdefault("KFWB_BACKEND", "local")

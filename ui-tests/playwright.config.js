@@ -1,6 +1,9 @@
 // Galata's base config, run in Debian's Chromium (never a downloaded browser), against a real jupyter lab.
 const base = require('@jupyterlab/galata/lib/playwright-config');
 
+const port = process.env.KFWB_GALATA_PORT || '8888';
+process.env.TARGET_URL = process.env.TARGET_URL || `http://localhost:${port}`;
+
 module.exports = {
   ...base,
   workers: 1,
@@ -10,6 +13,7 @@ module.exports = {
   reporter: [['list'], ['json', { outputFile: process.env.KFWB_GALATA_REPORT || 'test-results/report.json' }]],
   use: {
     ...base.use,
+    baseURL: process.env.TARGET_URL,
     trace: 'off',
     video: 'off',
     launchOptions: {
@@ -28,7 +32,7 @@ module.exports = {
   },
   webServer: {
     command: 'npm run start',
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${port}/lab`,
     timeout: 180000,
     reuseExistingServer: !process.env.CI,
     // The server's request log drowns the test report; KFWB_GALATA_VERBOSE=1 shows it.
