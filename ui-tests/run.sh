@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CI=${CI:-1}
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
 fi
 export KFWB_GALATA_REPORT="${1:-$PWD/test-results/report.json}"
 npx playwright test
