@@ -23,6 +23,7 @@ import {
 import { planReplicas } from '../src/backends/local/replica-plan';
 import { livePidsOfGroup } from '../src/backends/local/replica-process';
 import { BackendError, IBackend } from '../src/backends/types';
+import { failure } from './expect-failure';
 
 const fixture = (name: string) =>
   readFileSync(join(__dirname, 'fixtures', name), 'utf8');
@@ -131,14 +132,6 @@ function isLive(pid: number): boolean {
   }
 }
 
-async function failure(promise: Promise<unknown>): Promise<BackendError> {
-  const error = await promise.then(
-    () => new Error('expected a failure'),
-    (e: unknown) => e
-  );
-  expect(error).toBeInstanceOf(BackendError);
-  return error as BackendError;
-}
 
 const py = (
   code: string,

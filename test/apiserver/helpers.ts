@@ -162,6 +162,25 @@ export interface IFakePod {
   unschedulable?: string;
 }
 
+/** One pod per "why is it stuck" reason, as a scheduler and kubelet would report them. */
+export const STUCK_PODS: IFakePod[] = [
+  { type: 'Master', index: 0, unschedulable: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.' },
+  {
+    type: 'Worker',
+    index: 0,
+    phase: 'Pending',
+    state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nope:latest"' } }
+  },
+  {
+    type: 'Worker',
+    index: 1,
+    phase: 'Running',
+    restartCount: 4,
+    state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' } }
+  },
+  { type: 'Worker', index: 2, phase: 'Failed', state: { terminated: { reason: 'OOMKilled', exitCode: 137 } } }
+];
+
 // Replica types whose pod gets job-role=master (IsMasterRole); without one of them, worker 0 has the role.
 // PyTorch and TF are from the API facts (§1.4); the other kinds follow the same rule by analogy.
 const MASTER_TYPES: Record<string, string[]> = {

@@ -12,13 +12,14 @@ import { execFileSync } from 'node:child_process';
 import { startCluster, TestCluster } from '../apiserver/cluster';
 import { installCrds } from '../apiserver/crds';
 import {
+  STUCK_PODS,
+  TEAM_A,
   clusterInfo,
   createOperatorPods,
   freshNamespace,
   kubeConfig,
   restartApiserver,
-  setStatus,
-  TEAM_A
+  setStatus
 } from '../apiserver/helpers';
 
 const info = clusterInfo();
@@ -637,41 +638,7 @@ describe('status and watches', () => {
 describe('operator pods', () => {
   test('pods labelled like the training operator are listable by label selector, with kubelet-like status', async () => {
     const job = `pods-${Date.now().toString(36)}`;
-    await createOperatorPods(admin, TEAM_A, job, 'PyTorchJob', [
-      {
-        type: 'Master',
-        index: 0,
-        unschedulable: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.'
-      },
-      {
-        type: 'Worker',
-        index: 0,
-        state: {
-          waiting: {
-            reason: 'ImagePullBackOff',
-            message: 'Back-off pulling image'
-          }
-        }
-      },
-      {
-        type: 'Worker',
-        index: 1,
-        phase: 'Running',
-        restartCount: 4,
-        state: {
-          waiting: {
-            reason: 'CrashLoopBackOff',
-            message: 'back-off 40s restarting failed container'
-          }
-        }
-      },
-      {
-        type: 'Worker',
-        index: 2,
-        phase: 'Failed',
-        state: { terminated: { reason: 'OOMKilled', exitCode: 137 } }
-      }
-    ]);
+    await createOperatorPods(admin, TEAM_A, job, 'PyTorchJob', STUCK_PODS);
     const core = alice.makeApiClient(k8s.CoreV1Api); // alice, in her namespace, as the workbench would
     const list = (labelSelector: string) =>
       core

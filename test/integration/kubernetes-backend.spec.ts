@@ -16,6 +16,7 @@ import { LogStore, parseStampedLines } from '../../proxy/src/backends/kubernetes
 import { toSourceConfigMap } from '../../proxy/src/backends/kubernetes/mappers';
 import { BackendError, IBackend, ISubscription } from '../../proxy/src/backends/types';
 import {
+  STUCK_PODS,
   clusterInfo,
   createOperatorPods,
   freshNamespace,
@@ -24,6 +25,7 @@ import {
   restartApiserver,
   setStatus
 } from '../apiserver/helpers';
+import { failure } from '../../proxy/test/expect-failure';
 
 const info = clusterInfo();
 const adminKc = kubeConfig(info.adminKubeconfig);
@@ -44,15 +46,6 @@ async function connect(opts: Partial<Parameters<typeof connectKubernetes>[0]> = 
   return backend;
 }
 
-/** The thrown BackendError (fails the test if the promise resolves or throws something else). */
-async function failure(promise: Promise<unknown>): Promise<BackendError> {
-  const error = await promise.then(
-    () => new Error('expected a failure'),
-    (e: unknown) => e
-  );
-  expect(error).toBeInstanceOf(BackendError);
-  return error as BackendError;
-}
 
 const REPLICAS: Record<Framework, ITrainingJobSpec['replicas']> = {
   pytorch: { Master: { count: 1 }, Worker: { count: 1 } },
@@ -434,41 +427,7 @@ describe('jobs of every kind', () => {
 });
 
 describe('pods, events and logs', () => {
-  const pods = [
-    {
-      type: 'Master',
-      index: 0,
-      unschedulable: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.'
-    },
-    {
-      type: 'Worker',
-      index: 0,
-      state: {
-        waiting: {
-          reason: 'ImagePullBackOff',
-          message: 'Back-off pulling image "nope:latest"'
-        }
-      }
-    },
-    {
-      type: 'Worker',
-      index: 1,
-      phase: 'Running' as const,
-      restartCount: 4,
-      state: {
-        waiting: {
-          reason: 'CrashLoopBackOff',
-          message: 'back-off 40s restarting failed container'
-        }
-      }
-    },
-    {
-      type: 'Worker',
-      index: 2,
-      phase: 'Failed' as const,
-      state: { terminated: { reason: 'OOMKilled', exitCode: 137 } }
-    }
-  ];
+  const pods = STUCK_PODS;
 
   test('replica reasons come from real pod objects, live through the watch', async () => {
     const recorder = new Recorder(admin, ns);
