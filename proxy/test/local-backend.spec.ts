@@ -22,7 +22,7 @@ import {
 } from '../src/backends/local';
 import { planReplicas } from '../src/backends/local/replica-plan';
 import { livePidsOfGroup } from '../src/backends/local/replica-process';
-import { BackendError, IBackend } from '../src/backends/types';
+import { IBackend } from '../src/backends/types';
 import { failure } from './expect-failure';
 
 const fixture = (name: string) =>

@@ -14,7 +14,7 @@ import { connectKubernetes } from '../../proxy/src/backends/kubernetes';
 import { JOB_KINDS, kindOfFramework } from '../../proxy/src/backends/kubernetes/kinds';
 import { LogStore, parseStampedLines } from '../../proxy/src/backends/kubernetes/log-store';
 import { toSourceConfigMap } from '../../proxy/src/backends/kubernetes/mappers';
-import { BackendError, IBackend, ISubscription } from '../../proxy/src/backends/types';
+import { IBackend, ISubscription } from '../../proxy/src/backends/types';
 import {
   STUCK_PODS,
   clusterInfo,
