@@ -15,7 +15,12 @@ const esmOnly = [
   'cookie'
 ].join('|');
 
-const ignored = ['<rootDir>/.venv/', '<rootDir>/ui-tests/', '<rootDir>/kubeflow_workbench/', '<rootDir>/lib/'];
+const ignored = [
+  '<rootDir>/.venv/',
+  '<rootDir>/ui-tests/',
+  '<rootDir>/kubeflow_workbench/',
+  '<rootDir>/lib/'
+];
 
 const nodeProject = (name, testMatch, extra = {}) => ({
   displayName: name,
@@ -28,7 +33,8 @@ const nodeProject = (name, testMatch, extra = {}) => ({
   ...extra
 });
 
-const { reporters, testTimeout, coverageReporters, coverageDirectory, ...frontend } = jlabConfig(__dirname);
+const { reporters, testTimeout, coverageReporters, coverageDirectory, ...frontend } =
+  jlabConfig(__dirname);
 
 module.exports = {
   testTimeout: 120000,
@@ -42,8 +48,13 @@ module.exports = {
       testMatch: ['<rootDir>/src/**/*.spec.ts?(x)', '<rootDir>/contract/**/*.spec.ts'],
       transform: { ...frontend.transform, '^.+\\.tsx?$': tsJest },
       // JupyterLab packages ship ES modules; babel (JupyterLab's config) turns them into CommonJS for jest.
-      transformIgnorePatterns: ['/node_modules/(?!(@jupyterlab|@jupyter|@lumino|@codemirror|@lezer|lib0|y-protocols|yjs|marked|nanoid|vscode-ws-jsonrpc|exenv-es6|color|@microsoft)/)'],
-      moduleNameMapper: { ...frontend.moduleNameMapper, '^yaml$': '<rootDir>/node_modules/yaml/dist/index.js' }
+      transformIgnorePatterns: [
+        '/node_modules/(?!(@jupyterlab|@jupyter|@lumino|@codemirror|@lezer|lib0|y-protocols|yjs|marked|nanoid|vscode-ws-jsonrpc|exenv-es6|color|@microsoft)/)'
+      ],
+      moduleNameMapper: {
+        ...frontend.moduleNameMapper,
+        '^yaml$': '<rootDir>/node_modules/yaml/dist/index.js'
+      }
     },
     nodeProject('proxy', ['<rootDir>/proxy/test/**/*.spec.ts']),
     nodeProject('engine', ['<rootDir>/engine/**/*.spec.ts']),

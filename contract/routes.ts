@@ -4,7 +4,8 @@ export const TOKEN_HEADER = 'x-kubeflow-workbench-token';
 export const API = '/api/v1';
 
 const ns = (namespace: string) => `${API}/namespaces/${encodeURIComponent(namespace)}`;
-const job = (namespace: string, name: string) => `${ns(namespace)}/jobs/${encodeURIComponent(name)}`;
+const job = (namespace: string, name: string) =>
+  `${ns(namespace)}/jobs/${encodeURIComponent(name)}`;
 
 export const routes = {
   info: () => `${API}/info`,

@@ -21,9 +21,7 @@ export function registerTrainingSchema(): void {
 registerTrainingSchema();
 
 /** Validates a spec and fills its defaults (into a copy). */
-export function validateTrainingJobSpec(
-  value: unknown
-): Validation<ITrainingJobSpec> {
+export function validateTrainingJobSpec(value: unknown): Validation<ITrainingJobSpec> {
   registerTrainingSchema();
   return validate<ITrainingJobSpec>(TRAINING_JOB_SCHEMA.$id, value);
 }
@@ -37,10 +35,7 @@ export function generateJobName(
 ): string {
   let suffix = '';
   for (let i = 0; i < 5; i++) {
-    suffix +=
-      NAME_ALPHABET[
-        Math.floor(random() * NAME_ALPHABET.length) % NAME_ALPHABET.length
-      ];
+    suffix += NAME_ALPHABET[Math.floor(random() * NAME_ALPHABET.length) % NAME_ALPHABET.length];
   }
   return `${spec.framework}-${suffix}`;
 }

@@ -97,21 +97,14 @@ describe('valid specs', () => {
       },
       volumes: [{ claimName: 'data', mountPath: '/data', readOnly: true }],
       nodeSelector: { 'cloud.google.com/gke-accelerator': 'nvidia-l4' },
-      tolerations: [
-        { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }
-      ],
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
       runPolicy: {
         cleanPodPolicy: 'None',
         ttlSecondsAfterFinished: 0,
         backoffLimit: 3,
         activeDeadlineSeconds: 3600
       },
-      packages: [
-        'numpy==1.26.4',
-        'torch>=2.1,<3',
-        'transformers[torch]',
-        'scikit-learn ~= 1.5'
-      ],
+      packages: ['numpy==1.26.4', 'torch>=2.1,<3', 'transformers[torch]', 'scikit-learn ~= 1.5'],
       labels: { team: 'a', 'example.com/owner': '' }
     };
     expect(validateTrainingJobSpec(spec)).toEqual({ ok: true, value: spec });
@@ -139,16 +132,11 @@ describe('invalid specs: path and message', () => {
       [
         {
           path: '/framework',
-          message:
-            'must be one of: pytorch, tensorflow, mpi, xgboost, jax, paddle, trainjob'
+          message: 'must be one of: pytorch, tensorflow, mpi, xgboost, jax, paddle, trainjob'
         }
       ]
     ],
-    [
-      'name with capitals',
-      torch({ name: 'My_Job' }),
-      [{ path: '/name', message: JOB_NAME }]
-    ],
+    ['name with capitals', torch({ name: 'My_Job' }), [{ path: '/name', message: JOB_NAME }]],
     [
       'name of 49 characters',
       torch({ name: 'a'.repeat(49) }),
@@ -415,7 +403,9 @@ describe('invalid specs: path and message', () => {
       ...MINIMAL[framework],
       replicas: { ...MINIMAL[framework].replicas, [role]: { count: 1 } }
     };
-    expect(fieldsOf(spec)).toEqual([{ path: `/replicas/${role}`, message: `must be one of: ${allowed}` }]);
+    expect(fieldsOf(spec)).toEqual([
+      { path: `/replicas/${role}`, message: `must be one of: ${allowed}` }
+    ]);
   });
 
   test('env names and TrainJob run policies are checked by name', () => {
@@ -423,9 +413,7 @@ describe('invalid specs: path and message', () => {
       path: '/env/MY-VAR',
       message: "must be a variable name: letters, digits and '_', not starting with a digit"
     });
-    expect(
-      fieldsOf({ ...MINIMAL.trainjob, runPolicy: { backoffLimit: 1 } })
-    ).toContainEqual({
+    expect(fieldsOf({ ...MINIMAL.trainjob, runPolicy: { backoffLimit: 1 } })).toContainEqual({
       path: '/runPolicy/backoffLimit',
       message: 'must be one of: activeDeadlineSeconds'
     });
@@ -442,15 +430,11 @@ describe('generateJobName', () => {
   test('framework and five random characters, a valid name', () => {
     const values = [0, 0.5, 0.999, 0.1, 0.3];
     let i = 0;
-    expect(generateJobName({ framework: 'pytorch' }, () => values[i++])).toBe(
-      'pytorch-as9dk'
-    );
+    expect(generateJobName({ framework: 'pytorch' }, () => values[i++])).toBe('pytorch-as9dk');
     for (const framework of Object.keys(MINIMAL) as Framework[]) {
       const name = generateJobName({ framework });
       expect(name).toMatch(new RegExp(`^${framework}-[a-z0-9]{5}$`));
-      expect(validateTrainingJobSpec({ ...MINIMAL[framework], name }).ok).toBe(
-        true
-      );
+      expect(validateTrainingJobSpec({ ...MINIMAL[framework], name }).ok).toBe(true);
     }
   });
 });

@@ -54,13 +54,7 @@ export interface ITrainingJobSpec {
 }
 
 export type JobPhase =
-  | 'Created'
-  | 'Running'
-  | 'Restarting'
-  | 'Succeeded'
-  | 'Failed'
-  | 'Suspended'
-  | 'Unknown';
+  'Created' | 'Running' | 'Restarting' | 'Succeeded' | 'Failed' | 'Suspended' | 'Unknown';
 
 export interface IJobCondition {
   type: string;

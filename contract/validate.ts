@@ -43,7 +43,8 @@ export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
       continue; // the branch or key errors that follow say what is wrong
     }
     // A bad map key (a role, an env name) is reported at the key itself, not at the map.
-    let path = e.propertyName !== undefined ? `${e.instancePath}/${e.propertyName}` : e.instancePath || '/';
+    let path =
+      e.propertyName !== undefined ? `${e.instancePath}/${e.propertyName}` : e.instancePath || '/';
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'required') {
       path = `${e.instancePath}/${e.params.missingProperty}`;

@@ -47,7 +47,11 @@ function codeOfFastifyError(error: FastifyError): ErrorCode {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return 'too_large';
   }
-  if (error.validation || (error.statusCode ?? 500) === 400 || error.code?.startsWith('FST_ERR_CTP')) {
+  if (
+    error.validation ||
+    (error.statusCode ?? 500) === 400 ||
+    error.code?.startsWith('FST_ERR_CTP')
+  ) {
     return 'invalid_spec';
   }
   if (error.statusCode === 415) {
@@ -60,7 +64,13 @@ export function createApp(deps: IAppDeps): FastifyInstance {
   const app = Fastify({
     bodyLimit: DEFAULT_BODY_LIMIT,
     logger: deps.logger
-      ? { redact: ['req.headers.authorization', 'req.headers.cookie', `req.headers["${TOKEN_HEADER}"]`] }
+      ? {
+          redact: [
+            'req.headers.authorization',
+            'req.headers.cookie',
+            `req.headers["${TOKEN_HEADER}"]`
+          ]
+        }
       : false
   });
   const allowedOrigins = deps.allowedOrigins ?? [];
@@ -83,7 +93,11 @@ export function createApp(deps: IAppDeps): FastifyInstance {
       return sendError(reply, 'unauthorized', 'Missing or wrong workbench token.');
     }
     if (!originAllowed(request.method, request.headers, allowedOrigins)) {
-      return sendError(reply, 'forbidden', `Requests from origin ${request.headers.origin} are not allowed.`);
+      return sendError(
+        reply,
+        'forbidden',
+        `Requests from origin ${request.headers.origin} are not allowed.`
+      );
     }
   });
 

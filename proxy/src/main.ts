@@ -23,7 +23,11 @@ async function main(): Promise<void> {
     { kubernetes: connectKubernetes, local: createLocalBackend }
   );
   const selected = await backends.select();
-  const versions = { proxy: __PROXY_VERSION__, node: process.version, clientNode: __CLIENT_NODE_VERSION__ };
+  const versions = {
+    proxy: __PROXY_VERSION__,
+    node: process.version,
+    clientNode: __CLIENT_NODE_VERSION__
+  };
   const app = createApp({
     token: config.token,
     backends,
@@ -69,6 +73,8 @@ async function main(): Promise<void> {
 }
 
 main().catch(error => {
-  process.stderr.write(`kubeflow-workbench proxy: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `kubeflow-workbench proxy: ${error instanceof Error ? error.message : String(error)}\n`
+  );
   process.exit(1);
 });

@@ -34,7 +34,11 @@ function hostOf(origin: string): string | undefined {
  * A state-changing request with an Origin header must come from the page's own host (as the browser saw it:
  * X-Forwarded-Host when a proxy set it, else Host) or from an allowlisted origin. Kernels send no Origin.
  */
-export function originAllowed(method: string, headers: IncomingHttpHeaders, allowed: string[]): boolean {
+export function originAllowed(
+  method: string,
+  headers: IncomingHttpHeaders,
+  allowed: string[]
+): boolean {
   const origin = headers.origin;
   if (!STATE_CHANGING.has(method.toUpperCase()) || origin === undefined) {
     return true;

@@ -9,7 +9,12 @@ export class FakeBackend implements IBackend {
   closed = false;
 
   info() {
-    return { kind: 'local' as const, selected: 'local' as const, state: 'connected' as const, namespace: 'default' };
+    return {
+      kind: 'local' as const,
+      selected: 'local' as const,
+      state: 'connected' as const,
+      namespace: 'default'
+    };
   }
   async namespaces() {
     return { items: [{ name: 'default' }, { name: 'team-a' }], default: 'default' };
@@ -78,7 +83,10 @@ export class FakeBackend implements IBackend {
       sink(lines.slice(-(options.tail ?? lines.length)).join('\n') + '\n');
     },
     watch: (ns: string, onEvent: (event: JobStreamEvent) => void) => {
-      onEvent({ type: 'snapshot', items: [...this.jobsByKey.values()].filter(j => j.namespace === ns) });
+      onEvent({
+        type: 'snapshot',
+        items: [...this.jobsByKey.values()].filter(j => j.namespace === ns)
+      });
       this.watchers.add(onEvent);
       return { close: () => this.watchers.delete(onEvent) };
     }

@@ -21,7 +21,11 @@ describe('job routes', () => {
     const { app, backend } = await makeApp();
     const first = await app.inject(post(SPEC));
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toMatchObject({ name: 'mnist-1', namespace: 'default', framework: 'pytorch' });
+    expect(first.json()).toMatchObject({
+      name: 'mnist-1',
+      namespace: 'default',
+      framework: 'pytorch'
+    });
     const again = await app.inject(post(SPEC));
     expect(again.statusCode).toBe(200);
     expect(again.json().created).toEqual(first.json().created);
@@ -38,7 +42,9 @@ describe('job routes', () => {
 
   it('rejects an invalid spec with field paths and creates nothing', async () => {
     const { app, backend } = await makeApp();
-    const res = await app.inject(post({ ...SPEC, name: 'Bad_Name', replicas: { Worker: { count: -1 } } }));
+    const res = await app.inject(
+      post({ ...SPEC, name: 'Bad_Name', replicas: { Worker: { count: -1 } } })
+    );
     expect(res.statusCode).toBe(400);
     const { error } = res.json();
     expect(error.code).toBe('invalid_spec');
@@ -51,21 +57,39 @@ describe('job routes', () => {
     const { app } = await makeApp();
     const res = await app.inject(post({ ...SPEC, namespace: 'team-a' }));
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.fields).toEqual([{ path: '/namespace', message: expect.stringContaining('default') }]);
+    expect(res.json().error.fields).toEqual([
+      { path: '/namespace', message: expect.stringContaining('default') }
+    ]);
   });
 
   it('gets, lists, reads events and logs, deletes; 404 afterwards', async () => {
     const { app } = await makeApp();
     await app.inject(post(SPEC));
     const base = '/api/v1/namespaces/default/jobs';
-    expect((await app.inject({ method: 'GET', url: base, headers: AUTH })).json().items).toHaveLength(1);
-    expect((await app.inject({ method: 'GET', url: `${base}/mnist-1`, headers: AUTH })).json().name).toBe('mnist-1');
-    const events = await app.inject({ method: 'GET', url: `${base}/mnist-1/events`, headers: AUTH });
+    expect(
+      (await app.inject({ method: 'GET', url: base, headers: AUTH })).json().items
+    ).toHaveLength(1);
+    expect(
+      (await app.inject({ method: 'GET', url: `${base}/mnist-1`, headers: AUTH })).json().name
+    ).toBe('mnist-1');
+    const events = await app.inject({
+      method: 'GET',
+      url: `${base}/mnist-1/events`,
+      headers: AUTH
+    });
     expect(events.json().items[0].reason).toBe('Created');
-    const logs = await app.inject({ method: 'GET', url: `${base}/mnist-1/logs?tail=1`, headers: AUTH });
+    const logs = await app.inject({
+      method: 'GET',
+      url: `${base}/mnist-1/logs?tail=1`,
+      headers: AUTH
+    });
     expect(logs.headers['content-type']).toMatch(/text\/plain/);
     expect(logs.body).toBe('[worker-0] world\n');
-    const bad = await app.inject({ method: 'GET', url: `${base}/mnist-1/logs?tail=-3`, headers: AUTH });
+    const bad = await app.inject({
+      method: 'GET',
+      url: `${base}/mnist-1/logs?tail=-3`,
+      headers: AUTH
+    });
     expect(bad.statusCode).toBe(400);
     const del = await app.inject({ method: 'DELETE', url: `${base}/mnist-1`, headers: AUTH });
     expect(del.json()).toEqual({ deleted: true });
@@ -142,10 +166,18 @@ describe('backend selection', () => {
       }
     );
     await holder.select();
-    const app = createApp({ token: 'test-token-0123456789abcdef', backends: holder, versions: { proxy: 'x', node: 'x', clientNode: 'x' } });
+    const app = createApp({
+      token: 'test-token-0123456789abcdef',
+      backends: holder,
+      versions: { proxy: 'x', node: 'x', clientNode: 'x' }
+    });
     const info = await app.inject({ method: 'GET', url: '/api/v1/info', headers: AUTH });
     expect(info.json().backend).toMatchObject({ state: 'unreachable', kind: 'kubernetes' });
-    const jobs = await app.inject({ method: 'GET', url: '/api/v1/namespaces/default/jobs', headers: AUTH });
+    const jobs = await app.inject({
+      method: 'GET',
+      url: '/api/v1/namespaces/default/jobs',
+      headers: AUTH
+    });
     expect(jobs.statusCode).toBe(503);
     expect(jobs.json().error.message).toContain('did not answer');
   });

@@ -1,4 +1,9 @@
-import { describeRequest, fieldPathToPointer, parseStatus, toBackendError } from '../src/backends/kubernetes/errors';
+import {
+  describeRequest,
+  fieldPathToPointer,
+  parseStatus,
+  toBackendError
+} from '../src/backends/kubernetes/errors';
 import {
   chooseKubeconfigSource,
   describeLoadError,
@@ -21,10 +26,38 @@ const apiException = (code: number, status: object | string) => {
 
 describe('describeRequest', () => {
   test.each([
-    ['POST', '/apis/kubeflow.org/v1/namespaces/team-b/pytorchjobs', 'create', 'pytorchjobs', 'team-b', undefined],
-    ['GET', '/apis/kubeflow.org/v1/namespaces/team-b/tfjobs/mnist', 'get', 'tfjobs', 'team-b', 'mnist'],
-    ['GET', '/apis/kubeflow.org/v1/namespaces/team-b/tfjobs', 'list', 'tfjobs', 'team-b', undefined],
-    ['GET', '/api/v1/namespaces/team-a/pods?watch=true&labelSelector=x', 'watch', 'pods', 'team-a', undefined],
+    [
+      'POST',
+      '/apis/kubeflow.org/v1/namespaces/team-b/pytorchjobs',
+      'create',
+      'pytorchjobs',
+      'team-b',
+      undefined
+    ],
+    [
+      'GET',
+      '/apis/kubeflow.org/v1/namespaces/team-b/tfjobs/mnist',
+      'get',
+      'tfjobs',
+      'team-b',
+      'mnist'
+    ],
+    [
+      'GET',
+      '/apis/kubeflow.org/v1/namespaces/team-b/tfjobs',
+      'list',
+      'tfjobs',
+      'team-b',
+      undefined
+    ],
+    [
+      'GET',
+      '/api/v1/namespaces/team-a/pods?watch=true&labelSelector=x',
+      'watch',
+      'pods',
+      'team-a',
+      undefined
+    ],
     ['DELETE', '/api/v1/namespaces/team-a/configmaps/src', 'delete', 'configmaps', 'team-a', 'src'],
     ['GET', '/api/v1/namespaces/team-a/pods/p-0/log', 'get', 'pods/log', 'team-a', 'p-0'],
     ['GET', '/api/v1/namespaces', 'list', 'namespaces', undefined, undefined],
@@ -54,14 +87,18 @@ describe('fieldPathToPointer', () => {
 
 describe('parseStatus', () => {
   test('parses the JSON text client-node leaves in e.body', () => {
-    expect(parseStatus('{"kind":"Status","reason":"NotFound","code":404}')).toMatchObject({ reason: 'NotFound' });
+    expect(parseStatus('{"kind":"Status","reason":"NotFound","code":404}')).toMatchObject({
+      reason: 'NotFound'
+    });
   });
   test('accepts an already parsed object and a Buffer', () => {
     expect(parseStatus({ message: 'm' })).toEqual({ message: 'm' });
     expect(parseStatus(Buffer.from('{"message":"b"}'))).toEqual({ message: 'b' });
   });
   test('keeps non-JSON text as the message and survives nothing at all', () => {
-    expect(parseStatus('<html>bad gateway</html>')).toEqual({ message: '<html>bad gateway</html>' });
+    expect(parseStatus('<html>bad gateway</html>')).toEqual({
+      message: '<html>bad gateway</html>'
+    });
     expect(parseStatus(undefined)).toEqual({});
     expect(parseStatus('')).toEqual({});
     expect(parseStatus('null')).toEqual({});
@@ -69,7 +106,10 @@ describe('parseStatus', () => {
 });
 
 describe('toBackendError', () => {
-  const createInTeamB = describeRequest('POST', '/apis/kubeflow.org/v1/namespaces/team-b/pytorchjobs');
+  const createInTeamB = describeRequest(
+    'POST',
+    '/apis/kubeflow.org/v1/namespaces/team-b/pytorchjobs'
+  );
 
   test('403 names verb, resource and namespace', () => {
     const status = {
@@ -93,7 +133,10 @@ describe('toBackendError', () => {
 
   test('409 is a conflict carrying the apiserver message', () => {
     const message = 'pytorchjobs.kubeflow.org "a" already exists';
-    const error = toBackendError(apiException(409, { reason: 'AlreadyExists', message }), createInTeamB);
+    const error = toBackendError(
+      apiException(409, { reason: 'AlreadyExists', message }),
+      createInTeamB
+    );
     expect(error.code).toBe('conflict');
     expect(error.message).toBe(message);
   });
@@ -103,7 +146,8 @@ describe('toBackendError', () => {
       kind: 'Status',
       code: 422,
       reason: 'Invalid',
-      message: 'PyTorchJob.kubeflow.org "a" is invalid: spec.pytorchReplicaSpecs.Worker.replicas: Invalid value',
+      message:
+        'PyTorchJob.kubeflow.org "a" is invalid: spec.pytorchReplicaSpecs.Worker.replicas: Invalid value',
       details: {
         name: 'a',
         kind: 'PyTorchJob',
@@ -129,7 +173,8 @@ describe('toBackendError', () => {
     expect(error.fields).toEqual([
       {
         path: '/spec/pytorchReplicaSpecs/Worker/replicas',
-        message: 'Invalid value: "string": spec.pytorchReplicaSpecs.Worker.replicas in body must be of type integer'
+        message:
+          'Invalid value: "string": spec.pytorchReplicaSpecs.Worker.replicas in body must be of type integer'
       },
       {
         path: '/spec/template/spec/containers/0/name',
@@ -155,12 +200,16 @@ describe('toBackendError', () => {
   test('a Watch failure with statusCode and no body is mapped by its code', () => {
     const e = Object.assign(new Error('Forbidden'), { statusCode: 403 });
     const request = describeRequest('GET', '/api/v1/namespaces/team-b/pods?watch=true');
-    expect(toBackendError(e, request).message).toBe('You may not watch pods in namespace "team-b".');
+    expect(toBackendError(e, request).message).toBe(
+      'You may not watch pods in namespace "team-b".'
+    );
   });
 
   test('a FetchError (connection refused) is unreachable and names the server', () => {
     const e = Object.assign(
-      new Error('request to https://127.0.0.1:6443/version failed, reason: connect ECONNREFUSED 127.0.0.1:6443'),
+      new Error(
+        'request to https://127.0.0.1:6443/version failed, reason: connect ECONNREFUSED 127.0.0.1:6443'
+      ),
       { name: 'FetchError', code: 'ECONNREFUSED', type: 'system' }
     );
     const error = toBackendError(e, { server: 'https://127.0.0.1:6443' });
@@ -195,7 +244,10 @@ describe('toBackendError', () => {
 });
 
 describe('kubeconfig problems are told in plain words', () => {
-  const env = (files: string[], extra: Partial<IKubeconfigEnvironment> = {}): IKubeconfigEnvironment => ({
+  const env = (
+    files: string[],
+    extra: Partial<IKubeconfigEnvironment> = {}
+  ): IKubeconfigEnvironment => ({
     home: '/home/u',
     delimiter: ':',
     inCluster: false,
@@ -238,15 +290,18 @@ describe('kubeconfig problems are told in plain words', () => {
   });
 
   test('KUBECONFIG lists are merged, skipping missing files like kubectl', () => {
-    const source = chooseKubeconfigSource(undefined, env(['/a', '/c'], { kubeconfigEnv: '/a:/b:/c' }));
+    const source = chooseKubeconfigSource(
+      undefined,
+      env(['/a', '/c'], { kubeconfigEnv: '/a:/b:/c' })
+    );
     expect(source).toEqual({
       kind: 'files',
       files: ['/a', '/c'],
       label: 'KUBECONFIG (/a:/c)'
     });
-    expect(message(() => chooseKubeconfigSource(undefined, env([], { kubeconfigEnv: '/x:/y' })))).toBe(
-      'None of the files in KUBECONFIG exist (/x:/y).'
-    );
+    expect(
+      message(() => chooseKubeconfigSource(undefined, env([], { kubeconfigEnv: '/x:/y' })))
+    ).toBe('None of the files in KUBECONFIG exist (/x:/y).');
   });
 
   test('then ~/.kube/config, then the in-cluster service account, else a plain explanation', () => {
@@ -271,10 +326,14 @@ describe('kubeconfig problems are told in plain words', () => {
     expect(message(() => selectContext(config, 'ghost', 'kubeconfig /k'))).toBe(
       'The context "ghost" uses cluster "gone", which kubeconfig /k does not define.'
     );
-    expect(message(() => selectContext({ ...config, currentContext: undefined }, undefined, 'kubeconfig /k'))).toBe(
-      'kubeconfig /k names no current context. Choose one of: prod, ghost, plain.'
+    expect(
+      message(() =>
+        selectContext({ ...config, currentContext: undefined }, undefined, 'kubeconfig /k')
+      )
+    ).toBe('kubeconfig /k names no current context. Choose one of: prod, ghost, plain.');
+    expect(message(() => selectContext(config, 'plain', 'kubeconfig /k'))).toContain(
+      'uses plain http'
     );
-    expect(message(() => selectContext(config, 'plain', 'kubeconfig /k'))).toContain('uses plain http');
   });
 
   test('load errors: missing file, bad YAML, not a kubeconfig', () => {
@@ -288,9 +347,10 @@ describe('kubeconfig problems are told in plain words', () => {
     expect(describeLoadError('/k', yamlError).message).toBe(
       'The kubeconfig file /k is not valid YAML: bad indentation.'
     );
-    expect(describeLoadError('/k', new TypeError("Cannot read properties of undefined (reading 'map')")).message).toBe(
-      'The kubeconfig file /k is empty or not a kubeconfig.'
-    );
+    expect(
+      describeLoadError('/k', new TypeError("Cannot read properties of undefined (reading 'map')"))
+        .message
+    ).toBe('The kubeconfig file /k is empty or not a kubeconfig.');
   });
 
   test('merging keeps the first definition of each name and the first current context', () => {

@@ -2,38 +2,22 @@
  * The local backend with real processes: replicas rendezvous through the injected environment, failures and
  * deletes stop process groups, and jobs survive a proxy restart.
  */
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  IJob,
-  ITrainingJobSpec,
-  JobStreamEvent
-} from '../../contract/training';
-import {
-  createLocalBackend,
-  ILocalBackendOptions
-} from '../src/backends/local';
+import { IJob, ITrainingJobSpec, JobStreamEvent } from '../../contract/training';
+import { createLocalBackend, ILocalBackendOptions } from '../src/backends/local';
 import { planReplicas } from '../src/backends/local/replica-plan';
 import { livePidsOfGroup } from '../src/backends/local/replica-process';
 import { IBackend } from '../src/backends/types';
 import { failure } from './expect-failure';
 
-const fixture = (name: string) =>
-  readFileSync(join(__dirname, 'fixtures', name), 'utf8');
+const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const stateDir = mkdtempSync(join(tmpdir(), 'kfwb-local-'));
 const open: IBackend[] = [];
 const NS = 'team-a';
 
-async function backend(
-  opts: Partial<ILocalBackendOptions> = {}
-): Promise<IBackend> {
+async function backend(opts: Partial<ILocalBackendOptions> = {}): Promise<IBackend> {
   const created = await createLocalBackend({
     stateDir,
     orphanPollMs: 100,
@@ -47,9 +31,7 @@ async function backend(
 afterAll(async () => {
   // Leave no process behind, whatever a failed test left running.
   for (const b of open) {
-    for (const job of (
-      await b.jobs.list(NS).catch(() => ({ items: [] as IJob[] }))
-    ).items) {
+    for (const job of (await b.jobs.list(NS).catch(() => ({ items: [] as IJob[] }))).items) {
       await b.jobs.delete(NS, job.name).catch(() => undefined);
     }
     await b.close();
@@ -117,9 +99,7 @@ async function logsUntil(
 }
 
 function wrapperPids(name: string): number[] {
-  const record = JSON.parse(
-    readFileSync(join(stateDir, 'jobs', NS, name, 'job.json'), 'utf8')
-  );
+  const record = JSON.parse(readFileSync(join(stateDir, 'jobs', NS, name, 'job.json'), 'utf8'));
   return record.replicas.map((r: { pid: number }) => r.pid);
 }
 
@@ -132,11 +112,7 @@ function isLive(pid: number): boolean {
   }
 }
 
-
-const py = (
-  code: string,
-  extra: Partial<ITrainingJobSpec> = {}
-): Partial<ITrainingJobSpec> => ({
+const py = (code: string, extra: Partial<ITrainingJobSpec> = {}): Partial<ITrainingJobSpec> => ({
   command: ['python3', '-c', code],
   ...extra
 });
@@ -163,12 +139,7 @@ describe('distributed jobs as real processes', () => {
     };
     const { job, created } = await b.jobs.create(
       NS,
-      spec(
-        'allreduce',
-        'pytorch',
-        { Master: { count: 1 }, Worker: { count: 2 } },
-        { source }
-      )
+      spec('allreduce', 'pytorch', { Master: { count: 1 }, Worker: { count: 2 } }, { source })
     );
     expect(created).toBe(true);
     expect(job).toMatchObject({
@@ -186,9 +157,7 @@ describe('distributed jobs as real processes', () => {
       'finished'
     );
     expect(done.phase).toBe('Succeeded');
-    expect(
-      done.replicas.map(r => [r.name, r.role, r.index, r.phase, r.exitCode])
-    ).toEqual([
+    expect(done.replicas.map(r => [r.name, r.role, r.index, r.phase, r.exitCode])).toEqual([
       ['master-0', 'Master', 0, 'Succeeded', 0],
       ['worker-0', 'Worker', 0, 'Succeeded', 0],
       ['worker-1', 'Worker', 1, 'Succeeded', 0]
@@ -215,12 +184,7 @@ describe('distributed jobs as real processes', () => {
     };
     await b.jobs.create(
       NS,
-      spec(
-        'tf-config',
-        'tensorflow',
-        { Chief: { count: 1 }, Worker: { count: 2 } },
-        { source }
-      )
+      spec('tf-config', 'tensorflow', { Chief: { count: 1 }, Worker: { count: 2 } }, { source })
     );
     const done = await until(
       b,
@@ -229,22 +193,15 @@ describe('distributed jobs as real processes', () => {
       'finished'
     );
     expect(done.phase).toBe('Succeeded');
-    expect(await logs(b, 'tf-config', { replica: 'chief-0' })).toBe(
-      'ok chief 0\n'
-    );
-    expect(await logs(b, 'tf-config', { replica: 'worker-1' })).toBe(
-      'ok worker 1\n'
-    );
+    expect(await logs(b, 'tf-config', { replica: 'chief-0' })).toBe('ok chief 0\n');
+    expect(await logs(b, 'tf-config', { replica: 'worker-1' })).toBe('ok worker 1\n');
     expect(done.conditions.at(-1)?.reason).toBe('TFJobSucceeded');
   });
 
   test('a failing replica fails the job with its exit code and stops the others', async () => {
     const code =
       'import os, sys, time\nprint("up", flush=True)\nif os.environ["RANK"] == "1":\n    time.sleep(0.3)\n    sys.exit(3)\ntime.sleep(60)';
-    await b.jobs.create(
-      NS,
-      spec('fails', 'pytorch', { Worker: { count: 2 } }, py(code))
-    );
+    await b.jobs.create(NS, spec('fails', 'pytorch', { Worker: { count: 2 } }, py(code)));
     const pids = wrapperPids('fails');
     const failed = await until(b, 'fails', phase('Failed'), 'Failed');
     expect(failed.conditions.at(-1)).toMatchObject({
@@ -311,10 +268,7 @@ describe('delete, logs, watch and create semantics', () => {
     const deleted = new Promise<JobStreamEvent>(resolve => {
       const s = b.jobs.watch(
         NS,
-        e =>
-          e.type === 'deleted' &&
-          e.job.name === 'cancel' &&
-          (s.close(), resolve(e))
+        e => e.type === 'deleted' && e.job.name === 'cancel' && (s.close(), resolve(e))
       );
     });
     await b.jobs.delete(NS, 'cancel');
@@ -335,34 +289,19 @@ describe('delete, logs, watch and create semantics', () => {
     };
     const anchor = () => [String(Date.now() / 1000 + 0.5)];
     const following = b.jobs
-      .create(
-        NS,
-        spec(
-          'lines',
-          'pytorch',
-          { Worker: { count: 2 } },
-          { source, args: anchor() }
-        )
-      )
+      .create(NS, spec('lines', 'pytorch', { Worker: { count: 2 } }, { source, args: anchor() }))
       .then(() => logs(b, 'lines', { follow: true }));
-    const expected = [0, 1, 2].flatMap(i => [
-      `[worker-0] r0 line ${i}`,
-      `[worker-1] r1 line ${i}`
-    ]);
+    const expected = [0, 1, 2].flatMap(i => [`[worker-0] r0 line ${i}`, `[worker-1] r1 line ${i}`]);
     // Follow returns by itself once the job has ended, with every line.
     expect((await following).split('\n').filter(Boolean)).toEqual(expected);
     expect((await b.jobs.get(NS, 'lines')).phase).toBe('Succeeded');
 
     expect(await logs(b, 'lines')).toBe(expected.join('\n') + '\n');
-    expect(await logs(b, 'lines', { replica: 'worker-1', tail: 2 })).toBe(
-      'r1 line 1\nr1 line 2\n'
-    );
+    expect(await logs(b, 'lines', { replica: 'worker-1', tail: 2 })).toBe('r1 line 1\nr1 line 2\n');
     expect(await logs(b, 'lines', { tail: 1 })).toBe(
       '[worker-0] r0 line 2\n[worker-1] r1 line 2\n'
     );
-    expect(
-      (await failure(logs(b, 'lines', { replica: 'worker-7' }))).code
-    ).toBe('not_found');
+    expect((await failure(logs(b, 'lines', { replica: 'worker-7' }))).code).toBe('not_found');
   });
 
   test('follow stops when the caller aborts', async () => {
@@ -395,9 +334,10 @@ describe('delete, logs, watch and create semantics', () => {
       );
       await until(b, 'watched', phase('Succeeded'), 'Succeeded');
       expect(events[0].type).toBe('snapshot');
-      const mine = events.filter(
-        e => 'job' in e && e.job.name === 'watched'
-      ) as { type: string; job: IJob }[];
+      const mine = events.filter(e => 'job' in e && e.job.name === 'watched') as {
+        type: string;
+        job: IJob;
+      }[];
       expect(mine.map(e => [e.type, e.job.phase])).toEqual([
         ['added', 'Created'],
         ['modified', 'Running'],
@@ -416,16 +356,8 @@ describe('delete, logs, watch and create semantics', () => {
   });
 
   test('create is idempotent: the same spec answers the existing job, another spec is a conflict', async () => {
-    const s = spec(
-      'twice',
-      'pytorch',
-      { Worker: { count: 1 } },
-      py('print("once")')
-    );
-    const [first, second] = await Promise.all([
-      b.jobs.create(NS, s),
-      b.jobs.create(NS, s)
-    ]);
+    const s = spec('twice', 'pytorch', { Worker: { count: 1 } }, py('print("once")'));
+    const [first, second] = await Promise.all([b.jobs.create(NS, s), b.jobs.create(NS, s)]);
     expect([first.created, second.created].sort()).toEqual([false, true]);
     const third = await b.jobs.create(NS, s);
     expect(third.created).toBe(false);
@@ -443,18 +375,11 @@ describe('delete, logs, watch and create semantics', () => {
     const many = await failure(
       b.jobs.create(
         NS,
-        spec(
-          'many',
-          'pytorch',
-          { Master: { count: 1 }, Worker: { count: 16 } },
-          py('1')
-        )
+        spec('many', 'pytorch', { Master: { count: 1 }, Worker: { count: 16 } }, py('1'))
       )
     );
     expect(many.code).toBe('invalid_spec');
-    expect(many.message).toBe(
-      'The job needs 17 processes; this machine runs at most 16.'
-    );
+    expect(many.message).toBe('The job needs 17 processes; this machine runs at most 16.');
     expect(many.fields).toEqual([
       {
         path: '/replicas',
@@ -465,12 +390,7 @@ describe('delete, logs, watch and create semantics', () => {
     const three = await failure(
       small.jobs.create(
         NS,
-        spec(
-          'three',
-          'mpi',
-          { Launcher: { count: 1 }, Worker: { count: 2 } },
-          py('1')
-        )
+        spec('three', 'mpi', { Launcher: { count: 1 }, Worker: { count: 2 } }, py('1'))
       )
     );
     expect(three.fields?.[0].message).toBe(
@@ -480,27 +400,18 @@ describe('delete, logs, watch and create semantics', () => {
     const packages = await failure(
       b.jobs.create(
         NS,
-        spec(
-          'pkgs',
-          'pytorch',
-          { Worker: { count: 1 } },
-          py('1', { packages: ['numpy'] })
-        )
+        spec('pkgs', 'pytorch', { Worker: { count: 1 } }, py('1', { packages: ['numpy'] }))
       )
     );
     expect(packages.code).toBe('invalid_spec');
     expect(packages.fields?.map(f => f.path)).toEqual(['/packages']);
     const nothing = await failure(
-      b.jobs.create(
-        NS,
-        spec('nothing', 'pytorch', { Worker: { count: 1 } }, {})
-      )
+      b.jobs.create(NS, spec('nothing', 'pytorch', { Worker: { count: 1 } }, {}))
     );
     expect(nothing.fields).toEqual([
       {
         path: '/command',
-        message:
-          'is required by the local backend (it runs no image), unless source is given'
+        message: 'is required by the local backend (it runs no image), unless source is given'
       }
     ]);
     expect((await b.jobs.list(NS)).items.map(j => j.name)).not.toEqual(
@@ -522,10 +433,7 @@ describe('delete, logs, watch and create semantics', () => {
     expect(await b.contexts()).toEqual({ items: [] });
     const other = await backend({ namespace: 'mine' });
     expect(other.info().namespace).toBe('mine');
-    expect((await other.namespaces()).items.map(n => n.name)).toEqual([
-      'mine',
-      NS
-    ]);
+    expect((await other.namespaces()).items.map(n => n.name)).toEqual(['mine', NS]);
   });
 });
 
@@ -533,10 +441,7 @@ describe('state survives a proxy restart', () => {
   const source = { filename: 'wait.py', content: fixture('wait_for_file.py') };
 
   /** A running job whose one replica waits for `go`, on a backend that is then closed like a stopped proxy. */
-  async function runningJobThenRestart(
-    name: string,
-    go: string
-  ): Promise<number> {
+  async function runningJobThenRestart(name: string, go: string): Promise<number> {
     const before = await backend();
     await before.jobs.create(
       NS,
@@ -571,9 +476,7 @@ describe('state survives a proxy restart', () => {
     );
     expect(done.phase).toBe('Succeeded');
     expect(done.replicas[0]).toMatchObject({ phase: 'Succeeded', exitCode: 0 });
-    expect(await logs(after, 'reattach')).toMatch(
-      /^\[worker-0\] pid \d+\n\[worker-0\] done\n$/
-    );
+    expect(await logs(after, 'reattach')).toMatch(/^\[worker-0\] pid \d+\n\[worker-0\] done\n$/);
   });
 
   test('a replica that ended while the proxy was down is settled from its exit file', async () => {
@@ -581,16 +484,13 @@ describe('state survives a proxy restart', () => {
     const pid = await runningJobThenRestart('finished-meanwhile', go);
     writeFileSync(go, '');
     await new Promise<void>(resolve => {
-      const check = () =>
-        livePidsOfGroup(pid).length === 0 ? resolve() : setTimeout(check, 20);
+      const check = () => (livePidsOfGroup(pid).length === 0 ? resolve() : setTimeout(check, 20));
       check();
     });
     const after = await backend();
     const job = await after.jobs.get(NS, 'finished-meanwhile');
     expect(job.phase).toBe('Succeeded');
-    expect(
-      (await after.jobs.events(NS, 'finished-meanwhile')).at(-1)
-    ).toMatchObject({
+    expect((await after.jobs.events(NS, 'finished-meanwhile')).at(-1)).toMatchObject({
       reason: 'Exited',
       message: 'worker-0 exited with code 0 while the proxy was down'
     });
@@ -600,8 +500,7 @@ describe('state survives a proxy restart', () => {
     const pid = await runningJobThenRestart('lost', join(stateDir, 'never'));
     process.kill(-pid, 'SIGKILL');
     await new Promise<void>(resolve => {
-      const check = () =>
-        livePidsOfGroup(pid).length === 0 ? resolve() : setTimeout(check, 20);
+      const check = () => (livePidsOfGroup(pid).length === 0 ? resolve() : setTimeout(check, 20));
       check();
     });
     const after = await backend();
@@ -622,9 +521,7 @@ describe('state survives a proxy restart', () => {
 
 describe("replica environment (the operators' variables on loopback)", () => {
   const envOf = (s: ITrainingJobSpec, ports: number[]) =>
-    Object.fromEntries(
-      planReplicas(s, 'j', ports, '/state/hostfile').map(p => [p.name, p.env])
-    );
+    Object.fromEntries(planReplicas(s, 'j', ports, '/state/hostfile').map(p => [p.name, p.env]));
 
   test('PyTorch without a Master: ranks from 0, worker-0 is the rendezvous point', () => {
     const env = envOf(
@@ -662,31 +559,23 @@ describe("replica environment (the operators' variables on loopback)", () => {
       environment: 'cloud'
     });
     expect(
-      envOf(spec('j', 'tensorflow', { Worker: { count: 1 } }, {}), [1])[
-        'worker-0'
-      ].TF_CONFIG
+      envOf(spec('j', 'tensorflow', { Worker: { count: 1 } }, {}), [1])['worker-0'].TF_CONFIG
     ).toBeUndefined();
   });
 
   test('JAX, XGBoost, Paddle and MPI', () => {
+    expect(envOf(spec('j', 'jax', { Worker: { count: 2 } }, {}), [7, 8])['worker-1']).toMatchObject(
+      {
+        COORDINATOR_ADDRESS: '127.0.0.1',
+        COORDINATOR_PORT: '7',
+        NUM_PROCESSES: '2',
+        PROCESS_ID: '1'
+      }
+    );
     expect(
-      envOf(spec('j', 'jax', { Worker: { count: 2 } }, {}), [7, 8])['worker-1']
-    ).toMatchObject({
-      COORDINATOR_ADDRESS: '127.0.0.1',
-      COORDINATOR_PORT: '7',
-      NUM_PROCESSES: '2',
-      PROCESS_ID: '1'
-    });
-    expect(
-      envOf(
-        spec(
-          'j',
-          'xgboost',
-          { Master: { count: 1 }, Worker: { count: 2 } },
-          {}
-        ),
-        [7, 8, 9]
-      )['worker-0']
+      envOf(spec('j', 'xgboost', { Master: { count: 1 }, Worker: { count: 2 } }, {}), [7, 8, 9])[
+        'worker-0'
+      ]
     ).toMatchObject({
       MASTER_ADDR: '127.0.0.1',
       MASTER_PORT: '7',
@@ -696,24 +585,18 @@ describe("replica environment (the operators' variables on loopback)", () => {
       WORKER_ADDRS: '127.0.0.1,127.0.0.1'
     });
     expect(
-      envOf(
-        spec('j', 'paddle', { Master: { count: 1 }, Worker: { count: 1 } }, {}),
-        [7, 8]
-      )['worker-0']
+      envOf(spec('j', 'paddle', { Master: { count: 1 }, Worker: { count: 1 } }, {}), [7, 8])[
+        'worker-0'
+      ]
     ).toMatchObject({
       PADDLE_MASTER: '127.0.0.1:7',
       PADDLE_NNODES: '2',
       PADDLE_TRAINER_ID: '1',
       PADDLE_JOB_ID: 'j'
     });
-    const mpi = envOf(
-      spec('j', 'mpi', { Launcher: { count: 1 }, Worker: { count: 4 } }, {}),
-      [7]
-    );
+    const mpi = envOf(spec('j', 'mpi', { Launcher: { count: 1 }, Worker: { count: 4 } }, {}), [7]);
     expect(Object.keys(mpi)).toEqual(['launcher-0']); // mpirun starts the worker ranks itself
-    expect(mpi['launcher-0'].OMPI_MCA_orte_default_hostfile).toBe(
-      '/state/hostfile'
-    );
+    expect(mpi['launcher-0'].OMPI_MCA_orte_default_hostfile).toBe('/state/hostfile');
   });
 
   test('an interpreter that cannot be started fails the job with StartFailed', async () => {
@@ -732,12 +615,8 @@ describe("replica environment (the operators' variables on loopback)", () => {
       phase: 'Failed',
       reason: 'StartFailed'
     });
-    expect(failed.replicas[0].message).toMatch(
-      /^cannot start .*no-such-python: spawn .* ENOENT$/
-    );
-    expect(failed.conditions.at(-1)?.message).toBe(
-      'replica worker-0 failed: StartFailed'
-    );
+    expect(failed.replicas[0].message).toMatch(/^cannot start .*no-such-python: spawn .* ENOENT$/);
+    expect(failed.conditions.at(-1)?.message).toBe('replica worker-0 failed: StartFailed');
   });
 
   test('the proxy token is not passed to replicas', async () => {
@@ -751,9 +630,7 @@ describe("replica environment (the operators' variables on loopback)", () => {
           'env-check',
           'jax',
           { Worker: { count: 1 } },
-          py(
-            'import os; print(sorted(k for k in os.environ if k.startswith("KFWB")))'
-          )
+          py('import os; print(sorted(k for k in os.environ if k.startswith("KFWB")))')
         )
       );
       await until(b, 'env-check', phase('Succeeded'), 'Succeeded');

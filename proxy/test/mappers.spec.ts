@@ -1,13 +1,6 @@
 /** The spec ↔ object mappers, field by field against the API facts (kubeflow-api.md §1.1–1.5, §1.7). */
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync
-} from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Framework, ITrainingJobSpec } from '../../contract/training';
@@ -46,16 +39,7 @@ const base = (
 
 describe('KIND_INFO', () => {
   test.each([
-    [
-      'tensorflow',
-      'TFJob',
-      'tfjobs',
-      'tfReplicaSpecs',
-      'tensorflow',
-      'tfjob-port',
-      2222,
-      'Never'
-    ],
+    ['tensorflow', 'TFJob', 'tfjobs', 'tfReplicaSpecs', 'tensorflow', 'tfjob-port', 2222, 'Never'],
     [
       'pytorch',
       'PyTorchJob',
@@ -66,16 +50,7 @@ describe('KIND_INFO', () => {
       23456,
       'OnFailure'
     ],
-    [
-      'mpi',
-      'MPIJob',
-      'mpijobs',
-      'mpiReplicaSpecs',
-      'mpi',
-      'mpi-port',
-      9999,
-      'Never'
-    ],
+    ['mpi', 'MPIJob', 'mpijobs', 'mpiReplicaSpecs', 'mpi', 'mpi-port', 9999, 'Never'],
     [
       'xgboost',
       'XGBoostJob',
@@ -96,16 +71,7 @@ describe('KIND_INFO', () => {
       36543,
       'OnFailure'
     ],
-    [
-      'jax',
-      'JAXJob',
-      'jaxjobs',
-      'jaxReplicaSpecs',
-      'jax',
-      'jaxjob-port',
-      6666,
-      'Never'
-    ]
+    ['jax', 'JAXJob', 'jaxjobs', 'jaxReplicaSpecs', 'jax', 'jaxjob-port', 6666, 'Never']
   ])(
     '%s is %s/%s with %s, container %s, port %s:%d, restart %s',
     (framework, kind, plural, field, container, portName, port, restart) => {
@@ -184,10 +150,7 @@ describe('v1 kinds', () => {
       backoffLimit: 2,
       activeDeadlineSeconds: 3600
     });
-    expect(Object.keys(object.spec.pytorchReplicaSpecs)).toEqual([
-      'Master',
-      'Worker'
-    ]);
+    expect(Object.keys(object.spec.pytorchReplicaSpecs)).toEqual(['Master', 'Worker']);
     expect(object.spec.pytorchReplicaSpecs.Master).toMatchObject({
       replicas: 1,
       restartPolicy: 'OnFailure'
@@ -256,9 +219,7 @@ describe('v1 kinds', () => {
         expect(specs[role].restartPolicy).toBe(info.defaultRestartPolicy);
         const [container] = specs[role].template.spec.containers;
         expect(container.name).toBe(info.container);
-        expect(container.ports).toEqual([
-          { name: info.portName, containerPort: info.port }
-        ]);
+        expect(container.ports).toEqual([{ name: info.portName, containerPort: info.port }]);
         expect(container.image).toBe('python:3.11-slim');
       }
     }
@@ -266,25 +227,15 @@ describe('v1 kinds', () => {
 
   test('the variables the operators inject are never set by us', () => {
     const object = toTFJob(
-      base(
-        'tensorflow',
-        { Chief: { count: 1 }, Worker: { count: 2 } },
-        { env: { A: '1' } }
-      ),
+      base('tensorflow', { Chief: { count: 1 }, Worker: { count: 2 } }, { env: { A: '1' } }),
       'ns'
     ) as Obj;
-    const env =
-      object.spec.tfReplicaSpecs.Worker.template.spec.containers[0].env.map(
-        (e: { name: string }) => e.name
-      );
+    const env = object.spec.tfReplicaSpecs.Worker.template.spec.containers[0].env.map(
+      (e: { name: string }) => e.name
+    );
     expect(env).toEqual(['A']);
-    const torch = toPyTorchJob(
-      base('pytorch', { Worker: { count: 2 } }),
-      'ns'
-    ) as Obj;
-    expect(
-      torch.spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].env
-    ).toBeUndefined();
+    const torch = toPyTorchJob(base('pytorch', { Worker: { count: 2 } }), 'ns') as Obj;
+    expect(torch.spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].env).toBeUndefined();
   });
 
   test('GPUs default to nvidia.com/gpu, as requests and limits', () => {
@@ -292,10 +243,7 @@ describe('v1 kinds', () => {
       base('pytorch', { Worker: { count: 1 } }, { resources: { gpus: 2 } }),
       'ns'
     ) as Obj;
-    expect(
-      object.spec.pytorchReplicaSpecs.Worker.template.spec.containers[0]
-        .resources
-    ).toEqual({
+    expect(object.spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].resources).toEqual({
       requests: { 'nvidia.com/gpu': '2' },
       limits: { 'nvidia.com/gpu': '2' }
     });
@@ -303,10 +251,7 @@ describe('v1 kinds', () => {
 
   test('a job without a name is refused (routes generate one first)', () => {
     expect(() =>
-      toPyTorchJob(
-        { framework: 'pytorch', replicas: { Worker: { count: 1 } } },
-        'ns'
-      )
+      toPyTorchJob({ framework: 'pytorch', replicas: { Worker: { count: 1 } } }, 'ns')
     ).toThrow(/needs a name/);
   });
 });
@@ -362,11 +307,7 @@ describe('source and packages without an image build', () => {
       { command: ['torchrun', '--nproc-per-node=2'], source }
     );
     expect(launchOf(spec)).toEqual({
-      command: [
-        'torchrun',
-        '--nproc-per-node=2',
-        '/opt/kubeflow-workbench/src/train.py'
-      ]
+      command: ['torchrun', '--nproc-per-node=2', '/opt/kubeflow-workbench/src/train.py']
     });
   });
 
@@ -397,19 +338,13 @@ describe('source and packages without an image build', () => {
   test('that command really runs: pip sees each requirement as one word, the script gets its args intact', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kfwb-launch-'));
     try {
-      writeFileSync(
-        join(dir, 'pip'),
-        `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/pip-args"\n`
-      );
+      writeFileSync(join(dir, 'pip'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/pip-args"\n`);
       chmodSync(join(dir, 'pip'), 0o755);
       symlinkSync(
         execFileSync('sh', ['-c', 'command -v python3']).toString().trim(),
         join(dir, 'python')
       );
-      writeFileSync(
-        join(dir, 'show.py'),
-        'import json, sys\nprint(json.dumps(sys.argv[1:]))\n'
-      );
+      writeFileSync(join(dir, 'show.py'), 'import json, sys\nprint(json.dumps(sys.argv[1:]))\n');
       const tricky = [`it's`, '$HOME', 'a b', '"q"', '`id`'];
       const spec = base(
         'pytorch',
@@ -435,29 +370,15 @@ describe('source and packages without an image build', () => {
   });
 
   test('shellQuote survives sh for any string', () => {
-    for (const word of [
-      `it's`,
-      `'`,
-      `a'b'c`,
-      '$(rm -rf /)',
-      'plain',
-      '',
-      'x y'
-    ]) {
-      expect(
-        execFileSync('sh', ['-c', `printf '%s' ${shellQuote(word)}`]).toString()
-      ).toBe(word);
+    for (const word of [`it's`, `'`, `a'b'c`, '$(rm -rf /)', 'plain', '', 'x y']) {
+      expect(execFileSync('sh', ['-c', `printf '%s' ${shellQuote(word)}`]).toString()).toBe(word);
     }
   });
 
   test('packages without anything to run are a programming error', () => {
     expect(() =>
       launchOf(
-        base(
-          'pytorch',
-          { Worker: { count: 1 } },
-          { command: undefined, packages: ['numpy'] }
-        )
+        base('pytorch', { Worker: { count: 1 } }, { command: undefined, packages: ['numpy'] })
       )
     ).toThrow(/need a command or a source file/);
   });
@@ -486,9 +407,7 @@ describe('source and packages without an image build', () => {
       }
     ]);
     expect(configMap.metadata.ownerReferences).toBeUndefined();
-    expect(() =>
-      withOwner(configMap, { ...job, metadata: { name: 'job' } })
-    ).toThrow(/uid/);
+    expect(() => withOwner(configMap, { ...job, metadata: { name: 'job' } })).toThrow(/uid/);
   });
 });
 
@@ -540,9 +459,7 @@ describe('TrainJob', () => {
     );
     const object = toTrainJob(spec, 'ns') as Obj;
     expect(object.spec.runtimeRef.kind).toBe('TrainingRuntime');
-    expect(object.spec.trainer.env).toEqual([
-      { name: 'KFWB_SOURCE', value: 'print(1)' }
-    ]);
+    expect(object.spec.trainer.env).toEqual([{ name: 'KFWB_SOURCE', value: 'print(1)' }]);
     expect(object.spec.trainer.command).toEqual([
       'sh',
       '-c',
@@ -568,11 +485,7 @@ describe('jobFromObject', () => {
     },
     ...extra
   });
-  const cond = (
-    type: string,
-    status = 'True',
-    at = '2026-01-01T00:01:00Z'
-  ) => ({
+  const cond = (type: string, status = 'True', at = '2026-01-01T00:01:00Z') => ({
     type,
     status,
     reason: `PyTorchJob${type}`,
@@ -627,32 +540,20 @@ describe('jobFromObject', () => {
         })
       ).phase
     ).toBe('Restarting');
-    expect(
-      jobFromObject(created({ status: { conditions: [cond('Whatever')] } }))
-        .phase
-    ).toBe('Unknown');
+    expect(jobFromObject(created({ status: { conditions: [cond('Whatever')] } })).phase).toBe(
+      'Unknown'
+    );
   });
 
   test('TrainJob: Complete is Succeeded, Failed and Suspended as they are, otherwise Running once a pod runs', () => {
     const trainJob = (conditions: Obj[]) => ({
-      ...toTrainJob(
-        base(
-          'trainjob',
-          { Node: { count: 1 } },
-          { runtimeRef: { name: 'rt' } }
-        ),
-        'ns'
-      ),
+      ...toTrainJob(base('trainjob', { Node: { count: 1 } }, { runtimeRef: { name: 'rt' } }), 'ns'),
       status: { conditions }
     });
     expect(jobFromObject(trainJob([cond('Complete')])).phase).toBe('Succeeded');
     expect(jobFromObject(trainJob([cond('Failed')])).phase).toBe('Failed');
-    expect(jobFromObject(trainJob([cond('Suspended')])).phase).toBe(
-      'Suspended'
-    );
-    expect(jobFromObject(trainJob([cond('Suspended', 'False')])).phase).toBe(
-      'Created'
-    );
+    expect(jobFromObject(trainJob([cond('Suspended')])).phase).toBe('Suspended');
+    expect(jobFromObject(trainJob([cond('Suspended', 'False')])).phase).toBe('Created');
     const pod = {
       metadata: {
         name: 'p',
@@ -676,9 +577,7 @@ describe('jobFromObject', () => {
     const object = created();
     object.metadata.annotations = { [SPEC_ANNOTATION]: '{not json' };
     expect(jobFromObject(object).spec).toBeUndefined();
-    expect(() => jobFromObject({ kind: 'Deployment' })).toThrow(
-      /not a training job kind/
-    );
+    expect(() => jobFromObject({ kind: 'Deployment' })).toThrow(/not a training job kind/);
   });
 
   test('replicas from pods, with why they are not running', () => {
@@ -811,19 +710,9 @@ describe('jobFromObject', () => {
   });
 
   test('round trip: the spec read back from the object is the spec the object was made from', () => {
-    for (const framework of [
-      'tensorflow',
-      'mpi',
-      'xgboost',
-      'jax',
-      'paddle'
-    ] as Framework[]) {
+    for (const framework of ['tensorflow', 'mpi', 'xgboost', 'jax', 'paddle'] as Framework[]) {
       const roles = KIND_INFO[framework].roles;
-      const s = base(
-        framework,
-        { [roles[0]]: { count: 1 } },
-        { env: { X: 'y' } }
-      );
+      const s = base(framework, { [roles[0]]: { count: 1 } }, { env: { X: 'y' } });
       expect(jobFromObject(toKubeflowObject(s, 'ns')).spec).toEqual({
         ...s,
         namespace: 'ns'

@@ -42,7 +42,11 @@ describe('every registered route', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/connection/retry',
-      headers: { ...AUTH, origin: 'http://lab.example:8888', 'x-forwarded-host': 'lab.example:8888' }
+      headers: {
+        ...AUTH,
+        origin: 'http://lab.example:8888',
+        'x-forwarded-host': 'lab.example:8888'
+      }
     });
     expect(res.statusCode).toBe(200);
   });
@@ -54,7 +58,10 @@ describe('unknown routes and bodies', () => {
     const known = await app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: AUTH });
     expect(known.statusCode).toBe(404);
     expect(known.headers['content-type']).toMatch(/application\/json/);
-    expect(known.json().error).toEqual({ code: 'not_found', message: 'No route GET /api/v1/nothing-here.' });
+    expect(known.json().error).toEqual({
+      code: 'not_found',
+      message: 'No route GET /api/v1/nothing-here.'
+    });
     const anon = await app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     expect(anon.statusCode).toBe(401);
   });
@@ -62,7 +69,9 @@ describe('unknown routes and bodies', () => {
   it('answers 413 for a body over the cap on every body-taking route', async () => {
     const { app } = await makeApp();
     const big = JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) });
-    for (const route of app.routeList.filter(r => r.method === 'POST' && !r.url.includes('analysis'))) {
+    for (const route of app.routeList.filter(
+      r => r.method === 'POST' && !r.url.includes('analysis')
+    )) {
       const res = await app.inject({
         method: 'POST',
         url: concrete(route.url),
@@ -100,7 +109,11 @@ describe('unknown routes and bodies', () => {
 
   it('scopes to the configured namespaces', async () => {
     const { app } = await makeApp({ namespaces: ['team-a'] });
-    const res = await app.inject({ method: 'GET', url: '/api/v1/namespaces/default/jobs', headers: AUTH });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/namespaces/default/jobs',
+      headers: AUTH
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.message).toContain('"default"');
     const list = await app.inject({ method: 'GET', url: '/api/v1/namespaces', headers: AUTH });
@@ -127,7 +140,12 @@ describe('security helpers', () => {
   });
 
   it('drops Jupyter credentials', () => {
-    const headers: Record<string, string> = { authorization: 'token x', cookie: 'a=b', 'x-xsrftoken': 'y', a: '1' };
+    const headers: Record<string, string> = {
+      authorization: 'token x',
+      cookie: 'a=b',
+      'x-xsrftoken': 'y',
+      a: '1'
+    };
     scrubCredentials(headers);
     expect(headers).toEqual({ a: '1' });
   });

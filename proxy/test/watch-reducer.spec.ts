@@ -215,7 +215,10 @@ describe('compareResourceVersions', () => {
 
 describe('stateFromList', () => {
   test('keys objects by uid and keeps the list resourceVersion', () => {
-    const state = stateFromList([job('a', '3'), job('b', '4'), { metadata: { name: 'no-uid' } }], '7');
+    const state = stateFromList(
+      [job('a', '3'), job('b', '4'), { metadata: { name: 'no-uid' } }],
+      '7'
+    );
     expect([...state.objects.keys()]).toEqual(['a', 'b']);
     expect(state.resourceVersion).toBe('7');
   });
@@ -223,6 +226,8 @@ describe('stateFromList', () => {
 
 describe('reconnect backoff', () => {
   test('doubles from 250 ms and stops growing at 30 s', () => {
-    expect([1, 2, 3, 4, 7, 8, 20, 1000].map(retryDelay)).toEqual([250, 500, 1000, 2000, 16000, 30000, 30000, 30000]);
+    expect([1, 2, 3, 4, 7, 8, 20, 1000].map(retryDelay)).toEqual([
+      250, 500, 1000, 2000, 16000, 30000, 30000, 30000
+    ]);
   });
 });

@@ -6,7 +6,9 @@ import { JobStream, IEventSourceLike } from './job-stream';
 const settings = ServerConnection.makeSettings({ baseUrl: 'http://lab.example/user/u/' });
 
 function answer(status: number, body: string, type = 'application/json') {
-  jest.spyOn(ServerConnection, 'makeRequest').mockResolvedValue(new Response(body, { status, headers: { 'content-type': type } }));
+  jest
+    .spyOn(ServerConnection, 'makeRequest')
+    .mockResolvedValue(new Response(body, { status, headers: { 'content-type': type } }));
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -14,7 +16,9 @@ afterEach(() => jest.restoreAllMocks());
 describe('ProxyClient', () => {
   it('builds URLs under the server-proxy prefix', () => {
     const client = new ProxyClient(settings);
-    expect(client.url('/api/v1/info')).toBe('http://lab.example/user/u/kubeflow-workbench/api/v1/info');
+    expect(client.url('/api/v1/info')).toBe(
+      'http://lab.example/user/u/kubeflow-workbench/api/v1/info'
+    );
     expect(client.url('/api/v1/x', { tail: 10, replica: undefined })).toBe(
       'http://lab.example/user/u/kubeflow-workbench/api/v1/x?tail=10'
     );
@@ -23,7 +27,9 @@ describe('ProxyClient', () => {
   it('returns typed JSON and sends specs as JSON', async () => {
     answer(201, JSON.stringify({ name: 'j', namespace: 'ns' }));
     const client = new ProxyClient(settings);
-    await expect(client.createJob('ns', { framework: 'pytorch', replicas: { Worker: { count: 1 } } })).resolves.toEqual({
+    await expect(
+      client.createJob('ns', { framework: 'pytorch', replicas: { Worker: { count: 1 } } })
+    ).resolves.toEqual({
       name: 'j',
       namespace: 'ns'
     });
@@ -36,11 +42,18 @@ describe('ProxyClient', () => {
   it('keeps the proxy error code, message and field paths', async () => {
     answer(
       400,
-      JSON.stringify({ error: { code: 'invalid_spec', message: 'bad', fields: [{ path: '/name', message: 'no' }] } })
+      JSON.stringify({
+        error: { code: 'invalid_spec', message: 'bad', fields: [{ path: '/name', message: 'no' }] }
+      })
     );
     const error = await new ProxyClient(settings).info().catch(e => e);
     expect(error).toBeInstanceOf(ProxyError);
-    expect(error).toMatchObject({ status: 400, code: 'invalid_spec', message: 'bad', fields: [{ path: '/name', message: 'no' }] });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'invalid_spec',
+      message: 'bad',
+      fields: [{ path: '/name', message: 'no' }]
+    });
   });
 
   it('explains an HTML error page briefly when the proxy is missing', async () => {
@@ -62,11 +75,23 @@ describe('ProxyClient', () => {
     const chunks = ['[worker-0] a\n', '[worker-0] b\n'];
     // jsdom has no ReadableStream: a reader that hands out the chunks is what the client uses.
     const queue = chunks.map(c => new TextEncoder().encode(c));
-    const reader = { read: async () => (queue.length ? { done: false, value: queue.shift() } : { done: true }) };
-    const response = { ok: true, status: 200, body: { getReader: () => reader } } as unknown as Response;
+    const reader = {
+      read: async () => (queue.length ? { done: false, value: queue.shift() } : { done: true })
+    };
+    const response = {
+      ok: true,
+      status: 200,
+      body: { getReader: () => reader }
+    } as unknown as Response;
     jest.spyOn(ServerConnection, 'makeRequest').mockResolvedValue(response);
     const seen: string[] = [];
-    await new ProxyClient(settings).followLogs('ns', 'j', { tail: 5 }, t => seen.push(t), new AbortController().signal);
+    await new ProxyClient(settings).followLogs(
+      'ns',
+      'j',
+      { tail: 5 },
+      t => seen.push(t),
+      new AbortController().signal
+    );
     expect(seen.join('')).toBe(chunks.join(''));
     const [url, init] = (ServerConnection.makeRequest as jest.Mock).mock.calls[0];
     expect(url).toContain('follow=1');

@@ -28,7 +28,11 @@ export class ProxyClient {
     return search ? `${base}?${search}` : base;
   }
 
-  async request(path: string, init: RequestInit = {}, query: Record<string, string | number | undefined> = {}) {
+  async request(
+    path: string,
+    init: RequestInit = {},
+    query: Record<string, string | number | undefined> = {}
+  ) {
     const url = this.url(path, query);
     let response: Response;
     try {
@@ -43,7 +47,8 @@ export class ProxyClient {
   }
 
   private async json<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const body = init.body === undefined ? init : { ...init, headers: { 'Content-Type': 'application/json' } };
+    const body =
+      init.body === undefined ? init : { ...init, headers: { 'Content-Type': 'application/json' } };
     return (await (await this.request(path, body)).json()) as T;
   }
 

@@ -25,10 +25,19 @@ export async function errorOfResponse(response: Response, url: string): Promise<
     body = undefined;
   }
   if (isErrorBody(body)) {
-    return new ProxyError(body.error.message, response.status, body.error.code, body.error.fields ?? []);
+    return new ProxyError(
+      body.error.message,
+      response.status,
+      body.error.code,
+      body.error.fields ?? []
+    );
   }
   // Not our error shape: the proxy is not behind this URL (jupyter-server-proxy missing, proxy failed to start).
-  const page = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, MAX_PAGE_TEXT);
+  const page = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_PAGE_TEXT);
   return new ProxyError(
     `The Kubeflow Workbench proxy did not answer at ${url.split('?')[0]} (HTTP ${response.status})` +
       (page ? `: ${page}` : '') +
@@ -40,5 +49,9 @@ export async function errorOfResponse(response: Response, url: string): Promise<
 
 export function networkError(url: string, cause: unknown): ProxyError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ProxyError(`Could not reach the Jupyter server at ${url.split('?')[0]}: ${reason}`, 0, 'unreachable');
+  return new ProxyError(
+    `Could not reach the Jupyter server at ${url.split('?')[0]}: ${reason}`,
+    0,
+    'unreachable'
+  );
 }

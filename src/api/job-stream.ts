@@ -31,7 +31,8 @@ export class JobStream {
 
   constructor(
     readonly url: string,
-    private readonly factory: EventSourceFactory = u => new EventSource(u, { withCredentials: true })
+    private readonly factory: EventSourceFactory = u =>
+      new EventSource(u, { withCredentials: true })
   ) {}
 
   get event(): ISignal<this, JobStreamEvent> {

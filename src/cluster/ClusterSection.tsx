@@ -13,7 +13,10 @@ export interface IClusterSectionProps {
 function BackendBadge({ info }: { info: IInfo }): JSX.Element {
   const { kind, state } = info.backend;
   return (
-    <span className={`kf-backend-badge kf-backend-${kind} kf-conn-${state}`} title={`Backend: ${kind} (${state})`}>
+    <span
+      className={`kf-backend-badge kf-backend-${kind} kf-conn-${state}`}
+      title={`Backend: ${kind} (${state})`}
+    >
       {kind}
     </span>
   );
@@ -44,7 +47,11 @@ function Details({ info }: { info: IInfo }): JSX.Element {
 export function ClusterSection(props: IClusterSectionProps): JSX.Element {
   const { state, namespace, onNamespace, onRetry } = props;
   if (state.status === 'loading') {
-    return <div className="kf-cluster kf-muted" aria-busy="true">Connecting to the workbench proxy…</div>;
+    return (
+      <div className="kf-cluster kf-muted" aria-busy="true">
+        Connecting to the workbench proxy…
+      </div>
+    );
   }
   if (state.status === 'error') {
     return (
@@ -67,7 +74,10 @@ export function ClusterSection(props: IClusterSectionProps): JSX.Element {
         <BackendBadge info={info} />
       </div>
       {info.backend.message && (
-        <p className={info.backend.state === 'connected' ? 'kf-note' : 'kf-error-banner'} role="status">
+        <p
+          className={info.backend.state === 'connected' ? 'kf-note' : 'kf-error-banner'}
+          role="status"
+        >
           {info.backend.message}
         </p>
       )}

@@ -17,7 +17,10 @@ function fakeClient(infos: (IInfo | Error)[], namespaces = ['default', 'team-a']
       }
       return next;
     }),
-    namespaces: jest.fn(async () => ({ items: namespaces.map(name => ({ name })), default: 'default' })),
+    namespaces: jest.fn(async () => ({
+      items: namespaces.map(name => ({ name })),
+      default: 'default'
+    })),
     retry: jest.fn(async () => infos[0])
   } as unknown as ProxyClient;
 }
@@ -49,10 +52,16 @@ describe('ClusterModel', () => {
   });
 
   it('shows the error in plain words and recovers on retry', async () => {
-    const client = fakeClient([new ProxyError('The Kubeflow Workbench proxy did not answer', 502, 'proxy_missing'), info()]);
+    const client = fakeClient([
+      new ProxyError('The Kubeflow Workbench proxy did not answer', 502, 'proxy_missing'),
+      info()
+    ]);
     const model = new ClusterModel(client);
     await model.start();
-    expect(model.state).toEqual({ status: 'error', message: 'The Kubeflow Workbench proxy did not answer' });
+    expect(model.state).toEqual({
+      status: 'error',
+      message: 'The Kubeflow Workbench proxy did not answer'
+    });
     await model.retry();
     expect(model.state.status).toBe('ready');
     expect(client.retry).toHaveBeenCalled();
@@ -60,10 +69,18 @@ describe('ClusterModel', () => {
   });
 
   it('keeps showing an unreachable cluster with its reason', async () => {
-    const down = info({ kind: 'kubernetes', selected: 'kubernetes', state: 'unreachable', message: 'no answer from https://k:6443' });
+    const down = info({
+      kind: 'kubernetes',
+      selected: 'kubernetes',
+      state: 'unreachable',
+      message: 'no answer from https://k:6443'
+    });
     const model = new ClusterModel(fakeClient([down]));
     await model.start();
-    expect(model.state).toMatchObject({ status: 'ready', info: { backend: { state: 'unreachable', message: 'no answer from https://k:6443' } } });
+    expect(model.state).toMatchObject({
+      status: 'ready',
+      info: { backend: { state: 'unreachable', message: 'no answer from https://k:6443' } }
+    });
     model.dispose();
   });
 });

@@ -88,7 +88,10 @@ export class ClusterModel {
   private async load(): Promise<void> {
     try {
       const info = await this.client.info();
-      const names = info.backend.state === 'connected' ? (await this.client.namespaces()).items.map(n => n.name) : [];
+      const names =
+        info.backend.state === 'connected'
+          ? (await this.client.namespaces()).items.map(n => n.name)
+          : [];
       const preferred = [this.preferredNamespace, this._namespace, info.backend.namespace].find(
         n => n && (names.length === 0 || names.includes(n))
       );

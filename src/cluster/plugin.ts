@@ -95,7 +95,9 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
     // The namespace chosen in the Settings Editor wins over the backend's default, once known.
     const start = async () => {
       const loaded = await settings?.load(PLUGIN_ID).catch(() => undefined);
-      cluster.preferNamespace((loaded?.get('defaultNamespace').composite as string | undefined) ?? '');
+      cluster.preferNamespace(
+        (loaded?.get('defaultNamespace').composite as string | undefined) ?? ''
+      );
       await cluster.start();
     };
     void start();

@@ -64,20 +64,14 @@ export function binaries(): string {
   return out.trim().split('\n').pop()!;
 }
 
-export async function startCluster(
-  opts: IStartOptions = {}
-): Promise<ITestCluster> {
+export async function startCluster(opts: IStartOptions = {}): Promise<ITestCluster> {
   const bin = opts.binDir ?? binaries();
   const dir = mkdtempSync(join(tmpdir(), 'kfwb-cluster-'));
   liveDirs.add(dir);
   const adminToken = randomBytes(16).toString('hex');
   const aliceToken = randomBytes(16).toString('hex');
   writeCredentials(dir, adminToken, aliceToken);
-  const [etcdPort, peerPort, apiPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort()
-  ];
+  const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const server = `https://127.0.0.1:${apiPort}`;
   const caFile = join(dir, 'ca.crt');
@@ -128,11 +122,7 @@ export async function startCluster(
   ];
   const apiserverLog = join(dir, 'kube-apiserver.log');
   const startApiserver = async () => {
-    apiserver = startProcess(
-      join(bin, 'kube-apiserver'),
-      apiserverArgs,
-      apiserverLog
-    );
+    apiserver = startProcess(join(bin, 'kube-apiserver'), apiserverArgs, apiserverLog);
     await waitFor(
       'kube-apiserver',
       () => readyz(server, adminToken, caFile),
@@ -150,35 +140,15 @@ export async function startCluster(
   };
 
   try {
-    await waitFor(
-      'etcd',
-      () => etcdHealthy(etcdUrl),
-      STARTUP_TIMEOUT_MS,
-      etcd,
-      etcdLog
-    );
+    await waitFor('etcd', () => etcdHealthy(etcdUrl), STARTUP_TIMEOUT_MS, etcd, etcdLog);
     await startApiserver();
   } catch (e) {
     await stopAll();
     throw e;
   }
 
-  const adminKubeconfig = writeKubeconfig(
-    dir,
-    'admin',
-    server,
-    caFile,
-    adminToken,
-    'default'
-  );
-  const aliceKubeconfig = writeKubeconfig(
-    dir,
-    'alice',
-    server,
-    caFile,
-    aliceToken,
-    'team-a'
-  );
+  const adminKubeconfig = writeKubeconfig(dir, 'admin', server, caFile, adminToken, 'default');
+  const aliceKubeconfig = writeKubeconfig(dir, 'alice', server, caFile, aliceToken, 'team-a');
   const version = execFileSync(join(bin, 'kube-apiserver'), ['--version'], {
     encoding: 'utf8'
   })
@@ -211,20 +181,9 @@ export async function startCluster(
 }
 
 /** A CA, a serving certificate for 127.0.0.1/localhost, the service-account key pair and the token file. */
-function writeCredentials(
-  dir: string,
-  adminToken: string,
-  aliceToken: string
-): void {
-  const openssl = (...args: string[]) =>
-    execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ec = [
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes'
-  ]; // EC: instant, unlike RSA
+function writeCredentials(dir: string, adminToken: string, aliceToken: string): void {
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']; // EC: instant, unlike RSA
   openssl(
     'req',
     '-x509',
@@ -270,15 +229,10 @@ function writeCredentials(
     'apiserver.ext'
   );
   const sa = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  writeFileSync(
-    join(dir, 'sa.key'),
-    sa.privateKey.export({ type: 'pkcs8', format: 'pem' }),
-    { mode: 0o600 }
-  );
-  writeFileSync(
-    join(dir, 'sa.pub'),
-    sa.publicKey.export({ type: 'spki', format: 'pem' })
-  );
+  writeFileSync(join(dir, 'sa.key'), sa.privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: 0o600
+  });
+  writeFileSync(join(dir, 'sa.pub'), sa.publicKey.export({ type: 'spki', format: 'pem' }));
   // token,user,uid,"groups": admin is a cluster admin through system:masters; alice gets only what RBAC grants.
   writeFileSync(
     join(dir, 'tokens.csv'),
@@ -300,13 +254,9 @@ function writeKubeconfig(
     apiVersion: 'v1',
     kind: 'Config',
     'current-context': `${user}@test`,
-    clusters: [
-      { name: 'test', cluster: { server, 'certificate-authority': caFile } }
-    ],
+    clusters: [{ name: 'test', cluster: { server, 'certificate-authority': caFile } }],
     users: [{ name: user, user: { token } }],
-    contexts: [
-      { name: `${user}@test`, context: { cluster: 'test', user, namespace } }
-    ]
+    contexts: [{ name: `${user}@test`, context: { cluster: 'test', user, namespace } }]
   };
   writeFileSync(path, JSON.stringify(config, null, 2), { mode: 0o600 }); // JSON is valid kubeconfig YAML
   return path;
@@ -318,11 +268,7 @@ async function etcdHealthy(url: string): Promise<boolean> {
 }
 
 /** /readyz passes once every post-start hook ran, including the RBAC bootstrap roles. */
-async function readyz(
-  server: string,
-  token: string,
-  caFile: string
-): Promise<boolean> {
+async function readyz(server: string, token: string, caFile: string): Promise<boolean> {
   return (await get(server, '/readyz', token, caFile)).status === 200;
 }
 
@@ -331,11 +277,7 @@ async function readyz(
  * still filling answer 429 "storage is (re)initializing". Wait until the types tests use (core ones and every
  * installed CRD) answer anything else, so a test right after restartApiserver() never sees that.
  */
-async function servable(
-  server: string,
-  token: string,
-  caFile: string
-): Promise<boolean> {
+async function servable(server: string, token: string, caFile: string): Promise<boolean> {
   const crds = await get(
     server,
     '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
@@ -345,16 +287,9 @@ async function servable(
   if (crds.status !== 200) {
     return false;
   }
-  const paths = [
-    '/api/v1/namespaces',
-    '/api/v1/pods',
-    '/api/v1/configmaps',
-    '/api/v1/events'
-  ];
+  const paths = ['/api/v1/namespaces', '/api/v1/pods', '/api/v1/configmaps', '/api/v1/events'];
   for (const crd of JSON.parse(crds.body).items) {
-    paths.push(
-      `/apis/${crd.spec.group}/${crd.spec.versions[0].name}/${crd.spec.names.plural}`
-    );
+    paths.push(`/apis/${crd.spec.group}/${crd.spec.versions[0].name}/${crd.spec.names.plural}`);
   }
   const answers = await Promise.all(
     paths.map(path => get(server, `${path}?limit=1`, token, caFile))

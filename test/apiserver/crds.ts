@@ -11,9 +11,7 @@ export function crdDocuments(): k8s.V1CustomResourceDefinition[] {
     .sort()
     .flatMap(
       f =>
-        k8s.loadAllYaml(
-          readFileSync(join(CRD_DIR, f), 'utf8')
-        ) as k8s.V1CustomResourceDefinition[]
+        k8s.loadAllYaml(readFileSync(join(CRD_DIR, f), 'utf8')) as k8s.V1CustomResourceDefinition[]
     );
 }
 
@@ -65,11 +63,7 @@ export async function installCrds(
   return crds.map(c => c.metadata!.name!);
 }
 
-async function until(
-  what: string,
-  deadline: number,
-  check: () => Promise<boolean>
-): Promise<void> {
+async function until(what: string, deadline: number, check: () => Promise<boolean>): Promise<void> {
   let last: unknown;
   while (Date.now() < deadline) {
     try {
@@ -81,9 +75,7 @@ async function until(
     }
     await new Promise(r => setTimeout(r, 100));
   }
-  throw new Error(
-    `${what}: timed out${last ? ` (${String(last).split('\n')[0]})` : ''}`
-  );
+  throw new Error(`${what}: timed out${last ? ` (${String(last).split('\n')[0]})` : ''}`);
 }
 
 function fromFile(file: string): k8s.KubeConfig {

@@ -9,13 +9,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startCluster, TestCluster } from './cluster';
 import { installCrds } from './crds';
-import {
-  createNamespace,
-  grantAlice,
-  IClusterInfo,
-  kubeConfig,
-  TEAM_A
-} from './helpers';
+import { createNamespace, grantAlice, IClusterInfo, kubeConfig, TEAM_A } from './helpers';
 
 declare global {
   // Read back by globalTeardown, which runs in the same process.

@@ -55,10 +55,7 @@ export function kubeConfig(file: string): k8s.KubeConfig {
 }
 
 /** Everything alice may do, in one namespace only; Secrets are deliberately absent. */
-export async function grantAlice(
-  kc: k8s.KubeConfig,
-  namespace: string
-): Promise<void> {
+export async function grantAlice(kc: k8s.KubeConfig, namespace: string): Promise<void> {
   const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
   const verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
   await rbac.createNamespacedRole({
@@ -88,20 +85,13 @@ export async function grantAlice(
         kind: 'Role',
         name: 'workbench-user'
       },
-      subjects: [
-        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }
-      ]
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }]
     }
   });
 }
 
-export async function createNamespace(
-  kc: k8s.KubeConfig,
-  name: string
-): Promise<string> {
-  await kc
-    .makeApiClient(k8s.CoreV1Api)
-    .createNamespace({ body: { metadata: { name } } });
+export async function createNamespace(kc: k8s.KubeConfig, name: string): Promise<string> {
+  await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name } } });
   return name;
 }
 
@@ -115,13 +105,9 @@ export async function freshNamespace(
   prefix: string,
   opts: { grantAlice?: boolean } = {}
 ): Promise<string> {
-  const kc =
-    admin instanceof k8s.KubeConfig ? admin : kubeConfig(admin.adminKubeconfig);
+  const kc = admin instanceof k8s.KubeConfig ? admin : kubeConfig(admin.adminKubeconfig);
   const suffix = `${process.pid.toString(36)}-${(counter++).toString(36)}${Date.now().toString(36).slice(-4)}`;
-  const name = await createNamespace(
-    kc,
-    `${prefix}-${suffix}`.slice(0, 63).replace(/-+$/, '')
-  );
+  const name = await createNamespace(kc, `${prefix}-${suffix}`.slice(0, 63).replace(/-+$/, ''));
   if (opts.grantAlice) {
     await grantAlice(kc, name);
   }
@@ -164,21 +150,34 @@ export interface IFakePod {
 
 /** One pod per "why is it stuck" reason, as a scheduler and kubelet would report them. */
 export const STUCK_PODS: IFakePod[] = [
-  { type: 'Master', index: 0, unschedulable: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.' },
+  {
+    type: 'Master',
+    index: 0,
+    unschedulable: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.'
+  },
   {
     type: 'Worker',
     index: 0,
     phase: 'Pending',
-    state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nope:latest"' } }
+    state: {
+      waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nope:latest"' }
+    }
   },
   {
     type: 'Worker',
     index: 1,
     phase: 'Running',
     restartCount: 4,
-    state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' } }
+    state: {
+      waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' }
+    }
   },
-  { type: 'Worker', index: 2, phase: 'Failed', state: { terminated: { reason: 'OOMKilled', exitCode: 137 } } }
+  {
+    type: 'Worker',
+    index: 2,
+    phase: 'Failed',
+    state: { terminated: { reason: 'OOMKilled', exitCode: 137 } }
+  }
 ];
 
 // Replica types whose pod gets job-role=master (IsMasterRole); without one of them, worker 0 has the role.

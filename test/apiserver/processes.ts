@@ -6,11 +6,7 @@ import { createServer } from 'node:net';
 const live = new Set<ChildProcess>();
 
 function running(child: ChildProcess): boolean {
-  return (
-    child.pid !== undefined &&
-    child.exitCode === null &&
-    child.signalCode === null
-  );
+  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -41,11 +37,7 @@ for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
  * Starts a binary in its own process group (detached) so that a group kill reaches it, with stdout and
  * stderr appended to logFile. Unref'd: the runner's exit hook, not the event loop, decides when it dies.
  */
-export function startProcess(
-  binary: string,
-  args: string[],
-  logFile: string
-): ChildProcess {
+export function startProcess(binary: string, args: string[], logFile: string): ChildProcess {
   const fd = openSync(logFile, 'a');
   const child = spawn(binary, args, {
     detached: true,
@@ -59,16 +51,11 @@ export function startProcess(
 }
 
 /** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
-export async function stopProcess(
-  child: ChildProcess,
-  graceMs = 5000
-): Promise<void> {
+export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (!running(child)) {
     return;
   }
-  const exited = new Promise<void>(resolve =>
-    child.once('exit', () => resolve())
-  );
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
   killGroup(child, 'SIGTERM');
   const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
   await exited;
@@ -106,9 +93,7 @@ export async function waitFor(
     }
     await new Promise(r => setTimeout(r, 200));
   }
-  throw new Error(
-    `${what} was not ready after ${timeoutMs} ms${tail(logFile)}`
-  );
+  throw new Error(`${what} was not ready after ${timeoutMs} ms${tail(logFile)}`);
 }
 
 function tail(logFile?: string): string {

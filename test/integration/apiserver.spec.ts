@@ -28,9 +28,7 @@ const alice = kubeConfig(info.aliceKubeconfig);
 const custom = admin.makeApiClient(k8s.CustomObjectsApi);
 const template = {
   spec: {
-    containers: [
-      { name: 'pytorch', image: 'python:3.11-slim', command: ['true'] }
-    ]
+    containers: [{ name: 'pytorch', image: 'python:3.11-slim', command: ['true'] }]
   }
 };
 let ns: string;
@@ -76,9 +74,7 @@ describe('users and RBAC', () => {
 
   test('alice works in team-a and nowhere else', async () => {
     const core = alice.makeApiClient(k8s.CoreV1Api);
-    await expect(
-      core.listNamespacedPod({ namespace: TEAM_A })
-    ).resolves.toHaveProperty('items');
+    await expect(core.listNamespacedPod({ namespace: TEAM_A })).resolves.toHaveProperty('items');
     const jobs = alice.makeApiClient(k8s.CustomObjectsApi);
     await expect(
       jobs.listNamespacedCustomObject({
@@ -88,16 +84,17 @@ describe('users and RBAC', () => {
         plural: 'pytorchjobs'
       })
     ).resolves.toHaveProperty('items');
-    expect(
-      await failure(core.listNamespacedPod({ namespace: ns }))
-    ).toMatchObject({ code: 403, reason: 'Forbidden' });
-    expect(
-      await failure(core.listNamespacedPod({ namespace: 'default' }))
-    ).toMatchObject({ code: 403 });
+    expect(await failure(core.listNamespacedPod({ namespace: ns }))).toMatchObject({
+      code: 403,
+      reason: 'Forbidden'
+    });
+    expect(await failure(core.listNamespacedPod({ namespace: 'default' }))).toMatchObject({
+      code: 403
+    });
     expect(await failure(core.listNamespace())).toMatchObject({ code: 403 });
-    expect(
-      await failure(core.listNamespacedSecret({ namespace: TEAM_A }))
-    ).toMatchObject({ code: 403 });
+    expect(await failure(core.listNamespacedSecret({ namespace: TEAM_A }))).toMatchObject({
+      code: 403
+    });
   });
 });
 
@@ -225,22 +222,19 @@ describe('CRDs', () => {
     ]
   ];
 
-  test.each(valid)(
-    '%s %s accepts a valid object',
-    async (apiVersion, kind, plural, spec) => {
-      const [group, version] = apiVersion.split('/');
-      const name = `valid-${kind.toLowerCase()}`;
-      const body = { apiVersion, kind, metadata: { name }, spec };
-      const created = await custom.createNamespacedCustomObject({
-        group,
-        version,
-        namespace: ns,
-        plural,
-        body
-      });
-      expect(created.spec).toEqual(spec);
-    }
-  );
+  test.each(valid)('%s %s accepts a valid object', async (apiVersion, kind, plural, spec) => {
+    const [group, version] = apiVersion.split('/');
+    const name = `valid-${kind.toLowerCase()}`;
+    const body = { apiVersion, kind, metadata: { name }, spec };
+    const created = await custom.createNamespacedCustomObject({
+      group,
+      version,
+      namespace: ns,
+      plural,
+      body
+    });
+    expect(created.spec).toEqual(spec);
+  });
 
   test('ClusterTrainingRuntime is cluster-scoped', async () => {
     const body = {
@@ -298,12 +292,7 @@ describe('CRDs', () => {
       {},
       'spec.tfReplicaSpecs.Worker.replicas'
     ],
-    [
-      'an unknown replica type',
-      { Bogus: { template } },
-      {},
-      'spec.tfReplicaSpecs'
-    ],
+    ['an unknown replica type', { Bogus: { template } }, {}, 'spec.tfReplicaSpecs'],
     [
       'a replica without template',
       { Worker: { replicas: 1 } },
@@ -329,25 +318,20 @@ describe('CRDs', () => {
       'spec.runPolicy.backoffLimit'
     ],
     ['no replica specs', undefined, {}, 'spec.tfReplicaSpecs']
-  ])(
-    'a TFJob with %s is refused with 422 naming the field',
-    async (_what, specs, extra, field) => {
-      const body = tfjob('malformed', specs as Record<string, unknown>, extra);
-      const status = await failure(
-        custom.createNamespacedCustomObject({
-          group: 'kubeflow.org',
-          version: 'v1',
-          namespace: ns,
-          plural: 'tfjobs',
-          body
-        })
-      );
-      expect(status).toMatchObject({ code: 422, reason: 'Invalid' });
-      expect(
-        status.details.causes.map((c: { field: string }) => c.field)
-      ).toContain(field);
-    }
-  );
+  ])('a TFJob with %s is refused with 422 naming the field', async (_what, specs, extra, field) => {
+    const body = tfjob('malformed', specs as Record<string, unknown>, extra);
+    const status = await failure(
+      custom.createNamespacedCustomObject({
+        group: 'kubeflow.org',
+        version: 'v1',
+        namespace: ns,
+        plural: 'tfjobs',
+        body
+      })
+    );
+    expect(status).toMatchObject({ code: 422, reason: 'Invalid' });
+    expect(status.details.causes.map((c: { field: string }) => c.field)).toContain(field);
+  });
 
   test('a TrainJob without runtimeRef and with numNodes 0 is refused naming both fields', async () => {
     const body = {
@@ -366,9 +350,7 @@ describe('CRDs', () => {
       })
     );
     expect(status.code).toBe(422);
-    expect(
-      status.details.causes.map((c: { field: string }) => c.field)
-    ).toEqual(
+    expect(status.details.causes.map((c: { field: string }) => c.field)).toEqual(
       expect.arrayContaining(['spec.runtimeRef', 'spec.trainer.numNodes'])
     );
   });
@@ -404,9 +386,7 @@ describe('CRDs', () => {
       }
     );
     const table = await tableViaClient(name);
-    const col = table.columnDefinitions.findIndex(
-      (c: { name: string }) => c.name === 'State'
-    );
+    const col = table.columnDefinitions.findIndex((c: { name: string }) => c.name === 'State');
     expect(table.rows[0].cells[col]).toBe('Running');
   });
 });
@@ -430,9 +410,7 @@ async function tableViaClient(name: string): Promise<any> {
         let text = '';
         res.on('data', c => (text += c));
         res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(JSON.parse(text))
-            : reject(new Error(text))
+          res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(text))
         );
       }
     );
@@ -492,8 +470,7 @@ class Recorder {
 }
 
 const JOBS = { group: 'kubeflow.org', version: 'v1', plural: 'pytorchjobs' };
-const jobsPath = (namespace: string) =>
-  `/apis/kubeflow.org/v1/namespaces/${namespace}/pytorchjobs`;
+const jobsPath = (namespace: string) => `/apis/kubeflow.org/v1/namespaces/${namespace}/pytorchjobs`;
 const pytorchJob = (name: string) => ({
   apiVersion: 'kubeflow.org/v1',
   kind: 'PyTorchJob',
@@ -506,8 +483,7 @@ const condition = (type: string) => ({
   reason: `PyTorchJob${type}`
 });
 const lastCondition = (o: any) => o?.status?.conditions?.at(-1)?.type;
-const is410 = (e: { type: string; object: any }) =>
-  e.type === 'ERROR' && e.object?.code === 410;
+const is410 = (e: { type: string; object: any }) => e.type === 'ERROR' && e.object?.code === 410;
 
 describe('status and watches', () => {
   test('status written through the status subresource arrives through a watch', async () => {
@@ -565,8 +541,7 @@ describe('status and watches', () => {
       body: pytorchJob('before')
     });
     const first = await Recorder.start(admin, jobsPath(namespace), {
-      resourceVersion: (await custom.listNamespacedCustomObject(ref)).metadata
-        .resourceVersion
+      resourceVersion: (await custom.listNamespacedCustomObject(ref)).metadata.resourceVersion
     });
     const seen: any = await setStatus(
       admin,
@@ -596,9 +571,7 @@ describe('status and watches', () => {
     await resumed.ended;
 
     const relist = await custom.listNamespacedCustomObject(ref);
-    const state = new Map<string, any>(
-      relist.items.map((o: any) => [o.metadata.name, o])
-    );
+    const state = new Map<string, any>(relist.items.map((o: any) => [o.metadata.name, o]));
     expect(lastCondition(state.get('before'))).toBe('Running');
     expect([...state.keys()].sort()).toEqual(['after', 'before']);
     const live = await Recorder.start(admin, jobsPath(namespace), {
@@ -610,10 +583,7 @@ describe('status and watches', () => {
         { ...ref, name: 'after' },
         { conditions: [condition('Created'), condition('Succeeded')] }
       );
-      await live.until(
-        'after Succeeded',
-        e => lastCondition(e.object) === 'Succeeded'
-      );
+      await live.until('after Succeeded', e => lastCondition(e.object) === 'Succeeded');
       // Nothing the relist already showed comes again: the only event is the one change made after it.
       expect(live.events.map(e => [e.type, e.object.metadata.name])).toEqual([
         ['MODIFIED', 'after']
@@ -641,9 +611,7 @@ describe('operator pods', () => {
     await createOperatorPods(admin, TEAM_A, job, 'PyTorchJob', STUCK_PODS);
     const core = alice.makeApiClient(k8s.CoreV1Api); // alice, in her namespace, as the workbench would
     const list = (labelSelector: string) =>
-      core
-        .listNamespacedPod({ namespace: TEAM_A, labelSelector })
-        .then(l => l.items);
+      core.listNamespacedPod({ namespace: TEAM_A, labelSelector }).then(l => l.items);
     const pods = await list(`training.kubeflow.org/job-name=${job}`);
     expect(pods.map(p => p.metadata!.name).sort()).toEqual([
       `${job}-master-0`,
@@ -711,8 +679,7 @@ describe('own cluster without watch cache', () => {
     const ref = { ...JOBS, namespace };
     await co.createNamespacedCustomObject({ ...ref, body: pytorchJob('a') });
     const first = await Recorder.start(kc, jobsPath(namespace), {
-      resourceVersion: (await co.listNamespacedCustomObject(ref)).metadata
-        .resourceVersion
+      resourceVersion: (await co.listNamespacedCustomObject(ref)).metadata.resourceVersion
     });
     const seen: any = await setStatus(
       kc,
@@ -737,16 +704,9 @@ describe('own cluster without watch cache', () => {
       resourceVersion: seen.metadata.resourceVersion
     });
     try {
-      await resumed.until(
-        'ADDED b',
-        e => e.type === 'ADDED' && e.object.metadata.name === 'b'
-      );
+      await resumed.until('ADDED b', e => e.type === 'ADDED' && e.object.metadata.name === 'b');
       expect(
-        resumed.events.map(e => [
-          e.type,
-          e.object.metadata.name,
-          e.object.metadata.resourceVersion
-        ])
+        resumed.events.map(e => [e.type, e.object.metadata.name, e.object.metadata.resourceVersion])
       ).toEqual([
         ['MODIFIED', 'a', running.metadata.resourceVersion],
         ['ADDED', 'b', b.metadata.resourceVersion]
@@ -758,17 +718,11 @@ describe('own cluster without watch cache', () => {
 
   test('after etcd compaction a watch from an older resourceVersion gets 410; a relist recovers', async () => {
     const ref = { ...JOBS, namespace };
-    const old = (await co.listNamespacedCustomObject(ref)).metadata
-      .resourceVersion;
+    const old = (await co.listNamespacedCustomObject(ref)).metadata.resourceVersion;
     await co.createNamespacedCustomObject({ ...ref, body: pytorchJob('c') });
-    await setStatus(
-      kc,
-      { ...ref, name: 'c' },
-      { conditions: [condition('Created')] }
-    );
+    await setStatus(kc, { ...ref, name: 'c' }, { conditions: [condition('Created')] });
     // Compacting at revision R keeps R itself; a watch from `old` starts at old+1 (c's creation), below R.
-    const revision = (await co.listNamespacedCustomObject(ref)).metadata
-      .resourceVersion;
+    const revision = (await co.listNamespacedCustomObject(ref)).metadata.resourceVersion;
     const res = await fetch(`${cluster.etcdUrl}/v3/kv/compaction`, {
       method: 'POST',
       body: JSON.stringify({ revision, physical: true })
@@ -783,20 +737,14 @@ describe('own cluster without watch cache', () => {
     });
     await stale.ended;
     const relist = await co.listNamespacedCustomObject(ref);
-    expect(relist.items.map((o: any) => o.metadata.name).sort()).toEqual([
-      'a',
-      'b',
-      'c'
-    ]);
+    expect(relist.items.map((o: any) => o.metadata.name).sort()).toEqual(['a', 'b', 'c']);
   });
 
   test('stop() leaves no process behind', async () => {
     const pids = cluster.pids();
     await cluster.stop();
     for (const pid of pids) {
-      expect(() => process.kill(pid, 0)).toThrow(
-        expect.objectContaining({ code: 'ESRCH' })
-      );
+      expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
     }
     expect(processesMentioning(cluster.dir)).toEqual('');
   });

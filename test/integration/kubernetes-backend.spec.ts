@@ -36,7 +36,9 @@ const open: IBackend[] = [];
 let ns: string;
 let admin: IBackend;
 
-async function connect(opts: Partial<Parameters<typeof connectKubernetes>[0]> = {}): Promise<IBackend> {
+async function connect(
+  opts: Partial<Parameters<typeof connectKubernetes>[0]> = {}
+): Promise<IBackend> {
   const backend = await connectKubernetes({
     stateDir,
     kubeconfig: info.adminKubeconfig,
@@ -45,7 +47,6 @@ async function connect(opts: Partial<Parameters<typeof connectKubernetes>[0]> = 
   open.push(backend);
   return backend;
 }
-
 
 const REPLICAS: Record<Framework, ITrainingJobSpec['replicas']> = {
   pytorch: { Master: { count: 1 }, Worker: { count: 1 } },
@@ -57,7 +58,11 @@ const REPLICAS: Record<Framework, ITrainingJobSpec['replicas']> = {
   trainjob: { Node: { count: 2 } }
 };
 
-function specOf(framework: Framework, name: string, extra: Partial<ITrainingJobSpec> = {}): ITrainingJobSpec {
+function specOf(
+  framework: Framework,
+  name: string,
+  extra: Partial<ITrainingJobSpec> = {}
+): ITrainingJobSpec {
   return {
     name,
     framework,
@@ -91,13 +96,20 @@ class Recorder {
   }
 
   /** The first event (already seen or still to come) matching. */
-  until(match: (e: JobStreamEvent) => boolean, what: string, timeoutMs = 20000): Promise<JobStreamEvent> {
+  until(
+    match: (e: JobStreamEvent) => boolean,
+    what: string,
+    timeoutMs = 20000
+  ): Promise<JobStreamEvent> {
     const seen = this.events.find(match);
     if (seen) {
       return Promise.resolve(seen);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${what} within ${timeoutMs} ms`)),
+        timeoutMs
+      );
       this.waiters.push({
         match,
         resolve: e => {
@@ -127,7 +139,10 @@ class Recorder {
 const jobEvent =
   (type: string, name: string, test: (job: IJob) => boolean = () => true) =>
   (e: JobStreamEvent) =>
-    (e.type === type && 'job' in e && e.job.name === name && (type === 'deleted' || test(e.job as IJob))) ||
+    (e.type === type &&
+      'job' in e &&
+      e.job.name === name &&
+      (type === 'deleted' || test(e.job as IJob))) ||
     (e.type === 'snapshot' && type !== 'deleted' && e.items.some(j => j.name === name && test(j)));
 
 const condition = (type: string) => ({
@@ -176,7 +191,9 @@ describe('connection, contexts and namespaces', () => {
     });
     const namespaces = await admin.namespaces();
     expect(namespaces.default).toBe(ns);
-    expect(namespaces.items.map(n => n.name)).toEqual(expect.arrayContaining(['default', 'team-a', ns]));
+    expect(namespaces.items.map(n => n.name)).toEqual(
+      expect.arrayContaining(['default', 'team-a', ns])
+    );
   });
 
   test("without a namespace option the context's namespace is used", async () => {
@@ -261,7 +278,10 @@ describe('connection, contexts and namespaces', () => {
     });
     const dead = join(stateDir, 'dead.kubeconfig');
     const deadServer = `https://127.0.0.1:${port}`;
-    writeFileSync(dead, readFileSync(info.adminKubeconfig, 'utf8').replace(info.server, deadServer));
+    writeFileSync(
+      dead,
+      readFileSync(info.adminKubeconfig, 'utf8').replace(info.server, deadServer)
+    );
     const started = Date.now();
     const unreachable = await failure(connectKubernetes({ stateDir, kubeconfig: dead }));
     expect(Date.now() - started).toBeLessThan(5000);
@@ -283,42 +303,48 @@ describe('jobs of every kind', () => {
 
   afterAll(() => recorder.subscription.close());
 
-  const finalCondition = (framework: Framework) => (framework === 'trainjob' ? 'Complete' : 'Running');
+  const finalCondition = (framework: Framework) =>
+    framework === 'trainjob' ? 'Complete' : 'Running';
   const finalPhase = (framework: Framework) => (framework === 'trainjob' ? 'Succeeded' : 'Running');
 
-  test.each(JOB_KINDS.map(kind => kind.framework))('%s: create, status through the watch, delete', async framework => {
-    const name = `kind-${framework}`;
-    const { job, created } = await admin.jobs.create(ns, specOf(framework, name));
-    expect(created).toBe(true);
-    expect(job).toMatchObject({
-      name,
-      namespace: ns,
-      framework,
-      kind: kindOfFramework(framework).kind
-    });
-    await recorder.until(jobEvent('added', name), `added ${name}`);
+  test.each(JOB_KINDS.map(kind => kind.framework))(
+    '%s: create, status through the watch, delete',
+    async framework => {
+      const name = `kind-${framework}`;
+      const { job, created } = await admin.jobs.create(ns, specOf(framework, name));
+      expect(created).toBe(true);
+      expect(job).toMatchObject({
+        name,
+        namespace: ns,
+        framework,
+        kind: kindOfFramework(framework).kind
+      });
+      await recorder.until(jobEvent('added', name), `added ${name}`);
 
-    await setStatus(adminKc, statusRef(framework, name), {
-      conditions: [condition('Created'), condition(finalCondition(framework))]
-    });
-    const modified = await recorder.until(
-      jobEvent('modified', name, j => j.phase === finalPhase(framework)),
-      `${name} ${finalPhase(framework)}`
-    );
-    expect(modified.type).toBe('modified');
-    expect((await admin.jobs.get(ns, name)).phase).toBe(finalPhase(framework));
-    expect((await admin.jobs.list(ns)).items.map(j => j.name)).toContain(name);
+      await setStatus(adminKc, statusRef(framework, name), {
+        conditions: [condition('Created'), condition(finalCondition(framework))]
+      });
+      const modified = await recorder.until(
+        jobEvent('modified', name, j => j.phase === finalPhase(framework)),
+        `${name} ${finalPhase(framework)}`
+      );
+      expect(modified.type).toBe('modified');
+      expect((await admin.jobs.get(ns, name)).phase).toBe(finalPhase(framework));
+      expect((await admin.jobs.list(ns)).items.map(j => j.name)).toContain(name);
 
-    await admin.jobs.delete(ns, name);
-    await recorder.until(jobEvent('deleted', name), `deleted ${name}`);
-    expect((await failure(admin.jobs.get(ns, name))).code).toBe('not_found');
-  });
+      await admin.jobs.delete(ns, name);
+      await recorder.until(jobEvent('deleted', name), `deleted ${name}`);
+      expect((await failure(admin.jobs.get(ns, name))).code).toBe('not_found');
+    }
+  );
 
   test('list merges kinds newest first', async () => {
     await admin.jobs.create(ns, specOf('tensorflow', 'order-1'));
     await new Promise(resolve => setTimeout(resolve, 1100)); // creationTimestamp has a one-second resolution
     await admin.jobs.create(ns, specOf('jax', 'order-2'));
-    const names = (await admin.jobs.list(ns)).items.map(j => j.name).filter(n => n.startsWith('order-'));
+    const names = (await admin.jobs.list(ns)).items
+      .map(j => j.name)
+      .filter(n => n.startsWith('order-'));
     expect(names).toEqual(['order-2', 'order-1']);
   });
 
@@ -384,7 +410,8 @@ describe('jobs of every kind', () => {
     const spec = specOf('pytorch', 'cm-clash', {
       source: { filename: 'train.py', content: 'print(1)\n' }
     });
-    const cmName = (toSourceConfigMap(spec, 'cm-clash', ns) as { metadata: { name: string } }).metadata.name;
+    const cmName = (toSourceConfigMap(spec, 'cm-clash', ns) as { metadata: { name: string } })
+      .metadata.name;
     // Someone else's ConfigMap already has the name the job's source needs.
     await core.createNamespacedConfigMap({
       namespace: ns,
@@ -394,7 +421,9 @@ describe('jobs of every kind', () => {
     const error = await failure(admin.jobs.create(ns, spec));
     expect(error.code).toBe('conflict');
     expect(error.message).toMatch(
-      new RegExp(`^Could not create ConfigMap "${cmName}" with the job's source, so job "cm-clash" was removed again: `)
+      new RegExp(
+        `^Could not create ConfigMap "${cmName}" with the job's source, so job "cm-clash" was removed again: `
+      )
     );
     const left = await custom.getNamespacedCustomObject(statusRef('pytorch', 'cm-clash')).then(
       () => 'still there',
@@ -440,7 +469,8 @@ describe('pods, events and logs', () => {
       );
       await recorder.until(jobEvent('added', 'reasons'), 'added reasons');
       await createOperatorPods(adminKc, ns, 'reasons', 'PyTorchJob', pods);
-      const isOom = (j: IJob) => j.replicas.some(r => r.name === 'worker-2' && r.reason === 'OOMKilled');
+      const isOom = (j: IJob) =>
+        j.replicas.some(r => r.name === 'worker-2' && r.reason === 'OOMKilled');
       await recorder.until(jobEvent('modified', 'reasons', isOom), 'OOMKilled through the watch');
 
       const job = await admin.jobs.get(ns, 'reasons');
@@ -473,7 +503,14 @@ describe('pods, events and logs', () => {
       name,
       namespace: ns
     });
-    const event = (name: string, kind: string, object: string, reason: string, at: string, type = 'Normal') =>
+    const event = (
+      name: string,
+      kind: string,
+      object: string,
+      reason: string,
+      at: string,
+      type = 'Normal'
+    ) =>
       core.createNamespacedEvent({
         namespace: ns,
         body: {
@@ -489,7 +526,14 @@ describe('pods, events and logs', () => {
       });
     await event('e-late', 'Pod', 'reasons-worker-0', 'Failed', '2026-01-01T00:00:03Z', 'Warning');
     await event('e-early', 'PyTorchJob', 'reasons', 'PyTorchJobCreated', '2026-01-01T00:00:01Z');
-    await event('e-middle', 'Pod', 'reasons-master-0', 'FailedScheduling', '2026-01-01T00:00:02Z', 'Warning');
+    await event(
+      'e-middle',
+      'Pod',
+      'reasons-master-0',
+      'FailedScheduling',
+      '2026-01-01T00:00:02Z',
+      'Warning'
+    );
     await event('e-other', 'Pod', 'someone-else-worker-0', 'Pulled', '2026-01-01T00:00:02Z');
 
     expect(await admin.jobs.events(ns, 'reasons')).toEqual([
@@ -564,7 +608,12 @@ describe('pods, events and logs', () => {
     expect(direct).toBeGreaterThanOrEqual(400);
 
     const store = new LogStore(join(stateDir, 'logs'));
-    await store.append(ns, 'logs', 'master-0', parseStampedLines('2026-01-01T00:00:01Z m1\n2026-01-01T00:00:03Z m2\n'));
+    await store.append(
+      ns,
+      'logs',
+      'master-0',
+      parseStampedLines('2026-01-01T00:00:01Z m1\n2026-01-01T00:00:03Z m2\n')
+    );
     await store.append(
       ns,
       'logs',
@@ -575,11 +624,19 @@ describe('pods, events and logs', () => {
     const merged = sink();
     await admin.jobs.logs(ns, 'logs', {}, merged.write);
     const lines = merged.text().split('\n');
-    expect(lines.slice(0, 4)).toEqual(['[master-0] m1', '[worker-0] w1', '[master-0] m2', '[worker-0] w2']);
+    expect(lines.slice(0, 4)).toEqual([
+      '[master-0] m1',
+      '[worker-0] w1',
+      '[master-0] m2',
+      '[worker-0] w2'
+    ]);
     // A replica with neither a readable pod log nor a kept one says why, in the merged view.
     // (The apiserver words it `pods "node-gone" not found`: the missing thing is the node.)
     const unreadable = /^Cannot read the log of worker-1: \w+ "node-gone" not found$/;
-    expect(lines.slice(4)).toEqual([expect.stringMatching(/^\[worker-1\] \[workbench\] no log: /), '']);
+    expect(lines.slice(4)).toEqual([
+      expect.stringMatching(/^\[worker-1\] \[workbench\] no log: /),
+      ''
+    ]);
     expect(lines[4].replace('[worker-1] [workbench] no log: ', '')).toMatch(unreadable);
 
     const one = sink();
@@ -588,13 +645,22 @@ describe('pods, events and logs', () => {
 
     const followed = sink();
     const abort = new AbortController();
-    await admin.jobs.logs(ns, 'logs', { replica: 'worker-0', follow: true, signal: abort.signal }, followed.write);
+    await admin.jobs.logs(
+      ns,
+      'logs',
+      { replica: 'worker-0', follow: true, signal: abort.signal },
+      followed.write
+    );
     expect(followed.text()).toBe('w1\nw2\n');
 
-    const nothing = await failure(admin.jobs.logs(ns, 'logs', { replica: 'worker-1' }, () => undefined));
+    const nothing = await failure(
+      admin.jobs.logs(ns, 'logs', { replica: 'worker-1' }, () => undefined)
+    );
     expect(nothing.code).toBe('not_found');
     expect(nothing.message).toMatch(unreadable);
-    const unknown = await failure(admin.jobs.logs(ns, 'logs', { replica: 'worker-9' }, () => undefined));
+    const unknown = await failure(
+      admin.jobs.logs(ns, 'logs', { replica: 'worker-9' }, () => undefined)
+    );
     expect(unknown.code).toBe('not_found');
 
     // Pods cleaned up (cleanPodPolicy): the kept logs remain.
@@ -607,7 +673,9 @@ describe('pods, events and logs', () => {
     }
     const afterCleanup = sink();
     await admin.jobs.logs(ns, 'logs', {}, afterCleanup.write);
-    expect(afterCleanup.text()).toBe('[master-0] m1\n[worker-0] w1\n[master-0] m2\n[worker-0] w2\n');
+    expect(afterCleanup.text()).toBe(
+      '[master-0] m1\n[worker-0] w1\n[master-0] m2\n[worker-0] w2\n'
+    );
 
     // Deleting the job forgets its logs: a new job of the same name must not show them.
     await admin.jobs.delete(ns, 'logs');
@@ -616,7 +684,9 @@ describe('pods, events and logs', () => {
 
   test('the log store appends overlapping reads only once', async () => {
     const store = new LogStore(join(stateDir, 'store-test'));
-    const first = parseStampedLines('2026-01-01T00:00:01Z a\n2026-01-01T00:00:02Z b\n2026-01-01T00:00:02Z c\n');
+    const first = parseStampedLines(
+      '2026-01-01T00:00:01Z a\n2026-01-01T00:00:02Z b\n2026-01-01T00:00:02Z c\n'
+    );
     const second = parseStampedLines(
       '2026-01-01T00:00:02Z b\n2026-01-01T00:00:02Z c\n2026-01-01T00:00:02Z d\n2026-01-01T00:00:02.5Z e\n'
     );
@@ -626,7 +696,13 @@ describe('pods, events and logs', () => {
     // A fresh store (a restarted proxy) finds where to resume from the file itself.
     const restarted = new LogStore(join(stateDir, 'store-test'));
     expect(await restarted.append('n', 'j', 'worker-0', second)).toEqual([]);
-    expect((await restarted.read('n', 'j', 'worker-0', 100))?.map(l => l.text)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect((await restarted.read('n', 'j', 'worker-0', 100))?.map(l => l.text)).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e'
+    ]);
 
     // A long kept log is read from its end, not whole.
     const padding = 'x'.repeat(100);
@@ -675,7 +751,9 @@ describe('watch across an apiserver restart', () => {
 
       // No change was told twice: each (job, resourceVersion) appears once among added/modified.
       const told = recorder.events.flatMap(e =>
-        e.type === 'added' || e.type === 'modified' ? [`${e.job.name}@${e.job.resourceVersion}`] : []
+        e.type === 'added' || e.type === 'modified'
+          ? [`${e.job.name}@${e.job.resourceVersion}`]
+          : []
       );
       expect(new Set(told).size).toBe(told.length);
       // And the stream's view equals a fresh list.
@@ -720,32 +798,35 @@ class FakeKubelet {
       ]),
       { stdio: 'ignore' }
     );
-    this.server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
-      const url = new URL(req.url ?? '/', 'https://kubelet');
-      this.requests.push(url);
-      const [, , , pod] = url.pathname.split('/');
-      const tail = Number(url.searchParams.get('tailLines') ?? Infinity);
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.write(
-        (this.lines.get(pod) ?? [])
-          .slice(-tail)
-          .map(line => `${line}\n`)
-          .join('')
-      );
-      if (url.searchParams.get('follow') === 'true') {
-        this.followers.set(pod, [...(this.followers.get(pod) ?? []), res]);
-        this.follows.set(pod, (this.follows.get(pod) ?? 0) + 1);
-        this.onFollow.forEach(notify => notify());
-        res.on('close', () =>
-          this.followers.set(
-            pod,
-            (this.followers.get(pod) ?? []).filter(r => r !== res)
-          )
+    this.server = createHttpsServer(
+      { key: readFileSync(key), cert: readFileSync(cert) },
+      (req, res) => {
+        const url = new URL(req.url ?? '/', 'https://kubelet');
+        this.requests.push(url);
+        const [, , , pod] = url.pathname.split('/');
+        const tail = Number(url.searchParams.get('tailLines') ?? Infinity);
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write(
+          (this.lines.get(pod) ?? [])
+            .slice(-tail)
+            .map(line => `${line}\n`)
+            .join('')
         );
-      } else {
-        res.end();
+        if (url.searchParams.get('follow') === 'true') {
+          this.followers.set(pod, [...(this.followers.get(pod) ?? []), res]);
+          this.follows.set(pod, (this.follows.get(pod) ?? 0) + 1);
+          this.onFollow.forEach(notify => notify());
+          res.on('close', () =>
+            this.followers.set(
+              pod,
+              (this.followers.get(pod) ?? []).filter(r => r !== res)
+            )
+          );
+        } else {
+          res.end();
+        }
       }
-    });
+    );
     await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server!.address() as { port: number }).port;
   }
@@ -836,18 +917,28 @@ describe('live logs through the apiserver (kubelet stand-in)', () => {
 
     const chunks: string[] = [];
     await admin.jobs.logs(ns, 'live', {}, chunk => void chunks.push(chunk));
-    const merged = '[master-0] hello from master\n[worker-0] hello from worker\n[master-0] master done\n';
+    const merged =
+      '[master-0] hello from master\n[worker-0] hello from worker\n[master-0] master done\n';
     expect(chunks.join('')).toBe(merged);
-    const asked = kubelet.requests.find(url => url.pathname === `/containerLogs/${ns}/live-master-0/pytorch`);
+    const asked = kubelet.requests.find(
+      url => url.pathname === `/containerLogs/${ns}/live-master-0/pytorch`
+    );
     expect(asked?.searchParams.get('tailLines')).toBe('1000');
     expect(asked?.searchParams.get('timestamps')).toBe('true');
     expect(Number(asked?.searchParams.get('limitBytes'))).toBeGreaterThan(0);
 
     const last: string[] = [];
-    await admin.jobs.logs(ns, 'live', { replica: 'master-0', tail: 1 }, chunk => void last.push(chunk));
+    await admin.jobs.logs(
+      ns,
+      'live',
+      { replica: 'master-0', tail: 1 },
+      chunk => void last.push(chunk)
+    );
     expect(last.join('')).toBe('master done\n');
     await admin.jobs.logs(ns, 'live', { replica: 'master-0', tail: 1e9 }, () => undefined);
-    expect(kubelet.requests[kubelet.requests.length - 1].searchParams.get('tailLines')).toBe('10000');
+    expect(kubelet.requests[kubelet.requests.length - 1].searchParams.get('tailLines')).toBe(
+      '10000'
+    );
 
     // cleanPodPolicy removes the pods; what was read is still there.
     await core.deleteNamespacedPod({ namespace: ns, name: 'live-master-0', gracePeriodSeconds: 0 });
@@ -871,7 +962,12 @@ describe('live logs through the apiserver (kubelet stand-in)', () => {
     };
     const nextChunk = () => new Promise<void>(resolve => (arrived = resolve));
     const first = nextChunk();
-    const following = admin.jobs.logs(ns, 'tail-f', { replica: 'worker-0', follow: true, signal: abort.signal }, sink);
+    const following = admin.jobs.logs(
+      ns,
+      'tail-f',
+      { replica: 'worker-0', follow: true, signal: abort.signal },
+      sink
+    );
     await first;
     await kubelet.waitForFollow('tail-f-worker-0', 1);
     const second = nextChunk();
@@ -882,7 +978,11 @@ describe('live logs through the apiserver (kubelet stand-in)', () => {
     await following;
 
     // The pod is gone; the followed lines were kept.
-    await core.deleteNamespacedPod({ namespace: ns, name: 'tail-f-worker-0', gracePeriodSeconds: 0 });
+    await core.deleteNamespacedPod({
+      namespace: ns,
+      name: 'tail-f-worker-0',
+      gracePeriodSeconds: 0
+    });
     const kept: string[] = [];
     await admin.jobs.logs(ns, 'tail-f', {}, chunk => void kept.push(chunk));
     expect(kept.join('')).toBe('[worker-0] epoch 1\n[worker-0] epoch 2\n');
@@ -892,7 +992,12 @@ describe('live logs through the apiserver (kubelet stand-in)', () => {
     await podsOnNode('tail-f', ['worker-0']);
     kubelet.lines.set('tail-f-worker-0', ['2026-02-01T11:00:05Z restarted']);
     const again: string[] = [];
-    const ended = admin.jobs.logs(ns, 'tail-f', { replica: 'worker-0', follow: true }, chunk => void again.push(chunk));
+    const ended = admin.jobs.logs(
+      ns,
+      'tail-f',
+      { replica: 'worker-0', follow: true },
+      chunk => void again.push(chunk)
+    );
     await kubelet.waitForFollow('tail-f-worker-0', 2);
     kubelet.print('tail-f-worker-0', '2026-02-01T11:00:06Z finished');
     kubelet.exit('tail-f-worker-0');

@@ -28,7 +28,12 @@ export interface IJobsBackend {
   delete(namespace: string, name: string): Promise<void>;
   events(namespace: string, name: string): Promise<IJobEvent[]>;
   /** Writes log text to `sink` until done (or until `signal` aborts a followed log). */
-  logs(namespace: string, name: string, options: ILogOptions, sink: (chunk: string) => void): Promise<void>;
+  logs(
+    namespace: string,
+    name: string,
+    options: ILogOptions,
+    sink: (chunk: string) => void
+  ): Promise<void>;
   /** Live updates: first a snapshot, then changes. Reconnects internally; never polls. */
   watch(namespace: string, onEvent: (event: JobStreamEvent) => void): ISubscription;
 }

@@ -21,7 +21,9 @@ export function registerInfoRoutes(app: FastifyInstance, deps: IAppDeps): void {
   app.get(`${API}/namespaces`, async () => {
     const list = await deps.backends.current.namespaces();
     const allow = deps.namespaces ?? [];
-    return allow.length === 0 ? list : { ...list, items: list.items.filter(n => allow.includes(n.name)) };
+    return allow.length === 0
+      ? list
+      : { ...list, items: list.items.filter(n => allow.includes(n.name)) };
   });
 
   app.get(`${API}/contexts`, async () => deps.backends.current.contexts());

@@ -66,7 +66,10 @@ export function registerJobRoutes(app: FastifyInstance, deps: IAppDeps): void {
       const name = checkName('name', request.params.name);
       const { replica } = request.query;
       if (replica !== undefined && !/^[a-z0-9-]{1,63}$/.test(replica)) {
-        throw new BackendError('invalid_spec', `replica "${replica}" is not a replica name like worker-0`);
+        throw new BackendError(
+          'invalid_spec',
+          `replica "${replica}" is not a replica name like worker-0`
+        );
       }
       const options = {
         replica,

@@ -6,7 +6,10 @@ import type { IAppDeps } from '../app';
 export function checkName(what: 'namespace' | 'name', value: string): string {
   if (!DNS1123_LABEL.test(value)) {
     throw new BackendError('invalid_spec', `${what} "${value}" is not a valid DNS-1123 label`, [
-      { path: `/${what}`, message: 'must be lower case letters, digits and "-", at most 63 characters' }
+      {
+        path: `/${what}`,
+        message: 'must be lower case letters, digits and "-", at most 63 characters'
+      }
     ]);
   }
   return value;

@@ -13,7 +13,12 @@ import { Writable } from 'node:stream';
 import { IContextList } from '../../../../contract/info';
 import { BackendError } from '../types';
 import { describeRequest, toBackendError } from './errors';
-import { chooseKubeconfigSource, describeLoadError, mergeKubeconfigs, selectContext } from './kubeconfig';
+import {
+  chooseKubeconfigSource,
+  describeLoadError,
+  mergeKubeconfigs,
+  selectContext
+} from './kubeconfig';
 
 export interface IClusterOptions {
   /** A kubeconfig file; else `KUBECONFIG` (merged), `~/.kube/config`, then the in-cluster service account. */
@@ -140,7 +145,12 @@ class KubeClient implements IKubeClient {
       const response = await this.config.httpApi.send(context).toPromise();
       const text = await response.body.text();
       if (response.httpStatusCode >= 400) {
-        throw new k8s.ApiException(response.httpStatusCode, 'Kubernetes request failed', text, response.headers);
+        throw new k8s.ApiException(
+          response.httpStatusCode,
+          'Kubernetes request failed',
+          text,
+          response.headers
+        );
       }
       if (options.text) {
         return text as T;
@@ -161,7 +171,10 @@ class KubeClient implements IKubeClient {
     const done = (error: unknown) => {
       // A watch refused outright carries the HTTP status (410 Gone means: list again).
       const status = (error as { statusCode?: unknown } | null)?.statusCode;
-      onDone(error ? toBackendError(error, description) : undefined, typeof status === 'number' ? status : undefined);
+      onDone(
+        error ? toBackendError(error, description) : undefined,
+        typeof status === 'number' ? status : undefined
+      );
     };
     try {
       const controller = await new k8s.Watch(this.kc).watch(path, query, onEvent, done);
@@ -250,7 +263,10 @@ function loadKubeConfig(options: IClusterOptions): {
   kc.setCurrentContext(selected.context);
   const user = kc.getCurrentUser();
   if (options.impersonateUser && !user) {
-    throw new BackendError('unreachable', `The context "${selected.context}" has no user to impersonate from.`);
+    throw new BackendError(
+      'unreachable',
+      `The context "${selected.context}" has no user to impersonate from.`
+    );
   }
   if (options.impersonateUser && user) {
     // client-node sends `Impersonate-User` for a user with `impersonateUser` (kubeconfig `as:`), on API calls,

@@ -10,7 +10,13 @@ import { IKubeClient, resourcePath } from './client';
 import { CONFIGMAPS, findJob, IFoundJob, isNotFound, PROPAGATION } from './find-job';
 import { IJobKind, kindOfFramework, withTypeMeta } from './kinds';
 import { LogStore } from './log-store';
-import { IJobObject, jobFromObject, toKubeflowObject, toSourceConfigMap, withOwner } from './mappers';
+import {
+  IJobObject,
+  jobFromObject,
+  toKubeflowObject,
+  toSourceConfigMap,
+  withOwner
+} from './mappers';
 import { podsOfJob } from './pods';
 import { IKubeObject } from './watch-reducer';
 
@@ -30,10 +36,14 @@ async function createSourceOrRollBack(
     return;
   }
   try {
-    await client.request('POST', resourcePath(CONFIGMAPS, namespace), { body: withOwner(configMap, job) });
+    await client.request('POST', resourcePath(CONFIGMAPS, namespace), {
+      body: withOwner(configMap, job)
+    });
   } catch (e) {
     // Leave nothing behind: a job without its source would only fail later, in a less obvious way.
-    await client.request('DELETE', resourcePath(kind, namespace, name), { query: PROPAGATION }).catch(() => undefined);
+    await client
+      .request('DELETE', resourcePath(kind, namespace, name), { query: PROPAGATION })
+      .catch(() => undefined);
     const reason = e instanceof BackendError ? e : new BackendError('backend', String(e));
     throw new BackendError(
       reason.code,
@@ -60,7 +70,9 @@ async function ensureSource(
     if (!isNotFound(e)) {
       throw e;
     }
-    await client.request('POST', resourcePath(CONFIGMAPS, namespace), { body: withOwner(configMap, existing.object) });
+    await client.request('POST', resourcePath(CONFIGMAPS, namespace), {
+      body: withOwner(configMap, existing.object)
+    });
   }
 }
 
@@ -75,7 +87,11 @@ async function adopt(
   const name = wanted.metadata.name;
   const existingSpec = jobFromObject(existing.object, []).spec;
   const sameKind = existing.kind.kind === wanted.kind;
-  if (!sameKind || !existingSpec || !isDeepStrictEqual(existingSpec, jobFromObject(wanted, []).spec)) {
+  if (
+    !sameKind ||
+    !existingSpec ||
+    !isDeepStrictEqual(existingSpec, jobFromObject(wanted, []).spec)
+  ) {
     const why = !existingSpec ? 'was not created by the workbench' : 'has a different spec';
     throw new BackendError(
       'conflict',
@@ -84,7 +100,10 @@ async function adopt(
     );
   }
   await ensureSource(client, namespace, spec, existing);
-  return { job: jobFromObject(existing.object, await podsOfJob(client, namespace, name)), created: false };
+  return {
+    job: jobFromObject(existing.object, await podsOfJob(client, namespace, name)),
+    created: false
+  };
 }
 
 export async function createJob(
@@ -109,11 +128,15 @@ export async function createJob(
   }
   let created: IKubeObject;
   try {
-    created = await client.request<IKubeObject>('POST', resourcePath(kind, namespace), { body: object });
+    created = await client.request<IKubeObject>('POST', resourcePath(kind, namespace), {
+      body: object
+    });
   } catch (e) {
     // Lost a race with another create of the same name (a retried request): answer like a retry.
     const raced =
-      e instanceof BackendError && e.code === 'conflict' ? await findJob(client, namespace, name) : undefined;
+      e instanceof BackendError && e.code === 'conflict'
+        ? await findJob(client, namespace, name)
+        : undefined;
     if (raced) {
       return adopt(client, namespace, spec, object, raced);
     }

@@ -53,7 +53,11 @@ const VERB_OF_METHOD: Record<string, string> = {
 };
 
 /** `POST /apis/kubeflow.org/v1/namespaces/team-b/pytorchjobs` → create pytorchjobs in team-b. */
-export function describeRequest(method: string, path: string, server?: string): IRequestDescription {
+export function describeRequest(
+  method: string,
+  path: string,
+  server?: string
+): IRequestDescription {
   const [pathOnly, query = ''] = path.split('?');
   const segments = pathOnly.split('/').filter(Boolean);
   // `/api/v1/...` has one prefix segment before the version, `/apis/<group>/<version>/...` two.
@@ -136,19 +140,29 @@ function invalidFields(status: IStatus): IFieldError[] {
 }
 
 /** Maps an HTTP status code and its `Status` body to our error codes. */
-export function fromStatus(code: number, body: unknown, request: IRequestDescription = {}): BackendError {
+export function fromStatus(
+  code: number,
+  body: unknown,
+  request: IRequestDescription = {}
+): BackendError {
   const status = parseStatus(body);
   const detail = status.message ? `: ${status.message}` : '';
   switch (code) {
     case 401:
       // Not our `unauthorized` (that one means the proxy secret is wrong and makes the UI re-authenticate).
-      return new BackendError('forbidden', `The cluster did not accept the credentials of this kubeconfig${detail}`);
+      return new BackendError(
+        'forbidden',
+        `The cluster did not accept the credentials of this kubeconfig${detail}`
+      );
     case 403:
       return new BackendError('forbidden', forbiddenMessage(request, status));
     case 404:
       return new BackendError('not_found', notFoundMessage(request, status));
     case 409:
-      return new BackendError('conflict', status.message ?? 'The object already exists or was changed meanwhile.');
+      return new BackendError(
+        'conflict',
+        status.message ?? 'The object already exists or was changed meanwhile.'
+      );
     case 400:
     case 422: {
       const fields = invalidFields(status);
@@ -158,9 +172,15 @@ export function fromStatus(code: number, body: unknown, request: IRequestDescrip
     case 502:
     case 503:
     case 504:
-      return new BackendError('unreachable', `The Kubernetes API server is not available (HTTP ${code})${detail}`);
+      return new BackendError(
+        'unreachable',
+        `The Kubernetes API server is not available (HTTP ${code})${detail}`
+      );
     default:
-      return new BackendError('backend', `The Kubernetes API server answered HTTP ${code}${detail}`);
+      return new BackendError(
+        'backend',
+        `The Kubernetes API server answered HTTP ${code}${detail}`
+      );
   }
 }
 
@@ -187,7 +207,10 @@ function unreachableMessage(shape: IErrorShape, request: IRequestDescription): s
   if (shape.name === 'AbortError' || shape.name === 'TimeoutError') {
     return `The Kubernetes API server${server} did not answer in time.`;
   }
-  const reason = typeof shape.message === 'string' ? shape.message.replace(/^request to \S+ failed, reason: /, '') : '';
+  const reason =
+    typeof shape.message === 'string'
+      ? shape.message.replace(/^request to \S+ failed, reason: /, '')
+      : '';
   return `Could not reach the Kubernetes API server${server}: ${reason || String(shape.code)}`;
 }
 

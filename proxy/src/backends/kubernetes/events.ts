@@ -57,7 +57,8 @@ export function eventsOfJob(events: IKubeEvent[], job: IJobIdentity): IJobEvent[
       return podNames.has(involved.name ?? '') || podPattern.test(involved.name ?? '');
     }
     return (
-      (job.uid !== undefined && involved.uid === job.uid) || (involved.kind === job.kind && involved.name === job.name)
+      (job.uid !== undefined && involved.uid === job.uid) ||
+      (involved.kind === job.kind && involved.name === job.name)
     );
   };
   const order = (a: IKubeEvent, b: IKubeEvent) =>

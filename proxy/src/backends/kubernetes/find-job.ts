@@ -16,7 +16,11 @@ export const PROPAGATION = { propagationPolicy: 'Background' };
 export const isNotFound = (e: unknown) => e instanceof BackendError && e.code === 'not_found';
 
 /** The job of that name in any kind; undefined when none, other failures (forbidden…) thrown. */
-export async function findJob(client: IKubeClient, namespace: string, name: string): Promise<IFoundJob | undefined> {
+export async function findJob(
+  client: IKubeClient,
+  namespace: string,
+  name: string
+): Promise<IFoundJob | undefined> {
   const results = await Promise.allSettled(
     JOB_KINDS.map(kind => client.request<IKubeObject>('GET', resourcePath(kind, namespace, name)))
   );
@@ -28,7 +32,9 @@ export async function findJob(client: IKubeClient, namespace: string, name: stri
       object: withTypeMeta(object, JOB_KINDS[index])
     };
   }
-  const failure = results.find(result => result.status === 'rejected' && !isNotFound(result.reason));
+  const failure = results.find(
+    result => result.status === 'rejected' && !isNotFound(result.reason)
+  );
   if (failure) {
     throw (failure as PromiseRejectedResult).reason;
   }

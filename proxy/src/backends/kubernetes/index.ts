@@ -55,7 +55,11 @@ function namespacesFromEnv(): string[] {
     .filter(Boolean);
 }
 
-async function listNamespaces(client: IKubeClient, fallback: string[], current: string): Promise<INamespaceList> {
+async function listNamespaces(
+  client: IKubeClient,
+  fallback: string[],
+  current: string
+): Promise<INamespaceList> {
   try {
     const list = await client.request<{
       items?: { metadata?: { name?: string } }[];
@@ -69,7 +73,9 @@ async function listNamespaces(client: IKubeClient, fallback: string[], current: 
   }
   // A restricted user (the usual Kubeflow profile user) may not list namespaces: offer the ones they can use.
   const candidates = [...new Set([current, ...fallback])];
-  const allowed = await Promise.all(candidates.map(name => mayUseNamespace(client, name).catch(() => false)));
+  const allowed = await Promise.all(
+    candidates.map(name => mayUseNamespace(client, name).catch(() => false))
+  );
   return {
     items: candidates.filter((_, i) => allowed[i]).map(name => ({ name })),
     default: current

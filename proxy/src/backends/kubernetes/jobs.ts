@@ -58,7 +58,9 @@ export class KubernetesJobs implements IJobsBackend {
       listJobPods(this.client, namespace)
     ]);
     // Report the first failing kind in table order, not whichever answered first.
-    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    const failed = settled.find(
+      (result): result is PromiseRejectedResult => result.status === 'rejected'
+    );
     if (failed) {
       throw failed.reason;
     }
@@ -66,10 +68,15 @@ export class KubernetesJobs implements IJobsBackend {
     const items = lists
       .flatMap(list => list.items)
       .map(object => jobFromObject(object, pods.get(object.metadata?.name ?? '') ?? []));
-    items.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)));
+    items.sort((a, b) =>
+      a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)
+    );
     const resourceVersion = lists
       .map(list => list.resourceVersion)
-      .reduce((max, rv) => (max === undefined || compareResourceVersions(rv, max) > 0 ? rv : max), undefined);
+      .reduce(
+        (max, rv) => (max === undefined || compareResourceVersions(rv, max) > 0 ? rv : max),
+        undefined
+      );
     return { items, resourceVersion };
   }
 
@@ -96,7 +103,9 @@ export class KubernetesJobs implements IJobsBackend {
 
   async delete(namespace: string, name: string): Promise<void> {
     const found = await this.findOrThrow(namespace, name);
-    await this.client.request('DELETE', resourcePath(found.kind, namespace, name), { query: PROPAGATION });
+    await this.client.request('DELETE', resourcePath(found.kind, namespace, name), {
+      query: PROPAGATION
+    });
     await this.deleteOwnedConfigMaps(namespace, found.object.metadata?.uid);
     await this.store.remove(namespace, name);
   }
@@ -115,12 +124,18 @@ export class KubernetesJobs implements IJobsBackend {
       }
     };
     const list = await this.client
-      .request<IKubeList>('GET', resourcePath(CONFIGMAPS, namespace), { query: { labelSelector: MANAGED_SELECTOR } })
+      .request<IKubeList>('GET', resourcePath(CONFIGMAPS, namespace), {
+        query: { labelSelector: MANAGED_SELECTOR }
+      })
       .catch(e => tolerated(e));
-    const owned = (list?.items ?? []).filter(cm => cm.metadata?.ownerReferences?.some(ref => ref.uid === uid));
+    const owned = (list?.items ?? []).filter(cm =>
+      cm.metadata?.ownerReferences?.some(ref => ref.uid === uid)
+    );
     await Promise.all(
       owned.map(cm =>
-        this.client.request('DELETE', resourcePath(CONFIGMAPS, namespace, cm.metadata?.name)).catch(tolerated)
+        this.client
+          .request('DELETE', resourcePath(CONFIGMAPS, namespace, cm.metadata?.name))
+          .catch(tolerated)
       )
     );
   }
@@ -139,7 +154,12 @@ export class KubernetesJobs implements IJobsBackend {
     });
   }
 
-  logs(namespace: string, name: string, options: ILogOptions, sink: (chunk: string) => void): Promise<void> {
+  logs(
+    namespace: string,
+    name: string,
+    options: ILogOptions,
+    sink: (chunk: string) => void
+  ): Promise<void> {
     return writeJobLogs(this.client, this.store, namespace, name, options, sink);
   }
 

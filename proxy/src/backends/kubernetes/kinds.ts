@@ -14,16 +14,16 @@ export interface IJobKind extends IResourceRef {
   container: string;
 }
 
-export const JOB_KINDS: IJobKind[] = (Object.entries(KIND_INFO) as [Framework, (typeof KIND_INFO)[Framework]][]).map(
-  ([framework, info]) => ({
-    framework,
-    kind: info.kind,
-    container: info.container,
-    group: info.group,
-    version: info.version,
-    plural: info.plural
-  })
-);
+export const JOB_KINDS: IJobKind[] = (
+  Object.entries(KIND_INFO) as [Framework, (typeof KIND_INFO)[Framework]][]
+).map(([framework, info]) => ({
+  framework,
+  kind: info.kind,
+  container: info.container,
+  group: info.group,
+  version: info.version,
+  plural: info.plural
+}));
 
 export function kindOfFramework(framework: Framework): IJobKind {
   const found = JOB_KINDS.find(kind => kind.framework === framework);

@@ -44,7 +44,10 @@ export interface IKubeconfigEnvironment {
 const unreachable = (message: string) => new BackendError('unreachable', message);
 
 /** Explicit file, else `$KUBECONFIG` (missing entries skipped, like kubectl), else `~/.kube/config`, else in-cluster. */
-export function chooseKubeconfigSource(explicit: string | undefined, env: IKubeconfigEnvironment): KubeconfigSource {
+export function chooseKubeconfigSource(
+  explicit: string | undefined,
+  env: IKubeconfigEnvironment
+): KubeconfigSource {
   if (explicit) {
     if (!env.exists(explicit)) {
       throw unreachable(`The kubeconfig file ${explicit} does not exist.`);
@@ -132,7 +135,8 @@ export function selectContext(
   const names = config.contexts.map(c => c.name);
   const wanted = requested || config.currentContext;
   if (!wanted) {
-    const choices = names.length > 0 ? ` Choose one of: ${names.join(', ')}.` : ' It defines no contexts.';
+    const choices =
+      names.length > 0 ? ` Choose one of: ${names.join(', ')}.` : ' It defines no contexts.';
     throw unreachable(`${label} names no current context.${choices}`);
   }
   const context = config.contexts.find(c => c.name === wanted);
@@ -142,7 +146,9 @@ export function selectContext(
   }
   const cluster = config.clusters.find(c => c.name === context.cluster);
   if (!cluster) {
-    throw unreachable(`The context "${wanted}" uses cluster "${context.cluster}", which ${label} does not define.`);
+    throw unreachable(
+      `The context "${wanted}" uses cluster "${context.cluster}", which ${label} does not define.`
+    );
   }
   if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
     throw unreachable(

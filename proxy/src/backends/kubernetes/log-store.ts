@@ -58,7 +58,10 @@ function cursorOf(lines: IStampedLine[], previous?: ICursor): ICursor | undefine
     if (!key) {
       continue;
     }
-    cursor = cursor && key === cursor.stamp ? { stamp: key, count: cursor.count + 1 } : { stamp: key, count: 1 };
+    cursor =
+      cursor && key === cursor.stamp
+        ? { stamp: key, count: cursor.count + 1 }
+        : { stamp: key, count: 1 };
   }
   return cursor;
 }
@@ -133,7 +136,12 @@ export class LogStore {
   }
 
   /** Appends the lines not stored yet and answers them (the ones a follower has not shown either). */
-  append(namespace: string, job: string, replica: string, lines: IStampedLine[]): Promise<IStampedLine[]> {
+  append(
+    namespace: string,
+    job: string,
+    replica: string,
+    lines: IStampedLine[]
+  ): Promise<IStampedLine[]> {
     const file = this.file(namespace, job, replica);
     return this.serialized(file, async () => {
       const fresh = linesAfter(
@@ -150,7 +158,12 @@ export class LogStore {
   }
 
   /** The last `tail` stored lines of a replica, or undefined when nothing was ever stored. */
-  async read(namespace: string, job: string, replica: string, tail: number): Promise<IStampedLine[] | undefined> {
+  async read(
+    namespace: string,
+    job: string,
+    replica: string,
+    tail: number
+  ): Promise<IStampedLine[] | undefined> {
     const file = this.file(namespace, job, replica);
     const size = await stat(file).then(
       info => info.size,

@@ -58,7 +58,10 @@ async function replicaSources(context: ILogContext, wanted?: string): Promise<IR
   }
   const match = all.filter(source => source.name === wanted);
   if (match.length === 0) {
-    throw new BackendError('not_found', `Job "${context.job}" has no replica "${wanted}" with a log.`);
+    throw new BackendError(
+      'not_found',
+      `Job "${context.job}" has no replica "${wanted}" with a log.`
+    );
   }
   return match;
 }
@@ -67,16 +70,25 @@ function podLogPath(namespace: string, pod: IPod): string {
   return `/api/v1/namespaces/${namespace}/pods/${pod.metadata?.name}/log`;
 }
 
-const asBackendError = (e: unknown) => (e instanceof BackendError ? e : new BackendError('backend', String(e)));
+const asBackendError = (e: unknown) =>
+  e instanceof BackendError ? e : new BackendError('backend', String(e));
 
 /** What the store kept for a replica (undefined when nothing, or when the store cannot be read). */
 function kept(context: ILogContext, source: IReplicaSource): Promise<IStampedLine[] | undefined> {
-  return context.store.read(context.namespace, context.job, source.name, context.tail).catch(() => undefined);
+  return context.store
+    .read(context.namespace, context.job, source.name, context.tail)
+    .catch(() => undefined);
 }
 
 /** Keeps `lines` and answers the ones not kept before; if the store fails, all of them (better shown twice). */
-function keep(context: ILogContext, source: IReplicaSource, lines: IStampedLine[]): Promise<IStampedLine[]> {
-  return context.store.append(context.namespace, context.job, source.name, lines).catch(() => lines);
+function keep(
+  context: ILogContext,
+  source: IReplicaSource,
+  lines: IStampedLine[]
+): Promise<IStampedLine[]> {
+  return context.store
+    .append(context.namespace, context.job, source.name, lines)
+    .catch(() => lines);
 }
 
 /**
@@ -92,23 +104,33 @@ async function readReplica(
   let error: BackendError | undefined;
   if (source.pod) {
     try {
-      const text = await context.client.request<string>('GET', podLogPath(context.namespace, source.pod), {
-        text: true,
-        query: {
-          container: containerOf(source.pod),
-          tailLines: context.tail,
-          limitBytes: LIMIT_BYTES,
-          timestamps: true
+      const text = await context.client.request<string>(
+        'GET',
+        podLogPath(context.namespace, source.pod),
+        {
+          text: true,
+          query: {
+            container: containerOf(source.pod),
+            tailLines: context.tail,
+            limitBytes: LIMIT_BYTES,
+            timestamps: true
+          }
         }
-      });
+      );
       live = parseStampedLines(text);
       await keep(context, source, live);
     } catch (e) {
       const cause = asBackendError(e);
-      error = new BackendError(cause.code, `Cannot read the log of ${source.name}: ${cause.message}`);
+      error = new BackendError(
+        cause.code,
+        `Cannot read the log of ${source.name}: ${cause.message}`
+      );
     }
   } else {
-    error = new BackendError('not_found', `The pod of ${source.name} is gone and none of its log was kept.`);
+    error = new BackendError(
+      'not_found',
+      `The pod of ${source.name} is gone and none of its log was kept.`
+    );
   }
   const stored = await kept(context, source);
   if (stored) {
@@ -118,9 +140,16 @@ async function readReplica(
 }
 
 const render = (lines: IStampedLine[], replica: string | undefined) =>
-  lines.map(line => (replica === undefined ? line.text : `[${replica}] ${line.text}`) + '\n').join('');
+  lines
+    .map(line => (replica === undefined ? line.text : `[${replica}] ${line.text}`) + '\n')
+    .join('');
 
-async function readAll(context: ILogContext, sources: IReplicaSource[], prefixed: boolean, sink: (s: string) => void) {
+async function readAll(
+  context: ILogContext,
+  sources: IReplicaSource[],
+  prefixed: boolean,
+  sink: (s: string) => void
+) {
   const results = await Promise.all(sources.map(source => readReplica(context, source)));
   const failures = results.filter(result => result.error);
   if (sources.length > 0 && failures.length === sources.length) {
@@ -137,12 +166,15 @@ async function readAll(context: ILogContext, sources: IReplicaSource[], prefixed
   const byTime = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   tagged.sort(
     (a, b) =>
-      byTime(stampKey(a.line.stamp), stampKey(b.line.stamp)) || byTime(a.replica, b.replica) || a.order - b.order
+      byTime(stampKey(a.line.stamp), stampKey(b.line.stamp)) ||
+      byTime(a.replica, b.replica) ||
+      a.order - b.order
   );
   const notes = results.flatMap((result, i) =>
     result.error ? [`[${sources[i].name}] [workbench] no log: ${result.error.message}\n`] : []
   );
-  const text = tagged.map(t => render([t.line], prefixed ? t.replica : undefined)).join('') + notes.join('');
+  const text =
+    tagged.map(t => render([t.line], prefixed ? t.replica : undefined)).join('') + notes.join('');
   if (text) {
     sink(text);
   }
@@ -183,7 +215,10 @@ async function followReplica(
   };
   try {
     if (!source.pod) {
-      throw new BackendError('not_found', `The pod of ${source.name} is gone and none of its log was kept.`);
+      throw new BackendError(
+        'not_found',
+        `The pod of ${source.name} is gone and none of its log was kept.`
+      );
     }
     await context.client.followLog(
       context.namespace,
@@ -215,7 +250,9 @@ async function followAll(
   signal?: AbortSignal
 ) {
   const errors = await Promise.all(
-    sources.map(source => followReplica(context, source, prefixed ? source.name : undefined, sink, signal))
+    sources.map(source =>
+      followReplica(context, source, prefixed ? source.name : undefined, sink, signal)
+    )
   );
   const failed = errors.filter((e): e is BackendError => e !== undefined);
   if (sources.length > 0 && failed.length === sources.length) {

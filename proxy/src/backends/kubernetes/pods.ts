@@ -7,7 +7,10 @@ import { BackendError } from '../types';
 import { IKubeClient } from './client';
 import { IKubeObject } from './watch-reducer';
 
-export const JOB_NAME_LABELS = ['training.kubeflow.org/job-name', 'jobset.sigs.k8s.io/jobset-name'] as const;
+export const JOB_NAME_LABELS = [
+  'training.kubeflow.org/job-name',
+  'jobset.sigs.k8s.io/jobset-name'
+] as const;
 
 const V1_REPLICA_TYPE = 'training.kubeflow.org/replica-type';
 const V1_REPLICA_INDEX = 'training.kubeflow.org/replica-index';
@@ -53,7 +56,11 @@ export function replicaNameOfPod(pod: IPod): string {
 }
 
 /** Pods matching a selector; a user who may not list pods still sees jobs, only without replica details. */
-async function listPods(client: IKubeClient, namespace: string, labelSelector: string): Promise<IPod[]> {
+async function listPods(
+  client: IKubeClient,
+  namespace: string,
+  labelSelector: string
+): Promise<IPod[]> {
   try {
     const list = await client.request<IPodList>('GET', `/api/v1/namespaces/${namespace}/pods`, {
       query: { labelSelector }
@@ -68,7 +75,10 @@ async function listPods(client: IKubeClient, namespace: string, labelSelector: s
 }
 
 /** Every pod of every job in a namespace, grouped by job name (two list calls, whatever the job count). */
-export async function listJobPods(client: IKubeClient, namespace: string): Promise<Map<string, IPod[]>> {
+export async function listJobPods(
+  client: IKubeClient,
+  namespace: string
+): Promise<Map<string, IPod[]>> {
   const lists = await Promise.all(JOB_NAME_LABELS.map(label => listPods(client, namespace, label)));
   return groupPodsByJob(lists.flat());
 }
@@ -85,7 +95,13 @@ export function groupPodsByJob(pods: Iterable<IPod>): Map<string, IPod[]> {
 }
 
 /** The pods of one job. */
-export async function podsOfJob(client: IKubeClient, namespace: string, job: string): Promise<IPod[]> {
-  const lists = await Promise.all(JOB_NAME_LABELS.map(label => listPods(client, namespace, `${label}=${job}`)));
+export async function podsOfJob(
+  client: IKubeClient,
+  namespace: string,
+  job: string
+): Promise<IPod[]> {
+  const lists = await Promise.all(
+    JOB_NAME_LABELS.map(label => listPods(client, namespace, `${label}=${job}`))
+  );
   return lists.flat();
 }

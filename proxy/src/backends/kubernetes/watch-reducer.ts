@@ -113,7 +113,10 @@ export function reduceWatchEvent(
   }
   const known = state.objects.get(uid);
   // A replay after a reconnect (or a duplicate) carries a resourceVersion we already hold.
-  const order = compareResourceVersions(object.metadata?.resourceVersion, known?.metadata?.resourceVersion);
+  const order = compareResourceVersions(
+    object.metadata?.resourceVersion,
+    known?.metadata?.resourceVersion
+  );
   if (known && order <= 0) {
     return { state: { ...state, resourceVersion }, decision: none };
   }

@@ -97,7 +97,10 @@ class JobWatch implements ISubscription {
       await Promise.all(this.streams.map(stream => this.list(stream)));
     } catch {
       if (!this.closed) {
-        this.listRetry = setTimeout(() => void this.listAll(failures + 1), retryDelay(failures + 1));
+        this.listRetry = setTimeout(
+          () => void this.listAll(failures + 1),
+          retryDelay(failures + 1)
+        );
         this.listRetry.unref();
       }
       return;
@@ -121,7 +124,9 @@ class JobWatch implements ISubscription {
         items?: IKubeObject[];
         metadata?: { resourceVersion?: string };
       }>('GET', stream.path, { query });
-      const items = (list.items ?? []).map(item => (stream.kind ? withTypeMeta(item, stream.kind) : item));
+      const items = (list.items ?? []).map(item =>
+        stream.kind ? withTypeMeta(item, stream.kind) : item
+      );
       stream.state = stateFromList(items, list.metadata?.resourceVersion);
       stream.served = true;
     } catch (e) {
@@ -161,7 +166,8 @@ class JobWatch implements ISubscription {
   }
 
   private apply(stream: IStream, type: string, raw: IKubeObject): void {
-    const object = stream.kind && type !== 'ERROR' && type !== 'BOOKMARK' ? withTypeMeta(raw, stream.kind) : raw;
+    const object =
+      stream.kind && type !== 'ERROR' && type !== 'BOOKMARK' ? withTypeMeta(raw, stream.kind) : raw;
     const { state, decision } = reduceWatchEvent(stream.state, type, object);
     stream.state = state;
     if (decision.action !== 'restart') {
@@ -173,7 +179,9 @@ class JobWatch implements ISubscription {
   private act(stream: IStream, decision: WatchDecision): void {
     switch (decision.action) {
       case 'emit':
-        return stream.kind ? this.sendJobChange(decision.change, decision.object) : this.sendPodChange(decision.object);
+        return stream.kind
+          ? this.sendJobChange(decision.change, decision.object)
+          : this.sendPodChange(decision.object);
       case 'relist':
         this.resync();
         return;
@@ -223,7 +231,9 @@ class JobWatch implements ISubscription {
       return;
     }
     const items = this.jobObjects().map(object => this.toJob(object));
-    items.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)));
+    items.sort((a, b) =>
+      a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)
+    );
     this.sent.clear();
     for (const job of items) {
       this.sent.set(job.name, JSON.stringify(job));
@@ -231,7 +241,10 @@ class JobWatch implements ISubscription {
     const resourceVersion = this.streams
       .filter(s => s.kind)
       .map(s => s.state.resourceVersion)
-      .reduce((max, rv) => (max === undefined || compareResourceVersions(rv, max) > 0 ? rv : max), undefined);
+      .reduce(
+        (max, rv) => (max === undefined || compareResourceVersions(rv, max) > 0 ? rv : max),
+        undefined
+      );
     this.onEvent({ type: 'snapshot', items, resourceVersion });
   }
 

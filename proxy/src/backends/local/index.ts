@@ -6,11 +6,7 @@
  * `resources`, `volumes`, `nodeSelector`, `tolerations` and `runPolicy` have no meaning here and are ignored;
  * at most `maxProcesses` (default 16, env `KFWB_LOCAL_MAX_PROCESSES`) processes per job.
  */
-import {
-  IBackendInfo,
-  IContextList,
-  INamespaceList
-} from '../../../../contract/info';
+import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract/info';
 import { IBackend } from '../types';
 import { LocalJobs } from './local-jobs';
 
@@ -33,17 +29,13 @@ function envNumber(name: string): number | undefined {
   return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-export async function createLocalBackend(
-  opts: ILocalBackendOptions
-): Promise<IBackend> {
+export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IBackend> {
   const namespace = opts.namespace ?? 'default';
   const jobs = new LocalJobs({
     stateDir: opts.stateDir,
     python: opts.python ?? process.env.KFWB_PYTHON ?? 'python3',
     maxProcesses:
-      opts.maxProcesses ??
-      envNumber('KFWB_LOCAL_MAX_PROCESSES') ??
-      DEFAULT_MAX_PROCESSES,
+      opts.maxProcesses ?? envNumber('KFWB_LOCAL_MAX_PROCESSES') ?? DEFAULT_MAX_PROCESSES,
     orphanPollMs: opts.orphanPollMs ?? 2000,
     stopGraceMs: opts.stopGraceMs ?? 3000
   });

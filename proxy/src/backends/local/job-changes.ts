@@ -27,8 +27,7 @@ export class JobChanges {
   ): ISubscription {
     let backlog: JobStreamEvent[] | undefined = [];
     let closed = false;
-    const listener = (event: JobStreamEvent) =>
-      backlog ? backlog.push(event) : onEvent(event);
+    const listener = (event: JobStreamEvent) => (backlog ? backlog.push(event) : onEvent(event));
     this.emitter.on(namespace, listener);
     queueMicrotask(() => {
       if (!closed) {

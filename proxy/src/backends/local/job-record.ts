@@ -61,13 +61,7 @@ export function jobOfRecord(record: IJobRecord): IJob {
     ...(record.finished ? { finished: record.finished } : {}),
     conditions: record.conditions.map(c => ({ ...c })),
     replicas: record.replicas.map(
-      ({
-        port: _port,
-        pid: _pid,
-        startedAt: _s,
-        finishedAt: _f,
-        ...state
-      }) => ({ ...state })
+      ({ port: _port, pid: _pid, startedAt: _s, finishedAt: _f, ...state }) => ({ ...state })
     ),
     resourceVersion: String(record.generation),
     spec: record.spec
@@ -178,8 +172,7 @@ export function settle(record: IJobRecord): {
     .map(r => r.name);
   const failed = record.replicas.find(r => r.phase === 'Failed');
   if (failed) {
-    const why =
-      failed.reason === 'ProxyRestarted' ? 'ProxyRestarted' : undefined;
+    const why = failed.reason === 'ProxyRestarted' ? 'ProxyRestarted' : undefined;
     const message = why
       ? `replica ${failed.name} was no longer running when the proxy restarted`
       : `replica ${failed.name} failed: ${failed.reason ?? 'unknown reason'}`;
@@ -191,11 +184,7 @@ export function settle(record: IJobRecord): {
   const mustEnd = record.replicas.filter(r => r.role !== 'PS');
   if (mustEnd.length > 0 && mustEnd.every(r => r.phase === 'Succeeded')) {
     return {
-      record: withCondition(
-        record,
-        'Succeeded',
-        'every replica exited with code 0'
-      ),
+      record: withCondition(record, 'Succeeded', 'every replica exited with code 0'),
       stop: running
     };
   }
@@ -222,13 +211,7 @@ export function withReplicaEnd(
       message: startError,
       finishedAt
     });
-    return withEvent(
-      failed,
-      'Warning',
-      'FailedStart',
-      `${replica}: ${startError}`,
-      replica
-    );
+    return withEvent(failed, 'Warning', 'FailedStart', `${replica}: ${startError}`, replica);
   }
   let next = withReplica(record, replica, endOfReplica(exitCode, stopReason));
   if (stopReason && phaseOf(record) === 'Succeeded') {
@@ -236,17 +219,9 @@ export function withReplicaEnd(
     next = withReplica(next, replica, { phase: 'Succeeded' });
   }
   const how =
-    exitCode !== undefined
-      ? `exited with code ${exitCode}`
-      : `ended by ${signal ?? 'a signal'}`;
+    exitCode !== undefined ? `exited with code ${exitCode}` : `ended by ${signal ?? 'a signal'}`;
   if (stopReason) {
-    return withEvent(
-      next,
-      'Normal',
-      'Killed',
-      `${replica} was stopped (${how})`,
-      replica
-    );
+    return withEvent(next, 'Normal', 'Killed', `${replica} was stopped (${how})`, replica);
   }
   const ok = exitCode === 0;
   return withEvent(
@@ -268,11 +243,5 @@ export function withReplicaStarted(
     pid,
     startedAt: new Date().toISOString()
   });
-  return withEvent(
-    started,
-    'Normal',
-    'Started',
-    `Started ${replica} (pid ${pid})`,
-    replica
-  );
+  return withEvent(started, 'Normal', 'Started', `Started ${replica} (pid ${pid})`, replica);
 }

@@ -3,19 +3,9 @@
  * disk, changes pushed to watchers from memory (no file polling). State survives a proxy restart: `recover()`
  * re-attaches replicas that still run and settles the others from their exit files.
  */
-import {
-  IJob,
-  IJobEvent,
-  ITrainingJobSpec,
-  JobStreamEvent
-} from '../../../../contract/training';
+import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../../contract/training';
 import { generateJobName } from '../../../../contract/training-schema';
-import {
-  BackendError,
-  IJobsBackend,
-  ILogOptions,
-  ISubscription
-} from '../types';
+import { BackendError, IJobsBackend, ILogOptions, ISubscription } from '../types';
 import {
   withReplicaEnd,
   withReplicaStarted,
@@ -71,14 +61,8 @@ export class LocalJobs implements IJobsBackend {
   recover(): void {
     for (const stored of this.store.loadAll()) {
       const key = keyOf(stored.namespace, stored.name);
-      const { record, alive } = recoverRecord(
-        stored,
-        this.store,
-        isReplicaAlive
-      );
-      alive.forEach(a =>
-        this.supervisor.adopt({ key, replica: a.replica }, a.pid, a.logPath)
-      );
+      const { record, alive } = recoverRecord(stored, this.store, isReplicaAlive);
+      alive.forEach(a => this.supervisor.adopt({ key, replica: a.replica }, a.pid, a.logPath));
       const settled = settle(record);
       this.records.set(key, settled.record);
       if (settled.record !== stored) {
@@ -100,10 +84,7 @@ export class LocalJobs implements IJobsBackend {
   private found(namespace: string, name: string): IJobRecord {
     const record = this.records.get(keyOf(namespace, name));
     if (!record || this.deleting.has(keyOf(namespace, name))) {
-      throw new BackendError(
-        'not_found',
-        `No training job "${name}" in namespace "${namespace}".`
-      );
+      throw new BackendError('not_found', `No training job "${name}" in namespace "${namespace}".`);
     }
     return record;
   }
@@ -143,21 +124,14 @@ export class LocalJobs implements IJobsBackend {
     spec: ITrainingJobSpec & { name: string; namespace: string }
   ): Promise<IJob> {
     const key = keyOf(spec.namespace, spec.name);
-    const { record: first, launches } = await prepareJob(
-      this.store,
-      spec,
-      this.opts.python
-    );
+    const { record: first, launches } = await prepareJob(this.store, spec, this.opts.python);
     let record = this.commit(first, 'added');
     for (const [replica, launch] of launches) {
       const child = this.supervisor.start({ key, replica }, launch);
       record = withReplicaStarted(record, replica, child.pid);
     }
     // Exits are reported on later turns of the event loop, so they always find the job Running.
-    record = this.commit(
-      withCondition(record, 'Running', `${spec.name} is running`),
-      'modified'
-    );
+    record = this.commit(withCondition(record, 'Running', `${spec.name} is running`), 'modified');
     return jobOfRecord(record);
   }
 
@@ -169,11 +143,7 @@ export class LocalJobs implements IJobsBackend {
     if (!current || this.deleting.has(key)) {
       return;
     }
-    const exitCode = this.store.readExitCode(
-      current.namespace,
-      current.name,
-      replica
-    );
+    const exitCode = this.store.readExitCode(current.namespace, current.name, replica);
     const stopReason = this.stopping.get(`${key}/${replica}`);
     this.stopping.delete(`${key}/${replica}`);
     const record = withReplicaEnd(current, replica, {
@@ -186,23 +156,15 @@ export class LocalJobs implements IJobsBackend {
     this.stopReplicas(settled.record, settled.stop, 'Stopped');
   }
 
-  private stopReplicas(
-    record: IJobRecord,
-    replicas: string[],
-    reason: string
-  ): void {
+  private stopReplicas(record: IJobRecord, replicas: string[], reason: string): void {
     const key = keyOf(record.namespace, record.name);
-    for (const replica of record.replicas.filter(
-      r => replicas.includes(r.name) && r.pid
-    )) {
+    for (const replica of record.replicas.filter(r => replicas.includes(r.name) && r.pid)) {
       this.stopping.set(`${key}/${replica.name}`, reason);
       this.supervisor.stop(replica.pid as number);
     }
   }
 
-  async list(
-    namespace: string
-  ): Promise<{ items: IJob[]; resourceVersion?: string }> {
+  async list(namespace: string): Promise<{ items: IJob[]; resourceVersion?: string }> {
     return this.listNow(namespace);
   }
 
@@ -211,18 +173,10 @@ export class LocalJobs implements IJobsBackend {
     resourceVersion: string;
   } {
     const items = [...this.records.values()]
-      .filter(
-        r =>
-          r.namespace === namespace &&
-          !this.deleting.has(keyOf(r.namespace, r.name))
-      )
+      .filter(r => r.namespace === namespace && !this.deleting.has(keyOf(r.namespace, r.name)))
       .map(jobOfRecord)
       .sort((a, b) =>
-        a.created < b.created
-          ? 1
-          : a.created > b.created
-            ? -1
-            : a.name.localeCompare(b.name)
+        a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)
       );
     return { items, resourceVersion: String(this.revision) };
   }
@@ -237,9 +191,7 @@ export class LocalJobs implements IJobsBackend {
     this.deleting.add(key);
     try {
       this.supervisor.forget(key);
-      const pids = record.replicas
-        .filter(r => r.pid && !r.finishedAt)
-        .map(r => r.pid as number);
+      const pids = record.replicas.filter(r => r.pid && !r.finishedAt).map(r => r.pid as number);
       await this.supervisor.stopAndWait(pids);
       this.store.remove(namespace, name);
       this.records.delete(key);
@@ -278,15 +230,8 @@ export class LocalJobs implements IJobsBackend {
     });
   }
 
-  watch(
-    namespace: string,
-    onEvent: (event: JobStreamEvent) => void
-  ): ISubscription {
-    return this.changes.watch(
-      namespace,
-      { type: 'snapshot', ...this.listNow(namespace) },
-      onEvent
-    );
+  watch(namespace: string, onEvent: (event: JobStreamEvent) => void): ISubscription {
+    return this.changes.watch(namespace, { type: 'snapshot', ...this.listNow(namespace) }, onEvent);
   }
 
   close(): void {

@@ -30,23 +30,15 @@ export function parseLines(
 
 /** Merges per-replica line lists (each already in time order) into one, stable for equal times. */
 export function mergeByTime(lists: IStampedLine[][]): IStampedLine[] {
-  const all = lists.flatMap((lines, order) =>
-    lines.map((line, i) => ({ line, order, i }))
-  );
+  const all = lists.flatMap((lines, order) => lines.map((line, i) => ({ line, order, i })));
   all.sort((a, b) =>
-    a.line.time < b.line.time
-      ? -1
-      : a.line.time > b.line.time
-        ? 1
-        : a.order - b.order || a.i - b.i
+    a.line.time < b.line.time ? -1 : a.line.time > b.line.time ? 1 : a.order - b.order || a.i - b.i
   );
   return all.map(entry => entry.line);
 }
 
 export function formatLines(lines: IStampedLine[], prefixed: boolean): string {
   return lines
-    .map(line =>
-      prefixed ? `[${line.replica}] ${line.text}\n` : `${line.text}\n`
-    )
+    .map(line => (prefixed ? `[${line.replica}] ${line.text}\n` : `${line.text}\n`))
     .join('');
 }

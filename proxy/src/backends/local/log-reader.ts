@@ -7,12 +7,7 @@ import { watch as watchFile, FSWatcher } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { BackendError, ILogOptions } from '../types';
 import { IJobRecord } from './job-record';
-import {
-  IStampedLine,
-  formatLines,
-  mergeByTime,
-  parseLines
-} from './log-lines';
+import { IStampedLine, formatLines, mergeByTime, parseLines } from './log-lines';
 import { RecordStore } from './record-store';
 
 /** Default and cap of lines per replica, so a huge log cannot exhaust memory. */
@@ -40,12 +35,7 @@ async function readFrom(cursor: ICursor): Promise<IStampedLine[]> {
     const chunks: Buffer[] = [];
     const buffer = Buffer.alloc(64 * 1024);
     for (;;) {
-      const { bytesRead } = await handle.read(
-        buffer,
-        0,
-        buffer.length,
-        cursor.offset
-      );
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, cursor.offset);
       if (bytesRead === 0) {
         break;
       }
@@ -58,8 +48,7 @@ async function readFrom(cursor: ICursor): Promise<IStampedLine[]> {
       cursor.lastTime
     );
     cursor.rest = rest;
-    cursor.lastTime =
-      lines.length > 0 ? lines[lines.length - 1].time : cursor.lastTime;
+    cursor.lastTime = lines.length > 0 ? lines[lines.length - 1].time : cursor.lastTime;
     return lines;
   } finally {
     await handle.close();
@@ -96,9 +85,7 @@ export async function writeLogs(
   // Reads are chained so two change notifications never read the same bytes twice.
   const readMore = () => {
     reading = reading.then(async () => {
-      const more = mergeByTime(
-        await Promise.all(cursors.map(cursor => readFrom(cursor)))
-      );
+      const more = mergeByTime(await Promise.all(cursors.map(cursor => readFrom(cursor))));
       if (more.length > 0) {
         sink(formatLines(more, options.prefixed));
       }
@@ -134,19 +121,12 @@ export async function writeJobLogs(
     ? record.replicas.filter(r => r.name === options.replica)
     : record.replicas;
   if (replicas.length === 0) {
-    throw new BackendError(
-      'not_found',
-      `Job "${name}" has no replica "${options.replica}".`
-    );
+    throw new BackendError('not_found', `Job "${name}" has no replica "${options.replica}".`);
   }
   const sources = replicas.map(r => ({
     replica: r.name,
     path: store.logPath(namespace, name, r.name)
   }));
   const tail = Math.max(0, Math.min(options.tail ?? MAX_TAIL, MAX_TAIL));
-  await writeLogs(
-    sources,
-    { tail, prefixed: !options.replica, follow: options.follow },
-    sink
-  );
+  await writeLogs(sources, { tail, prefixed: !options.replica, follow: options.follow }, sink);
 }

@@ -14,23 +14,16 @@ import { IReplicaLaunch } from './replica-process';
 import { RecordStore } from './record-store';
 
 /** Refuses what this machine cannot do, with the field to fix. */
-export function checkRunnable(
-  spec: ITrainingJobSpec,
-  maxProcesses: number
-): void {
+export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number): void {
   if (spec.packages && spec.packages.length > 0) {
-    throw new BackendError(
-      'invalid_spec',
-      'The local backend does not install packages.',
-      [
-        {
-          path: '/packages',
-          message:
-            "the local backend runs jobs in this machine's Python environment: install the packages there " +
-            '(pip install …) and remove them from the spec, or run the job on a cluster'
-        }
-      ]
-    );
+    throw new BackendError('invalid_spec', 'The local backend does not install packages.', [
+      {
+        path: '/packages',
+        message:
+          "the local backend runs jobs in this machine's Python environment: install the packages there " +
+          '(pip install …) and remove them from the spec, or run the job on a cluster'
+      }
+    ]);
   }
   const count = processCount(spec);
   if (count > maxProcesses) {
@@ -52,8 +45,7 @@ export function checkRunnable(
       [
         {
           path: '/command',
-          message:
-            'is required by the local backend (it runs no image), unless source is given'
+          message: 'is required by the local backend (it runs no image), unless source is given'
         }
       ]
     );
@@ -85,17 +77,13 @@ export async function freePorts(count: number): Promise<number[]> {
       ports.push(
         await new Promise<number>((resolve, reject) => {
           server.once('error', reject);
-          server.listen(0, '127.0.0.1', () =>
-            resolve((server.address() as { port: number }).port)
-          );
+          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
         })
       );
     }
     return ports;
   } finally {
-    await Promise.all(
-      servers.map(server => new Promise(resolve => server.close(resolve)))
-    );
+    await Promise.all(servers.map(server => new Promise(resolve => server.close(resolve))));
   }
 }
 
@@ -103,8 +91,7 @@ export async function freePorts(count: number): Promise<number[]> {
 function baseEnvironment(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
-      (entry): entry is [string, string] =>
-        entry[1] !== undefined && !entry[0].startsWith('KFWB_')
+      (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('KFWB_')
     )
   );
 }
@@ -127,23 +114,14 @@ export async function prepareJob(
     const file = join(dir, 'src', spec.source.filename);
     mkdirSync(join(dir, 'src'), { recursive: true });
     writeFileSync(file, spec.source.content);
-    const launcher =
-      spec.command && spec.command.length > 0 ? spec.command : [python];
+    const launcher = spec.command && spec.command.length > 0 ? spec.command : [python];
     program = [...launcher, file, ...(spec.args ?? [])];
   }
   const hostfile = join(dir, 'hostfile');
   if (spec.framework === 'mpi') {
-    writeFileSync(
-      hostfile,
-      `127.0.0.1 slots=${spec.replicas.Worker?.count ?? 1}\n`
-    );
+    writeFileSync(hostfile, `127.0.0.1 slots=${spec.replicas.Worker?.count ?? 1}\n`);
   }
-  const plans = planReplicas(
-    spec,
-    name,
-    await freePorts(replicaSlots(spec).length),
-    hostfile
-  );
+  const plans = planReplicas(spec, name, await freePorts(replicaSlots(spec).length), hostfile);
   const launches = new Map<string, IReplicaLaunch>();
   for (const plan of plans) {
     const cwd = store.replicaDir(namespace, name, plan.name);
@@ -176,11 +154,7 @@ export async function prepareJob(
     events: [],
     generation: 0
   };
-  record = withCondition(
-    record,
-    'Created',
-    `${name} is created on this machine`
-  );
+  record = withCondition(record, 'Created', `${name} is created on this machine`);
   record = withEvent(
     record,
     'Normal',

@@ -3,14 +3,7 @@
  * by rename so a crash never leaves half a file), the source file, and per replica a working dir, a log and the
  * exit-code file the replica's wrapper writes.
  */
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IJobRecord } from './job-record';
 
@@ -38,15 +31,9 @@ export class RecordStore {
   }
 
   /** The exit code the wrapper recorded, or undefined when it did not get to write one. */
-  readExitCode(
-    namespace: string,
-    name: string,
-    replica: string
-  ): number | undefined {
+  readExitCode(namespace: string, name: string, replica: string): number | undefined {
     try {
-      const code = Number(
-        readFileSync(this.exitPath(namespace, name, replica), 'utf8').trim()
-      );
+      const code = Number(readFileSync(this.exitPath(namespace, name, replica), 'utf8').trim());
       return Number.isInteger(code) ? code : undefined;
     } catch {
       return undefined;
@@ -75,11 +62,7 @@ export class RecordStore {
           const record = JSON.parse(
             readFileSync(join(this.jobDir(namespace, name), 'job.json'), 'utf8')
           ) as IJobRecord;
-          if (
-            record.version === 1 &&
-            record.name === name &&
-            record.namespace === namespace
-          ) {
+          if (record.version === 1 && record.name === name && record.namespace === namespace) {
             records.push(record);
           }
         } catch {

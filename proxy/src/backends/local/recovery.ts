@@ -2,13 +2,7 @@
  * What a proxy start makes of a record it finds on disk: replicas whose wrapper left an exit code ended while
  * the proxy was away; replicas still running are re-attached; the rest are lost (`ProxyRestarted`).
  */
-import {
-  endOfReplica,
-  IJobRecord,
-  isFinished,
-  withEvent,
-  withReplica
-} from './job-record';
+import { endOfReplica, IJobRecord, isFinished, withEvent, withReplica } from './job-record';
 import { RecordStore } from './record-store';
 
 export interface IRecovered {

@@ -34,9 +34,7 @@ export interface IReplicaPlan {
 const LOOPBACK = '127.0.0.1';
 
 /** The replicas that get a process, in role order (the order of KIND_INFO roles). */
-export function replicaSlots(
-  spec: ITrainingJobSpec
-): { role: string; index: number }[] {
+export function replicaSlots(spec: ITrainingJobSpec): { role: string; index: number }[] {
   const roles = KIND_INFO[spec.framework].roles.filter(
     role => !(spec.framework === 'mpi' && role === 'Worker')
   );
@@ -50,18 +48,11 @@ export function replicaSlots(
 
 /** How many processes the spec needs; MPI workers are ranks started by mpirun, counted as such. */
 export function processCount(spec: ITrainingJobSpec): number {
-  return Object.values(spec.replicas).reduce(
-    (sum, replica) => sum + replica.count,
-    0
-  );
+  return Object.values(spec.replicas).reduce((sum, replica) => sum + replica.count, 0);
 }
 
 /** Rank as the PyTorch operator numbers it: Master 0, workers after it (or from 0 without a Master). */
-function torchRank(
-  spec: ITrainingJobSpec,
-  role: string,
-  index: number
-): number {
+function torchRank(spec: ITrainingJobSpec, role: string, index: number): number {
   const hasMaster = (spec.replicas.Master?.count ?? 0) > 0;
   return role === 'Master' || !hasMaster ? index : index + 1;
 }

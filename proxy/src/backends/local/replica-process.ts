@@ -67,9 +67,7 @@ export function startReplica(launch: IReplicaLaunch): ChildProcess {
  */
 export function isReplicaAlive(pid: number, logPath: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      .split('\0')
-      .includes(logPath);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(logPath);
   } catch {
     if (process.platform === 'linux') {
       return false;

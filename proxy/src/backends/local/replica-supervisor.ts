@@ -23,10 +23,7 @@ interface IOrphan extends IReplicaRef {
 }
 
 /** `startError`: the wrapper itself could not be started (no such interpreter); no exit follows then. */
-export type EndHandler = (
-  ref: IReplicaRef,
-  how: { signal?: string; startError?: string }
-) => void;
+export type EndHandler = (ref: IReplicaRef, how: { signal?: string; startError?: string }) => void;
 
 export class ReplicaSupervisor {
   private readonly orphans = new Map<string, IOrphan>();

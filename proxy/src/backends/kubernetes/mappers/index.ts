@@ -8,11 +8,7 @@ export {
   SPEC_ANNOTATION
 } from './kind-info';
 export { launchOf, shellQuote, SOURCE_MOUNT_PATH } from './launch-command';
-export {
-  DEFAULT_GPU_RESOURCE,
-  SOURCE_VOLUME,
-  sourceConfigMapName
-} from './pod-template';
+export { DEFAULT_GPU_RESOURCE, SOURCE_VOLUME, sourceConfigMapName } from './pod-template';
 export {
   type IJobObject,
   toJAXJob,

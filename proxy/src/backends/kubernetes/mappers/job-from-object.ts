@@ -1,10 +1,5 @@
 /** The reverse mapping: a job object (any of the seven kinds) and its pods → the `IJob` every client sees. */
-import {
-  IJob,
-  IJobCondition,
-  ITrainingJobSpec,
-  JobPhase
-} from '../../../../../contract/training';
+import { IJob, IJobCondition, ITrainingJobSpec, JobPhase } from '../../../../../contract/training';
 import { frameworkOfKind, KIND_INFO, SPEC_ANNOTATION } from './kind-info';
 import { IPodLike, replicaFromPod } from './replica-from-pod';
 
@@ -56,9 +51,7 @@ function conditionsOf(raw: IRawCondition[]): IJobCondition[] {
     status: c.status ?? 'Unknown',
     ...(c.reason ? { reason: c.reason } : {}),
     ...(c.message ? { message: c.message } : {}),
-    ...(c.lastTransitionTime
-      ? { lastTransitionTime: c.lastTransitionTime }
-      : {})
+    ...(c.lastTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {})
   }));
 }
 
@@ -68,16 +61,11 @@ function v1Phase(conditions: IJobCondition[]): JobPhase {
   if (!last) {
     return 'Created';
   }
-  return V1_PHASES.has(last.type as JobPhase)
-    ? (last.type as JobPhase)
-    : 'Unknown';
+  return V1_PHASES.has(last.type as JobPhase) ? (last.type as JobPhase) : 'Unknown';
 }
 
 /** TrainJob conditions are only set when true-ish; without a terminal one it runs once a pod runs. */
-function trainJobPhase(
-  conditions: IJobCondition[],
-  pods: IPodLike[]
-): JobPhase {
+function trainJobPhase(conditions: IJobCondition[], pods: IPodLike[]): JobPhase {
   const active = [...conditions]
     .reverse()
     .find(c => c.status === 'True' && TRAINJOB_PHASES[c.type]);
@@ -87,9 +75,7 @@ function trainJobPhase(
   return pods.some(p => p.status?.phase === 'Running') ? 'Running' : 'Created';
 }
 
-function specOf(
-  annotations: Record<string, string> | undefined
-): ITrainingJobSpec | undefined {
+function specOf(annotations: Record<string, string> | undefined): ITrainingJobSpec | undefined {
   const text = annotations?.[SPEC_ANNOTATION];
   if (!text) {
     return undefined;
@@ -101,10 +87,7 @@ function specOf(
   }
 }
 
-export function jobFromObject(
-  object: IJobLikeObject,
-  pods: IPodLike[] = []
-): IJob {
+export function jobFromObject(object: IJobLikeObject, pods: IPodLike[] = []): IJob {
   const framework = frameworkOfKind(object.kind);
   if (!framework) {
     throw new Error(`not a training job kind: ${object.kind}`);
@@ -112,23 +95,15 @@ export function jobFromObject(
   const info = KIND_INFO[framework];
   const metadata = object.metadata ?? {};
   const conditions = conditionsOf(object.status?.conditions ?? []);
-  const phase =
-    framework === 'trainjob'
-      ? trainJobPhase(conditions, pods)
-      : v1Phase(conditions);
+  const phase = framework === 'trainjob' ? trainJobPhase(conditions, pods) : v1Phase(conditions);
   const finishedCondition = conditions.find(
-    c =>
-      c.status === 'True' &&
-      ['Succeeded', 'Failed', 'Complete'].includes(c.type)
+    c => c.status === 'True' && ['Succeeded', 'Failed', 'Complete'].includes(c.type)
   );
-  const finished =
-    object.status?.completionTime ?? finishedCondition?.lastTransitionTime;
+  const finished = object.status?.completionTime ?? finishedCondition?.lastTransitionTime;
   const replicas = pods
     .map(pod => replicaFromPod(pod, info.roles, info.container))
     .sort(
-      (a, b) =>
-        roleRank(info.roles, a.role) - roleRank(info.roles, b.role) ||
-        a.index - b.index
+      (a, b) => roleRank(info.roles, a.role) - roleRank(info.roles, b.role) || a.index - b.index
     );
   const spec = specOf(metadata.annotations);
   const { managedFields: _managed, ...shownMetadata } = metadata;
@@ -141,14 +116,10 @@ export function jobFromObject(
     phase,
     created: metadata.creationTimestamp ?? '',
     ...(object.status?.startTime ? { started: object.status.startTime } : {}),
-    ...(finished && (phase === 'Succeeded' || phase === 'Failed')
-      ? { finished }
-      : {}),
+    ...(finished && (phase === 'Succeeded' || phase === 'Failed') ? { finished } : {}),
     conditions,
     replicas,
-    ...(metadata.resourceVersion
-      ? { resourceVersion: metadata.resourceVersion }
-      : {}),
+    ...(metadata.resourceVersion ? { resourceVersion: metadata.resourceVersion } : {}),
     ...(spec ? { spec } : {}),
     manifest: {
       apiVersion: object.apiVersion,

@@ -108,9 +108,7 @@ export const KIND_INFO: Record<Framework, IKindInfo> = {
   }
 };
 
-export function frameworkOfKind(
-  kind: string | undefined
-): Framework | undefined {
+export function frameworkOfKind(kind: string | undefined): Framework | undefined {
   return (Object.keys(KIND_INFO) as Framework[]).find(
     framework => KIND_INFO[framework].kind === kind
   );

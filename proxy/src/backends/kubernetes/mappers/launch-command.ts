@@ -15,9 +15,7 @@ export interface ILaunch {
 
 /** POSIX single quotes: the only character needing care inside them is the quote itself. */
 export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word)
-    ? word
-    : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function pipInstallScript(packages: string[]): string {
@@ -37,34 +35,23 @@ export function launchOf(
   const args = spec.args ?? [];
   let program: string[] | undefined;
   if (spec.source) {
-    const launcher =
-      spec.command && spec.command.length > 0 ? spec.command : ['python'];
+    const launcher = spec.command && spec.command.length > 0 ? spec.command : ['python'];
     program = [...launcher, `${sourceDir}/${spec.source.filename}`, ...args];
   } else if (spec.command && spec.command.length > 0) {
     program = [...spec.command, ...args];
   }
   const steps = [
     ...prelude,
-    ...(spec.packages && spec.packages.length > 0
-      ? [pipInstallScript(spec.packages)]
-      : [])
+    ...(spec.packages && spec.packages.length > 0 ? [pipInstallScript(spec.packages)] : [])
   ];
   if (steps.length === 0) {
     return program ? { command: program } : args.length > 0 ? { args } : {};
   }
   if (!program) {
     // No command: nothing to exec after the install but the image's own entrypoint, which sh cannot know.
-    throw new Error(
-      'packages or source need a command or a source file to run'
-    );
+    throw new Error('packages or source need a command or a source file to run');
   }
   return {
-    command: [
-      'sh',
-      '-c',
-      `${steps.join(' && ')} && exec "$@"`,
-      'sh',
-      ...program
-    ]
+    command: ['sh', '-c', `${steps.join(' && ')} && exec "$@"`, 'sh', ...program]
   };
 }

@@ -56,22 +56,18 @@ export function podTemplateOf(
   jobName: string,
   info: IKindInfo
 ): Record<string, unknown> {
-  const volumes: Record<string, unknown>[] = (spec.volumes ?? []).map(
-    (v, i) => ({
-      name: `pvc-${i}`,
-      persistentVolumeClaim: {
-        claimName: v.claimName,
-        ...(v.readOnly ? { readOnly: true } : {})
-      }
-    })
-  );
-  const volumeMounts: Record<string, unknown>[] = (spec.volumes ?? []).map(
-    (v, i) => ({
-      name: `pvc-${i}`,
-      mountPath: v.mountPath,
+  const volumes: Record<string, unknown>[] = (spec.volumes ?? []).map((v, i) => ({
+    name: `pvc-${i}`,
+    persistentVolumeClaim: {
+      claimName: v.claimName,
       ...(v.readOnly ? { readOnly: true } : {})
-    })
-  );
+    }
+  }));
+  const volumeMounts: Record<string, unknown>[] = (spec.volumes ?? []).map((v, i) => ({
+    name: `pvc-${i}`,
+    mountPath: v.mountPath,
+    ...(v.readOnly ? { readOnly: true } : {})
+  }));
   if (spec.source) {
     volumes.push({
       name: SOURCE_VOLUME,
@@ -90,9 +86,7 @@ export function podTemplateOf(
     image: spec.image ?? DEFAULT_TRAINING_IMAGE,
     ...launchOf(spec),
     ...(env.length > 0 ? { env } : {}),
-    ...(info.port
-      ? { ports: [{ name: info.portName, containerPort: info.port }] }
-      : {}),
+    ...(info.port ? { ports: [{ name: info.portName, containerPort: info.port }] } : {}),
     ...(resources ? { resources } : {}),
     ...(volumeMounts.length > 0 ? { volumeMounts } : {})
   };
@@ -102,9 +96,7 @@ export function podTemplateOf(
     ...(spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0
       ? { nodeSelector: spec.nodeSelector }
       : {}),
-    ...(spec.tolerations && spec.tolerations.length > 0
-      ? { tolerations: spec.tolerations }
-      : {})
+    ...(spec.tolerations && spec.tolerations.length > 0 ? { tolerations: spec.tolerations } : {})
   };
   const labels = jobLabels(spec);
   return { metadata: { labels }, spec: podSpec };

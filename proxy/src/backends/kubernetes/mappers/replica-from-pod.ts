@@ -32,29 +32,20 @@ const PHASES = new Set(['Pending', 'Running', 'Succeeded', 'Failed']);
 /** Normal steps on the way to Running, not problems. */
 const ROUTINE_WAITING = new Set(['ContainerCreating', 'PodInitializing']);
 
-function roleAndIndex(
-  pod: IPodLike,
-  roles: string[]
-): { role: string; index: number } {
+function roleAndIndex(pod: IPodLike, roles: string[]): { role: string; index: number } {
   const labels = pod.metadata?.labels ?? {};
   const type =
     labels['training.kubeflow.org/replica-type'] ??
     labels['jobset.sigs.k8s.io/replicatedjob-name'] ??
     '';
   const index = Number(
-    labels['training.kubeflow.org/replica-index'] ??
-      labels['jobset.sigs.k8s.io/job-index'] ??
-      0
+    labels['training.kubeflow.org/replica-index'] ?? labels['jobset.sigs.k8s.io/job-index'] ?? 0
   );
   const role = roles.find(r => r.toLowerCase() === type.toLowerCase()) ?? type;
   return { role, index: Number.isFinite(index) ? index : 0 };
 }
 
-export function replicaFromPod(
-  pod: IPodLike,
-  roles: string[],
-  container: string
-): IReplicaState {
+export function replicaFromPod(pod: IPodLike, roles: string[], container: string): IReplicaState {
   const phase = pod.status?.phase ?? '';
   const replica: IReplicaState = {
     name: replicaNameOfPod(pod as Parameters<typeof replicaNameOfPod>[0]),
@@ -70,8 +61,7 @@ export function replicaFromPod(
     c => c.type === 'PodScheduled' && c.status === 'False'
   );
   const { waiting, terminated } = status?.state ?? {};
-  const exitCode =
-    terminated?.exitCode ?? status?.lastState?.terminated?.exitCode;
+  const exitCode = terminated?.exitCode ?? status?.lastState?.terminated?.exitCode;
   if (exitCode !== undefined) {
     replica.exitCode = exitCode;
   }

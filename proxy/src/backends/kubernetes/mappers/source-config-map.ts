@@ -59,10 +59,7 @@ interface IOwnerObject {
 }
 
 /** A copy of the ConfigMap owned by `job` (which must have been created: it needs the uid). */
-export function withOwner<T extends { metadata?: object }>(
-  configMap: T,
-  job: IOwnerObject
-): T {
+export function withOwner<T extends { metadata?: object }>(configMap: T, job: IOwnerObject): T {
   const { apiVersion, kind } = job;
   const name = job.metadata?.name;
   const uid = job.metadata?.uid;

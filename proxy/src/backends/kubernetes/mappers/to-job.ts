@@ -23,17 +23,12 @@ export interface IJobObject {
 
 function nameOf(spec: ITrainingJobSpec): string {
   if (!spec.name) {
-    throw new Error(
-      'a job spec needs a name before it is mapped (routes generate one)'
-    );
+    throw new Error('a job spec needs a name before it is mapped (routes generate one)');
   }
   return spec.name;
 }
 
-function metadataOf(
-  spec: ITrainingJobSpec,
-  namespace: string
-): IJobObject['metadata'] {
+function metadataOf(spec: ITrainingJobSpec, namespace: string): IJobObject['metadata'] {
   return {
     name: nameOf(spec),
     namespace,
@@ -76,28 +71,19 @@ function toV1Job(
   };
 }
 
-export const toTFJob = (spec: ITrainingJobSpec, ns: string) =>
-  toV1Job('tensorflow', spec, ns);
-export const toPyTorchJob = (spec: ITrainingJobSpec, ns: string) =>
-  toV1Job('pytorch', spec, ns);
-export const toMPIJob = (spec: ITrainingJobSpec, ns: string) =>
-  toV1Job('mpi', spec, ns);
-export const toXGBoostJob = (spec: ITrainingJobSpec, ns: string) =>
-  toV1Job('xgboost', spec, ns);
-export const toJAXJob = (spec: ITrainingJobSpec, ns: string) =>
-  toV1Job('jax', spec, ns);
-export const toPaddleJob = (spec: ITrainingJobSpec, ns: string) =>
-  toV1Job('paddle', spec, ns);
+export const toTFJob = (spec: ITrainingJobSpec, ns: string) => toV1Job('tensorflow', spec, ns);
+export const toPyTorchJob = (spec: ITrainingJobSpec, ns: string) => toV1Job('pytorch', spec, ns);
+export const toMPIJob = (spec: ITrainingJobSpec, ns: string) => toV1Job('mpi', spec, ns);
+export const toXGBoostJob = (spec: ITrainingJobSpec, ns: string) => toV1Job('xgboost', spec, ns);
+export const toJAXJob = (spec: ITrainingJobSpec, ns: string) => toV1Job('jax', spec, ns);
+export const toPaddleJob = (spec: ITrainingJobSpec, ns: string) => toV1Job('paddle', spec, ns);
 
 /** Where a TrainJob's source is written at start: a TrainJob cannot mount volumes (its runtime owns the pod). */
 export const TRAINJOB_SOURCE_DIR = '/tmp/kubeflow-workbench/src';
 /** Carries the source into a TrainJob container, which writes it to a file before running it. */
 export const TRAINJOB_SOURCE_ENV = 'KFWB_SOURCE';
 
-export function toTrainJob(
-  spec: ITrainingJobSpec,
-  namespace: string
-): IJobObject {
+export function toTrainJob(spec: ITrainingJobSpec, namespace: string): IJobObject {
   const info = KIND_INFO.trainjob;
   const env = envList(spec.env);
   let prelude: string[] = [];
@@ -136,10 +122,7 @@ export function toTrainJob(
   };
 }
 
-const MAPPERS: Record<
-  Framework,
-  (spec: ITrainingJobSpec, ns: string) => IJobObject
-> = {
+const MAPPERS: Record<Framework, (spec: ITrainingJobSpec, ns: string) => IJobObject> = {
   tensorflow: toTFJob,
   pytorch: toPyTorchJob,
   mpi: toMPIJob,
@@ -149,9 +132,6 @@ const MAPPERS: Record<
   trainjob: toTrainJob
 };
 
-export function toKubeflowObject(
-  spec: ITrainingJobSpec,
-  namespace: string
-): IJobObject {
+export function toKubeflowObject(spec: ITrainingJobSpec, namespace: string): IJobObject {
   return MAPPERS[spec.framework](spec, namespace);
 }
