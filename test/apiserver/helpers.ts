@@ -4,6 +4,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
+import type { ITestCluster } from './cluster';
 
 export { installCrds } from './crds';
 
@@ -11,19 +12,20 @@ export { installCrds } from './crds';
 export const TEAM_A = 'team-a';
 
 /** Connection info written by globalSetup (test files share no memory with it, only this JSON). */
-export interface IClusterInfo {
-  server: string;
-  adminKubeconfig: string;
-  aliceKubeconfig: string;
-  adminToken: string;
-  aliceToken: string;
-  caFile: string;
-  version: string;
-  /** etcd's client URL (plain http on loopback), e.g. to compact history in 410 tests. */
-  etcdUrl: string;
+export type IClusterInfo = Pick<
+  ITestCluster,
+  | 'server'
+  | 'adminKubeconfig'
+  | 'aliceKubeconfig'
+  | 'adminToken'
+  | 'aliceToken'
+  | 'caFile'
+  | 'version'
+  | 'etcdUrl'
+> & {
   /** Loopback URL of globalSetup's control endpoint (restartApiserver). */
   control: string;
-}
+};
 
 export function clusterInfo(): IClusterInfo {
   const path = process.env.KFWB_TEST_CLUSTER;
