@@ -67,6 +67,11 @@ export class FakeBackend implements IBackend {
     list: async (ns: string) => ({
       items: [...this.jobsByKey.values()].filter(j => j.namespace === ns)
     }),
+    checkAccess: async (ns: string) => {
+      if (ns === 'forbidden-ns') {
+        throw new BackendError('forbidden', `You may not list pytorchjobs in namespace "${ns}".`);
+      }
+    },
     get: async (ns: string, name: string) => this.found(ns, name),
     delete: async (ns: string, name: string) => {
       const job = this.found(ns, name);

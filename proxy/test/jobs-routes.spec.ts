@@ -133,6 +133,19 @@ describe('job routes', () => {
   });
 });
 
+describe('live stream access', () => {
+  it('answers a JSON 403 before streaming when the namespace may not be read', async () => {
+    const { app } = await makeApp();
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/namespaces/forbidden-ns/watch/jobs',
+      headers: AUTH
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toContain('forbidden-ns');
+  });
+});
+
 describe('backend selection', () => {
   it('falls back to local under auto and says why', async () => {
     const { BackendHolder } = await import('../src/backends/select');

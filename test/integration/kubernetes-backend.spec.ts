@@ -215,6 +215,9 @@ describe('connection, contexts and namespaces', () => {
     expect(created.code).toBe('forbidden');
     expect(created.message).toBe(`You may not create pytorchjobs in namespace "${ns}".`);
     expect((await alice.jobs.list('team-a')).items).toEqual([]);
+    // The live stream's cheap pre-check says the same before any stream opens.
+    expect((await failure(alice.jobs.checkAccess(ns))).code).toBe('forbidden');
+    await expect(alice.jobs.checkAccess('team-a')).resolves.toBeUndefined();
   });
 
   test('extra namespaces are offered only where an access review allows them', async () => {

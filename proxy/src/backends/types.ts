@@ -24,6 +24,8 @@ export interface IJobsBackend {
   /** Idempotent: a create whose name exists answers the existing job with `created: false`. */
   create(namespace: string, spec: ITrainingJobSpec): Promise<{ job: IJob; created: boolean }>;
   list(namespace: string): Promise<{ items: IJob[]; resourceVersion?: string }>;
+  /** Fails (forbidden, unreachable, …) when jobs of the namespace cannot be read; cheap, unlike `list`. */
+  checkAccess(namespace: string): Promise<void>;
   get(namespace: string, name: string): Promise<IJob>;
   delete(namespace: string, name: string): Promise<void>;
   events(namespace: string, name: string): Promise<IJobEvent[]>;

@@ -94,7 +94,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: IAppDeps): void {
     const ns = checkNamespace(deps, request.params.ns);
     const backend = jobs();
     // A namespace the user may not read fails here as a JSON error, not as a stream that never starts.
-    await backend.list(ns);
+    await backend.checkAccess(ns);
     const live: { subscription?: { close(): void } } = {};
     const send = openEventStream(request, reply, () => live.subscription?.close());
     live.subscription = backend.watch(ns, event => send(event.type, event));

@@ -80,10 +80,16 @@ export class KubernetesJobs implements IJobsBackend {
     return { items, resourceVersion };
   }
 
-  /** One kind's jobs; a kind whose CRD is not installed (404) simply has none. */
-  private async listKind(namespace: string, kind: IJobKind): Promise<IKindList> {
+  async checkAccess(namespace: string): Promise<void> {
+    await Promise.all(JOB_KINDS.map(kind => this.listKind(namespace, kind, 1)));
+  }
+
+  /** One kind's jobs (the first `limit`); a kind whose CRD is not installed (404) simply has none. */
+  private async listKind(namespace: string, kind: IJobKind, limit?: number): Promise<IKindList> {
     try {
-      const list = await this.client.request<IKubeList>('GET', resourcePath(kind, namespace));
+      const list = await this.client.request<IKubeList>('GET', resourcePath(kind, namespace), {
+        query: { limit }
+      });
       return {
         items: (list.items ?? []).map(item => withTypeMeta(item, kind)),
         resourceVersion: list.metadata?.resourceVersion
