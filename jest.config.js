@@ -58,6 +58,8 @@ module.exports = {
     },
     nodeProject('proxy', ['<rootDir>/proxy/test/**/*.spec.ts']),
     nodeProject('engine', ['<rootDir>/engine/**/*.spec.ts']),
+    nodeProject('tuner', ['<rootDir>/tuner/**/*.spec.ts']),
+    nodeProject('compiler', ['<rootDir>/compiler/**/*.spec.ts']),
     nodeProject('integration', ['<rootDir>/test/integration/**/*.spec.ts'], {
       globalSetup: '<rootDir>/test/apiserver/globalSetup.ts',
       globalTeardown: '<rootDir>/test/apiserver/globalTeardown.ts'
