@@ -109,7 +109,7 @@ export function createApp(deps: IAppDeps): FastifyInstance {
       done(null, undefined);
       return;
     }
-    parseJson(request, body, done);
+    parseJson(request, body as string, done);
   });
 
   app.setNotFoundHandler((request, reply) => {
