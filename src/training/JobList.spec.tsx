@@ -64,4 +64,40 @@ describe('JobList', () => {
     act(() => stream.push({ type: 'added', object: makeJob('fresh') }));
     expect([...rows()].map(r => r.getAttribute('aria-label'))).toEqual(['fresh']);
   });
+
+  it('shows why a job is stuck beside its phase, and ages that tick', () => {
+    jest.useFakeTimers();
+    try {
+      jest.setSystemTime(Date.UTC(2026, 0, 1, 0, 0, 20));
+      const { stream } = setup(0);
+      act(() =>
+        stream.push({
+          type: 'added',
+          object: makeJob('stuck', {
+            created: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+            phase: 'Created',
+            replicas: [
+              {
+                name: 'worker-0',
+                role: 'Worker',
+                index: 0,
+                phase: 'Pending',
+                reason: 'ImagePullBackOff'
+              }
+            ]
+          })
+        })
+      );
+      const row = rows()[0];
+      expect(row.querySelector('.kf-live-row-reason')?.textContent).toBe('ImagePullBackOff');
+      expect(row.querySelector('.kf-live-row-age')?.textContent).toBe('20s');
+      act(() => {
+        jest.setSystemTime(Date.UTC(2026, 0, 1, 0, 1, 30));
+        jest.advanceTimersByTime(5000);
+      });
+      expect(rows()[0].querySelector('.kf-live-row-age')?.textContent).toBe('1m');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
