@@ -124,6 +124,22 @@ describe('JobView', () => {
     );
   });
 
+  it("says in words why a replica log is missing and folds the cluster's own text behind Details", async () => {
+    const { client } = await setup();
+    client.jobLogs.mockResolvedValue(
+      '[master-0] epoch 1\n' +
+        '[worker-0] [workbench] The log of worker-0 cannot be read: the node running it does not answer.\n' +
+        '[worker-0] [workbench:details] Get "https://10.0.0.9:10250/containerLogs/x": connection refused\n'
+    );
+    await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Logs' })));
+    const text = () => screen.getByLabelText('Job logs').textContent ?? '';
+    expect(text()).toMatch(/epoch 1/);
+    expect(text()).toMatch(/worker-0 cannot be read: the node running it does not answer/);
+    expect(text()).not.toMatch(/10250/);
+    fireEvent.click(screen.getByLabelText('Details (1)'));
+    expect(text()).toMatch(/10\.0\.0\.9:10250/);
+  });
+
   it('offers clone, re-run and delete', async () => {
     const { actions } = await setup();
     fireEvent.click(screen.getByRole('button', { name: 'Re-run' }));
