@@ -210,10 +210,14 @@ describe('connection, contexts and namespaces', () => {
     });
     const listed = await failure(alice.jobs.list(ns));
     expect(listed.code).toBe('forbidden');
-    expect(listed.message).toBe(`You may not list training jobs (${JOB_KINDS[0].plural}) in namespace "${ns}".`);
+    expect(listed.message).toBe(
+      `You may not list training jobs (${JOB_KINDS[0].plural}) in namespace "${ns}".`
+    );
     const created = await failure(alice.jobs.create(ns, specOf('pytorch', 'not-hers')));
     expect(created.code).toBe('forbidden');
-    expect(created.message).toBe(`You may not create training jobs (pytorchjobs) in namespace "${ns}".`);
+    expect(created.message).toBe(
+      `You may not create training jobs (pytorchjobs) in namespace "${ns}".`
+    );
     expect((await alice.jobs.list('team-a')).items).toEqual([]);
     // The live stream's cheap pre-check says the same before any stream opens.
     expect((await failure(alice.jobs.checkAccess(ns))).code).toBe('forbidden');
@@ -242,7 +246,9 @@ describe('connection, contexts and namespaces', () => {
     });
     const error = await failure(asAlice.jobs.get(ns, 'anything'));
     expect(error.code).toBe('forbidden');
-    expect(error.message).toBe(`You may not get training jobs (${JOB_KINDS[0].plural}) in namespace "${ns}".`);
+    expect(error.message).toBe(
+      `You may not get training jobs (${JOB_KINDS[0].plural}) in namespace "${ns}".`
+    );
   });
 
   test("credentials that may not impersonate are refused at connect, in the apiserver's words", async () => {
