@@ -17,6 +17,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IJob, ITrainingJobSpec } from '../../contract/training';
 import { CommandIDs, IKubeflowWorkbench } from '../tokens';
 import { CurrentFileTracker } from './current-file';
+import { FAILURE_TAIL_LINES } from './explain';
 import { JobFormModel } from './form-model';
 import { rerunName } from './form-values';
 import { jobRendererFactory, JOB_RANK } from './mime';
@@ -169,6 +170,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     rendermime.addFactory(
       jobRendererFactory({
         pool,
+        readTail: (namespace, name, replica) =>
+          client.jobLogs(namespace, name, { replica, tail: FAILURE_TAIL_LINES }),
         openJob: (namespace, name) =>
           void app.commands.execute(CommandIDs.openJob, { namespace, name })
       }),
