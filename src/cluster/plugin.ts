@@ -11,6 +11,7 @@ import { AccordionPanel, Widget } from '@lumino/widgets';
 import React from 'react';
 import { ProxyClient } from '../api/client';
 import { kubeflowIcon } from '../icons';
+import { IWorkbenchSettings, WorkbenchSettings } from './settings';
 import { CommandIDs, IKubeflowWorkbench, SIDEBAR_ID } from '../tokens';
 import { ClusterSection } from './ClusterSection';
 import { ClusterModel } from './model';
@@ -92,23 +93,36 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
       palette?.addItem({ command: id, category: 'Kubeflow' });
     }
 
-    // The namespace chosen in the Settings Editor wins over the backend's default, once known.
+    // Settings apply live: the namespace chosen wins over the backend's default, the backend chosen in the
+    // Settings Editor switches the proxy (over KFWB_BACKEND), the picker shows system namespaces on request.
+    const workbenchSettings = new WorkbenchSettings();
+    const apply = (values: IWorkbenchSettings) => {
+      cluster.preferNamespace(values.defaultNamespace);
+      cluster.showSystemNamespaces(values.showSystemNamespaces);
+    };
     const start = async () => {
       const loaded = await settings?.load(PLUGIN_ID).catch(() => undefined);
-      cluster.preferNamespace(
-        (loaded?.get('defaultNamespace').composite as string | undefined) ?? ''
-      );
-      const showSystem = () =>
-        cluster.showSystemNamespaces(loaded?.get('showSystemNamespaces').composite === true);
-      showSystem();
-      loaded?.changed.connect(showSystem);
+      if (loaded) {
+        workbenchSettings.follow(loaded);
+      }
+      apply(workbenchSettings.values);
       await cluster.start();
+      if (workbenchSettings.values.backendChosen) {
+        await cluster.useBackend(workbenchSettings.values.backend);
+      }
+      workbenchSettings.changed.connect((_, values) => {
+        apply(values);
+        if (values.backendChosen) {
+          void cluster.useBackend(values.backend);
+        }
+      });
     };
     void start();
 
     return {
       client,
       cluster,
+      settings: workbenchSettings,
       addSection: (widget: Widget, rank: number) => {
         widget.addClass('kf-section');
         const sections = panel.widgets;
