@@ -122,7 +122,7 @@ export class ParzenEstimator {
   }
 }
 
-function numericKernels(
+export function numericKernels(
   obs: number[],
   low: number,
   high: number,
