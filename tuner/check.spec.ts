@@ -10,10 +10,19 @@ const TWO: IParameter[] = [
 
 describe('checkAlgorithm', () => {
   it('accepts a valid study for every local algorithm', () => {
-    expect(LOCAL_ALGORITHMS).toEqual(['random', 'grid', 'tpe', 'multivariate-tpe', 'cmaes', 'hyperband']);
+    expect(LOCAL_ALGORITHMS).toEqual([
+      'random',
+      'grid',
+      'tpe',
+      'multivariate-tpe',
+      'cmaes',
+      'hyperband'
+    ]);
     for (const name of LOCAL_ALGORITHMS) {
       const settings = name === 'hyperband' ? { r_l: '27', resource_name: 'epochs' } : undefined;
-      expect(checkAlgorithm(request(name, TWO, { maxTrialCount: 20, parallelTrialCount: 27, settings }))).toEqual([]);
+      expect(
+        checkAlgorithm(request(name, TWO, { maxTrialCount: 20, parallelTrialCount: 27, settings }))
+      ).toEqual([]);
     }
   });
 
@@ -29,7 +38,10 @@ describe('checkAlgorithm', () => {
 
   it('an unknown setting names the settings the algorithm has', () => {
     const [error] = checkAlgorithm(request('random', TWO, { settings: { seed: '1' } }));
-    expect(error).toEqual({ path: '/algorithm/settings/seed', message: 'random has no setting "seed"; its settings are random_state' });
+    expect(error).toEqual({
+      path: '/algorithm/settings/seed',
+      message: 'random has no setting "seed"; its settings are random_state'
+    });
   });
 
   it.each([
@@ -50,14 +62,24 @@ describe('checkAlgorithm', () => {
     ['hyperband', 'r_l', '-3', 'must be a number > 0']
   ])('%s setting %s=%s is refused', (name, setting, value, message) => {
     const settings: Record<string, string> =
-      name === 'hyperband' ? { r_l: '27', resource_name: 'epochs', [setting]: value } : { [setting]: value };
-    const errors = checkAlgorithm(request(name, TWO, { maxTrialCount: 6, parallelTrialCount: 27, settings }));
+      name === 'hyperband'
+        ? { r_l: '27', resource_name: 'epochs', [setting]: value }
+        : { [setting]: value };
+    const errors = checkAlgorithm(
+      request(name, TWO, { maxTrialCount: 6, parallelTrialCount: 27, settings })
+    );
     const error = errors.find(e => e.path === `/algorithm/settings/${setting}`);
     expect(error?.message).toContain(message);
   });
 
   it('tpe takes the Katib hyperopt settings and ours', () => {
-    const settings = { gamma: '0.25', prior_weight: '1.5', n_EI_candidates: '24', n_startup_trials: '5', random_state: '3' };
+    const settings = {
+      gamma: '0.25',
+      prior_weight: '1.5',
+      n_EI_candidates: '24',
+      n_startup_trials: '5',
+      random_state: '3'
+    };
     expect(checkAlgorithm(request('tpe', TWO, { settings }))).toEqual([]);
   });
 
@@ -70,7 +92,10 @@ describe('checkAlgorithm', () => {
 
   it('grid: maxTrialCount must not exceed the number of combinations', () => {
     expect(checkAlgorithm(request('grid', TWO, { maxTrialCount: 82 }))).toEqual([
-      { path: '/maxTrialCount', message: 'maxTrialCount 82 is more than the 81 combinations of the grid' }
+      {
+        path: '/maxTrialCount',
+        message: 'maxTrialCount 82 is more than the 81 combinations of the grid'
+      }
     ]);
     expect(checkAlgorithm(request('grid', TWO, { maxTrialCount: 81 }))).toEqual([]);
   });
@@ -92,26 +117,38 @@ describe('checkAlgorithm', () => {
       message: 'resource_name "steps" must be one of the parameters (lr, epochs)'
     });
     const categorical = [...TWO, { name: 'opt', type: 'categorical' as const, list: ['a'] }];
-    expect(checkAlgorithm(request('hyperband', categorical, { settings: { r_l: '9', resource_name: 'opt' } }))[0].path).toBe(
-      '/parameters/2/type'
-    );
+    expect(
+      checkAlgorithm(
+        request('hyperband', categorical, { settings: { r_l: '9', resource_name: 'opt' } })
+      )[0].path
+    ).toBe('/parameters/2/type');
   });
 
   it('hyperband: parallelTrialCount ≥ eta^s_max', () => {
     const settings = { r_l: '27', resource_name: 'epochs' };
-    expect(checkAlgorithm(request('hyperband', TWO, { settings, parallelTrialCount: 26 }))).toEqual([
-      {
-        path: '/parallelTrialCount',
-        message: 'hyperband with r_l=27 and eta=3 needs parallelTrialCount ≥ 27 (eta^s_max), got 26'
-      }
-    ]);
-    expect(checkAlgorithm(request('hyperband', TWO, { settings: { ...settings, eta: '5' }, parallelTrialCount: 25 }))).toEqual([]);
+    expect(checkAlgorithm(request('hyperband', TWO, { settings, parallelTrialCount: 26 }))).toEqual(
+      [
+        {
+          path: '/parallelTrialCount',
+          message:
+            'hyperband with r_l=27 and eta=3 needs parallelTrialCount ≥ 27 (eta^s_max), got 26'
+        }
+      ]
+    );
+    expect(
+      checkAlgorithm(
+        request('hyperband', TWO, { settings: { ...settings, eta: '5' }, parallelTrialCount: 25 })
+      )
+    ).toEqual([]);
   });
 
   it('cmaes: at least 2 int or double parameters', () => {
     const one: IParameter[] = [TWO[0], { name: 'opt', type: 'categorical', list: ['a', 'b'] }];
     expect(checkAlgorithm(request('cmaes', one))).toEqual([
-      { path: '/parameters', message: 'cmaes needs at least 2 int or double parameters (this study has 1)' }
+      {
+        path: '/parameters',
+        message: 'cmaes needs at least 2 int or double parameters (this study has 1)'
+      }
     ]);
   });
 
@@ -123,7 +160,14 @@ describe('checkAlgorithm', () => {
       expect(errors[0].message).toContain('supports only the uniform and logUniform distributions');
     }
     expect(checkAlgorithm(request('random', space))).toEqual([]);
-    expect(checkAlgorithm(request('hyperband', space, { settings: { r_l: '3', resource_name: 'epochs' }, parallelTrialCount: 3 }))).toEqual([]);
+    expect(
+      checkAlgorithm(
+        request('hyperband', space, {
+          settings: { r_l: '3', resource_name: 'epochs' },
+          parallelTrialCount: 3
+        })
+      )
+    ).toEqual([]);
   });
 
   it('log distributions need min > 0; ranges, steps and lists must make sense', () => {
@@ -147,9 +191,8 @@ describe('checkAlgorithm', () => {
   });
 
   it('the budget must be positive integers', () => {
-    expect(paths(checkAlgorithm(request('random', MIXED, { maxTrialCount: 0, parallelTrialCount: 1.5 })))).toEqual([
-      '/maxTrialCount',
-      '/parallelTrialCount'
-    ]);
+    expect(
+      paths(checkAlgorithm(request('random', MIXED, { maxTrialCount: 0, parallelTrialCount: 1.5 })))
+    ).toEqual(['/maxTrialCount', '/parallelTrialCount']);
   });
 });

@@ -11,7 +11,10 @@ function grow(req: ISuggestRequest, n: number): ITrialHistory[] {
     if (next.kind !== 'trial') {
       break;
     }
-    const score = Object.values(next.params).reduce<number>((s, v) => s + (typeof v === 'number' ? v : v.length), 0);
+    const score = Object.values(next.params).reduce<number>(
+      (s, v) => s + (typeof v === 'number' ? v : v.length),
+      0
+    );
     history.push(trial(i, next.params, 'succeeded', score, [score * 2, score * 1.5, score]));
   }
   return history;
@@ -34,14 +37,20 @@ const CASES: [string, ISuggestRequest][] = [
 ];
 
 describe('determinism', () => {
-  it.each(CASES)('%s: the same request and history give the same suggestion, as after a restart', (_, req) => {
-    const history = grow(req, 12);
-    expect(history.length).toBe(12);
-    const first = suggest(req, history);
-    const replayed = suggest(JSON.parse(JSON.stringify(req)), JSON.parse(JSON.stringify(history)));
-    expect(replayed).toEqual(first);
-    expect(first.kind).toBe('trial');
-  });
+  it.each(CASES)(
+    '%s: the same request and history give the same suggestion, as after a restart',
+    (_, req) => {
+      const history = grow(req, 12);
+      expect(history.length).toBe(12);
+      const first = suggest(req, history);
+      const replayed = suggest(
+        JSON.parse(JSON.stringify(req)),
+        JSON.parse(JSON.stringify(history))
+      );
+      expect(replayed).toEqual(first);
+      expect(first.kind).toBe('trial');
+    }
+  );
 
   it.each(CASES)('%s: a different seed gives a different study', (_, req) => {
     const a = grow(req, 12).map(t => t.params);

@@ -75,7 +75,14 @@ describe('random: hyperopt formulas', () => {
   it('a step quantises as hyperopt q-distributions: round(x/q)·q, kept inside [min, max]', () => {
     const xs = draws({ name: 'lr', type: 'double', min: 0.01, max: 0.03, step: 0.01 });
     expect(new Set(xs)).toEqual(new Set([0.01, 0.02, 0.03]));
-    const ys = draws({ name: 'x', type: 'double', min: 0, max: 1, step: 0.1, distribution: 'normal' });
+    const ys = draws({
+      name: 'x',
+      type: 'double',
+      min: 0,
+      max: 1,
+      step: 0.1,
+      distribution: 'normal'
+    });
     for (const y of ys) {
       expect(Math.abs(y * 10 - Math.round(y * 10))).toBeLessThan(1e-9);
     }
@@ -103,9 +110,13 @@ describe('random: hyperopt formulas', () => {
   });
 
   it('suggest("random") draws one trial per index from these distributions', () => {
-    const req = request('random', [{ name: 'x', type: 'double', min: 0, max: 12, distribution: 'normal' }], {
-      maxTrialCount: 5000
-    });
+    const req = request(
+      'random',
+      [{ name: 'x', type: 'double', min: 0, max: 12, distribution: 'normal' }],
+      {
+        maxTrialCount: 5000
+      }
+    );
     const history = [];
     const xs: number[] = [];
     for (let i = 0; i < 4000; i++) {

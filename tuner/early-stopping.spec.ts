@@ -14,7 +14,9 @@ const KATIB = { name: 'medianstop', settings: { min_trials_required: '3', start_
 describe("medianstop: Katib's rule", () => {
   it('no decision before start_step reports', () => {
     const running = trial(9, {}, 'running', undefined, [0.1, 0.2, 0.3]);
-    expect(shouldStop(KATIB, 'maximize', [...SUCCEEDED, running], running)).toEqual({ stop: false });
+    expect(shouldStop(KATIB, 'maximize', [...SUCCEEDED, running], running)).toEqual({
+      stop: false
+    });
   });
 
   it('stops when the best so far after start_step reports is below the MEAN of the first-start_step averages', () => {
@@ -37,15 +39,28 @@ describe("medianstop: Katib's rule", () => {
 
   it('needs min_trials_required succeeded trials (failed and running ones do not count)', () => {
     const running = trial(9, {}, 'running', undefined, [0.1, 0.1, 0.1, 0.1]);
-    const history = [SUCCEEDED[0], SUCCEEDED[1], { ...SUCCEEDED[2], state: 'failed' as const }, running];
+    const history = [
+      SUCCEEDED[0],
+      SUCCEEDED[1],
+      { ...SUCCEEDED[2], state: 'failed' as const },
+      running
+    ];
     expect(shouldStop(KATIB, 'maximize', history, running).stop).toBe(false);
-    expect(shouldStop({ name: 'medianstop', settings: { min_trials_required: '2' } }, 'maximize', history, running).stop).toBe(
-      true
-    );
+    expect(
+      shouldStop(
+        { name: 'medianstop', settings: { min_trials_required: '2' } },
+        'maximize',
+        history,
+        running
+      ).stop
+    ).toBe(true);
   });
 
   it('minimize: stops when the best (lowest) loss so far is above the rule value', () => {
-    const losses = SUCCEEDED.map(t => ({ ...t, curve: t.curve!.map(p => ({ ...p, value: 1 - p.value })) }));
+    const losses = SUCCEEDED.map(t => ({
+      ...t,
+      curve: t.curve!.map(p => ({ ...p, value: 1 - p.value }))
+    }));
     // Rule: 1 − 0.58125 = 0.41875.
     const bad = trial(9, {}, 'running', undefined, [0.9, 0.8, 0.7, 0.5]);
     const good = trial(10, {}, 'running', undefined, [0.9, 0.8, 0.7, 0.4]);
@@ -55,9 +70,13 @@ describe("medianstop: Katib's rule", () => {
 
   it('defaults: min_trials_required 3, start_step 4', () => {
     const running = trial(9, {}, 'running', undefined, [0.1, 0.1, 0.1]);
-    expect(shouldStop({ name: 'medianstop' }, 'maximize', [...SUCCEEDED, running], running).stop).toBe(false);
+    expect(
+      shouldStop({ name: 'medianstop' }, 'maximize', [...SUCCEEDED, running], running).stop
+    ).toBe(false);
     running.curve!.push({ step: 4, value: 0.1 });
-    expect(shouldStop({ name: 'medianstop' }, 'maximize', [...SUCCEEDED, running], running).stop).toBe(true);
+    expect(
+      shouldStop({ name: 'medianstop' }, 'maximize', [...SUCCEEDED, running], running).stop
+    ).toBe(true);
   });
 
   it('a finished trial is never stopped', () => {
@@ -96,27 +115,47 @@ describe("optuna-median: Optuna's MedianPruner", () => {
   it('honours n_warmup_steps and interval_steps', () => {
     const running = trial(9, {}, 'running', undefined, [0.01, 0.01, 0.01]);
     const history = [...FIVE, running];
-    expect(shouldStop({ name: 'optuna-median', settings: { n_warmup_steps: '4' } }, 'maximize', history, running).stop).toBe(
-      false
-    );
+    expect(
+      shouldStop(
+        { name: 'optuna-median', settings: { n_warmup_steps: '4' } },
+        'maximize',
+        history,
+        running
+      ).stop
+    ).toBe(false);
     // interval 2 from step 0: steps 2, 4, … are checked; the latest report (step 3) is not the first past 2.
-    expect(shouldStop({ name: 'optuna-median', settings: { interval_steps: '2' } }, 'maximize', history, running).stop).toBe(
-      false
-    );
+    expect(
+      shouldStop(
+        { name: 'optuna-median', settings: { interval_steps: '2' } },
+        'maximize',
+        history,
+        running
+      ).stop
+    ).toBe(false);
     running.curve!.push({ step: 4, value: 0.01 });
-    expect(shouldStop({ name: 'optuna-median', settings: { interval_steps: '2' } }, 'maximize', history, running).stop).toBe(
-      true
-    );
+    expect(
+      shouldStop(
+        { name: 'optuna-median', settings: { interval_steps: '2' } },
+        'maximize',
+        history,
+        running
+      ).stop
+    ).toBe(true);
   });
 
   it('minimize: the best (lowest) value against the median at that step', () => {
-    const losses = FIVE.map(t => ({ ...t, curve: t.curve!.map(p => ({ ...p, value: 1 - p.value })) }));
+    const losses = FIVE.map(t => ({
+      ...t,
+      curve: t.curve!.map(p => ({ ...p, value: 1 - p.value }))
+    }));
     const running = trial(9, {}, 'running', undefined, [0.9, 0.45]);
     expect(shouldStop(rule, 'minimize', [...losses, running], running).stop).toBe(true);
   });
 
   it('an unknown rule never stops', () => {
     const running = trial(9, {}, 'running', undefined, [0.01, 0.01, 0.01, 0.01]);
-    expect(shouldStop({ name: 'none' }, 'maximize', [...FIVE, running], running)).toEqual({ stop: false });
+    expect(shouldStop({ name: 'none' }, 'maximize', [...FIVE, running], running)).toEqual({
+      stop: false
+    });
   });
 });

@@ -95,7 +95,10 @@ function optunaMedian(
   }
   const values = curve.map(p => p.value).filter(v => !Number.isNaN(v));
   if (values.length === 0) {
-    return { stop: true, reason: 'optuna-median (Optuna MedianPruner): every report so far is NaN' };
+    return {
+      stop: true,
+      reason: 'optuna-median (Optuna MedianPruner): every report so far is NaN'
+    };
   }
   const best = bestSoFar(values, direction);
   const atStep = completed

@@ -52,7 +52,9 @@ describe('grid', () => {
     const ids = history.map(t => gridId(SPACE, t.params)).sort((a, b) => a - b);
     expect(ids).toEqual(Array.from({ length: 18 }, (_, i) => i));
     // Visited in a shuffled order, not id order.
-    expect(history.map(t => gridId(SPACE, t.params))).not.toEqual(Array.from({ length: 18 }, (_, i) => i));
+    expect(history.map(t => gridId(SPACE, t.params))).not.toEqual(
+      Array.from({ length: 18 }, (_, i) => i)
+    );
     expect(suggest(req, history)).toEqual({
       kind: 'done',
       reason: 'grid exhausted: every combination has been suggested'
@@ -61,12 +63,19 @@ describe('grid', () => {
 
   it('a running trial counts as visited', () => {
     const history = [trial(0, { lr: 0.01, layers: 1, opt: 'sgd' }, 'running')];
-    const small = SPACE.map(p => (p.name === 'lr' ? { ...p, max: 0.01 } : p.name === 'layers' ? { ...p, max: 1 } : p));
+    const small = SPACE.map(p =>
+      p.name === 'lr' ? { ...p, max: 0.01 } : p.name === 'layers' ? { ...p, max: 1 } : p
+    );
     expect(nextGridPoint(small, history, 1)).toEqual({ lr: 0.01, layers: 1, opt: 'adam' });
   });
 
   it('a huge grid is sampled without enumerating it', () => {
-    const big: IParameter[] = [0, 1, 2, 3].map(i => ({ name: `x${i}`, type: 'int', min: 0, max: 999 }));
+    const big: IParameter[] = [0, 1, 2, 3].map(i => ({
+      name: `x${i}`,
+      type: 'int',
+      min: 0,
+      max: 999
+    }));
     expect(gridSize(big)).toBe(1e12);
     const point = nextGridPoint(big, [], 5)!;
     expect(Object.keys(point)).toEqual(['x0', 'x1', 'x2', 'x3']);

@@ -66,7 +66,9 @@ export function gridId(parameters: IParameter[], params: Record<string, ParamVal
     const v = params[p.name];
     let k = values.findIndex(x => x === v || String(x) === String(v));
     if (k < 0 && typeof v === 'number') {
-      k = values.findIndex(x => typeof x === 'number' && Math.abs(x - v) <= 1e-9 * Math.max(1, Math.abs(v)));
+      k = values.findIndex(
+        x => typeof x === 'number' && Math.abs(x - v) <= 1e-9 * Math.max(1, Math.abs(v))
+      );
     }
     if (k < 0) {
       return -1;

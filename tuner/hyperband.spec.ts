@@ -4,7 +4,8 @@ import { request, trial } from './test-helpers';
 import { IParameter, ITrialHistory } from './types';
 
 /** [bracket, rung, trials, resource] */
-const rows = (rL: number, eta: number) => hyperbandSchedule(rL, eta).map(r => [r.bracket, r.rung, r.count, r.resource]);
+const rows = (rL: number, eta: number) =>
+  hyperbandSchedule(rL, eta).map(r => [r.bracket, r.rung, r.count, r.resource]);
 
 describe('hyperband schedule (Katib formulas, hand-computed)', () => {
   it('r_l=9, eta=3: s_max=2, three brackets, 23 trials', () => {
@@ -78,7 +79,8 @@ describe('hyperband suggestions', () => {
     maxTrialCount: 100,
     settings: { r_l: '9', eta: '3', resource_name: 'epochs' }
   });
-  const score = (t: ITrialHistory) => -Math.abs(Math.log10(t.params.lr as number) + 2) + (t.params.epochs as number) / 100;
+  const score = (t: ITrialHistory) =>
+    -Math.abs(Math.log10(t.params.lr as number) + 2) + (t.params.epochs as number) / 100;
 
   it('runs rung by rung: waits for a rung, promotes its top trials with more resource, runs every bracket, then is done', () => {
     const history: ITrialHistory[] = [];
@@ -116,7 +118,9 @@ describe('hyperband suggestions', () => {
     expect(log[log.length - 1]).toBe('done');
     // Rung 1 of bracket 2 reruns the three best of rung 0, best first, with epochs=3.
     const rung0 = history.slice(0, 9).sort((a, b) => b.objective! - a.objective!);
-    expect(history.slice(9, 12).map(t => t.params.lr)).toEqual(rung0.slice(0, 3).map(t => t.params.lr));
+    expect(history.slice(9, 12).map(t => t.params.lr)).toEqual(
+      rung0.slice(0, 3).map(t => t.params.lr)
+    );
     const rung1 = history.slice(9, 12).sort((a, b) => b.objective! - a.objective!);
     expect(history[12].params.lr).toBe(rung1[0].params.lr);
   });
@@ -128,7 +132,9 @@ describe('hyperband suggestions', () => {
       if (next.kind !== 'trial') {
         throw new Error(next.kind);
       }
-      history.push(trial(i, next.params, i === 0 ? 'failed' : 'succeeded', i === 0 ? undefined : i));
+      history.push(
+        trial(i, next.params, i === 0 ? 'failed' : 'succeeded', i === 0 ? undefined : i)
+      );
     }
     const promoted: unknown[] = [];
     for (let i = 9; i < 12; i++) {

@@ -159,7 +159,11 @@ export function numericKernels(
   return { kind: 'num', mus, sigmas, logNorm, low, high, step };
 }
 
-function categoricalKernels(obs: number[], nChoices: number, priorWeight: number): ICategoricalKernels {
+function categoricalKernels(
+  obs: number[],
+  nChoices: number,
+  priorWeight: number
+): ICategoricalKernels {
   if (obs.length === 0) {
     return { kind: 'cat', logProbs: [new Array<number>(nChoices).fill(-Math.log(nChoices))] };
   }
