@@ -1,0 +1,123 @@
+/**
+ * Tuning benchmark: our local tuner (tuner/) against Optuna on Branin and Hartmann6, side by side in one run.
+ *   node bench/tuning/run.mjs            (KFWB_BENCH_SEEDS / KFWB_BENCH_TRIALS override 20 seeds × 100 trials)
+ * Optuna comes from PyPI into the bench's own venv under the cache dir (bench/tuning/venv.sh). Our side is
+ * bundled with esbuild and run in Node. Prints two markdown tables: best value found (median and quartiles
+ * over the seeds) and suggestion latency with 100 and 1,000 completed trials.
+ */
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const REPO = resolve(HERE, '../..');
+const config = {
+  seeds: Number(process.env.KFWB_BENCH_SEEDS ?? 20),
+  trials: Number(process.env.KFWB_BENCH_TRIALS ?? 100),
+  latency_sizes: [100, 1000],
+  latency_repeats: 20
+};
+
+const run = (cmd, args) =>
+  execFileSync(cmd, args, {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'inherit']
+  });
+
+const python = run('bash', [join(HERE, 'venv.sh')]).trim();
+const outdir = mkdtempSync(join(tmpdir(), 'kfwb-bench-tuning-'));
+let ours;
+let optuna;
+try {
+  await build({
+    entryPoints: [join(HERE, 'ours.ts')],
+    outfile: join(outdir, 'ours.mjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    logLevel: 'warning'
+  });
+  let t0 = Date.now();
+  ours = JSON.parse(run(process.execPath, [join(outdir, 'ours.mjs'), JSON.stringify(config)]));
+  console.error(`ours: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  t0 = Date.now();
+  optuna = JSON.parse(run(python, [join(HERE, 'optuna_side.py'), JSON.stringify(config)]));
+  console.error(`optuna ${optuna.version}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+} finally {
+  rmSync(outdir, { recursive: true, force: true });
+}
+
+/** numpy's default (linear) percentile. */
+function percentile(values, q) {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (q / 100) * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+const LABELS = {
+  'ours-tpe': 'ours `tpe` (Optuna 4.x defaults)',
+  'optuna-tpe': 'Optuna `TPESampler()`',
+  'ours-tpe-multivariate': 'ours `multivariate-tpe`',
+  'optuna-tpe-multivariate': 'Optuna `TPESampler(multivariate=True, constant_liar=True)`',
+  'ours-random': 'ours `random` (hyperopt formulas)',
+  'optuna-random': 'Optuna `RandomSampler()`',
+  'ours-cmaes': 'ours `cmaes` (no Optuna counterpart run)'
+};
+const ORDER = Object.keys(LABELS);
+const table = (header, rows) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map(r => `| ${r.join(' | ')} |`)
+  ].join('\n');
+const f4 = x => x.toFixed(4);
+
+const quality = { ...ours.quality };
+for (const fn of Object.keys(quality)) {
+  quality[fn] = { ...ours.quality[fn], ...optuna.quality[fn] };
+}
+console.log(
+  `Best value found after ${config.trials} trials, ${config.seeds} seeds (0…${config.seeds - 1}); ` +
+    `Optuna ${optuna.version}, Node ${process.version}, ${cpus().length} cores\n`
+);
+const qualityRows = [];
+for (const fn of Object.keys(quality)) {
+  for (const sampler of ORDER) {
+    const bests = quality[fn][sampler];
+    if (bests) {
+      qualityRows.push([
+        fn,
+        LABELS[sampler],
+        f4(percentile(bests, 50)),
+        f4(percentile(bests, 25)),
+        f4(percentile(bests, 75))
+      ]);
+    }
+  }
+}
+console.log(table(['function', 'sampler', 'median best', 'q1', 'q3'], qualityRows));
+
+const latency = { ...ours.latency, ...optuna.latency };
+console.log(
+  `\nSuggestion latency (ms per suggestion, median of ${config.latency_repeats}; Hartmann6's 6-d space)\n`
+);
+const latencyRows = ORDER.filter(s => latency[s]).map(s => [
+  LABELS[s],
+  ...config.latency_sizes.map(n =>
+    String(Number(percentile(latency[s][String(n)], 50).toPrecision(3)))
+  )
+]);
+console.log(
+  table(
+    ['sampler', ...config.latency_sizes.map(n => `${n.toLocaleString('en')} completed`)],
+    latencyRows
+  )
+);
