@@ -105,6 +105,39 @@ for (const fn of Object.keys(quality)) {
 }
 console.log(table(['function', 'sampler', 'median best', 'q1', 'q3'], qualityRows));
 
+/** Seeded bootstrap of median(ours) − median(Optuna): is a gap between the two medians more than seed noise? */
+function bootstrapMedianGap(a, b, resamples = 4000) {
+  let state = 20261130;
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const resample = xs => xs.map(() => xs[Math.floor(random() * xs.length)]);
+  const gaps = [];
+  for (let i = 0; i < resamples; i++) {
+    gaps.push(percentile(resample(a), 50) - percentile(resample(b), 50));
+  }
+  return [percentile(a, 50) - percentile(b, 50), percentile(gaps, 2.5), percentile(gaps, 97.5)];
+}
+
+console.log(
+  '\nGap in median best, ours − Optuna (negative = ours better), with a 95 % bootstrap interval over the seeds\n'
+);
+const gapRows = [];
+for (const fn of Object.keys(quality)) {
+  for (const [mine, theirs] of [
+    ['ours-tpe', 'optuna-tpe'],
+    ['ours-tpe-multivariate', 'optuna-tpe-multivariate'],
+    ['ours-random', 'optuna-random']
+  ]) {
+    const [gap, lo, hi] = bootstrapMedianGap(quality[fn][mine], quality[fn][theirs]);
+    gapRows.push([fn, `${mine} − ${theirs}`, f4(gap), `[${f4(lo)}, ${f4(hi)}]`]);
+  }
+}
+console.log(table(['function', 'pair', 'gap', '95 % interval'], gapRows));
+
 const latency = { ...ours.latency, ...optuna.latency };
 console.log(
   `\nSuggestion latency (ms per suggestion, median of ${config.latency_repeats}; Hartmann6's 6-d space)\n`
