@@ -190,6 +190,19 @@ describe('checkAlgorithm', () => {
     expect(paths(checkAlgorithm(request('random', [])))).toEqual(['/parameters']);
   });
 
+  it('model-based algorithms need a double range wider than a point', () => {
+    const point: IParameter[] = [{ name: 'x', type: 'double', min: 0.5, max: 0.5 }, TWO[1]];
+    for (const name of ['tpe', 'multivariate-tpe', 'cmaes']) {
+      expect(checkAlgorithm(request(name, point))).toEqual([
+        {
+          path: '/parameters/0/max',
+          message: `${name} needs a range: min and max of "x" are both 0.5 (use a discrete parameter with one value)`
+        }
+      ]);
+    }
+    expect(checkAlgorithm(request('random', point))).toEqual([]);
+  });
+
   it('the budget must be positive integers', () => {
     expect(
       paths(checkAlgorithm(request('random', MIXED, { maxTrialCount: 0, parallelTrialCount: 1.5 })))

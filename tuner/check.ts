@@ -67,6 +67,9 @@ const SETTINGS: Record<string, Record<string, Rule>> = {
   }
 };
 
+/** Algorithms that fit a model over each numeric range (a zero-width range has no density). */
+const MODELLED = new Set(['tpe', 'multivariate-tpe', 'cmaes']);
+
 /** Algorithms that model parameters on [min, max] and cannot honour normal/logNormal (Optuna-style). */
 const BOUNDED_ONLY = new Set(['grid', 'tpe', 'multivariate-tpe', 'cmaes']);
 
@@ -90,6 +93,17 @@ function checkSpace(request: ISuggestRequest, errors: IFieldError[]): void {
         errors.push({
           path: `${at}/max`,
           message: `max (${p.max}) of "${p.name}" is below its min (${p.min})`
+        });
+      }
+      if (
+        p.min === p.max &&
+        p.type === 'double' &&
+        p.step === undefined &&
+        MODELLED.has(request.algorithm.name)
+      ) {
+        errors.push({
+          path: `${at}/max`,
+          message: `${request.algorithm.name} needs a range: min and max of "${p.name}" are both ${p.min} (use a discrete parameter with one value)`
         });
       }
       if (p.step !== undefined && !(p.step > 0)) {
