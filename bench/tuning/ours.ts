@@ -13,6 +13,8 @@ interface IConfig {
   trials: number;
   latency_sizes: number[];
   latency_repeats: number;
+  /** Same-history check: these Hartmann6 points as completed trials, one suggestion per seed 0…seeds−1. */
+  distribution: { points: number[][]; seeds: number };
 }
 
 const SAMPLERS: Record<string, string> = {
@@ -69,5 +71,43 @@ function latency(config: IConfig) {
   return out;
 }
 
+/** The next suggestion for one fixed history under many seeds: its distribution should be Optuna's. */
+function distribution(config: IConfig) {
+  const history: ITrialHistory[] = config.distribution.points.map((x, index) => {
+    const params = Object.fromEntries(x.map((v, j) => [`x${j + 1}`, v]));
+    return { index, params, state: 'succeeded', objective: HARTMANN6.f(params) };
+  });
+  const out: Record<string, number[][]> = {};
+  for (const [label, algorithm] of [
+    ['ours-tpe', 'tpe'],
+    ['ours-tpe-multivariate', 'multivariate-tpe']
+  ]) {
+    out[label] = Array.from({ length: config.distribution.seeds }, (_, seed) => {
+      const next = suggest(
+        {
+          algorithm: { name: algorithm },
+          parameters: HARTMANN6.parameters,
+          direction: 'minimize',
+          seed,
+          maxTrialCount: history.length + 1,
+          parallelTrialCount: 1
+        },
+        history
+      );
+      if (next.kind !== 'trial') {
+        throw new Error(next.reason);
+      }
+      return HARTMANN6.parameters.map(p => next.params[p.name] as number);
+    });
+  }
+  return out;
+}
+
 const config = JSON.parse(process.argv[2]) as IConfig;
-process.stdout.write(JSON.stringify({ quality: quality(config), latency: latency(config) }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    quality: quality(config),
+    latency: latency(config),
+    distribution: distribution(config)
+  }) + '\n'
+);

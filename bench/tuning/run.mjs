@@ -14,11 +14,27 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const REPO = resolve(HERE, '../..');
+/** 100 uniform points of [0,1]^6 from a fixed seed: the shared history of the same-history check. */
+function fixedPoints(n) {
+  let state = 7;
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: n }, () => Array.from({ length: 6 }, random));
+}
+
 const config = {
   seeds: Number(process.env.KFWB_BENCH_SEEDS ?? 20),
   trials: Number(process.env.KFWB_BENCH_TRIALS ?? 100),
   latency_sizes: [100, 1000],
-  latency_repeats: 20
+  latency_repeats: 20,
+  distribution: {
+    points: fixedPoints(100),
+    seeds: Number(process.env.KFWB_BENCH_DISTRIBUTION_SEEDS ?? 1000)
+  }
 };
 
 const run = (cmd, args) =>
@@ -154,3 +170,51 @@ console.log(
     latencyRows
   )
 );
+
+/** Two-sample Kolmogorov–Smirnov statistic. */
+function ks(a, b) {
+  const x = [...a].sort((p, q) => p - q);
+  const y = [...b].sort((p, q) => p - q);
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < x.length && j < y.length) {
+    const v = Math.min(x[i], y[j]);
+    while (i < x.length && x[i] <= v) {
+      i++;
+    }
+    while (j < y.length && y[j] <= v) {
+      j++;
+    }
+    d = Math.max(d, Math.abs(i / x.length - j / y.length));
+  }
+  return d;
+}
+
+const n = config.distribution.seeds;
+const critical = 1.628 * Math.sqrt(2 / n);
+console.log(
+  `\nSame history, different seeds: the next suggestion after 100 completed Hartmann6 trials, ${n} seeds each; ` +
+    `two-sample Kolmogorov–Smirnov D per coordinate (1 % critical value ${critical.toFixed(3)})\n`
+);
+const distRows = [];
+for (const [mine, theirs] of [
+  ['ours-tpe', 'optuna-tpe'],
+  ['ours-tpe-multivariate', 'optuna-tpe-multivariate']
+]) {
+  const a = ours.distribution[mine];
+  const b = optuna.distribution[theirs];
+  for (let d = 0; d < 6; d++) {
+    const xa = a.map(r => r[d]);
+    const xb = b.map(r => r[d]);
+    distRows.push([
+      `${mine} / ${theirs}`,
+      `x${d + 1}`,
+      `${f4(percentile(xa, 50))} / ${f4(percentile(xb, 50))}`,
+      `${f4(percentile(xa, 10))} / ${f4(percentile(xb, 10))}`,
+      `${f4(percentile(xa, 90))} / ${f4(percentile(xb, 90))}`,
+      ks(xa, xb).toFixed(3)
+    ]);
+  }
+}
+console.log(table(['pair', 'coordinate', 'median', 'p10', 'p90', 'KS D'], distRows));
