@@ -4,11 +4,11 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { IContextList, IInfo, INamespaceList } from '../../contract/info';
+import { BackendSelection, IContextList, IInfo, INamespaceList } from '../../contract/info';
 import { PROXY_NAME, routes } from '../../contract/routes';
 import { IJob, IJobEvent, ITrainingJobSpec } from '../../contract/training';
 import { errorOfResponse, networkError } from './errors';
-import { JobStream } from './job-stream';
+import { ResourceStream } from './resource-stream';
 
 export interface ILogRequest {
   replica?: string;
@@ -53,7 +53,12 @@ export class ProxyClient {
   }
 
   info = () => this.json<IInfo>(routes.info());
-  retry = () => this.json<IInfo>(routes.retry(), { method: 'POST' });
+  /** Re-picks the backend; `backend` switches the selection (auto, local, kubernetes). */
+  retry = (backend?: BackendSelection) =>
+    this.json<IInfo>(routes.retry(), {
+      method: 'POST',
+      ...(backend ? { body: JSON.stringify({ backend }) } : {})
+    });
   namespaces = () => this.json<INamespaceList>(routes.namespaces());
   contexts = () => this.json<IContextList>(routes.contexts());
 
@@ -102,7 +107,7 @@ export class ProxyClient {
   }
 
   /** Live updates of the jobs of a namespace (server-sent events; reconnects with backoff). */
-  watchJobs(namespace: string): JobStream {
-    return new JobStream(this.url(routes.watchJobs(namespace)));
+  watchJobs(namespace: string): ResourceStream<IJob> {
+    return new ResourceStream<IJob>(this.url(routes.watchJobs(namespace)));
   }
 }
