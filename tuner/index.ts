@@ -14,7 +14,7 @@ import { ISuggestRequest, ITrialHistory, Suggestion } from './types';
 
 export * from './types';
 export { checkAlgorithm, LOCAL_ALGORITHMS, SETTING_DEFAULTS } from './check';
-export { shouldStop, EARLY_STOPPING_RULES } from './early-stopping';
+export { checkEarlyStopping, shouldStop, EARLY_STOPPING_RULES } from './early-stopping';
 export { gridSize } from './grid';
 export { hyperbandSchedule } from './hyperband';
 
