@@ -103,7 +103,7 @@ def install_kfp_stand_in():
             return cls
 
     for name in ("Input", "Output", "InputPath", "OutputPath"):
-        setattr(dsl, name, type(name, (Marker,), {}))
+        setattr(dsl, name, type(name, (Marker,), {"kfwb_object": "Path" not in name}))
     for name in ("Artifact", "Dataset", "Model", "Metrics", "ClassificationMetrics",
                  "SlicedClassificationMetrics", "HTML", "Markdown"):
         setattr(dsl, name, type(name, (Artifact,), {}))
@@ -250,19 +250,31 @@ def run_notebook(path, named, arts_out):
         sys.exit(1)
 
 
+def wants_object(annotation):
+    """Input[...] / Output[...] (kfp or the stand-in) get an Artifact; InputPath, OutputPath, str get a path."""
+    marked = getattr(annotation, "kfwb_object", None)
+    if marked is not None:
+        return marked
+    shown = str(annotation)
+    return "Input[" in shown or "Output[" in shown or ("kfp.dsl" in shown and "Path" not in shown)
+
+
 def run_function(path, name, values, arts_in, arts_out, param_files, payload):
     install_kfp_stand_in()
+    # As under kfp's own executor: kfp's decorators skip their compile-time work.
+    os.environ["_KFP_RUNTIME"] = "true"
     sys.path.insert(0, os.path.dirname(path))
     namespace = runpy.run_path(path, run_name="__kfwb_component__")
     func = namespace.get(name)
+    # A function decorated with the real @dsl.component is a PythonComponent wrapping it.
+    func = getattr(func, "python_func", func)
     if not callable(func):
         fail("there is no function '" + name + "' in " + os.path.basename(path))
     signature = inspect.signature(func)
     accepts_any = any(p.kind == p.VAR_KEYWORD for p in signature.parameters.values())
     kwargs = {}
     for pname, param in signature.parameters.items():
-        shown = str(param.annotation)
-        as_object = "Input[" in shown or "Output[" in shown or "kfp.dsl" in shown and "Path" not in shown
+        as_object = wants_object(param.annotation)
         if pname in values:
             kwargs[pname] = values[pname]
         elif pname in arts_in:
