@@ -75,7 +75,8 @@ export function checkPipeline(document: unknown, files: FileReader): IChecked {
     list.push(node ? { path, node, message: `node '${node}': ${message}` } : { path, message });
 
   // Names
-  const params = new Map(spec.parameters.map(p => [p.name, p]));
+  // The first of duplicate names counts (the others are reported).
+  const params = new Map([...spec.parameters].reverse().map(p => [p.name, p]));
   spec.parameters.forEach((p, i) => {
     if (spec.parameters.findIndex(q => q.name === p.name) !== i) {
       problem(
