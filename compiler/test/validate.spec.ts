@@ -301,7 +301,8 @@ describe('validatePipeline', () => {
       {
         path: '/edges/0',
         node: 'train',
-        message: "node 'train': input 'data' (system.Dataset) cannot take output 'data' of 'prep' (STRING)"
+        message:
+          "node 'train': input 'data' (system.Dataset) cannot take output 'data' of 'prep' (STRING)"
       }
     ]);
   });
