@@ -15,10 +15,12 @@ let python: string | undefined;
 
 /** The venv's python (created on first use, then cached per machine). */
 export function kfpPython(): string {
-  python ??= execFileSync('bash', [join(REPO, 'test', 'kfp', 'venv.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit']
-  }).trim();
+  python ??=
+    process.env.KFWB_KFP_PYTHON ||
+    execFileSync('bash', [join(REPO, 'test', 'kfp', 'venv.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit']
+    }).trim();
   return python;
 }
 

@@ -13,8 +13,12 @@ import { runTask } from './run-step';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A python without kfp (the shim's stand-in for `kfp.dsl` is used) … */
-const PLAIN_PYTHON = 'python3';
+/**
+ * A python without kfp, whatever is installed (`-S`: no site-packages), so the shim's stand-in for `kfp.dsl`
+ * is what runs …
+ */
+const PLAIN_PYTHON = join(mkdtempSync(join(tmpdir(), 'kfwb-python-')), 'python3');
+writeFileSync(PLAIN_PYTHON, '#!/bin/sh\nexec python3 -S "$@"\n', { mode: 0o755 });
 
 const recorder = recordingCompiler();
 const compile = recorder.compile;
