@@ -214,7 +214,14 @@ def run_notebook(path, named, arts_out):
         from nbclient.exceptions import CellExecutionError
     except ImportError:
         fail("notebook steps need nbclient and ipykernel in this Python (pip install nbclient ipykernel)")
-    nb = nbformat.read(path, as_version=4)
+    with open(path, encoding="utf-8") as f:
+        raw = json.load(f)
+    # Cell ids (nbformat 4.5) before nbformat validates, so older notebooks and the injected cell agree.
+    if raw.get("nbformat") == 4:
+        raw["nbformat_minor"] = max(raw.get("nbformat_minor", 0), 5)
+        for index, existing in enumerate(raw.get("cells", [])):
+            existing.setdefault("id", "cell-" + str(index))
+    nb = nbformat.reads(json.dumps(raw), as_version=4)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
     lines = ["# Parameters"] + [name + " = " + repr(value) for name, value in named.items()]
     cell = nbformat.v4.new_code_cell("\n".join(lines))

@@ -223,6 +223,50 @@ describe('the step shim', () => {
     expect(run.stderr).toMatch(/output parameter 'score' was not written/);
   });
 
+  it('keeps the executed notebook when a cell fails, parameters injected at the top without a parameters cell', () => {
+    const notebook = {
+      cells: [
+        {
+          cell_type: 'code',
+          metadata: {},
+          source: 'print("limit", limit)',
+          outputs: [],
+          execution_count: null
+        },
+        {
+          cell_type: 'code',
+          metadata: {},
+          source: 'raise RuntimeError("cell failed")',
+          outputs: [],
+          execution_count: null
+        }
+      ],
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5
+    };
+    const { ir } = compile(
+      doc({
+        kind: 'notebook',
+        file: 'n.ipynb',
+        function: undefined,
+        inputs: [{ name: 'limit', type: 'NUMBER_INTEGER', value: 5 }]
+      }),
+      mapReader({ 'n.ipynb': JSON.stringify(notebook) })
+    );
+    const run = runTask(ir, 'step', { parameters: { limit: 5 } }, root, kfpPython());
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('limit 5');
+    expect(run.stderr).not.toMatch(/Warning/);
+    expect(run.stderr.replace(/\u001b\[[0-9;]*m/g, '')).toContain('RuntimeError: cell failed');
+    const executed = JSON.parse(read(run.outputs.executed_notebook));
+    expect(executed.cells[0].metadata.tags).toEqual(['injected-parameters']);
+    expect(executed.cells[2].outputs[0]).toMatchObject({
+      output_type: 'error',
+      ename: 'RuntimeError'
+    });
+  });
+
   it('passes a script its non-zero exit code', () => {
     const { ir } = compile(
       doc({ kind: 'script', file: 's.py', function: undefined }),
