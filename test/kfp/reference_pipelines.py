@@ -1,4 +1,4 @@
-"""The reference DAGs, written with kfp's DSL; compiler/test/fidelity.spec.ts builds the same DAGs as pipeline
+"""The reference DAGs, written with kfp's DSL; compiler/__tests__/fidelity.spec.ts builds the same DAGs as pipeline
 documents (same task and port names) and compares kfp's IR with ours structure by structure."""
 from kfp import dsl
 from kfp.dsl import Dataset, Input, Output
