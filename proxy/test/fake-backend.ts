@@ -61,7 +61,7 @@ export class FakeBackend implements IBackend {
         spec
       };
       this.jobsByKey.set(this.key(ns, job.name), job);
-      this.emit({ type: 'added', job });
+      this.emit({ type: 'added', object: job });
       return { job, created: true };
     },
     list: async (ns: string) => ({
@@ -69,14 +69,17 @@ export class FakeBackend implements IBackend {
     }),
     checkAccess: async (ns: string) => {
       if (ns === 'forbidden-ns') {
-        throw new BackendError('forbidden', `You may not list pytorchjobs in namespace "${ns}".`);
+        throw new BackendError(
+          'forbidden',
+          `You may not list training jobs (pytorchjobs) in namespace "${ns}".`
+        );
       }
     },
     get: async (ns: string, name: string) => this.found(ns, name),
     delete: async (ns: string, name: string) => {
       const job = this.found(ns, name);
       this.jobsByKey.delete(this.key(ns, name));
-      this.emit({ type: 'deleted', job: { name: job.name, namespace: ns } });
+      this.emit({ type: 'deleted', object: { name: job.name, namespace: ns } });
     },
     events: async (ns: string, name: string) => {
       this.found(ns, name);
