@@ -66,7 +66,7 @@ describe('runPhaseOf', () => {
     [{ a: 'Succeeded', e: 'Failed', b: 'Succeeded', c: 'Succeeded', d: 'Succeeded' }, false, 'Failed'],
     [{ a: 'Failed', e: 'Succeeded', b: 'Skipped', c: 'Skipped', d: 'Skipped' }, false, 'Failed'],
     [{ a: 'Cancelled', e: 'Cancelled', b: 'Skipped', c: 'Skipped', d: 'Skipped' }, true, 'Cancelled'],
-    [{ a: 'Running' }, true, 'Running']
+    [{ a: 'Running' }, true, 'Cancelling']
   ])('%j (cancelled %s) → %s', (phases, cancelled, expected) => {
     expect(runPhaseOf(steps(phases), cancelled)).toBe(expected);
   });

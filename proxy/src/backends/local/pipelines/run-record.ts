@@ -2,7 +2,7 @@
  * A local run as stored on disk (`run.json`), and the pure transitions the runner applies to it. The process
  * plumbing (local-runs.ts) decides when; what a step's end means lives here so it can be tested without processes.
  */
-import { RunPhase, StepPhase } from './scheduler';
+import { RunPhase, StepPhase } from '../../../../../contract/pipeline';
 import { IRuntimeArtifact } from './placeholders';
 
 export interface IStepIo {
@@ -36,6 +36,8 @@ export interface IStepRecord {
   /** The run (and task) whose outputs this cached or reused step took. */
   cachedFrom?: { run: string; task: string };
   rootCause?: string;
+  /** Run even on a cache hit (the node a "run from here" / "run only this" starts at). */
+  forceRun?: boolean;
   inputs: IStepIo;
   outputs: IStepIo;
 }
@@ -50,7 +52,11 @@ export interface IRunRecord {
   started?: string;
   finished?: string;
   phase: RunPhase;
+  reason?: string;
   message?: string;
+  pipelinePath?: string;
+  /** Node labels of the document, for display (the document itself is kept in spec.json). */
+  labels?: { id: string; label?: string }[];
   parameters: Record<string, unknown>;
   cancelled: boolean;
   outputRoot: string;

@@ -1,14 +1,22 @@
 /**
  * Where local runs live. Records and logs: `<stateDir>/runs/<namespace>/<run>/` with `run.json` (replaced
- * atomically by rename), `ir.json` (the IR the run executes, never changed) and `logs/<task>.log` plus one exit
+ * atomically by rename), `documents.json` (the IR the run executes and what it came from, never changed) and `logs/<task>.log` plus one exit
  * file per attempt. Outputs: kfp.local's layout under the pipeline root,
  * `<pipelineRoot>/<pipeline-name>-<YYYY-mm-dd-HH-MM-SS-ffffff>/<task>/`. Cache entries:
  * `<stateDir>/pipeline-cache/<key>.json`.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { IPipelineSpec } from '../../../../../contract/pipeline';
 import { IPipelineIr } from './ir';
+import { IPlatformSpec } from './plan';
 import { IRunRecord } from './run-record';
+
+export interface IRunDocuments {
+  ir: IPipelineIr;
+  platformSpec?: IPlatformSpec;
+  spec?: IPipelineSpec;
+}
 
 export class RunStore {
   constructor(
@@ -56,14 +64,15 @@ export class RunStore {
     }
   }
 
-  saveIr(namespace: string, name: string, ir: IPipelineIr): void {
+  /** The IR, the platform spec and the document a run was created from; written once, never changed. */
+  saveDocuments(namespace: string, name: string, docs: IRunDocuments): void {
     const dir = this.runDir(namespace, name);
     mkdirSync(join(dir, 'logs'), { recursive: true });
-    writeFileSync(join(dir, 'ir.json'), JSON.stringify(ir));
+    writeFileSync(join(dir, 'documents.json'), JSON.stringify(docs));
   }
 
-  loadIr(namespace: string, name: string): IPipelineIr {
-    return JSON.parse(readFileSync(join(this.runDir(namespace, name), 'ir.json'), 'utf8'));
+  loadDocuments(namespace: string, name: string): IRunDocuments {
+    return JSON.parse(readFileSync(join(this.runDir(namespace, name), 'documents.json'), 'utf8'));
   }
 
   /** Synchronous on purpose: step exits arrive concurrently and their writes must not interleave. */

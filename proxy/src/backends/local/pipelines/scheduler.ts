@@ -3,16 +3,9 @@
  * order, bounded by the parallelism setting), which are skipped because something upstream did not succeed (with
  * the step that failed named), and the run's phase. The process plumbing only decides *when* to ask.
  */
-export type StepPhase =
-  | 'Pending'
-  | 'Running'
-  | 'Succeeded'
-  | 'Failed'
-  | 'Skipped'
-  | 'Cached'
-  | 'Cancelled';
+import { RunPhase, StepPhase } from '../../../../../contract/pipeline';
 
-export type RunPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Cancelled';
+export type { RunPhase, StepPhase };
 
 export interface ISchedStep {
   task: string;
@@ -82,7 +75,7 @@ export function decide(steps: ISchedStep[], parallelism: number, cancelled = fal
 /** The run's phase: running while anything is left to do; then failed if any step failed, and so on. */
 export function runPhaseOf(steps: ISchedStep[], cancelled = false): RunPhase {
   if (steps.some(s => s.phase === 'Running')) {
-    return 'Running';
+    return cancelled ? 'Cancelling' : 'Running';
   }
   if (steps.some(s => s.phase === 'Pending')) {
     return cancelled ? 'Cancelled' : steps.some(s => s.phase !== 'Pending') ? 'Running' : 'Pending';
