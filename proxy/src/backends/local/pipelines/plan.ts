@@ -182,7 +182,8 @@ function planTask(
     spec,
     componentSpec,
     upstream: upstreamOf(spec),
-    cache: spec.cachingOptions?.enableCache !== false,
+    // proto3: an absent `enableCache` is false (the SDK writes `enableCache: true` for cached tasks).
+    cache: spec.cachingOptions?.enableCache === true,
     retry: retryOf(spec.retryPolicy),
     ...(timeoutSeconds ? { timeoutSeconds } : {})
   };
