@@ -238,7 +238,9 @@ describe('failures', () => {
     await runs.createRun(NS, { ir: compiled(demo, { 'train.py': broken }).ir, name: 'demo-broken' });
     const run = await finished(runs, 'demo-broken');
     expect(run.phase).toBe('Failed');
-    expect(phases(run)).toEqual({ generate: 'Cached', stats: 'Cached', train: 'Failed', report: 'Skipped' });
+    // generate and stats may come from the cache when the demo ran before with the same parameters.
+    expect(['Succeeded', 'Cached']).toContain(step(run, 'stats').phase);
+    expect(phases(run)).toMatchObject({ train: 'Failed', report: 'Skipped' });
     expect(step(run, 'train')).toMatchObject({ reason: 'ExitCode 1', exitCode: 1, attempts: 2 });
     expect(step(run, 'report')).toMatchObject({ reason: 'UpstreamFailed', message: 'upstream step train failed' });
     expect(run.message).toContain('step train failed: ExitCode 1');
