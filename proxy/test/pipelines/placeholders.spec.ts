@@ -4,6 +4,7 @@ import {
   PlaceholderError,
   resolveCommand
 } from '../../src/backends/local/pipelines/placeholders';
+import { IPipelineIr, ITaskSpec } from '../../src/backends/local/pipelines/ir';
 import { planRun, PlanError } from '../../src/backends/local/pipelines/plan';
 import { coerce, resolveRunParameters } from '../../src/backends/local/pipelines/step-io';
 
@@ -118,9 +119,9 @@ describe('run parameters', () => {
 
 describe('planRun', () => {
   const task = (extra: object = {}) => ({ taskInfo: { name: 't' }, componentRef: { name: 'comp-t' }, ...extra });
-  const ir = (tasks: Record<string, object>, executors: Record<string, object> = {}) => ({
+  const ir = (tasks: Record<string, object>, executors: Record<string, object> = {}): IPipelineIr => ({
     pipelineInfo: { name: 'p' },
-    root: { dag: { tasks } },
+    root: { dag: { tasks: tasks as Record<string, ITaskSpec> } },
     components: Object.fromEntries(
       Object.keys(tasks).map(t => [`comp-${t}`, { executorLabel: `exec-${t}` }])
     ),
