@@ -192,14 +192,16 @@ def test_unknown_job_shows_the_proxy_message(shell, proxy):
 
 def test_jobs_table(shell, proxy):
     running = job_body("a", "team-a", phase="Running",
-                       replicas=[{"name": "worker-0", "phase": "Running"}, {"name": "worker-1", "phase": "Pending"}])
+                       replicas=[{"name": "worker-0", "phase": "Running"},
+                                 {"name": "worker-1", "phase": "Pending", "reason": "Unschedulable"}])
     proxy.route("GET", JOBS, {"items": [running, job_body("<b>", "team-a", phase="Failed")]})
     table = shell.run_line_magic("kf", "jobs")
     bundle = table._repr_mimebundle_()
     lines = bundle["text/plain"].splitlines()
-    assert lines[0].split() == ["NAME", "KIND", "PHASE", "REPLICAS", "BACKEND", "CREATED"]
+    assert lines[0].split() == ["NAME", "KIND", "PHASE", "REPLICAS", "WHY", "BACKEND", "CREATED"]
     assert lines[1].split()[:6] == ["a", "PyTorchJob", "Running", "1", "Running,", "1"]
     assert "1 Running, 1 Pending" in lines[1]
+    assert "worker-1: Unschedulable" in lines[1]  # why a job is stuck, in the list itself
     assert "&lt;b&gt;" in bundle["text/html"] and "<b>" not in bundle["text/html"].replace("<b>team-a</b>", "")
     proxy.route("GET", "/api/v1/namespaces/empty/jobs", {"items": []})
     assert repr(shell.run_line_magic("kf", "jobs -n empty")) == "No training jobs in namespace empty."
@@ -267,7 +269,7 @@ def test_wait_follows_the_watch_stream_until_the_job_finishes(shell, proxy, caps
             ": connected\n\n",
             "event: snapshot\ndata: " + _json({"type": "snapshot", "items": [job_body("other", phase="Running"),
                                                                            job_body("w1", phase="Running")]}) + "\n\n",
-            "event: modified\ndata: " + _json({"type": "modified", "job": job_body("w1", phase="Succeeded")}) + "\n\n",
+            "event: modified\ndata: " + _json({"type": "modified", "object": job_body("w1", phase="Succeeded")}) + "\n\n",
         ]
         for event in events:
             h.wfile.write(event.encode())
