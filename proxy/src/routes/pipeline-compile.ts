@@ -18,7 +18,10 @@ const inside = (root: string, target: string) => {
  * The compiler's file reader: a node's path (relative to the pipeline file's directory `base`, itself relative to
  * the Jupyter root) → its text, or undefined (which validation names).
  */
-export function rootFileReader(rootDir: string, base: string): (path: string) => string | undefined {
+export function rootFileReader(
+  rootDir: string,
+  base: string
+): (path: string) => string | undefined {
   let root: string;
   try {
     root = realpathSync(rootDir);
@@ -50,7 +53,11 @@ function invalid(problems: IPipelineProblem[]): BackendError {
 }
 
 /** Validates then compiles `spec` (a document whose file is `path`, relative to the root); 400 when invalid. */
-export function compileDocument(rootDir: string, spec: unknown, path: string | undefined): ICompileResponse {
+export function compileDocument(
+  rootDir: string,
+  spec: unknown,
+  path: string | undefined
+): ICompileResponse {
   const files = rootFileReader(rootDir, path ? dirname(path) : '.');
   const problems = validatePipeline(spec, files);
   if (problems.length > 0) {
@@ -58,7 +65,12 @@ export function compileDocument(rootDir: string, spec: unknown, path: string | u
   }
   try {
     const { ir, platformSpec, warnings } = compile(spec, files);
-    return { ir, ...(platformSpec ? { platformSpec } : {}), yaml: toYaml(ir, platformSpec), warnings };
+    return {
+      ir,
+      ...(platformSpec ? { platformSpec } : {}),
+      yaml: toYaml(ir, platformSpec),
+      warnings
+    };
   } catch (e) {
     if (e instanceof PipelineInvalidError) {
       throw invalid(e.problems);

@@ -12,7 +12,7 @@ import { BackendError } from '../backends/types';
 import type { IAppDeps } from '../app';
 import { compileDocument } from './pipeline-compile';
 import { checkName, checkNamespace, flagParam, intParam } from './params';
-import { openEventStream, openTextStream } from './stream';
+import { openTextStream, registerWatchRoute } from './stream';
 
 const DEFAULT_TAIL = 1000;
 const MAX_TAIL = 10000;
@@ -45,7 +45,10 @@ function checkOptionalName(body: { name?: unknown }): string | undefined {
   }
   if (typeof body.name !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(body.name)) {
     throw new BackendError('invalid_spec', 'The run name is invalid.', [
-      { path: '/name', message: 'must be lower case letters, digits and "-", at most 63 characters' }
+      {
+        path: '/name',
+        message: 'must be lower case letters, digits and "-", at most 63 characters'
+      }
     ]);
   }
   return body.name;
@@ -74,11 +77,16 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
       );
     }
     if ((body.spec === undefined) === (body.ir === undefined)) {
-      throw new BackendError('invalid_spec', 'Send a pipeline document (spec) or a compiled IR (ir).', [
-        { path: body.spec ? '/ir' : '/spec', message: 'give exactly one of spec and ir' }
-      ]);
+      throw new BackendError(
+        'invalid_spec',
+        'Send a pipeline document (spec) or a compiled IR (ir).',
+        [{ path: body.spec ? '/ir' : '/spec', message: 'give exactly one of spec and ir' }]
+      );
     }
-    if (body.parameters !== undefined && (typeof body.parameters !== 'object' || Array.isArray(body.parameters))) {
+    if (
+      body.parameters !== undefined &&
+      (typeof body.parameters !== 'object' || Array.isArray(body.parameters))
+    ) {
       throw new BackendError('invalid_spec', 'The run parameters must be an object.', [
         { path: '/parameters', message: 'must be an object of name → value' }
       ]);
@@ -182,17 +190,13 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
       return reply
         .header('content-type', 'application/octet-stream')
         .header('content-length', String(file.size))
-        .header('content-disposition', `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`
+        )
         .send(createReadStream(file.path));
     }
   );
 
-  app.get<{ Params: NsParams }>(`${base}/watch/runs`, async (request, reply) => {
-    const ns = checkNamespace(deps, request.params.ns);
-    const backend = pipelines();
-    await backend.checkAccess(ns);
-    const live: { subscription?: { close(): void } } = {};
-    const send = openEventStream(request, reply, () => live.subscription?.close());
-    live.subscription = backend.watch(ns, event => send(event.type, event));
-  });
+  registerWatchRoute(app, deps, 'runs', pipelines);
 }

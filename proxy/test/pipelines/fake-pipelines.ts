@@ -70,7 +70,11 @@ export class FakePipelines implements IPipelinesBackend {
     this.runs.set(`${ns}/${name}`, run);
     return run;
   }
-  async rerun(ns: string, name: string, request: { fromTask?: string; onlyTask?: string; name?: string }) {
+  async rerun(
+    ns: string,
+    name: string,
+    request: { fromTask?: string; onlyTask?: string; name?: string }
+  ) {
     this.calls.push(`rerun ${name} ${JSON.stringify(request)}`);
     const source = this.found(ns, name);
     const run = { ...source, name: request.name ?? `${name}-again`, rerunOf: name };
@@ -82,12 +86,23 @@ export class FakePipelines implements IPipelinesBackend {
     this.watchers.add(onEvent);
     return { close: () => this.watchers.delete(onEvent) };
   }
-  async stepLogs(ns: string, name: string, task: string, options: IStepLogOptions, sink: (c: string) => void) {
+  async stepLogs(
+    ns: string,
+    name: string,
+    task: string,
+    options: IStepLogOptions,
+    sink: (c: string) => void
+  ) {
     this.found(ns, name);
     const lines = [`${task} line 1`, `${task} line 2`];
     sink(lines.slice(-(options.tail || lines.length)).join('\n') + '\n');
   }
-  async stepOutput(ns: string, name: string, task: string, artifact: string): Promise<IArtifactPreview> {
+  async stepOutput(
+    ns: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactPreview> {
     this.found(ns, name);
     return {
       artifact: { name: artifact, uri: `/x/${task}/${artifact}`, schemaTitle: 'system.Dataset' },

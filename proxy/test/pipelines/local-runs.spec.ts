@@ -48,14 +48,20 @@ afterAll(async () => {
 const FINISHED = ['Succeeded', 'Failed', 'Cancelled'];
 
 /** Resolves with the first view of the run that passes `test`, from the live stream (no polling). */
-function until(runs: LocalRuns, name: string, test: (run: IRun) => boolean, what: string): Promise<IRun> {
+function until(
+  runs: LocalRuns,
+  name: string,
+  test: (run: IRun) => boolean,
+  what: string
+): Promise<IRun> {
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       subscription.close();
       reject(new Error(`timed out waiting for ${name}: ${what}`));
     }, 90000);
     const subscription = runs.watch(NS, event => {
-      const items = event.type === 'snapshot' ? event.items : event.type === 'deleted' ? [] : [event.object];
+      const items =
+        event.type === 'snapshot' ? event.items : event.type === 'deleted' ? [] : [event.object];
       const run = items.find(r => r.name === name && test(r));
       if (run) {
         clearTimeout(timer);
@@ -81,9 +87,11 @@ async function logs(runs: LocalRuns, name: string, task: string): Promise<string
 // The demo pipeline of examples/pipelines, its files copied into the Jupyter root of the test.
 const EXAMPLES = join(REPO, 'examples', 'pipelines');
 const demo = JSON.parse(readFileSync(join(EXAMPLES, 'demo.kfpipeline'), 'utf8')) as IPipelineSpec;
-const files = (overrides: Record<string, string> = {}) => (path: string) =>
-  overrides[path] ??
-  (existsSync(join(EXAMPLES, path)) ? readFileSync(join(EXAMPLES, path), 'utf8') : undefined);
+const files =
+  (overrides: Record<string, string> = {}) =>
+  (path: string) =>
+    overrides[path] ??
+    (existsSync(join(EXAMPLES, path)) ? readFileSync(join(EXAMPLES, path), 'utf8') : undefined);
 
 function compiled(spec: IPipelineSpec = demo, overrides: Record<string, string> = {}) {
   return compile(spec, files(overrides));
@@ -163,9 +171,11 @@ describe('the demo pipeline (notebook, script, function, container)', () => {
     expect(step(first, 'stats').label).toBe('Count rows');
   });
 
-  it("lays the outputs out like kfp.local: <root>/<pipeline>-<time>/<task>/…", () => {
+  it('lays the outputs out like kfp.local: <root>/<pipeline>-<time>/<task>/…', () => {
     const data = step(first, 'generate').outputs.artifacts.find(a => a.name === 'data')!;
-    expect(data.path).toMatch(/\/pipeline-root\/demo-pipeline-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-\d{6}\/generate\/data$/);
+    expect(data.path).toMatch(
+      /\/pipeline-root\/demo-pipeline-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-\d{6}\/generate\/data$/
+    );
     expect(readFileSync(data.path!, 'utf8').split('\n')[0].trim()).toBe('x,y');
     const taskRoot = join(data.path!, '..', '..', 'stats');
     expect(readFileSync(join(taskRoot, 'count'), 'utf8')).toBe('7');
@@ -187,7 +197,11 @@ describe('the demo pipeline (notebook, script, function, container)', () => {
   });
 
   it('answers a create with the same name idempotently, and refuses other parameters under it', async () => {
-    const again = await runs.createRun(NS, { ir: compiled().ir, parameters: { rows: 7, scale: 3 }, name: 'demo-1' });
+    const again = await runs.createRun(NS, {
+      ir: compiled().ir,
+      parameters: { rows: 7, scale: 3 },
+      name: 'demo-1'
+    });
     expect(again.created).toBe(false);
     const error = await failure(
       runs.createRun(NS, { ir: compiled().ir, parameters: { rows: 8 }, name: 'demo-1' })
@@ -196,20 +210,39 @@ describe('the demo pipeline (notebook, script, function, container)', () => {
   });
 
   it('takes unchanged steps from the cache on a new run (caching off for the report)', async () => {
-    await runs.createRun(NS, { ir: compiled().ir, parameters: { rows: 7, scale: 3 }, name: 'demo-2' });
+    await runs.createRun(NS, {
+      ir: compiled().ir,
+      parameters: { rows: 7, scale: 3 },
+      name: 'demo-2'
+    });
     const second = await finished(runs, 'demo-2');
-    expect(phases(second)).toEqual({ generate: 'Cached', stats: 'Cached', train: 'Cached', report: 'Succeeded' });
-    expect(step(second, 'stats')).toMatchObject({ reason: 'CacheHit', outputs: { parameters: { count: 7 } } });
+    expect(phases(second)).toEqual({
+      generate: 'Cached',
+      stats: 'Cached',
+      train: 'Cached',
+      report: 'Succeeded'
+    });
+    expect(step(second, 'stats')).toMatchObject({
+      reason: 'CacheHit',
+      outputs: { parameters: { count: 7 } }
+    });
     expect(step(second, 'stats').message).toContain('run demo-1');
     expect(await logs(runs, 'demo-2', 'stats')).toContain('did not run');
   });
 
   it('misses the cache when an embedded file changes', async () => {
-    const edited = files({ 'stats.py': readFileSync(join(EXAMPLES, 'stats.py'), 'utf8') + '\nprint("edited")\n' });
+    const edited = files({
+      'stats.py': readFileSync(join(EXAMPLES, 'stats.py'), 'utf8') + '\nprint("edited")\n'
+    });
     const { ir } = compile(demo, edited);
     await runs.createRun(NS, { ir, parameters: { rows: 7, scale: 3 }, name: 'demo-edited' });
     const run = await finished(runs, 'demo-edited');
-    expect(phases(run)).toEqual({ generate: 'Cached', stats: 'Succeeded', train: 'Cached', report: 'Succeeded' });
+    expect(phases(run)).toEqual({
+      generate: 'Cached',
+      stats: 'Succeeded',
+      train: 'Cached',
+      report: 'Succeeded'
+    });
     expect(await logs(runs, 'demo-edited', 'stats')).toContain('edited');
   });
 
@@ -217,15 +250,28 @@ describe('the demo pipeline (notebook, script, function, container)', () => {
     const rerun = await runs.rerun(NS, 'demo-1', { fromTask: 'train', name: 'demo-from-train' });
     expect(rerun.rerunOf).toBe('demo-1');
     const run = await finished(runs, 'demo-from-train');
-    expect(phases(run)).toEqual({ generate: 'Cached', stats: 'Cached', train: 'Succeeded', report: 'Succeeded' });
-    expect(step(run, 'generate')).toMatchObject({ reason: 'Reused', message: 'outputs reused from run demo-1' });
+    expect(phases(run)).toEqual({
+      generate: 'Cached',
+      stats: 'Cached',
+      train: 'Succeeded',
+      report: 'Succeeded'
+    });
+    expect(step(run, 'generate')).toMatchObject({
+      reason: 'Reused',
+      message: 'outputs reused from run demo-1'
+    });
     expect(step(run, 'train').outputs.parameters.Output).toBeCloseTo(9);
   });
 
   it('runs only a node: its upstream reused, the rest not selected', async () => {
     await runs.rerun(NS, 'demo-1', { onlyTask: 'stats', name: 'demo-only-stats' });
     const run = await finished(runs, 'demo-only-stats');
-    expect(phases(run)).toEqual({ generate: 'Cached', stats: 'Succeeded', train: 'Skipped', report: 'Skipped' });
+    expect(phases(run)).toEqual({
+      generate: 'Cached',
+      stats: 'Succeeded',
+      train: 'Skipped',
+      report: 'Skipped'
+    });
     expect(step(run, 'train').reason).toBe('NotSelected');
     expect(run.phase).toBe('Succeeded');
   });
@@ -235,14 +281,20 @@ describe('failures', () => {
   it('fails one branch (after its retry), skips its dependants with the reason, finishes the other', async () => {
     const runs = runner();
     const broken = `def train(data: str, scale: float, model: str) -> float:\n    raise ValueError("bad scale")\n`;
-    await runs.createRun(NS, { ir: compiled(demo, { 'train.py': broken }).ir, name: 'demo-broken' });
+    await runs.createRun(NS, {
+      ir: compiled(demo, { 'train.py': broken }).ir,
+      name: 'demo-broken'
+    });
     const run = await finished(runs, 'demo-broken');
     expect(run.phase).toBe('Failed');
     // generate and stats may come from the cache when the demo ran before with the same parameters.
     expect(['Succeeded', 'Cached']).toContain(step(run, 'stats').phase);
     expect(phases(run)).toMatchObject({ train: 'Failed', report: 'Skipped' });
     expect(step(run, 'train')).toMatchObject({ reason: 'ExitCode 1', exitCode: 1, attempts: 2 });
-    expect(step(run, 'report')).toMatchObject({ reason: 'UpstreamFailed', message: 'upstream step train failed' });
+    expect(step(run, 'report')).toMatchObject({
+      reason: 'UpstreamFailed',
+      message: 'upstream step train failed'
+    });
     expect(run.message).toContain('step train failed: ExitCode 1');
     expect(await logs(runs, 'demo-broken', 'train')).toContain('ValueError: bad scale');
   });
@@ -256,11 +308,15 @@ describe('failures', () => {
     };
     ir.root.dag.tasks.tool = { taskInfo: { name: 'tool' }, componentRef: { name: 'comp-tool' } };
     ir.components['comp-tool'] = { executorLabel: 'exec-tool' };
-    ir.deploymentSpec.executors['exec-tool'] = { container: { image: 'r-base', command: ['Rscript-not-here', 'x.R'] } };
+    ir.deploymentSpec.executors['exec-tool'] = {
+      container: { image: 'r-base', command: ['Rscript-not-here', 'x.R'] }
+    };
     await runs.createRun(NS, { ir, name: 'missing-files' });
     const run = await finished(runs, 'missing-files');
     expect(step(run, 'ok')).toMatchObject({ phase: 'Failed', reason: 'FileNotFound' });
-    expect(step(run, 'ok').message).toContain(`gone/train.py does not exist (looked for ${join(workDir, 'gone/train.py')})`);
+    expect(step(run, 'ok').message).toContain(
+      `gone/train.py does not exist (looked for ${join(workDir, 'gone/train.py')})`
+    );
     expect(step(run, 'tool')).toMatchObject({ phase: 'Failed', reason: 'CommandNotFound' });
     expect(step(run, 'tool').message).toContain('the image r-base is not used by the local runner');
   });
@@ -269,7 +325,9 @@ describe('failures', () => {
     const runs = runner();
     const ir = shellIr('slow', { slow: { script: 'echo started; sleep 30' } });
     const platformSpec = {
-      platforms: { kubernetes: { deploymentSpec: { executors: { 'exec-slow': { activeDeadlineSeconds: 1 } } } } }
+      platforms: {
+        kubernetes: { deploymentSpec: { executors: { 'exec-slow': { activeDeadlineSeconds: 1 } } } }
+      }
     };
     await runs.createRun(NS, { ir, platformSpec, name: 'timeout' });
     const run = await finished(runs, 'timeout');
@@ -279,14 +337,25 @@ describe('failures', () => {
   it('refuses an IR it cannot run, naming the task and the IR path, and starts nothing', async () => {
     const runs = runner();
     const ir = shellIr('loop', { a: { script: 'true' } });
-    (ir.root.dag.tasks.a as Record<string, unknown>).parameterIterator = { items: { raw: '[1,2]' } };
+    (ir.root.dag.tasks.a as Record<string, unknown>).parameterIterator = {
+      items: { raw: '[1,2]' }
+    };
     const error = await failure(runs.createRun(NS, { ir, name: 'loop' }));
     expect(error).toMatchObject({
       code: 'invalid_spec',
-      fields: [{ path: '/ir/root/dag/tasks/a/parameterIterator', message: expect.stringContaining('task "a"') }]
+      fields: [
+        {
+          path: '/ir/root/dag/tasks/a/parameterIterator',
+          message: expect.stringContaining('task "a"')
+        }
+      ]
     });
-    const missing = await failure(runs.createRun(NS, { ir: compiled().ir, parameters: { rows: 'many' } }));
-    expect(missing).toMatchObject({ fields: [{ path: '/parameters/rows', message: 'must be an integer, got "many"' }] });
+    const missing = await failure(
+      runs.createRun(NS, { ir: compiled().ir, parameters: { rows: 'many' } })
+    );
+    expect(missing).toMatchObject({
+      fields: [{ path: '/parameters/rows', message: 'must be an integer, got "many"' }]
+    });
     expect((await runs.list(NS)).items.some(r => r.name === 'loop')).toBe(false);
   });
 });
@@ -318,27 +387,45 @@ describe('parallelism, cancel and restart', () => {
       after: { script: 'true', after: ['sleeper'] }
     });
     await runs.createRun(NS, { ir, name: 'to-cancel' });
-    const running = await until(runs, 'to-cancel', r => r.steps.filter(s => s.phase === 'Running').length === 2, 'two steps running');
+    const running = await until(
+      runs,
+      'to-cancel',
+      r => r.steps.filter(s => s.phase === 'Running').length === 2,
+      'two steps running'
+    );
     expect(running.phase).toBe('Running');
-    const record = JSON.parse(readFileSync(join(stateDir, 'runs', NS, 'to-cancel', 'run.json'), 'utf8'));
-    const pids: number[] = record.steps.filter((s: { pid?: number }) => s.pid).map((s: { pid: number }) => s.pid);
+    const record = JSON.parse(
+      readFileSync(join(stateDir, 'runs', NS, 'to-cancel', 'run.json'), 'utf8')
+    );
+    const pids: number[] = record.steps
+      .filter((s: { pid?: number }) => s.pid)
+      .map((s: { pid: number }) => s.pid);
     expect(pids.length).toBe(2);
     expect(pids.every(pid => livePidsOfGroup(pid).length > 0)).toBe(true);
     const cancelled = await runs.cancel(NS, 'to-cancel');
     expect(cancelled.phase).toBe('Cancelled');
-    expect(phases(cancelled)).toEqual({ sleeper: 'Cancelled', other: 'Cancelled', after: 'Cancelled' });
+    expect(phases(cancelled)).toEqual({
+      sleeper: 'Cancelled',
+      other: 'Cancelled',
+      after: 'Cancelled'
+    });
     expect(pids.map(pid => livePidsOfGroup(pid))).toEqual([[], []]);
   });
 
   it('survives a proxy restart: a running step is re-attached, one that ended meanwhile is settled', async () => {
     const first = runner();
     const ir = shellIr('restart', {
-      quick: { script: "sleep 0.5; echo quick" },
+      quick: { script: 'sleep 0.5; echo quick' },
       long: { script: 'sleep 3; echo done' },
       last: { script: 'echo last', after: ['quick', 'long'] }
     });
     await first.createRun(NS, { ir, name: 'restart' });
-    await until(first, 'restart', r => r.steps.filter(s => s.phase === 'Running').length === 2, 'both running');
+    await until(
+      first,
+      'restart',
+      r => r.steps.filter(s => s.phase === 'Running').length === 2,
+      'both running'
+    );
     first.close(); // the "proxy" goes away; the step processes keep running
     await new Promise(r => setTimeout(r, 1200)); // quick ends while nobody watches
     const second = runner();
@@ -351,11 +438,21 @@ describe('parallelism, cancel and restart', () => {
 
   it('marks a step whose process vanished while the proxy was down, with the reason', async () => {
     const first = runner();
-    await first.createRun(NS, { ir: shellIr('vanish', { gone: { script: 'sleep 30' } }), name: 'vanish' });
-    const running = await until(first, 'vanish', r => step(r, 'gone').phase === 'Running', 'running');
+    await first.createRun(NS, {
+      ir: shellIr('vanish', { gone: { script: 'sleep 30' } }),
+      name: 'vanish'
+    });
+    const running = await until(
+      first,
+      'vanish',
+      r => step(r, 'gone').phase === 'Running',
+      'running'
+    );
     expect(running.phase).toBe('Running');
     first.close();
-    const record = JSON.parse(readFileSync(join(stateDir, 'runs', NS, 'vanish', 'run.json'), 'utf8'));
+    const record = JSON.parse(
+      readFileSync(join(stateDir, 'runs', NS, 'vanish', 'run.json'), 'utf8')
+    );
     process.kill(-record.steps[0].pid, 'SIGKILL');
     await new Promise(r => setTimeout(r, 300));
     const second = runner();
@@ -367,7 +464,10 @@ describe('parallelism, cancel and restart', () => {
 describe('deleting a run', () => {
   it('removes its record, logs and outputs', async () => {
     const runs = runner();
-    await runs.createRun(NS, { ir: shellIr('del', { a: { script: 'echo hi > "$KFWB_TASK_ROOT/x"' } }), name: 'del' });
+    await runs.createRun(NS, {
+      ir: shellIr('del', { a: { script: 'echo hi > "$KFWB_TASK_ROOT/x"' } }),
+      name: 'del'
+    });
     const run = await finished(runs, 'del');
     expect(run.phase).toBe('Succeeded');
     const dir = join(stateDir, 'runs', NS, 'del');

@@ -30,7 +30,12 @@ describe('compile', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.ir.pipelineInfo.name).toBe('demo-pipeline');
-    expect(Object.keys(body.ir.root.dag.tasks).sort()).toEqual(['generate', 'report', 'stats', 'train']);
+    expect(Object.keys(body.ir.root.dag.tasks).sort()).toEqual([
+      'generate',
+      'report',
+      'stats',
+      'train'
+    ]);
     expect(body.yaml).toContain('# PIPELINE DEFINITION');
     expect(body.warnings).toEqual([]);
   });
@@ -47,7 +52,10 @@ describe('compile', () => {
     expect(error.code).toBe('invalid_spec');
     expect(error.message).toContain('stats');
     expect(error.fields).toEqual([
-      expect.objectContaining({ path: '/nodes/1/file', message: expect.stringContaining("node 'stats'") })
+      expect.objectContaining({
+        path: '/nodes/1/file',
+        message: expect.stringContaining("node 'stats'")
+      })
     ]);
   });
 
@@ -55,7 +63,9 @@ describe('compile', () => {
     const { app: a } = await app();
     const escaping = {
       ...DEMO,
-      nodes: DEMO.nodes.map(n => (n.id === 'stats' ? { ...n, file: '../../../../etc/passwd.py' } : n))
+      nodes: DEMO.nodes.map(n =>
+        n.id === 'stats' ? { ...n, file: '../../../../etc/passwd.py' } : n
+      )
     };
     const res = await a.inject(post('/api/v1/pipelines/compile', { spec: escaping, path: PATH }));
     expect(res.statusCode).toBe(400);
@@ -69,9 +79,17 @@ describe('runs', () => {
     const body = { spec: DEMO, path: PATH, parameters: { rows: 3 }, name: 'demo-a' };
     const first = await a.inject(post(RUNS, body));
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toMatchObject({ name: 'demo-a', pipelineName: 'demo-pipeline', phase: 'Pending' });
+    expect(first.json()).toMatchObject({
+      name: 'demo-a',
+      pipelineName: 'demo-pipeline',
+      phase: 'Pending'
+    });
     const [created] = backend.pipelines.created;
-    expect(created.input).toMatchObject({ parameters: { rows: 3 }, pipelinePath: PATH, spec: DEMO });
+    expect(created.input).toMatchObject({
+      parameters: { rows: 3 },
+      pipelinePath: PATH,
+      spec: DEMO
+    });
     expect((created.input.ir.pipelineInfo as { name: string }).name).toBe('demo-pipeline');
     const again = await a.inject(post(RUNS, body));
     expect(again.statusCode).toBe(200);
@@ -79,10 +97,15 @@ describe('runs', () => {
 
   it('starts nothing for an invalid document', async () => {
     const { app: a, backend } = await app();
-    const cyclic = { ...DEMO, edges: [...DEMO.edges, { from: { node: 'report' }, to: { node: 'generate' } }] };
+    const cyclic = {
+      ...DEMO,
+      edges: [...DEMO.edges, { from: { node: 'report' }, to: { node: 'generate' } }]
+    };
     const res = await a.inject(post(RUNS, { spec: cyclic, path: PATH }));
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.fields.some((f: { message: string }) => f.message.includes('cycle'))).toBe(true);
+    expect(
+      res.json().error.fields.some((f: { message: string }) => f.message.includes('cycle'))
+    ).toBe(true);
     expect(backend.pipelines.created).toEqual([]);
   });
 
@@ -138,10 +161,18 @@ describe('runs', () => {
   it('streams step logs as text and answers a JSON 404 for an unknown step', async () => {
     const { app: a } = await app();
     await a.inject(post(RUNS, { spec: DEMO, path: PATH, name: 'demo-c' }));
-    const res = await a.inject({ method: 'GET', url: `${RUNS}/demo-c/steps/stats/logs?tail=1`, headers: AUTH });
+    const res = await a.inject({
+      method: 'GET',
+      url: `${RUNS}/demo-c/steps/stats/logs?tail=1`,
+      headers: AUTH
+    });
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.body).toBe('stats line 2\n');
-    const missing = await a.inject({ method: 'GET', url: `${RUNS}/demo-c/steps/nope/logs`, headers: AUTH });
+    const missing = await a.inject({
+      method: 'GET',
+      url: `${RUNS}/demo-c/steps/nope/logs`,
+      headers: AUTH
+    });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.message).toContain('no step "nope"');
   });
@@ -149,7 +180,11 @@ describe('runs', () => {
   it('answers an output preview as JSON', async () => {
     const { app: a } = await app();
     await a.inject(post(RUNS, { spec: DEMO, path: PATH, name: 'demo-d' }));
-    const res = await a.inject({ method: 'GET', url: `${RUNS}/demo-d/steps/generate/outputs/data`, headers: AUTH });
+    const res = await a.inject({
+      method: 'GET',
+      url: `${RUNS}/demo-d/steps/generate/outputs/data`,
+      headers: AUTH
+    });
     expect(res.json()).toMatchObject({ kind: 'text', text: 'hello', artifact: { name: 'data' } });
   });
 

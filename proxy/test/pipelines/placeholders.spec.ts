@@ -21,10 +21,15 @@ const data = {
   metadata: { rows: 3 },
   type: { schemaTitle: 'system.Dataset', schemaVersion: '0.0.1' }
 };
-const input = executorInput(component, '/runs/p-1/train', { n: 5, s: 'a b', l: [1, 2], ok: true }, { data });
+const input = executorInput(
+  component,
+  '/runs/p-1/train',
+  { n: 5, s: 'a b', l: [1, 2], ok: true },
+  { data }
+);
 
 describe('executorInput', () => {
-  it("lays out outputs like kfp.local: <task_root>/<name> and executor_output.json", () => {
+  it('lays out outputs like kfp.local: <task_root>/<name> and executor_output.json', () => {
     expect(input.outputs).toEqual({
       parameters: { total: { outputFile: '/runs/p-1/train/total' } },
       artifacts: {
@@ -47,17 +52,17 @@ describe('executorInput', () => {
 
 describe('resolveCommand', () => {
   it.each([
-    ['{{$.inputs.parameters[\'n\']}}', '5'],
-    ['{{$.inputs.parameters[\'s\']}}', 'a b'],
-    ['{{$.inputs.parameters[\'l\']}}', '[1,2]'],
-    ['{{$.inputs.parameters[\'ok\']}}', 'true'],
-    ['--n={{$.inputs.parameters[\'n\']}}!', '--n=5!'],
-    ['{{$.outputs.parameters[\'total\'].output_file}}', '/runs/p-1/train/total'],
-    ['{{$.inputs.artifacts[\'data\'].path}}', '/runs/p-1/make/data'],
-    ['{{$.inputs.artifacts[\'data\'].uri}}', '/runs/p-1/make/data'],
-    ['{{$.inputs.artifacts[\'data\'].metadata}}', '{"rows":3}'],
-    ['{{$.inputs.artifacts[\'data\'].metadata[\'rows\']}}', '3'],
-    ['{{$.outputs.artifacts[\'model\'].path}}', '/runs/p-1/train/model']
+    ["{{$.inputs.parameters['n']}}", '5'],
+    ["{{$.inputs.parameters['s']}}", 'a b'],
+    ["{{$.inputs.parameters['l']}}", '[1,2]'],
+    ["{{$.inputs.parameters['ok']}}", 'true'],
+    ["--n={{$.inputs.parameters['n']}}!", '--n=5!'],
+    ["{{$.outputs.parameters['total'].output_file}}", '/runs/p-1/train/total'],
+    ["{{$.inputs.artifacts['data'].path}}", '/runs/p-1/make/data'],
+    ["{{$.inputs.artifacts['data'].uri}}", '/runs/p-1/make/data'],
+    ["{{$.inputs.artifacts['data'].metadata}}", '{"rows":3}'],
+    ["{{$.inputs.artifacts['data'].metadata['rows']}}", '3'],
+    ["{{$.outputs.artifacts['model'].path}}", '/runs/p-1/train/model']
   ])('%s → %s', (arg, expected) => {
     expect(resolveCommand([arg], input)).toEqual([expected]);
   });
@@ -68,7 +73,13 @@ describe('resolveCommand', () => {
 
   it("expands kfp's IfPresent and Concat placeholders", () => {
     const ifPresent = (name: string) =>
-      JSON.stringify({ IfPresent: { InputName: name, Then: ['--x', "{{$.inputs.parameters['n']}}"], Else: ['--none'] } });
+      JSON.stringify({
+        IfPresent: {
+          InputName: name,
+          Then: ['--x', "{{$.inputs.parameters['n']}}"],
+          Else: ['--none']
+        }
+      });
     expect(resolveCommand(['a', ifPresent('n'), 'b'], input)).toEqual(['a', '--x', '5', 'b']);
     expect(resolveCommand([ifPresent('absent')], input)).toEqual(['--none']);
     const concat = JSON.stringify({ Concat: ['n=', "{{$.inputs.parameters['n']}}", '/', 'x'] });
@@ -82,7 +93,9 @@ describe('resolveCommand', () => {
     expect(() => resolveCommand(["{{$.outputs.parameters['zz'].output_file}}"], input)).toThrow(
       'declares no output parameter "zz"'
     );
-    expect(() => resolveCommand(["{{$.inputs.artifacts['data'].size}}"], input)).toThrow('unknown placeholder');
+    expect(() => resolveCommand(["{{$.inputs.artifacts['data'].size}}"], input)).toThrow(
+      'unknown placeholder'
+    );
   });
 });
 
@@ -101,7 +114,10 @@ describe('run parameters', () => {
   });
   it('names each bad or missing parameter', () => {
     expect(resolveRunParameters(defs, { lr: 'fast', extra: 1 }).errors).toEqual([
-      { path: '/parameters/extra', message: 'the pipeline has no parameter "extra" (it has: n, lr, name, flags)' },
+      {
+        path: '/parameters/extra',
+        message: 'the pipeline has no parameter "extra" (it has: n, lr, name, flags)'
+      },
       { path: '/parameters/n', message: 'is required (the pipeline gives no default)' },
       { path: '/parameters/lr', message: 'must be a number, got "fast"' }
     ]);
@@ -118,8 +134,15 @@ describe('run parameters', () => {
 });
 
 describe('planRun', () => {
-  const task = (extra: object = {}) => ({ taskInfo: { name: 't' }, componentRef: { name: 'comp-t' }, ...extra });
-  const ir = (tasks: Record<string, object>, executors: Record<string, object> = {}): IPipelineIr => ({
+  const task = (extra: object = {}) => ({
+    taskInfo: { name: 't' },
+    componentRef: { name: 'comp-t' },
+    ...extra
+  });
+  const ir = (
+    tasks: Record<string, object>,
+    executors: Record<string, object> = {}
+  ): IPipelineIr => ({
     pipelineInfo: { name: 'p' },
     root: { dag: { tasks: tasks as Record<string, ITaskSpec> } },
     components: Object.fromEntries(
@@ -127,7 +150,12 @@ describe('planRun', () => {
     ),
     deploymentSpec: {
       executors: {
-        ...Object.fromEntries(Object.keys(tasks).map(t => [`exec-${t}`, { container: { image: 'x', command: ['true'] } }])),
+        ...Object.fromEntries(
+          Object.keys(tasks).map(t => [
+            `exec-${t}`,
+            { container: { image: 'x', command: ['true'] } }
+          ])
+        ),
         ...executors
       }
     }
@@ -136,7 +164,14 @@ describe('planRun', () => {
   it('orders tasks after their upstream: dependentTasks and data edges alike', () => {
     const plan = planRun(
       ir({
-        c: { componentRef: { name: 'comp-c' }, inputs: { parameters: { v: { taskOutputParameter: { producerTask: 'b', outputParameterKey: 'o' } } } } },
+        c: {
+          componentRef: { name: 'comp-c' },
+          inputs: {
+            parameters: {
+              v: { taskOutputParameter: { producerTask: 'b', outputParameterKey: 'o' } }
+            }
+          }
+        },
         b: { componentRef: { name: 'comp-b' }, dependentTasks: ['a'] },
         a: { componentRef: { name: 'comp-a' } }
       })
@@ -151,7 +186,12 @@ describe('planRun', () => {
   it('reads retry policy and caching as kfp writes them', () => {
     const retried = task({
       cachingOptions: { enableCache: true },
-      retryPolicy: { maxRetryCount: 2, backoffDuration: '5s', backoffFactor: 3, backoffMaxDuration: '60s' }
+      retryPolicy: {
+        maxRetryCount: 2,
+        backoffDuration: '5s',
+        backoffFactor: 3,
+        backoffMaxDuration: '60s'
+      }
     });
     const plan = planRun(ir({ t: retried }));
     expect(plan.steps[0]).toMatchObject({
@@ -172,7 +212,9 @@ describe('planRun', () => {
     expect(cyclic).toThrow(PlanError);
     expect(cyclic).toThrow('the tasks form a cycle: a → b → a');
     const importer = () =>
-      planRun(ir({ t: task() }, { 'exec-t': { importer: { artifactUri: { constant: 'gs://x' } } } }));
+      planRun(
+        ir({ t: task() }, { 'exec-t': { importer: { artifactUri: { constant: 'gs://x' } } } })
+      );
     expect(importer).toThrow(
       new PlanError([
         {

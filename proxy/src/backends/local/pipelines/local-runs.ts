@@ -38,7 +38,13 @@ import {
 import { IRunDocuments, RunStore } from './run-store';
 import { runOfRecord } from './run-view';
 import { decide, downstreamOf, isStepFinished, runPhaseOf, upstreamClosure } from './scheduler';
-import { cacheKey, readOutputs, resolveInputs, resolveRunParameters, StepInputError } from './step-io';
+import {
+  cacheKey,
+  readOutputs,
+  resolveInputs,
+  resolveRunParameters,
+  StepInputError
+} from './step-io';
 import { prepareStepLaunch, StepLaunchError } from './step-launch';
 
 export interface ILocalRunsOptions {
@@ -61,12 +67,17 @@ function runName(pipelineName: string): string {
     .replace(/[^a-z0-9-]+/g, '-')
     .slice(0, 56)
     .replace(/^-+|-+$/g, '');
-  const suffix = Array.from(randomBytes(5), b => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+  const suffix = Array.from(
+    randomBytes(5),
+    b => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]
+  ).join('');
   return `${base || 'run'}-${suffix}`;
 }
 
 const requestHash = (ir: unknown, parameters: unknown) =>
-  createHash('sha256').update(JSON.stringify([ir, parameters])).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([ir, parameters]))
+    .digest('hex');
 
 export class LocalRuns implements IPipelinesBackend {
   private readonly records = new Map<string, IRunRecord>();
@@ -133,7 +144,10 @@ export class LocalRuns implements IPipelinesBackend {
 
   // -- create, rerun -------------------------------------------------------------------------------------------
 
-  async createRun(namespace: string, input: ICreateRunInput): Promise<{ run: IRun; created: boolean }> {
+  async createRun(
+    namespace: string,
+    input: ICreateRunInput
+  ): Promise<{ run: IRun; created: boolean }> {
     const ir = input.ir as IPipelineIr;
     let plan: IPlan;
     try {
@@ -141,7 +155,11 @@ export class LocalRuns implements IPipelinesBackend {
     } catch (e) {
       if (e instanceof PlanError) {
         const fields = e.fields.map(f => ({ ...f, path: `/ir${f.path}` }));
-        throw new BackendError('invalid_spec', 'The local runner cannot run this pipeline.', fields);
+        throw new BackendError(
+          'invalid_spec',
+          'The local runner cannot run this pipeline.',
+          fields
+        );
       }
       throw e;
     }
@@ -179,7 +197,10 @@ export class LocalRuns implements IPipelinesBackend {
     const key = keyOf(record.namespace, record.name);
     let hash = this.hashes.get(key);
     if (!hash) {
-      hash = requestHash(this.store.loadDocuments(record.namespace, record.name).ir, record.parameters);
+      hash = requestHash(
+        this.store.loadDocuments(record.namespace, record.name).ir,
+        record.parameters
+      );
       this.hashes.set(key, hash);
     }
     return hash;
@@ -209,20 +230,18 @@ export class LocalRuns implements IPipelinesBackend {
       outputRoot,
       python: this.opts.python,
       parallelism: this.opts.parallelism,
-      steps: plan.steps.map(
-        (s): IStepRecord => ({
-          task: s.task,
-          component: s.component,
-          upstream: s.upstream,
-          phase: 'Pending',
-          attempts: 0,
-          maxAttempts: 1 + s.retry.maxRetryCount,
-          taskRoot: join(outputRoot, s.task),
-          ...(s.container.image ? { image: s.container.image } : {}),
-          inputs: { parameters: {}, artifacts: {} },
-          outputs: { parameters: {}, artifacts: {} }
-        })
-      ),
+      steps: plan.steps.map((s): IStepRecord => ({
+        task: s.task,
+        component: s.component,
+        upstream: s.upstream,
+        phase: 'Pending',
+        attempts: 0,
+        maxAttempts: 1 + s.retry.maxRetryCount,
+        taskRoot: join(outputRoot, s.task),
+        ...(s.container.image ? { image: s.container.image } : {}),
+        inputs: { parameters: {}, artifacts: {} },
+        outputs: { parameters: {}, artifacts: {} }
+      })),
       generation: 0
     };
   }
@@ -242,14 +261,21 @@ export class LocalRuns implements IPipelinesBackend {
     const target = fromTask ?? onlyTask;
     if (target && !source.steps.some(s => s.task === target)) {
       throw new BackendError('invalid_spec', `Run ${name} has no step "${target}".`, [
-        { path: fromTask ? '/fromTask' : '/onlyTask', message: `must be one of: ${source.steps.map(s => s.task).join(', ')}` }
+        {
+          path: fromTask ? '/fromTask' : '/onlyTask',
+          message: `must be one of: ${source.steps.map(s => s.task).join(', ')}`
+        }
       ]);
     }
     const docs = this.store.loadDocuments(namespace, name);
     const plan = this.planOf(source);
     const reuse = target
       ? fromTask
-        ? new Set(source.steps.map(s => s.task).filter(t => t !== fromTask && !downstreamOf(source.steps, fromTask).has(t)))
+        ? new Set(
+            source.steps
+              .map(s => s.task)
+              .filter(t => t !== fromTask && !downstreamOf(source.steps, fromTask).has(t))
+          )
         : upstreamClosure(source.steps, target)
       : new Set<string>();
     for (const task of reuse) {
@@ -258,7 +284,12 @@ export class LocalRuns implements IPipelinesBackend {
         throw new BackendError(
           'invalid_spec',
           `Step ${task} ${step.phase.toLowerCase()} in run ${name}, so there are no outputs of it to reuse; run from ${task} instead.`,
-          [{ path: fromTask ? '/fromTask' : '/onlyTask', message: `needs the outputs of ${task}, which it has not` }]
+          [
+            {
+              path: fromTask ? '/fromTask' : '/onlyTask',
+              message: `needs the outputs of ${task}, which it has not`
+            }
+          ]
         );
       }
     }
@@ -270,7 +301,10 @@ export class LocalRuns implements IPipelinesBackend {
       spec: docs.spec,
       pipelinePath: source.pipelinePath
     });
-    record = { ...record, rerunOf: { run: name, ...(fromTask ? { fromTask } : {}), ...(onlyTask ? { onlyTask } : {}) } };
+    record = {
+      ...record,
+      rerunOf: { run: name, ...(fromTask ? { fromTask } : {}), ...(onlyTask ? { onlyTask } : {}) }
+    };
     for (const step of source.steps) {
       if (reuse.has(step.task)) {
         record = withStep(record, step.task, {
@@ -311,7 +345,10 @@ export class LocalRuns implements IPipelinesBackend {
         return;
       }
       // A step waiting out a retry backoff holds its slot like a running one.
-      const view = record.steps.map(s => ({ ...s, phase: s.retryAt ? ('Running' as const) : s.phase }));
+      const view = record.steps.map(s => ({
+        ...s,
+        phase: s.retryAt ? ('Running' as const) : s.phase
+      }));
       const { start, skip } = decide(view, record.parallelism, record.cancelled);
       let next = record;
       for (const s of skip) {
@@ -338,7 +375,12 @@ export class LocalRuns implements IPipelinesBackend {
     const planned = this.plannedStep(record, task);
     const step = stepOf(record, task);
     const fail = (reason: string, message: string) =>
-      withStep(record, task, { phase: 'Failed', reason, message, finished: new Date().toISOString() });
+      withStep(record, task, {
+        phase: 'Failed',
+        reason,
+        message,
+        finished: new Date().toISOString()
+      });
     let inputs;
     try {
       inputs = resolveInputs(planned, record.parameters, up => stepOf(record, up).outputs);
@@ -395,7 +437,12 @@ export class LocalRuns implements IPipelinesBackend {
     });
   }
 
-  private armDeadline(runKey: string, task: string, pid: number | undefined, deadline?: string): void {
+  private armDeadline(
+    runKey: string,
+    task: string,
+    pid: number | undefined,
+    deadline?: string
+  ): void {
     if (!deadline || !pid) {
       return;
     }
@@ -437,7 +484,10 @@ export class LocalRuns implements IPipelinesBackend {
     }
   }
 
-  private stepEnded({ key, replica: task }: IReplicaRef, how: { signal?: string; startError?: string }): void {
+  private stepEnded(
+    { key, replica: task }: IReplicaRef,
+    how: { signal?: string; startError?: string }
+  ): void {
     const record = this.records.get(key);
     if (!record || this.deleting.has(key)) {
       return;
@@ -464,7 +514,10 @@ export class LocalRuns implements IPipelinesBackend {
       const read = readOutputs(planned, step.taskRoot);
       outputs = read.outputs;
       if (read.missing.length > 0) {
-        error = { reason: 'OutputMissing', message: `the step exited 0 but did not write ${read.missing.join(', ')}` };
+        error = {
+          reason: 'OutputMissing',
+          message: `the step exited 0 but did not write ${read.missing.join(', ')}`
+        };
       }
     }
     const { backoffSeconds, factor, maxBackoffSeconds } = planned.retry;
@@ -508,9 +561,17 @@ export class LocalRuns implements IPipelinesBackend {
           continue;
         }
         const logPath = this.store.logPath(stored.namespace, stored.name, step.task);
-        const exitCode = this.store.readExitCode(stored.namespace, stored.name, step.task, step.attempts);
+        const exitCode = this.store.readExitCode(
+          stored.namespace,
+          stored.name,
+          step.task,
+          step.attempts
+        );
         if (exitCode !== undefined) {
-          this.commitEnd(current, step, { exitCode, ...(current.cancelled ? { stopReason: 'Cancelled' } : {}) });
+          this.commitEnd(current, step, {
+            exitCode,
+            ...(current.cancelled ? { stopReason: 'Cancelled' } : {})
+          });
         } else if (step.pid && isReplicaAlive(step.pid, logPath)) {
           this.supervisor.adopt({ key, replica: step.task }, step.pid, logPath);
           this.armDeadline(key, step.task, step.pid, step.deadline);
@@ -519,7 +580,8 @@ export class LocalRuns implements IPipelinesBackend {
             withStep(current, step.task, {
               phase: 'Failed',
               reason: 'ProxyRestarted',
-              message: "the step's process was no longer running when the proxy restarted, and left no exit code",
+              message:
+                "the step's process was no longer running when the proxy restarted, and left no exit code",
               finished: new Date().toISOString(),
               pid: undefined
             })
@@ -540,7 +602,9 @@ export class LocalRuns implements IPipelinesBackend {
     const items = [...this.records.values()]
       .filter(r => r.namespace === namespace && !this.deleting.has(keyOf(r.namespace, r.name)))
       .map(r => runOfRecord(r))
-      .sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)));
+      .sort((a, b) =>
+        a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)
+      );
     return { items, resourceVersion: String(this.revision) };
   }
 
@@ -560,7 +624,11 @@ export class LocalRuns implements IPipelinesBackend {
     return this.changes.watch(namespace, { type: 'snapshot', ...this.listNow(namespace) }, onEvent);
   }
 
-  private step(namespace: string, name: string, task: string): { record: IRunRecord; step: IStepRecord } {
+  private step(
+    namespace: string,
+    name: string,
+    task: string
+  ): { record: IRunRecord; step: IStepRecord } {
     const record = this.found(namespace, name);
     const step = record.steps.find(s => s.task === task);
     if (!step) {
@@ -578,12 +646,19 @@ export class LocalRuns implements IPipelinesBackend {
   ): Promise<void> {
     const { step } = this.step(namespace, name, task);
     if (step.cachedFrom && step.attempts === 0) {
-      sink(`[workbench] ${task} did not run: its outputs come from run ${step.cachedFrom.run}, step ${step.cachedFrom.task}.\n`);
+      sink(
+        `[workbench] ${task} did not run: its outputs come from run ${step.cachedFrom.run}, step ${step.cachedFrom.task}.\n`
+      );
     }
     const stepDone = () => {
       const current = this.records.get(keyOf(namespace, name));
       const s = current?.steps.find(x => x.task === task);
-      return !s || (isStepFinished(s.phase) && s.phase !== 'Pending') || !current || isRunFinished(current);
+      return (
+        !s ||
+        (isStepFinished(s.phase) && s.phase !== 'Pending') ||
+        !current ||
+        isRunFinished(current)
+      );
     };
     const follow =
       options.follow && !stepDone()
@@ -597,12 +672,22 @@ export class LocalRuns implements IPipelinesBackend {
     );
   }
 
-  async stepOutput(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactPreview> {
+  async stepOutput(
+    namespace: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactPreview> {
     const { step } = this.step(namespace, name, task);
     return previewArtifact(this.outputArtifact(step, name, artifact));
   }
 
-  async stepOutputFile(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactFile> {
+  async stepOutputFile(
+    namespace: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactFile> {
     const { step } = this.step(namespace, name, task);
     return artifactFile(this.outputArtifact(step, name, artifact));
   }
@@ -666,7 +751,9 @@ export class LocalRuns implements IPipelinesBackend {
     try {
       this.supervisor.forget(key);
       record.steps.forEach(s => this.clearTimer(`${key}/${s.task}`));
-      const pids = record.steps.filter(s => s.phase === 'Running' && s.pid).map(s => s.pid as number);
+      const pids = record.steps
+        .filter(s => s.phase === 'Running' && s.pid)
+        .map(s => s.pid as number);
       await this.supervisor.stopAndWait(pids);
       this.store.remove(record);
       this.records.delete(key);

@@ -44,7 +44,9 @@ export function pythonShim(shimRoot: string, python: string): string {
 }
 
 function onPath(command: string, path: string): boolean {
-  const candidates = command.includes('/') ? [command] : path.split(delimiter).map(d => join(d, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : path.split(delimiter).map(d => join(d, command));
   return candidates.some(c => {
     try {
       accessSync(c, constants.X_OK);
@@ -58,7 +60,12 @@ function onPath(command: string, path: string): boolean {
 const SCRIPT_RUNNERS = /^(python3?|sh|bash|Rscript)$/;
 
 /** Names what cannot run here before a process starts: an unknown program, a script file that is not there. */
-function checkRunnable(argv: string[], path: string, workDir: string, image: string | undefined): void {
+function checkRunnable(
+  argv: string[],
+  path: string,
+  workDir: string,
+  image: string | undefined
+): void {
   const imageWords = image ? ` (the image ${image} is not used by the local runner)` : '';
   if (!onPath(argv[0], path)) {
     throw new StepLaunchError(
@@ -67,10 +74,17 @@ function checkRunnable(argv: string[], path: string, workDir: string, image: str
     );
   }
   const script = argv[1];
-  if (SCRIPT_RUNNERS.test(argv[0].split('/').pop() ?? '') && script && /\.(py|sh|ipynb|R)$/.test(script)) {
+  if (
+    SCRIPT_RUNNERS.test(argv[0].split('/').pop() ?? '') &&
+    script &&
+    /\.(py|sh|ipynb|R)$/.test(script)
+  ) {
     const full = isAbsolute(script) ? script : join(workDir, script);
     if (!existsSync(full)) {
-      throw new StepLaunchError('FileNotFound', `the file ${script} does not exist (looked for ${full})`);
+      throw new StepLaunchError(
+        'FileNotFound',
+        `the file ${script} does not exist (looked for ${full})`
+      );
     }
   }
 }
