@@ -41,6 +41,21 @@ export function rootFileReader(
   };
 }
 
+/** A document path as the run shows it: relative to the Jupyter root (the magics send absolute paths). */
+export function rootRelative(rootDir: string, path: string): string {
+  if (!isAbsolute(path)) {
+    return path;
+  }
+  const candidates = [resolve(rootDir)];
+  try {
+    candidates.push(realpathSync(rootDir));
+  } catch {
+    // a root that does not exist leaves the path as sent
+  }
+  const root = candidates.find(r => inside(r, path));
+  return root ? relative(root, path) : path;
+}
+
 function invalid(problems: IPipelineProblem[]): BackendError {
   const nodes = [...new Set(problems.flatMap(p => (p.node ? [p.node] : [])))];
   const where = nodes.length ? ` (nodes: ${nodes.join(', ')})` : '';

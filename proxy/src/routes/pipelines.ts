@@ -10,7 +10,7 @@ import { ICompileRequest, ICreateRunRequest, IRerunRequest } from '../../../cont
 import { API } from '../../../contract/routes';
 import { BackendError } from '../backends/types';
 import type { IAppDeps } from '../app';
-import { compileDocument } from './pipeline-compile';
+import { compileDocument, rootRelative } from './pipeline-compile';
 import { checkName, checkNamespace, flagParam, intParam } from './params';
 import { openTextStream, registerWatchRoute } from './stream';
 
@@ -105,7 +105,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
       parameters: body.parameters ?? {},
       ...(name ? { name } : {}),
       ...(body.spec ? { spec: body.spec } : {}),
-      ...(body.path ? { pipelinePath: body.path } : {})
+      ...(body.path ? { pipelinePath: rootRelative(rootDir, body.path) } : {})
     });
     return reply.code(created ? 201 : 200).send(run);
   });
