@@ -11,7 +11,7 @@ import { TOKEN_HEADER } from '../../contract/routes';
 import { registerInfoRoutes } from './routes/info';
 import { registerJobRoutes } from './routes/jobs';
 import { registerAnalysisRoutes } from './routes/analysis';
-import { registerPipelineCompileRoutes } from './routes/pipelines-compile';
+import { registerPipelineRoutes } from './routes/pipelines';
 
 export interface IAppDeps {
   token: string;
@@ -133,6 +133,6 @@ export function createApp(deps: IAppDeps): FastifyInstance {
   registerInfoRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
-  registerPipelineCompileRoutes(app, deps);
+  registerPipelineRoutes(app, deps);
   return app;
 }
