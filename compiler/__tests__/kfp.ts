@@ -61,3 +61,19 @@ export function recordingCompiler() {
     }
   };
 }
+
+/** The YAML text kfp writes for each IR (its header, then PyYAML with sorted keys), by name. */
+export function kfpYaml(
+  items: Record<string, { ir: unknown; platformSpec?: unknown }>
+): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'kfwb-yaml-'));
+  try {
+    const file = join(dir, 'irs.json');
+    writeFileSync(file, JSON.stringify(items));
+    return JSON.parse(
+      execFileSync(kfpPython(), [TOOL, 'yaml', file], { encoding: 'utf8', maxBuffer: 64 << 20 })
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

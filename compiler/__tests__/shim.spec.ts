@@ -20,6 +20,9 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const PLAIN_PYTHON = join(mkdtempSync(join(tmpdir(), 'kfwb-python-')), 'python3');
 writeFileSync(PLAIN_PYTHON, '#!/bin/sh\nexec python3 -S "$@"\n', { mode: 0o755 });
 
+// nbclient colours tracebacks.
+const ANSI_COLOURS = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g');
+
 const recorder = recordingCompiler();
 const compile = recorder.compile;
 // Every IR run here is also one KFP's server would accept.
@@ -258,7 +261,7 @@ describe('the step shim', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('limit 5');
     expect(run.stderr).not.toMatch(/Warning/);
-    expect(run.stderr.replace(/\u001b\[[0-9;]*m/g, '')).toContain('RuntimeError: cell failed');
+    expect(run.stderr.replace(ANSI_COLOURS, '')).toContain('RuntimeError: cell failed');
     const executed = JSON.parse(read(run.outputs.executed_notebook));
     expect(executed.cells[0].metadata.tags).toEqual(['injected-parameters']);
     expect(executed.cells[2].outputs[0]).toMatchObject({

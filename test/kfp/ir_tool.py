@@ -4,6 +4,8 @@
                               after the KFP API server's upload checks: strict protobuf parse (unknown fields
                               refused), schemaVersion 2.1.0, pipelineInfo.name pattern, root present.
   ir_tool.py reference        prints {name: ir} for the reference pipelines compiled by kfp's own compiler.
+  ir_tool.py yaml FILE        FILE = JSON {name: {"ir", "platformSpec"?}}; prints {name: text} as kfp writes a compiled file (its header
+                              and PyYAML with sorted keys).
 """
 import json
 import re
@@ -66,8 +68,24 @@ if __name__ == "__main__":
         with open(sys.argv[2]) as f:
             items = json.load(f)
         print(json.dumps({k: check(v["ir"], v.get("platformSpec")) for k, v in items.items()}))
+    elif sys.argv[1] == "yaml":
+        from kfp.compiler.pipeline_spec_builder import extract_comments_from_pipeline_spec
+
+        with open(sys.argv[2]) as f:
+            items = json.load(f)
+        texts = {}
+        for name, item in items.items():
+            # Through the protobuf message and back, as kfp writes a compiled file.
+            ir = json_format.MessageToDict(json_format.ParseDict(item["ir"], pipeline_spec_pb2.PipelineSpec()))
+            header = extract_comments_from_pipeline_spec(ir, ir["pipelineInfo"].get("description", ""))
+            docs = [ir]
+            if item.get("platformSpec"):
+                platform = pipeline_spec_pb2.PlatformSpec()
+                docs.append(json_format.MessageToDict(json_format.ParseDict(item["platformSpec"], platform)))
+            texts[name] = header + yaml.dump_all(docs, sort_keys=True)
+        print(json.dumps(texts))
     elif sys.argv[1] == "reference":
         sys.path.insert(0, __file__.rsplit("/", 1)[0])
         print(json.dumps(reference()))
     else:
-        sys.exit("usage: ir_tool.py check FILE | reference")
+        sys.exit("usage: ir_tool.py check FILE | reference | yaml FILE")
