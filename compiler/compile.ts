@@ -225,10 +225,12 @@ function taskOf(node: IPipelineNode, spec: IPipelineSpec): Json {
   return task;
 }
 
-function portTypes(ports: IPort[]): IPortTypes {
+function portTypes(ports: (IPort & { default?: unknown })[]): IPortTypes {
   const out: IPortTypes = {};
   for (const p of ports) {
-    out[p.name] = p.artifact ? { artifact: p.artifact } : { type: p.type };
+    out[p.name] = p.artifact
+      ? { artifact: p.artifact }
+      : { type: p.type, ...(p.default !== undefined && { default: p.default }) };
   }
   return out;
 }

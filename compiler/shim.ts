@@ -129,9 +129,10 @@ def ports(executor_input, payload):
     outputs = executor_input.get("outputs", {})
     types_in = payload["inputs"]
     values = {}
-    for name, value in inputs.get("parameterValues", {}).items():
-        if types_in.get(name, {}).get("type"):
-            values[name] = typed(value, types_in[name]["type"])
+    given = inputs.get("parameterValues", {})
+    for name, spec in types_in.items():
+        if spec.get("type") and (name in given or "default" in spec):
+            values[name] = typed(given.get(name, spec.get("default")), spec["type"])
     arts_in = {}
     for name, entry in inputs.get("artifacts", {}).items():
         first = (entry.get("artifacts") or [{}])[0]

@@ -253,11 +253,12 @@ describe('the step shim', () => {
         kind: 'notebook',
         file: 'n.ipynb',
         function: undefined,
-        inputs: [{ name: 'limit', type: 'NUMBER_INTEGER', value: 5 }]
+        inputs: [{ name: 'limit', type: 'NUMBER_INTEGER', default: 5 }]
       }),
       mapReader({ 'n.ipynb': JSON.stringify(notebook) })
     );
-    const run = runTask(ir, 'step', { parameters: { limit: 5 } }, root, kfpPython());
+    // No value passed for 'limit': the shim falls back to the input's default.
+    const run = runTask(ir, 'step', {}, root, kfpPython());
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('limit 5');
     expect(run.stderr).not.toMatch(/Warning/);
