@@ -292,9 +292,9 @@ describe('compile', () => {
     ).toBe('../jobs/run.py');
   });
 
-  it('splits a large payload into arguments below the per-argument limit, and warns above 512 KiB', () => {
+  it('splits a large payload into arguments below the per-argument limit, and warns above 512 KiB per step and 1 MiB in all', () => {
     // Random text does not compress: the payload stays large.
-    const noise = randomBytes(700_000).toString('base64');
+    const noise = randomBytes(800_000).toString('base64');
     const s = spec();
     s.nodes[2].dependencies = ['noise.txt'];
     const compiled = recorder.compile(
@@ -317,6 +317,10 @@ describe('compile', () => {
         path: '/nodes/2/file',
         node: 'run',
         message: expect.stringMatching(/^node 'run': its files take \d+ KiB in the IR/)
+      }),
+      expect.objectContaining({
+        path: '/nodes',
+        message: expect.stringMatching(/^the compiled pipeline takes \d+ KiB; KFP keeps it/)
       })
     ]);
   });
