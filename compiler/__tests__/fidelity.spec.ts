@@ -5,7 +5,8 @@
  */
 import { IPipelineSpec } from '../../contract/pipeline';
 import { EXAMPLES, folderReader, mapReader, readJson } from './files';
-import { recordingCompiler, referenceIrs, serverProblems } from './kfp';
+import { nestedInKfp, recordingCompiler, referenceIrs, serverProblems } from './kfp';
+import { toYaml } from '../yaml';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -230,8 +231,43 @@ describe('IR fidelity with kfp 2.17', () => {
     });
   });
 
+  it('kfp loads our YAML as a component and compiles it into its own pipeline', () => {
+    const demo = recorder.compile(
+      readJson<IPipelineSpec>(`${EXAMPLES}/demo.kfpipeline`),
+      folderReader(EXAMPLES)
+    );
+    const parallel = recorder.compile(DOCUMENTS['parallel-branches'], files);
+    const nested = nestedInKfp({
+      demo: toYaml(demo.ir, demo.platformSpec),
+      parallel: toYaml(parallel.ir)
+    });
+    expect(nested).toEqual({
+      demo: {
+        components: [
+          'comp-demo-pipeline',
+          'comp-generate',
+          'comp-report',
+          'comp-stats',
+          'comp-train'
+        ],
+        problems: []
+      },
+      parallel: {
+        components: [
+          'comp-audit',
+          'comp-final',
+          'comp-left',
+          'comp-parallel-branches',
+          'comp-right',
+          'comp-start'
+        ],
+        problems: []
+      }
+    });
+  });
+
   it('every IR emitted above passes the strict protobuf parse and the server upload checks', () => {
-    expect(Object.keys(recorder.emitted).length).toBeGreaterThanOrEqual(7);
+    expect(Object.keys(recorder.emitted).length).toBeGreaterThanOrEqual(9);
     expect(serverProblems(recorder.emitted)).toEqual({});
   });
 

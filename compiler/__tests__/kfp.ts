@@ -77,3 +77,19 @@ export function kfpYaml(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Each YAML loaded by kfp as a component and compiled into an outer kfp pipeline: its components, problems. */
+export function nestedInKfp(
+  texts: Record<string, string>
+): Record<string, { components: string[]; problems: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kfwb-nest-'));
+  try {
+    const file = join(dir, 'texts.json');
+    writeFileSync(file, JSON.stringify(texts));
+    return JSON.parse(
+      execFileSync(kfpPython(), [TOOL, 'nest', file], { encoding: 'utf8', maxBuffer: 64 << 20 })
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

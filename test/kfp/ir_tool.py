@@ -4,6 +4,9 @@
                               after the KFP API server's upload checks: strict protobuf parse (unknown fields
                               refused), schemaVersion 2.1.0, pipelineInfo.name pattern, root present.
   ir_tool.py reference        prints {name: ir} for the reference pipelines compiled by kfp's own compiler.
+  ir_tool.py nest FILE        FILE = JSON {name: yaml text}; loads each with kfp.components.load_component_from_text,
+                              uses it as one task of an outer kfp pipeline, compiles that with kfp; prints {name:
+                              {"components": [...], "problems": [...]}} (the outer IR through check()).
   ir_tool.py yaml FILE        FILE = JSON {name: {"ir", "platformSpec"?}}; prints {name: text} as kfp writes a compiled file (its header
                               and PyYAML with sorted keys).
 """
@@ -32,12 +35,14 @@ def check(ir, platform_spec):
         problems.append("pipelineInfo.name does not match " + NAME.pattern)
     if not spec.HasField("root"):
         problems.append("root is missing")
-    # Every task refers to a component, every component to an executor.
+    # Every task refers to a component, every container component to an executor (DAG components have none).
     for task_name, task in spec.root.dag.tasks.items():
         component = spec.components.get(task.component_ref.name)
         if component is None:
             problems.append("task " + task_name + " refers to a missing component")
-        elif component.executor_label not in spec.deployment_spec.fields["executors"].struct_value.fields:
+        elif component.executor_label and (
+            component.executor_label not in spec.deployment_spec.fields["executors"].struct_value.fields
+        ):
             problems.append("component " + task.component_ref.name + " refers to a missing executor")
     if platform_spec is not None:
         try:
@@ -68,6 +73,28 @@ if __name__ == "__main__":
         with open(sys.argv[2]) as f:
             items = json.load(f)
         print(json.dumps({k: check(v["ir"], v.get("platformSpec")) for k, v in items.items()}))
+    elif sys.argv[1] == "nest":
+        from kfp import compiler, components, dsl
+
+        with open(sys.argv[2]) as f:
+            items = json.load(f)
+        out = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, text in items.items():
+                inner = components.load_component_from_text(text)
+
+                @dsl.pipeline(name="outer")
+                def outer():
+                    inner()
+
+                compiler.Compiler().compile(outer, tmp + "/outer.yaml")
+                with open(tmp + "/outer.yaml") as f:
+                    docs = list(yaml.safe_load_all(f))
+                out[name] = {
+                    "components": sorted(docs[0]["components"]),
+                    "problems": check(docs[0], docs[1] if len(docs) > 1 else None),
+                }
+        print(json.dumps(out))
     elif sys.argv[1] == "yaml":
         from kfp.compiler.pipeline_spec_builder import extract_comments_from_pipeline_spec
 
@@ -88,4 +115,4 @@ if __name__ == "__main__":
         sys.path.insert(0, __file__.rsplit("/", 1)[0])
         print(json.dumps(reference()))
     else:
-        sys.exit("usage: ir_tool.py check FILE | reference | yaml FILE")
+        sys.exit("usage: ir_tool.py check FILE | reference | yaml FILE | nest FILE")
