@@ -283,6 +283,20 @@ describe('validatePipeline', () => {
     ]);
   });
 
+  it('refuses Python keywords as port names of notebook and function steps, not of scripts', () => {
+    const spec = base();
+    node(spec, 'train').inputs.push({ name: 'lambda', type: 'STRING', value: 'x' });
+    node(spec, 'prep').outputs.push({ name: 'class', type: 'STRING' });
+    expect(problems(spec)).toEqual([
+      {
+        path: '/nodes/1/inputs/2/name',
+        node: 'train',
+        message:
+          "node 'train': 'lambda' is a Python keyword; function steps use input and output names as Python names"
+      }
+    ]);
+  });
+
   it('needs exactly one of a parameter type and an artifact type per port', () => {
     const spec = base();
     node(spec, 'prep').outputs[1] = { name: 'rows' };
