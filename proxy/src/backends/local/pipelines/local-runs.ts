@@ -45,7 +45,7 @@ import {
   resolveRunParameters,
   StepInputError
 } from './step-io';
-import { prepareStepLaunch, StepLaunchError } from './step-launch';
+import { prepareStepLaunch, startStep, StepLaunchError } from './step-launch';
 
 export interface ILocalRunsOptions {
   stateDir: string;
@@ -100,7 +100,8 @@ export class LocalRuns implements IPipelinesBackend {
     this.supervisor = new ReplicaSupervisor(
       (ref, how) => this.stepEnded(ref, how),
       opts.orphanPollMs,
-      opts.stopGraceMs
+      opts.stopGraceMs,
+      startStep
     );
   }
 
