@@ -461,6 +461,21 @@ describe('parallelism, cancel and restart', () => {
   });
 });
 
+describe('step logs', () => {
+  it('follows a step that has not started yet until it ends', async () => {
+    const runs = runner();
+    const ir = shellIr('follow', {
+      first: { script: 'sleep 0.5' },
+      second: { script: 'echo one; sleep 0.3; echo two', after: ['first'] }
+    });
+    await runs.createRun(NS, { ir, name: 'follow' });
+    let text = '';
+    await runs.stepLogs(NS, 'follow', 'second', { follow: true }, chunk => (text += chunk));
+    expect(text).toBe('one\ntwo\n');
+    expect(step(await runs.get(NS, 'follow'), 'second').phase).toBe('Succeeded');
+  });
+});
+
 describe('deleting a run', () => {
   it('removes its record, logs and outputs', async () => {
     const runs = runner();
