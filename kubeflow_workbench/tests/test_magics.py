@@ -357,3 +357,12 @@ def test_unload_removes_the_magic():
     assert "kf" in ip.magics_manager.magics["line"] and "kf" in ip.magics_manager.magics["cell"]
     ip.run_line_magic("unload_ext", "kubeflow_workbench")
     assert "kf" not in ip.magics_manager.magics["line"] and "kf" not in ip.magics_manager.magics["cell"]
+
+
+def test_log_detail_lines_are_left_out_whole_lines_only():
+    from kubeflow_workbench.magics.magics import without_details
+    chunks = ["[worker-0] epoch 1\n[work", "er-1] [workbench] The log of worker-1 cannot be read: the node is gone.\n",
+              "[worker-1] [workbench:details] pods \"n\" not found\n[worker-0] epo", "ch 2"]
+    assert "".join(without_details(chunks)) == (
+        "[worker-0] epoch 1\n[worker-1] [workbench] The log of worker-1 cannot be read: the node is gone.\n"
+        "[worker-0] epoch 2")

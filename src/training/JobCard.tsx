@@ -25,7 +25,9 @@ export interface IJobOutput {
 export function nextSavedOutput(saved: IJobOutput, live: IJob | undefined): IJobOutput {
   if (live) {
     const same = saved.job && (live.version ?? '') === (saved.job.version ?? '') && live.version;
-    return same && !saved.deleted ? saved : { name: saved.name, namespace: saved.namespace, job: live };
+    return same && !saved.deleted
+      ? saved
+      : { name: saved.name, namespace: saved.namespace, job: live };
   }
   return saved.deleted ? saved : { ...saved, deleted: true };
 }

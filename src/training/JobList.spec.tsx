@@ -56,6 +56,14 @@ describe('JobList', () => {
     expect(document.querySelector('[aria-label="job-0"]')).toBeTruthy();
   });
 
+  it('opens a job with one click, its full name on the row', () => {
+    const { onOpen } = setup(3);
+    const row = document.querySelector('[aria-label="job-1"]') as HTMLElement;
+    expect(row.querySelector('.kf-live-row-name')?.getAttribute('title')).toBe('job-1');
+    fireEvent.click(row);
+    expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ name: 'job-1' }));
+  });
+
   it('shows an empty state with a New button, and updates live', () => {
     const { onNew, stream } = setup(0);
     expect(screen.getByText('No training jobs in team-a')).toBeTruthy();

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { ICompileResponse, IPipelineProblem } from '../../../contract/pipeline';
 import { compile, PipelineInvalidError, toYaml, validatePipeline } from '../../../compiler';
 import { BackendError } from '../backends/types';
+import { filesOutsideRoot } from './pipeline-files';
 
 const inside = (root: string, target: string) => {
   const rel = relative(root, target);
@@ -63,7 +64,8 @@ function invalid(problems: IPipelineProblem[]): BackendError {
   return new BackendError(
     'invalid_spec',
     `The pipeline is invalid${where}.`,
-    problems.map(p => ({ path: p.path, message: p.message }))
+    // `node` stays: the editor and the magics point at the node without parsing the message.
+    problems
   );
 }
 
@@ -73,7 +75,12 @@ export function compileDocument(
   spec: unknown,
   path: string | undefined
 ): ICompileResponse {
-  const files = rootFileReader(rootDir, path ? dirname(path) : '.');
+  const base = path ? dirname(path) : '.';
+  const outside = filesOutsideRoot(rootDir, base, spec);
+  if (outside.length > 0) {
+    throw invalid(outside);
+  }
+  const files = rootFileReader(rootDir, base);
   const problems = validatePipeline(spec, files);
   if (problems.length > 0) {
     throw invalid(problems);
