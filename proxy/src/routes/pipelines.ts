@@ -2,7 +2,8 @@
  * Pipelines and runs: compile a document, create runs (from a document, compiled here, or from an IR compiled
  * anywhere, e.g. by the kfp SDK), list, get, cancel, re-run, delete, step logs (streamed text), step output
  * previews and downloads, and the live list over server-sent events. Invalid documents answer 400 with JSON
- * pointers and node names, and nothing starts.
+ * pointers and node names, and nothing starts. Bodies keep the default 1 MiB cap: documents name their files
+ * (the IR the proxy compiles embeds them), and an IR compiled elsewhere is as small as KFP needs it (etcd).
  */
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -16,8 +17,6 @@ import { openTextStream, registerWatchRoute } from './stream';
 
 const DEFAULT_TAIL = 1000;
 const MAX_TAIL = 10000;
-/** Documents and IRs carry the steps' files (notebooks, scripts) inline. */
-export const PIPELINE_BODY_LIMIT = 64 * 1024 * 1024;
 
 type NsParams = { ns: string };
 type RunParams = { ns: string; name: string };
@@ -58,14 +57,13 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
   const pipelines = () => deps.backends.current.pipelines;
   const base = `${API}/namespaces/:ns`;
   const rootDir = deps.rootDir ?? process.cwd();
-  const limit = { bodyLimit: PIPELINE_BODY_LIMIT };
 
-  app.post(`${API}/pipelines/compile`, limit, async request => {
+  app.post(`${API}/pipelines/compile`, async request => {
     const body = objectBody<ICompileRequest>(request.body);
     return compileDocument(rootDir, body.spec, body.path);
   });
 
-  app.post<{ Params: NsParams }>(`${base}/runs`, limit, async (request, reply) => {
+  app.post<{ Params: NsParams }>(`${base}/runs`, async (request, reply) => {
     const ns = checkNamespace(deps, request.params.ns);
     const body = objectBody<ICreateRunRequest>(request.body);
     const name = checkOptionalName(body);

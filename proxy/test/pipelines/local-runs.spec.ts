@@ -4,9 +4,19 @@
  * failing branch, caching on re-run, run-from-node and only-node, cancel (no process left), timeouts, missing
  * files, and a proxy restart mid-run. Steps run in the project's venv Python (nbclient + ipykernel).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { IPipelineSpec, IRun, IStep } from '../../../contract/pipeline';
 import { compile } from '../../../compiler';
 import { livePidsOfGroup } from '../../src/backends/local/replica-process';
@@ -458,6 +468,56 @@ describe('parallelism, cancel and restart', () => {
     const second = runner();
     const run = await finished(second, 'vanish');
     expect(step(run, 'gone')).toMatchObject({ phase: 'Failed', reason: 'ProxyRestarted' });
+  });
+});
+
+describe('an IR compiled by the kfp SDK', () => {
+  it("runs kfp's lightweight Python components with kfp's own executor, like kfp.local", async () => {
+    // The kfp venv of the IR fidelity tests (test/kfp/venv.sh: kfp from PyPI, cached per machine).
+    const kfpPython = execFileSync('bash', [join(REPO, 'test/kfp/venv.sh')], {
+      encoding: 'utf8'
+    }).trim();
+    const out = join(workDir, 'chain.yaml');
+    execFileSync(
+      kfpPython,
+      [
+        '-W',
+        'ignore',
+        '-c',
+        `from kfp import compiler; import chain; compiler.Compiler().compile(chain.chain, ${JSON.stringify(out)})`
+      ],
+      { cwd: join(REPO, 'bench/pipelines') }
+    );
+    const ir = parseYaml(readFileSync(out, 'utf8'));
+    const runs = runner({ python: kfpPython });
+    await runs.createRun(NS, { ir, parameters: { start: 5 }, name: 'kfp-chain' });
+    const run = await finished(runs, 'kfp-chain');
+    expect(run.phase).toBe('Succeeded');
+    expect(run.steps).toHaveLength(10);
+    expect(step(run, 'add-one-10').outputs.parameters).toEqual({ Output: 15 });
+    // kfp's executor wrote executor_output.json in kfp.local's task root layout.
+    const root = join(stateDir, 'pipeline-root');
+    const runDir = readdirSync(root).find(d => d.startsWith('chain-10-'))!;
+    const written = JSON.parse(
+      readFileSync(join(root, runDir, 'add-one-10', 'executor_output.json'), 'utf8')
+    );
+    expect(written.parameterValues).toEqual({ Output: 15 });
+    expect(step(run, 'add-one').note).toContain('the image python:3.11 was not used');
+  });
+});
+
+describe('step logs', () => {
+  it('follows a step that has not started yet until it ends', async () => {
+    const runs = runner();
+    const ir = shellIr('follow', {
+      first: { script: 'sleep 0.5' },
+      second: { script: 'echo one; sleep 0.3; echo two', after: ['first'] }
+    });
+    await runs.createRun(NS, { ir, name: 'follow' });
+    let text = '';
+    await runs.stepLogs(NS, 'follow', 'second', { follow: true }, chunk => (text += chunk));
+    expect(text).toBe('one\ntwo\n');
+    expect(step(await runs.get(NS, 'follow'), 'second').phase).toBe('Succeeded');
   });
 });
 

@@ -5,7 +5,8 @@
  * `recover()` re-attaches steps still running and settles the others from their exit files.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ResourceEvent } from '../../../../../contract/live';
 import { IArtifactPreview, IRerunRequest, IRun } from '../../../../../contract/pipeline';
 import {
@@ -45,7 +46,7 @@ import {
   resolveRunParameters,
   StepInputError
 } from './step-io';
-import { prepareStepLaunch, StepLaunchError } from './step-launch';
+import { prepareStepLaunch, startStep, StepLaunchError } from './step-launch';
 
 export interface ILocalRunsOptions {
   stateDir: string;
@@ -100,7 +101,8 @@ export class LocalRuns implements IPipelinesBackend {
     this.supervisor = new ReplicaSupervisor(
       (ref, how) => this.stepEnded(ref, how),
       opts.orphanPollMs,
-      opts.stopGraceMs
+      opts.stopGraceMs,
+      startStep
     );
   }
 
@@ -665,11 +667,13 @@ export class LocalRuns implements IPipelinesBackend {
         ? { ended: this.changes.until(stepDone), signal: options.signal }
         : undefined;
     const tail = Math.max(0, Math.min(options.tail ?? MAX_TAIL, MAX_TAIL));
-    await writeLogs(
-      [{ replica: task, path: this.store.logPath(namespace, name, task) }],
-      { tail, prefixed: false, follow },
-      sink
-    );
+    const path = this.store.logPath(namespace, name, task);
+    if (follow) {
+      // A step that has not started has no log yet; following it must wait for its first line, not fail.
+      mkdirSync(dirname(path), { recursive: true });
+      closeSync(openSync(path, 'a'));
+    }
+    await writeLogs([{ replica: task, path }], { tail, prefixed: false, follow }, sink);
   }
 
   async stepOutput(
