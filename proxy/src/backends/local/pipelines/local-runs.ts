@@ -413,7 +413,7 @@ export class LocalRuns implements IPipelinesBackend {
       prepared = prepareStepLaunch(planned, step.taskRoot, inputs, {
         python: record.python,
         workDir: this.opts.workDir,
-        shimRoot: join(this.opts.stateDir, 'runs', '.python-shims'),
+        shimRoot: join(this.opts.stateDir, 'python-shims'),
         logPath: this.store.logPath(record.namespace, record.name, task),
         exitPath: this.store.exitPath(record.namespace, record.name, task, attempt)
       });
