@@ -56,7 +56,11 @@ describe('validatePipeline', () => {
     const spec = base();
     (node(spec, 'train') as { retries?: unknown }).retries = -1;
     expect(problems(spec)).toEqual([
-      { path: '/nodes/1/retries', node: 'train', message: "node 'train': retries must be >= 0" }
+      {
+        path: '/nodes/1/retries',
+        node: 'train',
+        message: "node 'train': retries must be at least 0"
+      }
     ]);
   });
 

@@ -92,7 +92,11 @@ describe('POST /api/v1/pipelines/compile', () => {
     expect(status).toBe(400);
     expect(body.error.fields).toEqual([
       { path: '/version', message: 'must be 1 (this is a version 1 pipeline document reader)' },
-      { path: '/nodes/2/retries', node: 'train', message: "node 'train': retries must be integer" }
+      {
+        path: '/nodes/2/retries',
+        node: 'train',
+        message: "node 'train': retries must be a whole number"
+      }
     ]);
   });
 
