@@ -1,20 +1,11 @@
 import { DEFAULT_SETTINGS, fromSettings, WorkbenchSettings } from './settings';
 
 describe('workbench settings', () => {
-  it('reads typed values, and whether the user chose a backend', () => {
-    expect(fromSettings({ composite: { ...DEFAULT_SETTINGS }, user: {} })).toEqual(
-      DEFAULT_SETTINGS
-    );
-    const chosen = fromSettings({
-      composite: { backend: 'local', logTailLines: 250, confirmDelete: false },
-      user: { backend: 'local' }
-    });
-    expect(chosen).toMatchObject({
-      backend: 'local',
-      backendChosen: true,
-      logTailLines: 250,
-      confirmDelete: false
-    });
+  it('reads typed values, defaults where unset', () => {
+    expect(fromSettings({ composite: {} })).toEqual(DEFAULT_SETTINGS);
+    expect(
+      fromSettings({ composite: { backend: 'local', logTailLines: 250, confirmDelete: false } })
+    ).toMatchObject({ backend: 'local', logTailLines: 250, confirmDelete: false });
   });
 
   it('emits only on a real change', () => {
