@@ -128,8 +128,12 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
     // Settings apply live: the namespace chosen wins over the backend's default, the backend chosen in the
     // Settings Editor switches the proxy (over KFWB_BACKEND), the picker shows system namespaces on request.
     const workbenchSettings = new WorkbenchSettings();
+    let defaultNamespace: string | undefined;
     const apply = (values: IWorkbenchSettings) => {
-      cluster.preferNamespace(values.defaultNamespace);
+      if (values.defaultNamespace !== defaultNamespace) {
+        defaultNamespace = values.defaultNamespace;
+        cluster.preferNamespace(defaultNamespace);
+      }
       cluster.showSystemNamespaces(values.showSystemNamespaces);
     };
     const start = async () => {
