@@ -1,16 +1,10 @@
 /**
  * Watches replica processes end and stops them. Our own children report their exit; replicas re-attached
  * after a proxy restart are not our children (no wait() on them), so they alone are checked by a
- * low-frequency liveness timer, and their exit code is read from the file their wrapper writes.
+ * low-frequency liveness timer, and their exit code is read from the file their supervisor writes.
  */
 import { ChildProcess } from 'node:child_process';
-import {
-  IReplicaLaunch,
-  isGroupAlive,
-  isReplicaAlive,
-  signalGroup,
-  startReplica
-} from './replica-process';
+import { IReplicaLaunch, isReplicaAlive, signalSupervisor, startReplica } from './replica-process';
 
 export interface IReplicaRef {
   key: string;
@@ -32,8 +26,7 @@ export class ReplicaSupervisor {
 
   constructor(
     private readonly onEnd: EndHandler,
-    private readonly orphanPollMs: number,
-    private readonly stopGraceMs: number
+    private readonly orphanPollMs: number
   ) {}
 
   start(ref: IReplicaRef, launch: IReplicaLaunch): ChildProcess {
@@ -74,23 +67,26 @@ export class ReplicaSupervisor {
     }
   }
 
-  /** SIGTERM to the group, SIGKILL to what is left after the grace period. */
+  /** Asks the replica's supervisor to stop it: SIGTERM to every process, its grace period, then SIGKILL. */
   stop(pid: number): void {
-    signalGroup(pid, 'SIGTERM');
-    setTimeout(() => signalGroup(pid, 'SIGKILL'), this.stopGraceMs).unref();
+    signalSupervisor(pid, 'SIGTERM');
   }
 
-  /** Stops the groups and resolves once they are all gone (bounded wait, for delete). */
-  async stopAndWait(pids: number[]): Promise<void> {
-    pids.forEach(pid => signalGroup(pid, 'SIGTERM'));
-    const deadline = Date.now() + this.stopGraceMs;
-    while (pids.some(isGroupAlive) && Date.now() < deadline) {
+  /**
+   * Stops the replicas and resolves once their supervisors are gone (for delete). A supervisor exits by itself
+   * at most a moment after its grace period; one still there 5 s later is broken and is killed.
+   */
+  async stopAndWait(
+    replicas: { pid: number; logPath: string }[],
+    graceSeconds: number
+  ): Promise<void> {
+    replicas.forEach(r => this.stop(r.pid));
+    const alive = () => replicas.filter(r => isReplicaAlive(r.pid, r.logPath));
+    const deadline = Date.now() + graceSeconds * 1000 + 5000;
+    while (alive().length > 0 && Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 25));
     }
-    pids.filter(isGroupAlive).forEach(pid => signalGroup(pid, 'SIGKILL'));
-    while (pids.some(isGroupAlive) && Date.now() < deadline + 2000) {
-      await new Promise(resolve => setTimeout(resolve, 25));
-    }
+    alive().forEach(r => signalSupervisor(r.pid, 'SIGKILL'));
   }
 
   forget(key: string): void {
