@@ -41,7 +41,8 @@ export function packageEnvFor(
   packages: string[],
   env: NodeJS.ProcessEnv = process.env
 ): IPackageEnv {
-  const requirements = [...new Set(packages.map(p => p.replace(/\s+/g, '')))].sort();
+  // pip reads names and versions case-insensitively and ignores the spaces.
+  const requirements = [...new Set(packages.map(p => p.replace(/\s+/g, '').toLowerCase()))].sort();
   const key = createHash('sha256')
     .update(JSON.stringify([resolveExecutable(python, env), requirements]))
     .digest('hex')
