@@ -12,6 +12,7 @@ import {
 } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IJob, ITrainingJobSpec } from '../../contract/training';
 import { CommandIDs, IKubeflowWorkbench } from '../tokens';
 import { CurrentFileTracker } from './current-file';
@@ -23,6 +24,7 @@ import { JobViewModel } from './view-model';
 import { JobFormWidget, JobListSection, JobViewWidget, jobViewId } from './widgets';
 
 export const CLONE_JOB = 'kubeflow:clone-job';
+const SETTINGS_ID = 'kubeflow-workbench:plugin';
 
 interface IJobArgs {
   namespace?: string;
@@ -34,16 +36,29 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Training jobs: sidebar list, launcher form, job views and the job output renderer.',
   autoStart: true,
   requires: [IKubeflowWorkbench, IRenderMimeRegistry],
-  optional: [ICommandPalette, INotebookTracker, ILabShell],
+  optional: [ICommandPalette, INotebookTracker, ILabShell, ISettingRegistry],
   activate: (
     app: JupyterFrontEnd,
     workbench: IKubeflowWorkbench,
     rendermime: IRenderMimeRegistry,
     palette: ICommandPalette | null,
     notebooks: INotebookTracker | null,
-    labShell: ILabShell | null
+    labShell: ILabShell | null,
+    settingRegistry: ISettingRegistry | null
   ) => {
     const { client, cluster } = workbench;
+    // The settings live in the sidebar plugin's schema (schema/plugin.json); new jobs read the current value.
+    let gracePeriodSeconds: number | undefined;
+    void settingRegistry
+      ?.load(SETTINGS_ID)
+      .then(settings => {
+        const read = () =>
+          (gracePeriodSeconds = settings.get('terminationGracePeriodSeconds').composite as
+            number | undefined);
+        read();
+        settings.changed.connect(read);
+      })
+      .catch(() => undefined);
     const pool = new JobsModelPool(client);
     const currentFile = new CurrentFileTracker(labShell, notebooks);
     const views = new Map<string, MainAreaWidget>();
@@ -79,6 +94,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
         namespace: () => namespace ?? cluster.namespace,
         initial,
         currentFile: currentFile.read,
+        gracePeriodSeconds: () => gracePeriodSeconds,
         onCreated: job => {
           widget.dispose();
           openJob(job.namespace, job.name);
