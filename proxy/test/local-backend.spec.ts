@@ -512,7 +512,15 @@ describe('state survives a proxy restart', () => {
       reason: 'ProxyRestarted',
       message: 'replica worker-0 was no longer running when the proxy restarted'
     });
-    expect(await logs(after, 'lost')).toMatch(/^\[worker-0\] pid \d+\n$/); // logs are kept
+    const text = await logs(after, 'lost');
+    expect(text).toMatch(/^\[worker-0\] pid \d+\n$/); // logs are kept
+    // The supervisor was killed, not stopped: the kernel killed the replica's process with it (PDEATHSIG).
+    const script = Number(/pid (\d+)/.exec(text)?.[1]);
+    await new Promise<void>(resolve => {
+      const check = () => (isLive(script) ? setTimeout(check, 20) : resolve());
+      check();
+    });
+    expect(isLive(script)).toBe(false);
   });
 });
 

@@ -11,7 +11,9 @@
  *   again every 100 ms until none is left. When the main process ends by itself, what it leaves behind is
  *   killed at once, like the other processes of a container whose main process exited.
  * - It reaps everything, writes the main process's exit code to the exit file, and exits last; so "the
- *   supervisor is alive" means "some process of the replica may be alive".
+ *   supervisor is alive" means "some process of the replica may be alive". Should the supervisor itself be
+ *   killed (SIGKILL, the OOM killer), the kernel kills the replica's main process (`PR_SET_PDEATHSIG`), as a
+ *   container goes with its runtime.
  *
  * Arguments: <log file> <exit file> <grace seconds> <command…>.
  */
@@ -28,11 +30,22 @@ def write(line):
     with out_lock:
         out.write(stamp + b' ' + line.rstrip(b'\n') + b'\n')
 
-def become_subreaper():
+try:
+    LIBC = ctypes.CDLL(None, use_errno=True)  # loaded before any fork
+except OSError:
+    LIBC = None
+
+def prctl(option, value):
     try:
-        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
+        return LIBC is not None and LIBC.prctl(option, value, 0, 0, 0) == 0
+    except AttributeError:
         return False
+
+def become_subreaper():
+    return prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+
+def die_with_supervisor():
+    prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, in the child before exec
 
 def descendants():
     children = {}
@@ -100,7 +113,8 @@ if not become_subreaper() and sys.platform.startswith('linux'):
 signal.signal(signal.SIGTERM, on_sigterm)
 try:
     child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, start_new_session=True)
+                             stderr=subprocess.STDOUT, start_new_session=True,
+                             preexec_fn=die_with_supervisor if sys.platform.startswith('linux') else None)
 except OSError as e:
     write(('[workbench] cannot start %s: %s' % (cmd[0], e.strerror)).encode())
     write_exit_code(127)
