@@ -1,6 +1,7 @@
 /**
  * The local backend with real processes: replicas rendezvous through the injected environment, failures and
- * deletes stop process groups, and jobs survive a proxy restart.
+ * deletes stop every process of the replicas, and jobs survive a proxy restart (how they end in detail:
+ * local-endings.spec.ts).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,12 @@ import { planReplicas } from '../src/backends/local/replica-plan';
 import { livePidsOfGroup } from '../src/backends/local/replica-process';
 import { IBackend } from '../src/backends/types';
 import { failure } from './expect-failure';
+import {
+  isLive,
+  logs as jobLogs,
+  logsUntil as jobLogsUntil,
+  until as untilJob
+} from './local-helpers';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const stateDir = mkdtempSync(join(tmpdir(), 'kfwb-local-'));
@@ -39,77 +46,20 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-/** Resolves with the first view of the job that matches, from the live stream (no polling). */
-function until(
-  b: IBackend,
-  name: string,
-  test: (job: IJob) => boolean,
-  what: string
-): Promise<IJob> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      subscription.close();
-      reject(new Error(`timed out waiting for ${name}: ${what}`));
-    }, 30000);
-    const subscription = b.jobs.watch(NS, event => {
-      const jobs =
-        event.type === 'snapshot'
-          ? event.items
-          : 'object' in event && event.type !== 'deleted'
-            ? [event.object as IJob]
-            : [];
-      const job = jobs.find(j => j.name === name && test(j));
-      if (job) {
-        clearTimeout(timer);
-        subscription.close();
-        resolve(job);
-      }
-    });
-  });
-}
+const until = (b: IBackend, name: string, test: (job: IJob) => boolean, what: string) =>
+  untilJob(b, NS, name, test, what, 30000);
 
 const phase = (p: IJob['phase']) => (job: IJob) => job.phase === p;
 
-async function logs(
-  b: IBackend,
-  name: string,
-  options: Parameters<IBackend['jobs']['logs']>[2] = {}
-): Promise<string> {
-  let text = '';
-  await b.jobs.logs(NS, name, options, chunk => (text += chunk));
-  return text;
-}
+const logs = (b: IBackend, name: string, options: Parameters<IBackend['jobs']['logs']>[2] = {}) =>
+  jobLogs(b, NS, name, options);
 
-/** Follows the logs until `marker` has appeared `count` times, then stops following. */
-async function logsUntil(
-  b: IBackend,
-  name: string,
-  marker: RegExp,
-  count: number
-): Promise<string> {
-  const abort = new AbortController();
-  let text = '';
-  await b.jobs.logs(NS, name, { follow: true, signal: abort.signal }, chunk => {
-    text += chunk;
-    if ((text.match(new RegExp(marker, 'g')) ?? []).length >= count) {
-      abort.abort();
-    }
-  });
-  return text;
-}
+const logsUntil = (b: IBackend, name: string, marker: RegExp, count: number) =>
+  jobLogsUntil(b, NS, name, marker, count);
 
-function wrapperPids(name: string): number[] {
+function supervisorPids(name: string): number[] {
   const record = JSON.parse(readFileSync(join(stateDir, 'jobs', NS, name, 'job.json'), 'utf8'));
   return record.replicas.map((r: { pid: number }) => r.pid);
-}
-
-function isLive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2)[0]);
-  } catch {
-    return false;
-  }
 }
 
 const py = (code: string, extra: Partial<ITrainingJobSpec> = {}): Partial<ITrainingJobSpec> => ({
@@ -202,7 +152,7 @@ describe('distributed jobs as real processes', () => {
     const code =
       'import os, sys, time\nprint("up", flush=True)\nif os.environ["RANK"] == "1":\n    time.sleep(0.3)\n    sys.exit(3)\ntime.sleep(60)';
     await b.jobs.create(NS, spec('fails', 'pytorch', { Worker: { count: 2 } }, py(code)));
-    const pids = wrapperPids('fails');
+    const pids = supervisorPids('fails');
     const failed = await until(b, 'fails', phase('Failed'), 'Failed');
     expect(failed.conditions.at(-1)).toMatchObject({
       type: 'Failed',
@@ -267,7 +217,7 @@ describe('delete, logs, watch and create semantics', () => {
     );
     const text = await logsUntil(b, 'cancel', /pid \d+/, 2);
     const scriptPids = [...text.matchAll(/pid (\d+)/g)].map(m => Number(m[1]));
-    const groups = wrapperPids('cancel');
+    const groups = supervisorPids('cancel');
     expect([...scriptPids, ...groups].every(isLive)).toBe(true);
 
     const deleted = new Promise<JobStreamEvent>(resolve => {
@@ -292,7 +242,8 @@ describe('delete, logs, watch and create semantics', () => {
       filename: 'lines.py',
       content: fixture('interleaved_lines.py')
     };
-    const anchor = () => [String(Date.now() / 1000 + 0.5)];
+    // Far enough ahead that both replicas have started even on a loaded machine.
+    const anchor = () => [String(Date.now() / 1000 + 2)];
     const following = b.jobs
       .create(NS, spec('lines', 'pytorch', { Worker: { count: 2 } }, { source, args: anchor() }))
       .then(() => logs(b, 'lines', { follow: true }));
@@ -367,7 +318,7 @@ describe('delete, logs, watch and create semantics', () => {
     const third = await b.jobs.create(NS, s);
     expect(third.created).toBe(false);
     expect(third.job.created).toBe(first.job.created);
-    expect(wrapperPids('twice')).toHaveLength(1);
+    expect(supervisorPids('twice')).toHaveLength(1);
     const other = await failure(b.jobs.create(NS, { ...s, args: ['x'] }));
     expect(other.code).toBe('conflict');
     expect(other.message).toBe(
@@ -446,7 +397,7 @@ describe('state survives a proxy restart', () => {
     );
     await logsUntil(before, name, /pid \d+/, 1);
     await before.close();
-    return wrapperPids(name)[0];
+    return supervisorPids(name)[0];
   }
 
   test('a replica still running is re-attached and its end observed', async () => {
