@@ -22,6 +22,8 @@ export interface ILocalBackendOptions {
   orphanPollMs?: number;
   /** How long a stopped replica gets between SIGTERM and SIGKILL, for jobs that do not say. */
   graceSeconds?: number;
+  /** The same in milliseconds, for callers written before `graceSeconds`; `graceSeconds` wins. */
+  stopGraceMs?: number;
 }
 
 const DEFAULT_MAX_PROCESSES = 16;
@@ -43,7 +45,10 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
       opts.maxProcesses ?? envNumber('KFWB_LOCAL_MAX_PROCESSES') ?? DEFAULT_MAX_PROCESSES,
     orphanPollMs: opts.orphanPollMs ?? 2000,
     graceSeconds:
-      opts.graceSeconds ?? envNumber('KFWB_TERMINATION_GRACE_SECONDS', 0) ?? DEFAULT_GRACE_SECONDS
+      opts.graceSeconds ??
+      (opts.stopGraceMs !== undefined ? opts.stopGraceMs / 1000 : undefined) ??
+      envNumber('KFWB_TERMINATION_GRACE_SECONDS', 0) ??
+      DEFAULT_GRACE_SECONDS
   });
   jobs.recover();
   const info: IBackendInfo = {

@@ -101,7 +101,7 @@ function run(
         resolve();
         return;
       }
-      const flagged = lines.filter(l => /^ERROR:|Error:/.test(l));
+      const flagged = lines.filter(l => /^(ERROR|error):|^\S*Error: /.test(l));
       const why = (flagged.length > 0 ? flagged : lines.slice(-5)).join('\n').trim();
       reject(new InstallError(why || `${command} exited with code ${code}`));
     });
