@@ -58,7 +58,8 @@ export class LocalJobs implements IJobsBackend {
     this.store = new RecordStore(opts.stateDir);
     this.supervisor = new ReplicaSupervisor(
       (ref, how) => this.replicaEnded(ref, how),
-      opts.orphanPollMs
+      opts.orphanPollMs,
+      opts.graceSeconds * 1000
     );
   }
 
@@ -336,10 +337,8 @@ export class LocalJobs implements IJobsBackend {
       this.installing.delete(key);
       this.supervisor.forget(key);
       // Replicas already terminating keep their deadline: their supervisors ignore a second SIGTERM.
-      const live = record.replicas
-        .filter(r => r.pid && isLive(r))
-        .map(r => ({ pid: r.pid as number, logPath: this.store.logPath(namespace, name, r.name) }));
-      await this.supervisor.stopAndWait(live, this.graceOf(record.spec));
+      const live = record.replicas.filter(r => r.pid && isLive(r)).map(r => r.pid as number);
+      await this.supervisor.stopAndWait(live, this.graceOf(record.spec) * 1000);
       this.store.remove(namespace, name);
       this.records.delete(key);
       this.changes.publish(namespace, {

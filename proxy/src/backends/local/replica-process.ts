@@ -16,8 +16,8 @@ export interface IReplicaLaunch {
   env: Record<string, string>;
   logPath: string;
   exitPath: string;
-  /** Between the SIGTERM and the SIGKILL of a stop (`terminationGracePeriodSeconds`). */
-  graceSeconds: number;
+  /** Replicas: between the SIGTERM and the SIGKILL of a stop (`terminationGracePeriodSeconds`); default 30. */
+  graceSeconds?: number;
 }
 
 export function startReplica(launch: IReplicaLaunch): ChildProcess {
@@ -31,7 +31,7 @@ export function startReplica(launch: IReplicaLaunch): ChildProcess {
         SUPERVISOR_SCRIPT,
         launch.logPath,
         launch.exitPath,
-        String(launch.graceSeconds),
+        String(launch.graceSeconds ?? 30),
         ...launch.command
       ],
       {

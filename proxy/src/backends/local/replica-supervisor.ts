@@ -1,10 +1,22 @@
 /**
  * Watches replica processes end and stops them. Our own children report their exit; replicas re-attached
  * after a proxy restart are not our children (no wait() on them), so they alone are checked by a
- * low-frequency liveness timer, and their exit code is read from the file their supervisor writes.
+ * low-frequency liveness timer, and their exit code is read from the file their supervisor (or wrapper) writes.
+ *
+ * Two ways to stop, by the starter: replicas (`startReplica`, the default) run under a supervisor that stops
+ * its replica's whole process tree itself when sent SIGTERM, with the launch's grace period (see
+ * supervisor-script.ts), so only the supervisor is signalled; other starters (pipeline steps) make one process
+ * group, stopped here: SIGTERM to the group, SIGKILL after `stopGraceMs`.
  */
 import { ChildProcess } from 'node:child_process';
-import { IReplicaLaunch, isReplicaAlive, signalSupervisor, startReplica } from './replica-process';
+import {
+  IReplicaLaunch,
+  isGroupAlive,
+  isReplicaAlive,
+  signalGroup,
+  signalSupervisor,
+  startReplica
+} from './replica-process';
 
 export interface IReplicaRef {
   key: string;
@@ -26,11 +38,20 @@ export class ReplicaSupervisor {
 
   constructor(
     private readonly onEnd: EndHandler,
-    private readonly orphanPollMs: number
+    private readonly orphanPollMs: number,
+    /** Process groups only: between SIGTERM and SIGKILL. */
+    private readonly stopGraceMs: number,
+    /** How a launch becomes processes (pipeline steps use a lighter wrapper than replicas). */
+    private readonly starter: (launch: IReplicaLaunch) => ChildProcess = startReplica
   ) {}
 
+  /** The supervisor stops the tree itself (and is the only member of its own process group). */
+  private get supervised(): boolean {
+    return this.starter === startReplica;
+  }
+
   start(ref: IReplicaRef, launch: IReplicaLaunch): ChildProcess {
-    const child = startReplica(launch);
+    const child = this.starter(launch);
     child.once('error', error => {
       if (!this.closed && child.pid === undefined) {
         this.onEnd(ref, {
@@ -67,26 +88,32 @@ export class ReplicaSupervisor {
     }
   }
 
-  /** Asks the replica's supervisor to stop it: SIGTERM to every process, its grace period, then SIGKILL. */
+  /** Starts stopping: SIGTERM to the supervisor (it does the rest), or to the group with a SIGKILL timer. */
   stop(pid: number): void {
-    signalSupervisor(pid, 'SIGTERM');
+    if (this.supervised) {
+      signalSupervisor(pid, 'SIGTERM');
+      return;
+    }
+    signalGroup(pid, 'SIGTERM');
+    setTimeout(() => signalGroup(pid, 'SIGKILL'), this.stopGraceMs).unref();
   }
 
   /**
-   * Stops the replicas and resolves once their supervisors are gone (for delete). A supervisor exits by itself
-   * at most a moment after its grace period; one still there 5 s later is broken and is killed.
+   * Stops them and resolves once they are all gone (for delete). A supervisor ends by itself a moment after
+   * `graceMs` (the job's grace period); one still there 5 s later is broken and is killed, which kills its
+   * replica's main process with it (PR_SET_PDEATHSIG).
    */
-  async stopAndWait(
-    replicas: { pid: number; logPath: string }[],
-    graceSeconds: number
-  ): Promise<void> {
-    replicas.forEach(r => this.stop(r.pid));
-    const alive = () => replicas.filter(r => isReplicaAlive(r.pid, r.logPath));
-    const deadline = Date.now() + graceSeconds * 1000 + 5000;
-    while (alive().length > 0 && Date.now() < deadline) {
+  async stopAndWait(pids: number[], graceMs = this.stopGraceMs): Promise<void> {
+    pids.forEach(pid => this.stop(pid));
+    const margin = this.supervised ? 5000 : 0;
+    const deadline = Date.now() + graceMs + margin;
+    while (pids.some(isGroupAlive) && Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 25));
     }
-    alive().forEach(r => signalSupervisor(r.pid, 'SIGKILL'));
+    pids.filter(isGroupAlive).forEach(pid => signalGroup(pid, 'SIGKILL'));
+    while (pids.some(isGroupAlive) && Date.now() < deadline + 2000) {
+      await new Promise(resolve => setTimeout(resolve, 25));
+    }
   }
 
   forget(key: string): void {
