@@ -68,6 +68,15 @@ export function isReplicaAlive(pid: number, logPath: string): boolean {
   }
 }
 
+/** Signals a whole process group (pipeline steps; a replica's supervisor is alone in its group). */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 /** Signals the supervisor alone: on SIGTERM it stops the replica's processes itself (grace, then SIGKILL). */
 export function signalSupervisor(pid: number, signal: NodeJS.Signals): void {
   try {
