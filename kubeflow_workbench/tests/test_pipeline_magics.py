@@ -179,3 +179,47 @@ def test_real_proxy_runs_the_demo_pipeline(start_real_proxy, shell, tmp_path, mo
     steps = {line.split()[0]: line.split()[1] for line in text.splitlines()[4:]}
     assert steps == {"generate": "Succeeded", "stats": "Succeeded", "train": "Succeeded", "report": "Succeeded"}
     assert output.name in repr(shell.run_line_magic("kf", "runs"))
+
+
+def _wait_for_phase(client, namespace: str, name: str, phases: tuple, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    for event, data in runtime.iter_events(client.stream(f"/api/v1/namespaces/{namespace}/watch/runs", follow=True)):
+        runs = data.get("items", []) if event == "snapshot" else [data.get("object", {})]
+        run = next((r for r in runs if r.get("name") == name), None)
+        if (run and run["phase"] in phases) or time.monotonic() > deadline:
+            return run or {}
+    return {}
+
+
+def test_a_run_survives_a_restart_of_the_real_proxy(start_real_proxy, shell, tmp_path):
+    """The proxy stops while a step runs; the next proxy re-attaches the step and finishes the run."""
+    from test_real_proxy import _stop
+
+    ir = {
+        "pipelineInfo": {"name": "restart"},
+        "root": {"dag": {"tasks": {
+            "long": {"taskInfo": {"name": "long"}, "componentRef": {"name": "comp-long"}},
+            "after": {"taskInfo": {"name": "after"}, "componentRef": {"name": "comp-after"},
+                      "dependentTasks": ["long"]},
+        }}},
+        "components": {"comp-long": {"executorLabel": "exec-long"}, "comp-after": {"executorLabel": "exec-after"}},
+        "deploymentSpec": {"executors": {
+            "exec-long": {"container": {"image": "alpine", "command": ["sh", "-c", "sleep 3; echo slept"]}},
+            "exec-after": {"container": {"image": "alpine", "command": ["sh", "-c", "echo after"]}},
+        }},
+    }
+    ir_file = tmp_path / "restart.json"
+    ir_file.write_text(json.dumps(ir))
+    first = start_real_proxy()
+    output = shell.run_line_magic("kf", f"pipeline run {ir_file} --name restart-1")
+    running = _wait_for_phase(runtime.connect(start=False), output.namespace, "restart-1", ("Running",))
+    assert running["phase"] == "Running"
+    _stop(first.pid)
+    start_real_proxy()
+    done = _wait_for_phase(runtime.connect(start=False), output.namespace, "restart-1",
+                           ("Succeeded", "Failed", "Cancelled"))
+    assert done["phase"] == "Succeeded", done.get("message")
+    assert [s["phase"] for s in done["steps"]] == ["Succeeded", "Succeeded"]
+    logs = "".join(runtime.connect(start=False).stream(
+        f"/api/v1/namespaces/{output.namespace}/runs/restart-1/steps/long/logs"))
+    assert logs == "slept\n"

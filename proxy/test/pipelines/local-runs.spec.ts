@@ -521,6 +521,31 @@ describe('step logs', () => {
   });
 });
 
+describe('a run that cannot be resumed', () => {
+  it('is failed with the reason, and the other runs still load', async () => {
+    const first = runner();
+    const ir = shellIr('damaged', {
+      a: { script: 'sleep 0.5' },
+      b: { script: 'true', after: ['a'] }
+    });
+    await first.createRun(NS, { ir, name: 'damaged' });
+    await until(first, 'damaged', r => step(r, 'a').phase === 'Running', 'running');
+    first.close();
+    // a ends while no proxy runs; reading its outputs needs the run's IR, which is then damaged.
+    const exitFile = join(stateDir, 'runs', NS, 'damaged', 'logs', 'a.1.exit');
+    while (!existsSync(exitFile)) {
+      await new Promise(r => setTimeout(r, 50));
+    }
+    writeFileSync(join(stateDir, 'runs', NS, 'damaged', 'documents.json'), '{ not json');
+    const second = runner();
+    const listed = (await second.list(NS)).items.find(r => r.name === 'damaged')!;
+    expect(listed).toMatchObject({ phase: 'Failed', reason: 'Unrecoverable' });
+    expect(listed.message).toContain('the proxy could not resume this run');
+    expect((await second.list(NS)).items.some(r => r.name === 'demo-1')).toBe(true);
+    rmSync(join(stateDir, 'runs', NS, 'damaged'), { recursive: true, force: true });
+  });
+});
+
 describe('deleting a run', () => {
   it('removes its record, logs and outputs', async () => {
     const runs = runner();

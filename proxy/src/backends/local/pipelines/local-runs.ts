@@ -413,7 +413,7 @@ export class LocalRuns implements IPipelinesBackend {
       prepared = prepareStepLaunch(planned, step.taskRoot, inputs, {
         python: record.python,
         workDir: this.opts.workDir,
-        shimRoot: join(this.opts.stateDir, 'runs', '.python-shims'),
+        shimRoot: join(this.opts.stateDir, 'python-shims'),
         logPath: this.store.logPath(record.namespace, record.name, task),
         exitPath: this.store.exitPath(record.namespace, record.name, task, attempt)
       });
@@ -469,7 +469,7 @@ export class LocalRuns implements IPipelinesBackend {
         const record = this.records.get(runKey);
         if (record && !isRunFinished(record)) {
           this.commit(withStep(record, task, { retryAt: undefined }));
-          this.schedule(runKey);
+          this.guarded(runKey, () => this.schedule(runKey));
         }
       },
       Math.max(0, Date.parse(retryAt) - Date.now())
@@ -486,7 +486,11 @@ export class LocalRuns implements IPipelinesBackend {
     }
   }
 
-  private stepEnded(
+  private stepEnded(ref: IReplicaRef, how: { signal?: string; startError?: string }): void {
+    this.guarded(ref.key, () => this.settleStep(ref, how));
+  }
+
+  private settleStep(
     { key, replica: task }: IReplicaRef,
     how: { signal?: string; startError?: string }
   ): void {
@@ -554,44 +558,69 @@ export class LocalRuns implements IPipelinesBackend {
       if (isRunFinished(stored)) {
         continue;
       }
-      for (const step of stored.steps) {
-        const current = this.records.get(key) as IRunRecord;
-        if (step.phase === 'Pending' && step.retryAt) {
-          this.armRetry(key, step.task, step.retryAt);
-        }
-        if (step.phase !== 'Running') {
-          continue;
-        }
-        const logPath = this.store.logPath(stored.namespace, stored.name, step.task);
-        const exitCode = this.store.readExitCode(
-          stored.namespace,
-          stored.name,
-          step.task,
-          step.attempts
-        );
-        if (exitCode !== undefined) {
-          this.commitEnd(current, step, {
-            exitCode,
-            ...(current.cancelled ? { stopReason: 'Cancelled' } : {})
-          });
-        } else if (step.pid && isReplicaAlive(step.pid, logPath)) {
-          this.supervisor.adopt({ key, replica: step.task }, step.pid, logPath);
-          this.armDeadline(key, step.task, step.pid, step.deadline);
-        } else {
-          this.commit(
-            withStep(current, step.task, {
-              phase: 'Failed',
-              reason: 'ProxyRestarted',
-              message:
-                "the step's process was no longer running when the proxy restarted, and left no exit code",
-              finished: new Date().toISOString(),
-              pid: undefined
-            })
-          );
-        }
-      }
-      this.schedule(key);
+      this.guarded(key, () => this.recoverRun(key, stored));
     }
+  }
+
+  /**
+   * Runs `fn` for a run; if the run's own files cannot be read back (a damaged documents.json), the run fails
+   * with that reason instead of the error escaping into a timer or the proxy's start.
+   */
+  private guarded(key: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const current = this.records.get(key);
+      if (!current || isRunFinished(current)) {
+        return;
+      }
+      const reason = e instanceof Error ? e.message : String(e);
+      this.commit({
+        ...withRunPhase(current, 'Failed'),
+        reason: 'Unrecoverable',
+        message: `the proxy could not resume this run: ${reason}`
+      });
+    }
+  }
+
+  private recoverRun(key: string, stored: IRunRecord): void {
+    for (const step of stored.steps) {
+      const current = this.records.get(key) as IRunRecord;
+      if (step.phase === 'Pending' && step.retryAt) {
+        this.armRetry(key, step.task, step.retryAt);
+      }
+      if (step.phase !== 'Running') {
+        continue;
+      }
+      const logPath = this.store.logPath(stored.namespace, stored.name, step.task);
+      const exitCode = this.store.readExitCode(
+        stored.namespace,
+        stored.name,
+        step.task,
+        step.attempts
+      );
+      if (exitCode !== undefined) {
+        this.commitEnd(current, step, {
+          exitCode,
+          ...(current.cancelled ? { stopReason: 'Cancelled' } : {})
+        });
+      } else if (step.pid && isReplicaAlive(step.pid, logPath)) {
+        this.supervisor.adopt({ key, replica: step.task }, step.pid, logPath);
+        this.armDeadline(key, step.task, step.pid, step.deadline);
+      } else {
+        this.commit(
+          withStep(current, step.task, {
+            phase: 'Failed',
+            reason: 'ProxyRestarted',
+            message:
+              "the step's process was no longer running when the proxy restarted, and left no exit code",
+            finished: new Date().toISOString(),
+            pid: undefined
+          })
+        );
+      }
+    }
+    this.schedule(key);
   }
 
   // -- reading ---------------------------------------------------------------------------------------------------

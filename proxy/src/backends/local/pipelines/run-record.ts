@@ -203,7 +203,16 @@ export function withRunPhase(record: IRunRecord, phase: RunPhase): IRunRecord {
   } else if (phase === 'Succeeded') {
     message = `all ${record.steps.length} steps succeeded or were cached`;
   }
-  return { ...record, ...started, ...finished, phase, ...(message ? { message } : {}) };
+  const reason =
+    phase === 'Failed' ? 'StepFailed' : phase === 'Cancelled' ? 'Cancelled' : undefined;
+  return {
+    ...record,
+    ...started,
+    ...finished,
+    phase,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {})
+  };
 }
 
 export function isRunFinished(record: IRunRecord): boolean {
