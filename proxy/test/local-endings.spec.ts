@@ -4,7 +4,7 @@
  * Terminating until they are gone (also across a proxy restart and a delete), and `packages` are installed
  * once into a cached environment.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IJob, ITrainingJobSpec } from '../../contract/training';
@@ -388,5 +388,47 @@ describe('packages on the local backend', () => {
     expect(await logs(b, NS, 'pkgs-missing', { replica: 'worker-1' })).toContain(
       'No matching distribution found for kfwb-no-such-package-zz==1.0'
     );
+  });
+
+  test('delete while the environment is built stops pip; the half-built environment is rebuilt by the next job', async () => {
+    const b = await backend();
+    const spec = job('pkgs-deleted', 1, {
+      command: ['python', '-c', 'import pyjokes; print("ok")'],
+      packages: ['pyjokes==0.8.2']
+    });
+    await b.jobs.create(NS, spec);
+    const installing = (await b.jobs.events(NS, 'pkgs-deleted')).find(
+      e => e.reason === 'InstallingPackages'
+    );
+    const dir = /\((\/[^)]+)\)$/.exec(installing?.message ?? '')?.[1] as string;
+    expect(dir).toContain(join(stateDir, 'venvs'));
+    await b.jobs.delete(NS, 'pkgs-deleted');
+    expect((await failure(b.jobs.get(NS, 'pkgs-deleted'))).code).toBe('not_found');
+    const building = () =>
+      readdirSync('/proc')
+        .filter(entry => /^\d+$/.test(entry))
+        .filter(entry => {
+          try {
+            return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir);
+          } catch {
+            return false;
+          }
+        });
+    while (building().length > 0) {
+      await sleep(50); // SIGKILL was sent to pip's group; it goes at once
+    }
+    expect(existsSync(join(dir, '.ready'))).toBe(false);
+
+    await b.jobs.create(NS, spec);
+    const done = await until(
+      b,
+      NS,
+      'pkgs-deleted',
+      j => ['Succeeded', 'Failed'].includes(j.phase),
+      'finished',
+      180000
+    );
+    expect(done.phase).toBe('Succeeded');
+    expect(await logs(b, NS, 'pkgs-deleted')).toMatch(/\[worker-0\] ok\n$/);
   });
 });

@@ -130,13 +130,19 @@ export class PackageEnvs {
     onLine: (line: string) => void
   ): { done: Promise<void>; release: () => void } {
     let build = this.builds.get(target.dir);
-    if (!build) {
+    if (!build || build.abort.signal.aborted) {
+      // An abandoned build is let finish dying first (pip killed, nothing more written), then started anew.
+      const before = build?.done.catch(() => undefined) ?? Promise.resolve();
       const abort = new AbortController();
       const listeners = new Set<(line: string) => void>();
       const tell = (line: string) => listeners.forEach(listener => listener(line));
-      const done = this.build(target, python, packages, env, tell, abort.signal).finally(() =>
-        this.builds.delete(target.dir)
-      );
+      const done: Promise<void> = before
+        .then(() => this.build(target, python, packages, env, tell, abort.signal))
+        .finally(() => {
+          if (this.builds.get(target.dir)?.done === done) {
+            this.builds.delete(target.dir);
+          }
+        });
       build = { done, listeners, abort };
       this.builds.set(target.dir, build);
     }
