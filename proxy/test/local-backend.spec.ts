@@ -242,8 +242,8 @@ describe('delete, logs, watch and create semantics', () => {
       filename: 'lines.py',
       content: fixture('interleaved_lines.py')
     };
-    // Far enough ahead that both replicas have started even on a loaded machine.
-    const anchor = () => [String(Date.now() / 1000 + 2)];
+    // Far enough ahead that both replicas have started even on a loaded machine (the order is the point).
+    const anchor = () => [String(Date.now() / 1000 + 4)];
     const following = b.jobs
       .create(NS, spec('lines', 'pytorch', { Worker: { count: 2 } }, { source, args: anchor() }))
       .then(() => logs(b, 'lines', { follow: true }));

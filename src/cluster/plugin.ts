@@ -139,13 +139,17 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
       }
       apply(workbenchSettings.values);
       await cluster.start();
-      if (workbenchSettings.values.backendChosen) {
-        await cluster.useBackend(workbenchSettings.values.backend);
+      // "auto" (the default) leaves the proxy's own choice (KFWB_BACKEND) alone; local or kubernetes wins over
+      // it; a change made while JupyterLab runs is applied at once.
+      let backend = workbenchSettings.values.backend;
+      if (backend !== 'auto') {
+        await cluster.useBackend(backend);
       }
       workbenchSettings.changed.connect((_, values) => {
         apply(values);
-        if (values.backendChosen) {
-          void cluster.useBackend(values.backend);
+        if (values.backend !== backend) {
+          backend = values.backend;
+          void cluster.useBackend(backend);
         }
       });
     };
