@@ -4,8 +4,20 @@ describe('workbench settings', () => {
   it('reads typed values, defaults where unset', () => {
     expect(fromSettings({ composite: {} })).toEqual(DEFAULT_SETTINGS);
     expect(
-      fromSettings({ composite: { backend: 'local', logTailLines: 250, confirmDelete: false } })
-    ).toMatchObject({ backend: 'local', logTailLines: 250, confirmDelete: false });
+      fromSettings({
+        composite: {
+          backend: 'local',
+          logTailLines: 250,
+          confirmDelete: false,
+          terminationGracePeriodSeconds: 5
+        }
+      })
+    ).toMatchObject({
+      backend: 'local',
+      logTailLines: 250,
+      confirmDelete: false,
+      terminationGracePeriodSeconds: 5
+    });
   });
 
   it('emits only on a real change', () => {

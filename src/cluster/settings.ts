@@ -13,6 +13,8 @@ export interface IWorkbenchSettings {
   showSystemNamespaces: boolean;
   logTailLines: number;
   confirmDelete: boolean;
+  /** Grace period of new jobs from the launcher form (a job's own value wins). */
+  terminationGracePeriodSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: IWorkbenchSettings = {
@@ -20,7 +22,8 @@ export const DEFAULT_SETTINGS: IWorkbenchSettings = {
   defaultNamespace: '',
   showSystemNamespaces: false,
   logTailLines: 1000,
-  confirmDelete: true
+  confirmDelete: true,
+  terminationGracePeriodSeconds: 30
 };
 
 export class WorkbenchSettings {
@@ -56,6 +59,9 @@ export function fromSettings(settings: { composite: Record<string, unknown> }): 
     defaultNamespace: String(c.defaultNamespace ?? ''),
     showSystemNamespaces: c.showSystemNamespaces === true,
     logTailLines: Number(c.logTailLines ?? DEFAULT_SETTINGS.logTailLines),
-    confirmDelete: c.confirmDelete !== false
+    confirmDelete: c.confirmDelete !== false,
+    terminationGracePeriodSeconds: Number(
+      c.terminationGracePeriodSeconds ?? DEFAULT_SETTINGS.terminationGracePeriodSeconds
+    )
   };
 }

@@ -12,6 +12,7 @@ const TONE: Record<string, string> = {
   Succeeded: 'ok',
   Failed: 'error',
   Restarting: 'warn',
+  Terminating: 'warn',
   Pending: 'pending',
   Created: 'pending',
   Suspended: 'muted',

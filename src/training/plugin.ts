@@ -91,6 +91,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
         namespaceChanged: namespace ? undefined : cluster.namespaceChanged,
         initial,
         currentFile: currentFile.read,
+        gracePeriodSeconds: () => settings.values.terminationGracePeriodSeconds,
         onCreated: job => {
           widget.dispose();
           openJob(job.namespace, job.name);

@@ -1,7 +1,9 @@
 /**
- * `IJobsBackend` on this machine: each replica a process group (see replica-process.ts), each job a record on
- * disk, changes pushed to watchers from memory (no file polling). State survives a proxy restart: `recover()`
- * re-attaches replicas that still run and settles the others from their exit files.
+ * `IJobsBackend` on this machine: each replica a supervised process tree (see supervisor-script.ts), each job a
+ * record on disk, changes pushed to watchers from memory (no file polling). State survives a proxy restart:
+ * `recover()` re-attaches replicas that still run (or still terminate) and settles the others from their exit
+ * files. Stopping a replica follows the pod lifecycle: it shows `Terminating` while its supervisor gives its
+ * processes the grace period, then its final state.
  */
 import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../../contract/training';
 import { generateJobName } from '../../../../contract/training-schema';
@@ -10,14 +12,20 @@ import {
   withReplicaEnd,
   withReplicaStarted,
   IJobRecord,
+  isAtRest,
   isFinished,
+  isLive,
   jobOfRecord,
   settle,
-  withCondition
+  withCondition,
+  withEvent,
+  withReplica
 } from './job-record';
 import { writeJobLogs } from './log-reader';
-import { checkRunnable, checkSameSpec, prepareJob } from './prepare-job';
-import { isReplicaAlive } from './replica-process';
+import { isReady, packageEnvFor, PackageEnvs, IPackageEnv } from './package-env';
+import { baseEnvironment, checkRunnable, checkSameSpec, prepareJob } from './prepare-job';
+import { IReplicaLaunch, isReplicaAlive } from './replica-process';
+import { appendStamped } from './log-lines';
 import { JobChanges } from './job-changes';
 import { recoverRecord } from './recovery';
 import { IReplicaRef, ReplicaSupervisor } from './replica-supervisor';
@@ -28,7 +36,8 @@ export interface ILocalJobsOptions {
   python: string;
   maxProcesses: number;
   orphanPollMs: number;
-  stopGraceMs: number;
+  /** The grace period of jobs that set no `terminationGracePeriodSeconds`. */
+  graceSeconds: number;
 }
 
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -36,9 +45,10 @@ const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 export class LocalJobs implements IJobsBackend {
   private readonly records = new Map<string, IJobRecord>();
   private readonly creating = new Map<string, Promise<IJob>>();
-  /** Replicas we are stopping on purpose, and the reason they will show. */
-  private readonly stopping = new Map<string, string>();
   private readonly deleting = new Set<string>();
+  /** Jobs waiting for their package environment, and how to give up waiting (on delete). */
+  private readonly installing = new Map<string, () => void>();
+  private readonly packageEnvs = new PackageEnvs();
   private readonly changes = new JobChanges();
   private readonly store: RecordStore;
   private readonly supervisor: ReplicaSupervisor;
@@ -49,7 +59,7 @@ export class LocalJobs implements IJobsBackend {
     this.supervisor = new ReplicaSupervisor(
       (ref, how) => this.replicaEnded(ref, how),
       opts.orphanPollMs,
-      opts.stopGraceMs
+      opts.graceSeconds * 1000
     );
   }
 
@@ -65,11 +75,25 @@ export class LocalJobs implements IJobsBackend {
       alive.forEach(a => this.supervisor.adopt({ key, replica: a.replica }, a.pid, a.logPath));
       const settled = settle(record);
       this.records.set(key, settled.record);
-      if (settled.record !== stored) {
-        this.commit(settled.record, 'modified');
+      let current = settled.record;
+      if (current !== stored) {
+        current = this.commit(current, 'modified');
       }
-      this.stopReplicas(settled.record, settled.stop, 'Stopped');
+      // A finished job with a replica still running: the proxy stopped between settling and stopping it.
+      const leftOver = isFinished(stored)
+        ? current.replicas.filter(r => r.phase === 'Running').map(r => r.name)
+        : [];
+      current = this.stopReplicas(current, [...settled.stop, ...leftOver], 'Stopped');
+      // Told to stop before the restart: telling it again is harmless and covers a stop that was recorded but
+      // never sent. The supervisor keeps its own grace deadline.
+      current.replicas
+        .filter(r => r.phase === 'Terminating' && r.pid)
+        .forEach(r => this.supervisor.stop(r.pid as number));
     }
+  }
+
+  private graceOf(spec: ITrainingJobSpec): number {
+    return spec.terminationGracePeriodSeconds ?? this.opts.graceSeconds;
   }
 
   private commit(record: IJobRecord, type: 'added' | 'modified'): IJobRecord {
@@ -105,6 +129,12 @@ export class LocalJobs implements IJobsBackend {
       await pending.catch(() => undefined);
       return this.create(namespace, spec);
     }
+    if (this.deleting.has(key)) {
+      throw new BackendError(
+        'conflict',
+        `The job "${full.name}" is still being deleted (its processes are stopping). Try again in a moment.`
+      );
+    }
     const existing = this.records.get(key);
     if (existing) {
       checkSameSpec(existing.spec, full);
@@ -123,16 +153,111 @@ export class LocalJobs implements IJobsBackend {
   private async launch(
     spec: ITrainingJobSpec & { name: string; namespace: string }
   ): Promise<IJob> {
-    const key = keyOf(spec.namespace, spec.name);
-    const { record: first, launches } = await prepareJob(this.store, spec, this.opts.python);
-    let record = this.commit(first, 'added');
+    const packageEnv =
+      spec.packages && spec.packages.length > 0
+        ? packageEnvFor(this.opts.stateDir, this.opts.python, spec.packages)
+        : undefined;
+    const { record, launches } = await prepareJob(this.store, spec, {
+      python: this.opts.python,
+      graceSeconds: this.graceOf(spec),
+      packageEnv
+    });
+    const created = this.commit(record, 'added');
+    if (packageEnv) {
+      // Replicas stay Pending while the environment is built, as pods do while their image is pulled.
+      void this.installThenStart(created, packageEnv, launches);
+      return jobOfRecord(created);
+    }
+    return jobOfRecord(this.startReplicas(created, launches));
+  }
+
+  private startReplicas(from: IJobRecord, launches: Map<string, IReplicaLaunch>): IJobRecord {
+    const key = keyOf(from.namespace, from.name);
+    let record = from;
     for (const [replica, launch] of launches) {
       const child = this.supervisor.start({ key, replica }, launch);
       record = withReplicaStarted(record, replica, child.pid);
     }
     // Exits are reported on later turns of the event loop, so they always find the job Running.
-    record = this.commit(withCondition(record, 'Running', `${spec.name} is running`), 'modified');
-    return jobOfRecord(record);
+    return this.commit(withCondition(record, 'Running', `${from.name} is running`), 'modified');
+  }
+
+  /** Builds (or reuses) the job's package environment, with pip's output in every replica's log. */
+  private async installThenStart(
+    created: IJobRecord,
+    packageEnv: IPackageEnv,
+    launches: Map<string, IReplicaLaunch>
+  ): Promise<void> {
+    const { namespace, name } = created;
+    const key = keyOf(namespace, name);
+    const packages = created.spec.packages ?? [];
+    const listed = packages.join(', ');
+    const event = (type: 'Normal' | 'Warning', reason: string, message: string) => {
+      const current = this.records.get(key) as IJobRecord;
+      return this.commit(withEvent(current, type, reason, message, name), 'modified');
+    };
+    if (isReady(packageEnv)) {
+      event(
+        'Normal',
+        'PackagesCached',
+        `Using the cached environment with ${listed}; nothing to install`
+      );
+      this.startReplicas(this.records.get(key) as IJobRecord, launches);
+      return;
+    }
+    const logs = [...launches.values()].map(l => l.logPath);
+    const log = (line: string) => logs.forEach(path => appendStamped(path, line));
+    const began = Date.now();
+    event(
+      'Normal',
+      'InstallingPackages',
+      `Installing ${listed} into a virtual environment layered on ${this.opts.python} (${packageEnv.dir})`
+    );
+    log(`[workbench] installing ${listed}`);
+    const { done, release } = this.packageEnvs.ensure(
+      packageEnv,
+      this.opts.python,
+      packages,
+      baseEnvironment(),
+      log
+    );
+    this.installing.set(key, release);
+    let failure: string | undefined;
+    try {
+      await done;
+    } catch (error) {
+      failure = (error as Error).message;
+    } finally {
+      release();
+    }
+    if (this.installing.get(key) !== release) {
+      return; // deleted while installing
+    }
+    this.installing.delete(key);
+    if (failure !== undefined) {
+      log(`[workbench] the packages could not be installed`);
+      event('Warning', 'InstallFailed', `Installing ${listed} failed: ${failure}`);
+      let failed = this.records.get(key) as IJobRecord;
+      for (const replica of failed.replicas) {
+        failed = withReplica(failed, replica.name, {
+          phase: 'Failed',
+          reason: 'InstallFailed',
+          message: failure,
+          finishedAt: new Date().toISOString()
+        });
+      }
+      const message = `the packages could not be installed: ${failure}`;
+      this.commit(withCondition(failed, 'Failed', message), 'modified');
+      return;
+    }
+    const seconds = ((Date.now() - began) / 1000).toFixed(1);
+    log(`[workbench] installed ${listed} in ${seconds} s`);
+    event(
+      'Normal',
+      'InstalledPackages',
+      `Installed ${listed} in ${seconds} s; later jobs reuse it`
+    );
+    this.startReplicas(this.records.get(key) as IJobRecord, launches);
   }
 
   private replicaEnded(
@@ -144,24 +269,39 @@ export class LocalJobs implements IJobsBackend {
       return;
     }
     const exitCode = this.store.readExitCode(current.namespace, current.name, replica);
-    const stopReason = this.stopping.get(`${key}/${replica}`);
-    this.stopping.delete(`${key}/${replica}`);
+    const stopReason = current.replicas.find(r => r.name === replica)?.stopReason;
     const record = withReplicaEnd(current, replica, {
       exitCode,
       stopReason,
       ...how
     });
     const settled = settle(record);
-    this.commit(settled.record, 'modified');
-    this.stopReplicas(settled.record, settled.stop, 'Stopped');
+    this.stopReplicas(this.commit(settled.record, 'modified'), settled.stop, 'Stopped');
   }
 
-  private stopReplicas(record: IJobRecord, replicas: string[], reason: string): void {
-    const key = keyOf(record.namespace, record.name);
-    for (const replica of record.replicas.filter(r => replicas.includes(r.name) && r.pid)) {
-      this.stopping.set(`${key}/${replica.name}`, reason);
-      this.supervisor.stop(replica.pid as number);
+  /** Marks the replicas `Terminating` (recorded before the signal, so a restart knows), then stops them. */
+  private stopReplicas(record: IJobRecord, replicas: string[], reason: string): IJobRecord {
+    const targets = record.replicas.filter(
+      r => replicas.includes(r.name) && r.pid && r.phase === 'Running'
+    );
+    if (targets.length === 0) {
+      return record;
     }
+    const grace = this.graceOf(record.spec);
+    let next = record;
+    for (const replica of targets) {
+      next = withReplica(next, replica.name, { phase: 'Terminating', stopReason: reason });
+      next = withEvent(
+        next,
+        'Normal',
+        'Killing',
+        `Stopping ${replica.name}: SIGTERM to each of its processes, SIGKILL to any left after ${grace} s`,
+        replica.name
+      );
+    }
+    next = this.commit(next, 'modified');
+    targets.forEach(r => this.supervisor.stop(r.pid as number));
+    return next;
   }
 
   async list(namespace: string): Promise<{ items: IJob[]; resourceVersion?: string }> {
@@ -193,9 +333,12 @@ export class LocalJobs implements IJobsBackend {
     const key = keyOf(namespace, name);
     this.deleting.add(key);
     try {
+      this.installing.get(key)?.();
+      this.installing.delete(key);
       this.supervisor.forget(key);
-      const pids = record.replicas.filter(r => r.pid && !r.finishedAt).map(r => r.pid as number);
-      await this.supervisor.stopAndWait(pids);
+      // Replicas already terminating keep their deadline: their supervisors ignore a second SIGTERM.
+      const live = record.replicas.filter(r => r.pid && isLive(r)).map(r => r.pid as number);
+      await this.supervisor.stopAndWait(live, this.graceOf(record.spec) * 1000);
       this.store.remove(namespace, name);
       this.records.delete(key);
       this.changes.publish(namespace, {
@@ -219,17 +362,17 @@ export class LocalJobs implements IJobsBackend {
   ): Promise<void> {
     const record = this.found(namespace, name);
     const follow =
-      options.follow && !isFinished(record)
+      options.follow && !isAtRest(record)
         ? { ended: this.ended(namespace, name), signal: options.signal }
         : undefined;
     await writeJobLogs(record, this.store, { ...options, follow }, sink);
   }
 
-  /** Resolves when the job finishes, is deleted, or the backend closes. */
+  /** Resolves when the job has finished and its processes are gone, is deleted, or the backend closes. */
   private ended(namespace: string, name: string): Promise<void> {
     return this.changes.until(() => {
       const record = this.records.get(keyOf(namespace, name));
-      return !record || isFinished(record);
+      return !record || isAtRest(record);
     });
   }
 
@@ -238,6 +381,8 @@ export class LocalJobs implements IJobsBackend {
   }
 
   close(): void {
+    this.installing.forEach(release => release());
+    this.installing.clear();
     this.supervisor.close();
     this.changes.close();
   }
