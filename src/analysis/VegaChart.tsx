@@ -25,6 +25,14 @@ function release(widget: Widget): void {
 export function VegaChart(props: {
   spec: Record<string, unknown>;
   rendermime?: IRenderMimeRegistry;
+  /** Host class (default: the slice browser's). */
+  className?: string;
+  /** Accessible name of the chart. */
+  label?: string;
+  /** Shown instead when no Vega-Lite renderer is registered. */
+  fallback?: string;
+  /** Keeps the host's height while a changed spec re-renders, so live charts do not make the page jump. */
+  minHeight?: number;
 }): JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const { spec, rendermime } = props;
@@ -46,9 +54,18 @@ export function VegaChart(props: {
   if (!available) {
     return (
       <p className="kf-slices-note">
-        The chart needs JupyterLab&apos;s Vega-Lite renderer; the table above has every value.
+        {props.fallback ??
+          "The chart needs JupyterLab's Vega-Lite renderer; the table above has every value."}
       </p>
     );
   }
-  return <div ref={host} className="kf-slices-chart" />;
+  return (
+    <div
+      ref={host}
+      className={props.className ?? 'kf-slices-chart'}
+      role={props.label ? 'img' : undefined}
+      aria-label={props.label}
+      style={props.minHeight ? { minHeight: props.minHeight } : undefined}
+    />
+  );
 }
