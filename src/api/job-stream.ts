@@ -21,12 +21,13 @@ export interface IEventSourceLike {
 
 export type EventSourceFactory = (url: string) => IEventSourceLike;
 
-export class JobStream {
+/** Generic over the event type so studies and runs can reuse it until src/live/ResourceStream replaces it. */
+export class JobStream<E = JobStreamEvent> {
   private _source: IEventSourceLike | undefined;
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _attempt = 0;
   private _state: StreamState = 'connecting';
-  private readonly _event = new Signal<this, JobStreamEvent>(this);
+  private readonly _event = new Signal<this, E>(this);
   private readonly _stateChanged = new Signal<this, StreamState>(this);
 
   constructor(
@@ -35,7 +36,7 @@ export class JobStream {
       new EventSource(u, { withCredentials: true })
   ) {}
 
-  get event(): ISignal<this, JobStreamEvent> {
+  get event(): ISignal<this, E> {
     return this._event;
   }
   get stateChanged(): ISignal<this, StreamState> {
@@ -78,7 +79,7 @@ export class JobStream {
 
   private receive(data: string): void {
     try {
-      this._event.emit(JSON.parse(data) as JobStreamEvent);
+      this._event.emit(JSON.parse(data) as E);
     } catch {
       // A malformed message is dropped; the next snapshot repairs the state.
     }
