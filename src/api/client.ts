@@ -6,11 +6,10 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { IContextList, IInfo, INamespaceList } from '../../contract/info';
 import { PROXY_NAME, routes } from '../../contract/routes';
-import { ResourceEvent } from '../../contract/live';
 import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../contract/study';
 import { IJob, IJobEvent, ITrainingJobSpec } from '../../contract/training';
 import { errorOfResponse, networkError } from './errors';
-import { JobStream } from './job-stream';
+import { ResourceStream } from './resource-stream';
 
 export interface ILogRequest {
   replica?: string;
@@ -114,8 +113,8 @@ export class ProxyClient {
   }
 
   /** Live updates of the jobs of a namespace (server-sent events; reconnects with backoff). */
-  watchJobs(namespace: string): JobStream {
-    return new JobStream(this.url(routes.watchJobs(namespace)));
+  watchJobs(namespace: string): ResourceStream<IJob> {
+    return new ResourceStream<IJob>(this.url(routes.watchJobs(namespace)));
   }
 
   /** Validated by the proxy (400 with field paths); answers the study, whether it is new, and pre-flight warnings. */
@@ -162,5 +161,5 @@ export class ProxyClient {
 
   /** Live updates of the studies of a namespace (trials and their pods included). */
   watchStudies = (namespace: string) =>
-    new JobStream<ResourceEvent<IStudy>>(this.url(routes.watchStudies(namespace)));
+    new ResourceStream<IStudy>(this.url(routes.watchStudies(namespace)));
 }
