@@ -182,8 +182,8 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
         {v.earlyStopping === 'medianstop' && (
           <>
             <p className="kf-form-hint">
-              Stops a trial whose best value so far is worse than the median of the finished
-              trials at the same report.
+              Stops a trial whose best value so far is worse than the median of the finished trials
+              at the same report.
             </p>
             {MEDIANSTOP_SETTINGS.map(s => (
               <Setting
@@ -393,9 +393,7 @@ function ParametersTable({ model }: { model: StudyFormModel }): JSX.Element {
           })}
         </tbody>
       </table>
-      {model.error('parameters') && (
-        <p className="kf-form-error">{model.error('parameters')}</p>
-      )}
+      {model.error('parameters') && <p className="kf-form-error">{model.error('parameters')}</p>}
       <button type="button" className="jp-mod-styled" onClick={() => model.addParameter()}>
         Add parameter
       </button>
@@ -614,7 +612,12 @@ function TrialFields({ model, ids }: { model: StudyFormModel; ids: string }): JS
         'Command',
         'One line, e.g. python3 train.py --lr ${trialParameters.lr} (with a shipped file: its launcher, or empty).'
       )}
-      {text('env', 'Environment', 'KEY=VALUE, one per line; values may use ${trialParameters.NAME}.', true)}
+      {text(
+        'env',
+        'Environment',
+        'KEY=VALUE, one per line; values may use ${trialParameters.NAME}.',
+        true
+      )}
       {text('packages', 'Packages', 'Comma-separated pip requirements, installed at start.')}
       {text('cpu', 'CPU per replica', 'e.g. 2 or 500m')}
       {text('memory', 'Memory per replica', 'e.g. 4Gi')}

@@ -1,0 +1,101 @@
+/** The "Studies" sidebar section: the shared live list with status, best objective and trial counts per row. */
+import React from 'react';
+import { IStudy, StudyPhase } from '../../contract/study';
+import { StatusBadge } from '../components/StatusBadge';
+import { LiveList } from '../live/LiveList';
+import { formatAge } from '../training/explain';
+import { StudiesModel } from './model';
+import { formatValue, objectiveNameOf } from './trials';
+
+export const STUDY_PHASES: StudyPhase[] = [
+  'Created',
+  'Running',
+  'Restarting',
+  'Succeeded',
+  'Failed',
+  'Stopped',
+  'Unknown'
+];
+
+export interface IStudyListProps {
+  model: StudiesModel;
+  onOpen: (study: IStudy) => void;
+  onNew: () => void;
+  now?: number;
+}
+
+/** `7/12` trials done (finished of the budget), for a narrow row. */
+export function trialProgress(study: IStudy): string {
+  const c = study.counts;
+  const done = c.succeeded + c.failed + c.killed + c.earlyStopped + c.metricsUnavailable;
+  const max = study.spec?.maxTrialCount;
+  return `${done}/${max ?? study.trials.length}`;
+}
+
+export function StudyList({ model, onOpen, onNew, now }: IStudyListProps): JSX.Element {
+  const filter = model.filter;
+  return (
+    <LiveList
+      model={model}
+      noun="studies"
+      newLabel="New study"
+      onNew={onNew}
+      onOpen={onOpen}
+      now={now}
+      className="kf-study-list"
+      emptyHint="Tune a training script's hyperparameters from a form or a %%kf tune cell."
+      filters={
+        <>
+          <label>
+            Status{' '}
+            <select
+              value={filter.status}
+              onChange={e => model.setFilter({ status: e.target.value as StudyPhase | '' })}
+            >
+              <option value="">all</option>
+              {STUDY_PHASES.map(p => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </label>
+          <input
+            type="search"
+            aria-label="Filter studies by name"
+            placeholder="Filter by name"
+            value={filter.text}
+            onChange={e => model.setFilter({ text: e.target.value })}
+          />
+        </>
+      }
+      renderRow={(study, clock) => (
+        <>
+          <span className="kf-live-row-name" title={study.name}>
+            {study.name}
+          </span>
+          <span
+            className="kf-live-row-detail kf-study-row-best"
+            title={
+              study.best
+                ? `Best ${objectiveNameOf(study)} ${study.best.objective} (${study.best.trial})`
+                : 'No best trial yet'
+            }
+          >
+            {study.best ? `★ ${formatValue(study.best.objective)}` : '–'}
+          </span>
+          <span
+            className="kf-live-row-detail"
+            title={`${study.counts.running} running, ${study.counts.failed} failed`}
+          >
+            {trialProgress(study)}
+          </span>
+          <StatusBadge status={study.phase} />
+          <span className="kf-live-row-age" title={study.created}>
+            {formatAge(study.created, clock)}
+          </span>
+        </>
+      )}
+    />
+  );
+}
