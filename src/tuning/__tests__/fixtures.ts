@@ -1,5 +1,8 @@
 /** Trials and studies for the tuning specs: small, readable, covering every trial state. */
+import { Signal } from '@lumino/signaling';
+import { ResourceEvent } from '../../../contract/live';
 import { IStudy, IStudySpec, ITrial } from '../../../contract/study';
+import { StreamState } from '../../api/resource-stream';
 
 export function trial(index: number, change: Partial<ITrial> = {}): ITrial {
   return {
@@ -94,5 +97,47 @@ export function study(change: Partial<IStudy> = {}): IStudy {
     best: { trial: 'demo-001', objective: 0.2, params: TRIALS[1].params },
     trials: TRIALS,
     ...change
+  };
+}
+
+/** Stands in for the study `ResourceStream`: tests push events and states by hand. */
+export class FakeStudyStream {
+  started = false;
+  disposed = false;
+  state: StreamState = 'connecting';
+  readonly event = new Signal<this, ResourceEvent<IStudy>>(this);
+  readonly stateChanged = new Signal<this, StreamState>(this);
+  constructor(readonly namespace: string) {}
+  start(): void {
+    this.started = true;
+  }
+  dispose(): void {
+    this.disposed = true;
+    Signal.clearData(this);
+  }
+  push(event: ResourceEvent<IStudy>): void {
+    this.event.emit(event);
+  }
+  /** Opens the stream and sends a snapshot of `items`. */
+  live(items: IStudy[]): void {
+    this.state = 'open';
+    this.stateChanged.emit('open');
+    this.push({ type: 'snapshot', items });
+  }
+}
+
+/** The parts of `ProxyClient` the tuning UI uses, as jest mocks. */
+export function fakeStudyClient() {
+  const streams: FakeStudyStream[] = [];
+  return {
+    streams,
+    watchStudies: jest.fn((namespace: string) => {
+      const stream = new FakeStudyStream(namespace);
+      streams.push(stream);
+      return stream;
+    }),
+    getStudy: jest.fn(async (): Promise<IStudy> => study()),
+    trialLogs: jest.fn(async (): Promise<string> => ''),
+    followTrialLogs: jest.fn(async () => undefined)
   };
 }

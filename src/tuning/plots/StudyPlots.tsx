@@ -40,22 +40,23 @@ export interface IPlotProps {
   height?: number;
 }
 
-function options(study: IStudy, props: IPlotProps) {
+function options(study: IStudy, width?: number, height?: number) {
   return {
     metric: objectiveNameOf(study),
     direction: directionOf(study),
     goal: study.spec?.objective.goal,
-    width: props.width,
-    height: props.height
+    width,
+    height
   };
 }
 
 export function ObjectivePlot(props: IPlotProps): JSX.Element {
   const study = useThrottled(props.study, 1000);
   const theme = useChartTheme();
+  const { width, height } = props;
   const spec = React.useMemo(
-    () => objectiveSpec(study.trials, options(study, props), theme),
-    [study, theme, props.width, props.height]
+    () => objectiveSpec(study.trials, options(study, width, height), theme),
+    [study, theme, width, height]
   );
   const scored = study.trials.some(t => t.objective !== undefined);
   return (
@@ -79,12 +80,13 @@ export function ObjectivePlot(props: IPlotProps): JSX.Element {
 export function ParallelPlot(props: IPlotProps): JSX.Element {
   const study = useThrottled(props.study, 1000);
   const theme = useChartTheme();
-  const parameters = study.spec?.parameters ?? [];
+  const parameters = study.spec?.parameters;
+  const { width, height } = props;
   const spec = React.useMemo(
-    () => parallelSpec(study.trials, parameters, options(study, props), theme),
-    [study, theme, props.width, props.height]
+    () => parallelSpec(study.trials, parameters ?? [], options(study, width, height), theme),
+    [study, parameters, theme, width, height]
   );
-  if (!parameters.length) {
+  if (!parameters?.length) {
     return <p className="kf-study-note">The study&apos;s parameters are unknown.</p>;
   }
   return (
@@ -105,9 +107,10 @@ export function ParallelPlot(props: IPlotProps): JSX.Element {
 export function CurvesPlot(props: IPlotProps & { highlight?: string }): JSX.Element {
   const study = useThrottled(props.study, 1000);
   const theme = useChartTheme();
+  const { width, height, highlight } = props;
   const spec = React.useMemo(
-    () => curvesSpec(study.trials, { ...options(study, props), highlight: props.highlight }, theme),
-    [study, theme, props.highlight, props.width, props.height]
+    () => curvesSpec(study.trials, { ...options(study, width, height), highlight }, theme),
+    [study, theme, highlight, width, height]
   );
   const anyCurve = study.trials.some(t => t.curve.length > 0);
   return (
