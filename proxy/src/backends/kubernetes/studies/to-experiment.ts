@@ -137,9 +137,21 @@ function metricsCollectorSpecOf(spec: IStudySpec): Record<string, unknown> {
   return { ...(mc.format !== undefined ? { source: filter } : {}), collector: { kind: 'StdOut' } };
 }
 
+export const ISTIO_INJECT = 'sidecar.istio.io/inject';
+
+interface ITemplated {
+  template: { metadata: { annotations?: Record<string, string> } };
+}
+
 /** The trial template's job: the training mapper's object without the names Katib sets. */
 function trialSpecOf(spec: IStudySpec, info: IKindInfo): Record<string, unknown> {
   const job = toKubeflowObject({ ...trialJobSpec(spec), name: 'trial' }, 'trial');
+  // An Istio sidecar keeps a finished trial's pod running, so Katib's collector would never report.
+  const replicaSpecs = info.replicaSpecField ? (job.spec[info.replicaSpecField] as Record<string, ITemplated>) : {};
+  for (const replica of Object.values(replicaSpecs)) {
+    const metadata = replica.template.metadata;
+    metadata.annotations = { ...(metadata.annotations ?? {}), [ISTIO_INJECT]: 'false' };
+  }
   const labels = { ...job.metadata.labels, 'kubeflow-workbench.io/study': spec.name ?? '' };
   return {
     apiVersion: `${info.group}/${info.version}`,
