@@ -10,7 +10,7 @@ import { ResourceEvent } from '../../contract/live';
 import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../contract/study';
 import { IJob, IJobEvent, ITrainingJobSpec } from '../../contract/training';
 import { errorOfResponse, networkError } from './errors';
-import { JobStream } from './job-stream';
+import { ResourceStream } from './resource-stream';
 
 export interface ILogRequest {
   replica?: string;
@@ -114,8 +114,8 @@ export class ProxyClient {
   }
 
   /** Live updates of the jobs of a namespace (server-sent events; reconnects with backoff). */
-  watchJobs(namespace: string): JobStream {
-    return new JobStream(this.url(routes.watchJobs(namespace)));
+  watchJobs(namespace: string): ResourceStream<IJob> {
+    return new ResourceStream<IJob>(this.url(routes.watchJobs(namespace)));
   }
 
   /** Validated by the proxy (400 with field paths); answers the study, whether it is new, and pre-flight warnings. */

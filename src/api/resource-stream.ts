@@ -1,13 +1,12 @@
 /**
- * The live job list of one namespace over server-sent events. EventSource reconnects by itself after a dropped
+ * The live list of one kind (jobs, studies, runs) in one namespace over server-sent events. EventSource reconnects by itself after a dropped
  * connection; we add backoff for the case where it gives up (HTTP error), and announce each new snapshot.
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { JobStreamEvent } from '../../contract/training';
+import { ILiveResource, RESOURCE_EVENT_TYPES, ResourceEvent } from '../../contract/live';
 
 export type StreamState = 'connecting' | 'open' | 'retrying' | 'closed';
 
-const EVENT_TYPES = ['snapshot', 'added', 'modified', 'deleted'] as const;
 const MAX_BACKOFF_MS = 30000;
 
 /** What the stream needs of EventSource; tests pass a fake. */
@@ -21,13 +20,12 @@ export interface IEventSourceLike {
 
 export type EventSourceFactory = (url: string) => IEventSourceLike;
 
-/** Generic over the event type so studies and runs can reuse it until src/live/ResourceStream replaces it. */
-export class JobStream<E = JobStreamEvent> {
+export class ResourceStream<T extends ILiveResource> {
   private _source: IEventSourceLike | undefined;
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _attempt = 0;
   private _state: StreamState = 'connecting';
-  private readonly _event = new Signal<this, E>(this);
+  private readonly _event = new Signal<this, ResourceEvent<T>>(this);
   private readonly _stateChanged = new Signal<this, StreamState>(this);
 
   constructor(
@@ -36,7 +34,7 @@ export class JobStream<E = JobStreamEvent> {
       new EventSource(u, { withCredentials: true })
   ) {}
 
-  get event(): ISignal<this, E> {
+  get event(): ISignal<this, ResourceEvent<T>> {
     return this._event;
   }
   get stateChanged(): ISignal<this, StreamState> {
@@ -64,7 +62,7 @@ export class JobStream<E = JobStreamEvent> {
         this.setState('retrying');
       }
     };
-    for (const type of EVENT_TYPES) {
+    for (const type of RESOURCE_EVENT_TYPES) {
       source.addEventListener(type, e => this.receive(e.data));
     }
   }
@@ -79,7 +77,7 @@ export class JobStream<E = JobStreamEvent> {
 
   private receive(data: string): void {
     try {
-      this._event.emit(JSON.parse(data) as E);
+      this._event.emit(JSON.parse(data) as ResourceEvent<T>);
     } catch {
       // A malformed message is dropped; the next snapshot repairs the state.
     }
