@@ -7,7 +7,7 @@ import { generateStudyName, validateStudySpec } from '../../../contract/study-sc
 import { BackendError } from '../backends/types';
 import type { IAppDeps } from '../app';
 import { checkName, checkNamespace, flagParam, intParam } from './params';
-import { openEventStream, openTextStream } from './stream';
+import { openTextStream, registerWatchRoute } from './stream';
 
 const DEFAULT_TAIL = 1000;
 const MAX_TAIL = 10000;
@@ -118,12 +118,5 @@ export function registerStudyRoutes(app: FastifyInstance, deps: IAppDeps): void 
     }
   );
 
-  app.get<{ Params: NsParams }>(`${base}/watch/studies`, async (request, reply) => {
-    const ns = checkNamespace(deps, request.params.ns);
-    const backend = studies();
-    await backend.checkAccess(ns);
-    const live: { subscription?: { close(): void } } = {};
-    const send = openEventStream(request, reply, () => live.subscription?.close());
-    live.subscription = backend.watch(ns, event => send(event.type, event));
-  });
+  registerWatchRoute(app, deps, 'studies', studies);
 }
