@@ -10,6 +10,7 @@ import { originAllowed, scrubCredentials, tokenMatches } from './security';
 import { TOKEN_HEADER } from '../../contract/routes';
 import { registerInfoRoutes } from './routes/info';
 import { registerJobRoutes } from './routes/jobs';
+import { registerStudyRoutes } from './routes/studies';
 import { registerAnalysisRoutes } from './routes/analysis';
 
 export interface IAppDeps {
@@ -131,6 +132,7 @@ export function createApp(deps: IAppDeps): FastifyInstance {
 
   registerInfoRoutes(app, deps);
   registerJobRoutes(app, deps);
+  registerStudyRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
   return app;
 }

@@ -1,12 +1,14 @@
 /** An in-memory backend for route tests: behaves like a backend, records what routes asked of it. */
 import { IJob, ITrainingJobSpec, JobStreamEvent } from '../../contract/training';
 import { BackendError, IBackend, ILogOptions } from '../src/backends/types';
+import { FakeStudies } from './fake-studies';
 
 export class FakeBackend implements IBackend {
   readonly kind = 'local' as const;
   readonly jobsByKey = new Map<string, IJob>();
   readonly watchers = new Set<(event: JobStreamEvent) => void>();
   closed = false;
+  studies = new FakeStudies();
 
   info() {
     return {

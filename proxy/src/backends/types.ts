@@ -3,6 +3,8 @@
  * `kubernetes/` imports @kubernetes/client-node and only `local/` spawns processes.
  */
 import { IBackendInfo, IContextList, INamespaceList } from '../../../contract/info';
+import { ResourceEvent } from '../../../contract/live';
+import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../../contract/study';
 import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../contract/training';
 
 /** A running subscription; `close()` stops it and frees its resources. */
@@ -40,6 +42,30 @@ export interface IJobsBackend {
   watch(namespace: string, onEvent: (event: JobStreamEvent) => void): ISubscription;
 }
 
+export interface IStudiesBackend {
+  /** Idempotent like jobs: an equal spec under an existing name answers that study with `created: false`.
+   * Pre-flight findings that do not stop the study come back as `warnings`. */
+  create(namespace: string, spec: IStudySpec): Promise<IStudyCreated>;
+  list(namespace: string): Promise<{ items: IStudy[]; resourceVersion?: string }>;
+  checkAccess(namespace: string): Promise<void>;
+  get(namespace: string, name: string): Promise<IStudy>;
+  /** Deletes the study, its trials and their jobs (running trials are killed). */
+  delete(namespace: string, name: string): Promise<void>;
+  /** No new trials: the budget becomes what has been started; running trials finish. */
+  stop(namespace: string, name: string): Promise<IStudy>;
+  /** Only maxTrialCount, parallelTrialCount and maxFailedTrialCount may change. */
+  editBudget(namespace: string, name: string, budget: IStudyBudget): Promise<IStudy>;
+  /** A trial's log (its primary replica, kept after the pod is gone), like job logs. */
+  trialLogs(
+    namespace: string,
+    name: string,
+    trial: string,
+    options: ILogOptions,
+    sink: (chunk: string) => void
+  ): Promise<void>;
+  watch(namespace: string, onEvent: (event: ResourceEvent<IStudy>) => void): ISubscription;
+}
+
 export interface IBackend {
   readonly kind: 'local' | 'kubernetes';
   /** The apiserver's gitVersion (kubernetes backend only). */
@@ -48,6 +74,7 @@ export interface IBackend {
   namespaces(): Promise<INamespaceList>;
   contexts(): Promise<IContextList>;
   jobs: IJobsBackend;
+  studies: IStudiesBackend;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ import { BackendError, IBackend } from '../types';
 import { IKubeClient, openCluster } from './client';
 import { KubernetesJobs } from './jobs';
 import { LogStore } from './log-store';
+import { KubernetesStudies } from './studies/kubernetes-studies';
 
 export interface IKubernetesOptions {
   stateDir: string;
@@ -98,7 +99,9 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     throw new BackendError('unreachable', `Cannot use the cluster (${where}): ${reason}`);
   }
   const namespace = opts.namespace || client.contextNamespace || 'default';
-  const jobs = new KubernetesJobs(client, new LogStore(join(opts.stateDir, 'logs')));
+  const store = new LogStore(join(opts.stateDir, 'logs'));
+  const jobs = new KubernetesJobs(client, store);
+  const studies = new KubernetesStudies(client, store);
   const fallbackNamespaces = opts.namespaces ?? namespacesFromEnv();
   const info: IBackendInfo = {
     kind: 'kubernetes',
@@ -115,6 +118,10 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     namespaces: () => listNamespaces(client, fallbackNamespaces, namespace),
     contexts: async (): Promise<IContextList> => client.contexts(),
     jobs,
-    close: async () => jobs.close()
+    studies,
+    close: async () => {
+      jobs.close();
+      studies.close();
+    }
   };
 }

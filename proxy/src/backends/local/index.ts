@@ -9,6 +9,7 @@
 import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract/info';
 import { IBackend } from '../types';
 import { LocalJobs } from './local-jobs';
+import { LocalStudies } from './studies/local-studies';
 
 export interface ILocalBackendOptions {
   stateDir: string;
@@ -40,6 +41,12 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
     stopGraceMs: opts.stopGraceMs ?? 3000
   });
   jobs.recover();
+  const studies = new LocalStudies(
+    jobs,
+    opts.stateDir,
+    opts.maxProcesses ?? envNumber('KFWB_LOCAL_MAX_PROCESSES') ?? DEFAULT_MAX_PROCESSES
+  );
+  studies.recover();
   const info: IBackendInfo = {
     kind: 'local',
     selected: 'local',
@@ -55,6 +62,10 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
     },
     contexts: async (): Promise<IContextList> => ({ items: [] }),
     jobs,
-    close: async () => jobs.close()
+    studies,
+    close: async () => {
+      studies.close();
+      jobs.close();
+    }
   };
 }
