@@ -3,3 +3,5 @@ import './components.css';
 import './cluster.css';
 import './training.css';
 import './analysis.css';
+import './live.css';
+import './tuning.css';

@@ -220,7 +220,7 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
             </select>
           )}
         </Field>
-        {text('seed', 'Seed', 'Local backend: the same seed gives the same trials.')}
+        {text('seed', 'Seed (local backend)', 'The same seed gives the same trials.')}
       </fieldset>
 
       <CollectorFields model={model} ids={ids} />

@@ -31,11 +31,12 @@ async function confirm(page: IJupyterLabPageFixture, label: string): Promise<voi
 
 test.describe('hyperparameter studies', () => {
   test('launch from the form, watch it fill, then stop, edit budget, clone, train with best, delete', async ({
-    page
+    page,
+    tmpPath
   }) => {
     test.setTimeout(300000);
-    await page.contents.uploadContent(SCRIPT, 'text', 'tune_train.py');
-    await page.filebrowser.open('tune_train.py');
+    await page.contents.uploadContent(SCRIPT, 'text', `${tmpPath}/tune_train.py`);
+    await page.filebrowser.open(`${tmpPath}/tune_train.py`);
     await page.evaluate(async () => {
       await window.jupyterapp.commands.execute('kubeflow:new-study');
     });
@@ -56,7 +57,7 @@ test.describe('hyperparameter studies', () => {
     await form.getByLabel('Parameter 1 min').fill('0.001');
     await form.getByLabel('Max trials').fill('4');
     await form.getByLabel('Parallel trials').fill('2');
-    await form.getByLabel('Seed').fill('7');
+    await form.getByLabel('Seed (local backend)').fill('7');
     await form.getByRole('button', { name: 'Use current file' }).click();
     await expect(form.getByText('tune_train.py', { exact: true })).toBeVisible();
     await form.getByLabel('Test with a line').fill('epoch=0 loss: 0.5');
