@@ -98,6 +98,10 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
       cluster.preferNamespace(
         (loaded?.get('defaultNamespace').composite as string | undefined) ?? ''
       );
+      const showSystem = () =>
+        cluster.showSystemNamespaces(loaded?.get('showSystemNamespaces').composite === true);
+      showSystem();
+      loaded?.changed.connect(showSystem);
       await cluster.start();
     };
     void start();

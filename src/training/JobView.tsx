@@ -3,10 +3,10 @@ import React from 'react';
 import { IJob, IJobCondition, IJobEvent, IReplicaState } from '../../contract/training';
 import { StatusBadge } from '../components/StatusBadge';
 import { useSignal } from '../components/useSignal';
-import { YamlView } from '../components/YamlView';
 import { explainReason, isTroubled } from './explain';
 import { DetailFrame, DetailPlaceholder } from '../live/DetailFrame';
 import { LiveLogs } from '../live/LiveLogs';
+import { ManifestYaml } from '../live/ManifestYaml';
 import { JobViewModel } from './view-model';
 
 export interface IJobViewProps {
@@ -87,7 +87,12 @@ export function JobView({ model, onDelete, onClone, onRerun }: IJobViewProps): J
           id: 'yaml',
           label: 'YAML',
           render: () => (
-            <YamlView value={job.manifest ?? job.spec ?? job} label={`YAML of ${job.name}`} />
+            <ManifestYaml
+              name={job.name}
+              manifest={job.manifest}
+              spec={job.spec}
+              manifestLabel={job.kind}
+            />
           )
         }
       ]}

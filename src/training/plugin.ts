@@ -77,6 +77,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       const model = new JobFormModel({
         client,
         namespace: () => namespace ?? cluster.namespace,
+        namespaceChanged: namespace ? undefined : cluster.namespaceChanged,
         initial,
         currentFile: currentFile.read,
         onCreated: job => {

@@ -92,12 +92,17 @@ describe('StudyView', () => {
     expect(screen.getByRole('region', { name: 'Best trial' }).textContent).toMatch(/demo-006/);
   });
 
-  it('shows the spec as YAML when there is no Experiment (local backend)', async () => {
-    await setup();
+  it('shows the exact Experiment as YAML, with the study spec behind a toggle', async () => {
+    await setup(study({ manifest: { kind: 'Experiment', apiVersion: 'kubeflow.org/v1beta1' } }));
     await act(async () => {
       fireEvent.click(screen.getByRole('tab', { name: 'YAML' }));
     });
-    expect((screen.getByLabelText(/Katib Experiment/) as HTMLInputElement).disabled).toBe(true);
-    expect(screen.getByLabelText('YAML of demo').textContent).toContain('metricName: loss');
+    expect(screen.getByLabelText('YAML of demo').textContent).toContain('kind: Experiment');
+    await act(async () => {
+      fireEvent.click(
+        screen.getByLabelText(/Show the workbench spec instead of the Katib Experiment/)
+      );
+    });
+    expect(screen.getByLabelText(/YAML of demo/).textContent).toContain('metricName: loss');
   });
 });

@@ -7,9 +7,9 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IStudy, ITrial } from '../../contract/study';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useSignal } from '../components/useSignal';
-import { YamlView } from '../components/YamlView';
 import { DetailFrame, DetailPlaceholder } from '../live/DetailFrame';
 import { LiveLogs } from '../live/LiveLogs';
+import { ManifestYaml } from '../live/ManifestYaml';
 import { isActive } from './actions';
 import { StudyViewModel } from './model';
 import { CurvesPlot, ObjectivePlot, ParallelPlot } from './plots/StudyPlots';
@@ -139,7 +139,14 @@ export function StudyView(props: IStudyViewProps): JSX.Element {
         {
           id: 'yaml',
           label: 'YAML',
-          render: () => <StudyYaml study={study} />
+          render: () => (
+            <ManifestYaml
+              name={study.name}
+              manifest={study.manifest}
+              spec={study.spec}
+              manifestLabel="Katib Experiment"
+            />
+          )
         }
       ]}
     />
@@ -214,40 +221,5 @@ function StuckTrials({ study }: { study: IStudy }): JSX.Element | null {
       </ul>
       {troubled.length > 5 && <p>…and {troubled.length - 5} more.</p>}
     </section>
-  );
-}
-
-function StudyYaml({ study }: { study: IStudy }): JSX.Element {
-  const [which, setWhich] = React.useState<'manifest' | 'spec'>(
-    study.manifest ? 'manifest' : 'spec'
-  );
-  return (
-    <>
-      <div className="kf-yaml-toggle" role="radiogroup" aria-label="What to show">
-        <label>
-          <input
-            type="radio"
-            name={`yaml-${study.name}`}
-            checked={which === 'manifest'}
-            disabled={!study.manifest}
-            onChange={() => setWhich('manifest')}
-          />{' '}
-          Katib Experiment{study.manifest ? '' : ' (local backend: none)'}
-        </label>
-        <label>
-          <input
-            type="radio"
-            name={`yaml-${study.name}`}
-            checked={which === 'spec'}
-            onChange={() => setWhich('spec')}
-          />{' '}
-          Study spec
-        </label>
-      </div>
-      <YamlView
-        value={which === 'manifest' ? study.manifest : (study.spec ?? study)}
-        label={`YAML of ${study.name}`}
-      />
-    </>
   );
 }

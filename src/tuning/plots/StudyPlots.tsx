@@ -5,7 +5,7 @@
 import React from 'react';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IStudy } from '../../../contract/study';
-import { VegaChart } from '../../analysis/VegaChart';
+import { VegaChart } from '../../components/VegaChart';
 import { directionOf, objectiveNameOf } from '../trials';
 import { curvesSpec, objectiveSpec, parallelSpec } from './specs';
 import { useChartTheme } from './theme';

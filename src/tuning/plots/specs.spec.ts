@@ -10,7 +10,8 @@ import {
   parameterAxis,
   VegaSpec
 } from './specs';
-import { FALLBACK_THEME, vegaConfig } from './theme';
+import { themedSpec } from '../../components/vega-theme';
+import { FALLBACK_THEME } from './theme';
 
 const options = { metric: 'loss', direction: 'minimize' as const, goal: 0.05 };
 
@@ -75,13 +76,18 @@ describe('objectiveSpec', () => {
     compiles(objectiveSpec([], options, FALLBACK_THEME));
   });
 
-  it('carries the theme as the Vega config', () => {
-    const dark = { ...FALLBACK_THEME, text: '#ffffff', grid: '#424242' };
-    const config = objectiveSpec(TRIALS, options, dark).config as ReturnType<typeof vegaConfig>;
-    expect(config).toMatchObject({
-      background: null,
-      axis: { titleColor: '#ffffff', gridColor: '#424242' }
-    });
+  it('draws marks in theme colours; the shared theme adds axes and text, and it still compiles', () => {
+    const dark = { ...FALLBACK_THEME, accent: '#42a5f5', good: '#66bb6a' };
+    const spec = objectiveSpec(TRIALS, options, dark);
+    expect(layers(spec)[0].mark).toMatchObject({ color: '#66bb6a' });
+    const category = (c: unknown) => (c as { range: { category: string[] } }).range.category;
+    expect(category(spec.config).slice(0, 3)).toEqual(['#42a5f5', FALLBACK_THEME.warn, '#66bb6a']);
+    const read = (name: string, fallback: string) =>
+      name === '--jp-ui-font-color1' ? '#ffffff' : fallback;
+    const themed = themedSpec(spec, read);
+    expect(themed.config).toMatchObject({ axis: { titleColor: '#ffffff' } });
+    expect(category(themed.config)[0]).toBe('#42a5f5');
+    compiles(themed);
   });
 });
 

@@ -1,15 +1,13 @@
 /**
- * Chart colours from JupyterLab's CSS variables, as a Vega-Lite `config`: the plots follow the light and dark
- * themes (and custom ones) instead of Vega's white default. Read at render time; `useChartTheme` re-reads
- * when the user switches theme.
+ * Mark colours of the study plots from JupyterLab's CSS variables. Axes, legends, text and background come
+ * from the shared chart theme (src/components/vega-theme.ts, applied by VegaChart); this adds what only these
+ * plots draw: points, the running best, the goal, the trial palette. `useChartTheme` re-reads on a theme switch.
  */
 import React from 'react';
+import { readThemeVariable, ReadVariable } from '../../components/vega-theme';
 
 export interface IChartTheme {
-  font: string;
-  text: string;
   mutedText: string;
-  grid: string;
   domain: string;
   accent: string;
   good: string;
@@ -18,12 +16,9 @@ export interface IChartTheme {
   info: string;
 }
 
-/** What a theme resolves to when no CSS is loaded (unit tests, a detached node): JupyterLab's light values. */
+/** What the colours resolve to where no theme CSS is loaded (unit tests): JupyterLab's light values. */
 export const FALLBACK_THEME: IChartTheme = {
-  font: 'system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif',
-  text: 'rgba(0, 0, 0, 0.87)',
-  mutedText: 'rgba(0, 0, 0, 0.54)',
-  grid: '#e0e0e0',
+  mutedText: '#616161',
   domain: '#bdbdbd',
   accent: '#1976d2',
   good: '#388e3c',
@@ -32,56 +27,21 @@ export const FALLBACK_THEME: IChartTheme = {
   info: '#0097a7'
 };
 
-const VARIABLES: Record<keyof IChartTheme, string> = {
-  font: '--jp-ui-font-family',
-  text: '--jp-ui-font-color1',
-  mutedText: '--jp-ui-font-color2',
-  grid: '--jp-border-color2',
-  domain: '--jp-border-color1',
-  accent: '--jp-brand-color1',
-  good: '--jp-success-color1',
-  bad: '--jp-error-color1',
-  warn: '--jp-warn-color1',
-  info: '--jp-info-color1'
-};
-
-export function readChartTheme(element: Element = document.body): IChartTheme {
-  const style = getComputedStyle(element);
-  const theme = { ...FALLBACK_THEME };
-  for (const [key, variable] of Object.entries(VARIABLES) as [keyof IChartTheme, string][]) {
-    const value = style.getPropertyValue(variable).trim();
-    if (value) {
-      theme[key] = value;
-    }
-  }
-  return theme;
+export function chartTheme(read: ReadVariable): IChartTheme {
+  return {
+    mutedText: read('--jp-ui-font-color2', FALLBACK_THEME.mutedText),
+    domain: read('--jp-border-color1', FALLBACK_THEME.domain),
+    accent: read('--jp-brand-color1', FALLBACK_THEME.accent),
+    good: read('--jp-success-color1', FALLBACK_THEME.good),
+    bad: read('--jp-error-color1', FALLBACK_THEME.bad),
+    warn: read('--jp-warn-color1', FALLBACK_THEME.warn),
+    info: read('--jp-info-color1', FALLBACK_THEME.info)
+  };
 }
 
-/** The Vega-Lite `config` for a theme: transparent background, themed axes, legends and titles. */
+/** The plots' own part of the Vega-Lite config: the trial palette in theme colours. */
 export function vegaConfig(theme: IChartTheme): Record<string, unknown> {
-  const axis = {
-    labelColor: theme.mutedText,
-    titleColor: theme.text,
-    gridColor: theme.grid,
-    domainColor: theme.domain,
-    tickColor: theme.domain,
-    labelFont: theme.font,
-    titleFont: theme.font,
-    titleFontWeight: 600
-  };
   return {
-    background: null,
-    font: theme.font,
-    view: { stroke: theme.grid },
-    axis,
-    legend: {
-      labelColor: theme.mutedText,
-      titleColor: theme.text,
-      labelFont: theme.font,
-      titleFont: theme.font
-    },
-    title: { color: theme.text, font: theme.font },
-    text: { color: theme.mutedText, font: theme.font },
     range: {
       category: [
         theme.accent,
@@ -98,16 +58,16 @@ export function vegaConfig(theme: IChartTheme): Record<string, unknown> {
 }
 
 /**
- * The theme of the document, re-read when JupyterLab switches theme (it sets `data-jp-theme-name` on the
+ * The colours of the document, re-read when JupyterLab switches theme (it sets `data-jp-theme-name` on the
  * body once the new theme's CSS is in; one frame later the variables are certain to resolve).
  */
 export function useChartTheme(): IChartTheme {
-  const [theme, setTheme] = React.useState(readChartTheme);
+  const [theme, setTheme] = React.useState(() => chartTheme(readThemeVariable()));
   React.useEffect(() => {
     let frame = 0;
     const observer = new MutationObserver(() => {
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => setTheme(readChartTheme()));
+      frame = requestAnimationFrame(() => setTheme(chartTheme(readThemeVariable())));
     });
     observer.observe(document.body, {
       attributes: true,
