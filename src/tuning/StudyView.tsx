@@ -17,6 +17,7 @@ import { TrialsTable } from './TrialsTable';
 import {
   bestTrial,
   countsSummary,
+  formatParam,
   formatValue,
   isTroubledTrial,
   objectiveNameOf,
@@ -185,8 +186,8 @@ function BestTrialPanel(props: { study: IStudy; onLogs: (t: ITrial) => void }): 
       <ul className="kf-best-params" aria-label="Best parameters">
         {Object.entries(params).map(([k, val]) => (
           <li key={k}>
-            <code>
-              {k} = {val}
+            <code title={val}>
+              {k} = {formatParam(val)}
             </code>
           </li>
         ))}

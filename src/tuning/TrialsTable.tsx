@@ -9,6 +9,7 @@ import { explainReason } from '../training/explain';
 import {
   bestTrial,
   directionOf,
+  formatParam,
   formatValue,
   ISort,
   isTroubledTrial,
@@ -114,8 +115,8 @@ export function TrialsTable(props: ITrialsTableProps): JSX.Element {
                 </td>
                 <td className="kf-num">{formatValue(t.objective)}</td>
                 {params.map(p => (
-                  <td key={p} className="kf-num">
-                    {t.params[p] ?? ''}
+                  <td key={p} className="kf-num" title={t.params[p]}>
+                    {formatParam(t.params[p])}
                   </td>
                 ))}
                 {!compact && (

@@ -2,6 +2,7 @@ import { study, trial, TRIALS } from './__tests__/fixtures';
 import {
   bestTrial,
   countsSummary,
+  formatParam,
   formatValue,
   isTroubledTrial,
   sortTrials,
@@ -100,6 +101,12 @@ describe('best trial and summaries', () => {
       formatValue(undefined),
       formatValue(0)
     ]).toEqual(['0.123457', '1.500e-5', '', '0']);
+    expect(['0.038676423273983775', '0.001', 'adam', '12'].map(formatParam)).toEqual([
+      '0.0386764',
+      '0.001',
+      'adam',
+      '12'
+    ]);
     expect(countsSummary(study())).toBe(
       '6 trials: 2 Running, 2 Succeeded, 1 EarlyStopped, 1 Failed'
     );

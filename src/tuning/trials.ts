@@ -177,3 +177,15 @@ export function countsSummary(study: Pick<IStudy, 'counts' | 'trials'>): string 
   const shown = parts.filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`);
   return `${total} trial${total === 1 ? '' : 's'}${shown.length ? `: ${shown.join(', ')}` : ''}`;
 }
+
+/** A parameter value as a trial got it, shortened for display when it is a long number (`0.0386764`). */
+export function formatParam(raw: string | undefined): string {
+  if (raw === undefined) {
+    return '';
+  }
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || raw.replace(/^-?0?\.?/, '').length <= 7) {
+    return raw;
+  }
+  return formatValue(n);
+}

@@ -30,6 +30,9 @@ async function confirm(page: IJupyterLabPageFixture, label: string): Promise<voi
 }
 
 test.describe('hyperparameter studies', () => {
+  // Room for the plots and the table in the screenshots.
+  test.use({ viewport: { width: 1280, height: 900 } });
+
   test('launch from the form, watch it fill, then stop, edit budget, clone, train with best, delete', async ({
     page,
     tmpPath
@@ -79,18 +82,20 @@ test.describe('hyperparameter studies', () => {
     await expect(table.locator('tr.kf-mod-best')).toHaveCount(1);
     await expect(view.getByRole('region', { name: 'Best trial' })).toContainText('loss =');
     // The objective plot drew (Vega renders an SVG or a canvas).
-    await expect(view.locator('.kf-study-chart').first().locator('canvas, svg').first()).toBeVisible();
+    await expect(view.locator('.kf-study-chart .marks').first()).toBeVisible();
+    // The plots re-render at most once a second: let the last state land.
+    await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(SHOTS, 'study-view-light.png') });
 
     await page.theme.setDarkTheme();
-    await expect(view.locator('.kf-study-chart').first().locator('canvas, svg').first()).toBeVisible();
+    await expect(view.locator('.kf-study-chart .marks').first()).toBeVisible();
     await page.waitForTimeout(1500);
     await page.screenshot({ path: path.join(SHOTS, 'study-view-dark.png') });
     await page.theme.setLightTheme();
 
     // Plots: parallel coordinates and per-trial curves.
     await view.getByRole('tab', { name: 'Plots' }).click();
-    await expect(view.locator('.kf-study-chart canvas, .kf-study-chart svg')).toHaveCount(2);
+    await expect(view.locator('.kf-study-chart .marks')).toHaveCount(2);
     await page.screenshot({ path: test.info().outputPath('study-plots.png') });
 
     // A trial's logs, from the table.
@@ -170,7 +175,7 @@ test.describe('hyperparameter studies', () => {
       timeout: 120000
     });
     await expect(card.getByRole('table', { name: 'Trials of nb-study' }).getByRole('row')).toHaveCount(5);
-    await expect(card.locator('.kf-study-chart canvas, .kf-study-chart svg').first()).toBeVisible();
+    await expect(card.locator('.kf-study-chart .marks').first()).toBeVisible();
     await card.screenshot({ path: path.join(SHOTS, 'study-card.png') });
     await card.getByRole('button', { name: 'Open study view' }).click();
     await expect(page.locator('.kf-detail-header h2', { hasText: 'nb-study' })).toBeVisible();
