@@ -65,7 +65,8 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
       <fieldset>
         <legend>Study</legend>
         <p className="kf-form-namespace">
-          Namespace: <strong>{model.namespace || 'none selected'}</strong>
+          Namespace:{' '}
+          <strong>{model.namespace || 'none yet (waiting for the cluster section)'}</strong>
           {backend ? ` · ${backend} backend` : ''}
         </p>
         {text('name', 'Name', 'Optional: a name is generated when empty.')}
@@ -228,11 +229,7 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
       <Preview model={model} />
 
       <div className="kf-form-actions">
-        <button
-          type="submit"
-          className="jp-mod-styled jp-mod-accept"
-          disabled={!model.valid || model.submitting}
-        >
+        <button type="submit" className="jp-mod-styled jp-mod-accept" disabled={!model.canSubmit}>
           {model.submitting ? 'Creating…' : 'Create study'}
         </button>
         {errors > 0 && (

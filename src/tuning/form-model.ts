@@ -31,6 +31,8 @@ export interface IStudyFormOptions {
     listJobs?(namespace: string): Promise<{ items: IJob[] }>;
   };
   namespace: () => string;
+  /** Fires when `namespace()` changes (the picker of a new study's form). */
+  namespaceChanged?: ISignal<unknown, string>;
   onCreated: (created: IStudyCreated) => void;
   /** Prefill (clone): its name and namespace are dropped so the copy gets its own. */
   initial?: IStudySpec;
@@ -65,6 +67,7 @@ export class StudyFormModel {
     }
     this._spec = toStudySpec(this._values);
     this.validate();
+    options.namespaceChanged?.connect(this.onNamespaceChanged, this);
   }
 
   get changed(): ISignal<this, void> {
@@ -99,6 +102,10 @@ export class StudyFormModel {
   }
   get valid(): boolean {
     return this._clientErrors.size === 0;
+  }
+  /** Valid, and there is a namespace to create it in. */
+  get canSubmit(): boolean {
+    return this.valid && !!this.namespace && !this._submitting;
   }
   /** Every current error, by field (for a summary next to the submit button). */
   get errorCount(): number {
@@ -297,7 +304,7 @@ export class StudyFormModel {
   }
 
   async submit(): Promise<void> {
-    if (!this.valid || this._submitting) {
+    if (!this.canSubmit) {
       return;
     }
     const spec = { ...this._spec, name: this._spec.name || generateStudyName() };
@@ -318,7 +325,12 @@ export class StudyFormModel {
   }
 
   dispose(): void {
+    this.options.namespaceChanged?.disconnect(this.onNamespaceChanged, this);
     Signal.clearData(this);
+  }
+
+  private onNamespaceChanged(): void {
+    void this.loadJobs();
   }
 
   private showServerError(e: unknown): void {

@@ -93,6 +93,7 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
       const model = new StudyFormModel({
         client,
         namespace: () => options.namespace ?? cluster.namespace,
+        namespaceChanged: options.namespace ? undefined : cluster.namespaceChanged,
         initial: options.initial,
         initialTrial: options.trial,
         currentFile: currentFile.read,

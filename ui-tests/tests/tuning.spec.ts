@@ -45,6 +45,8 @@ test.describe('hyperparameter studies', () => {
     });
     const form = page.getByRole('form', { name: 'New hyperparameter study' });
     await expect(form).toBeVisible();
+    // The proxy starts on first use: the namespace arrives when the cluster section has loaded.
+    await expect(form.locator('.kf-form-namespace')).toContainText('default', { timeout: 60000 });
 
     // Validation as you type, with the shared messages.
     await form.getByLabel('Name', { exact: true }).fill('Bad_Name');
