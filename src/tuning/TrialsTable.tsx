@@ -49,10 +49,13 @@ export function TrialsTable(props: ITrialsTableProps): JSX.Element {
   if (study.trials.length === 0) {
     return <p className="kf-study-note">No trials yet: the first ones start shortly.</p>;
   }
-  const header = (key: SortKey, label: string) => {
+  const header = (key: SortKey, label: string, numeric = false) => {
     const active = sort.key === key;
     return (
-      <th aria-sort={active ? (sort.ascending ? 'ascending' : 'descending') : 'none'}>
+      <th
+        className={numeric ? 'kf-num' : undefined}
+        aria-sort={active ? (sort.ascending ? 'ascending' : 'descending') : 'none'}
+      >
         <button
           type="button"
           className="kf-sort-button"
@@ -71,9 +74,9 @@ export function TrialsTable(props: ITrialsTableProps): JSX.Element {
           <tr>
             {header('index', '#')}
             {header('phase', 'State')}
-            {header('objective', objectiveNameOf(study))}
+            {header('objective', objectiveNameOf(study), true)}
             {params.map(p => (
-              <React.Fragment key={p}>{header(`param:${p}`, p)}</React.Fragment>
+              <React.Fragment key={p}>{header(`param:${p}`, p, true)}</React.Fragment>
             ))}
             {!compact && <th>Why</th>}
             {!compact && props.onLogs && (

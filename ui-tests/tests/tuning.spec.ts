@@ -72,6 +72,8 @@ test.describe('hyperparameter studies', () => {
       'Reads loss = 0.5'
     );
     await expect(form.getByLabel('Example trial command')).toHaveText('python tune_train.py');
+    // From the top: objective, parameters and algorithm are what the screenshot should show.
+    await form.evaluate(f => f.closest('.kf-job-form-widget')?.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, 'study-form-light.png') });
     await form.getByRole('button', { name: 'Create study' }).click();
 
@@ -103,7 +105,10 @@ test.describe('hyperparameter studies', () => {
     // A trial's logs, from the table.
     await view.getByRole('tab', { name: 'Overview' }).click();
     await view.getByRole('button', { name: 'Logs of trial 1' }).click();
-    await expect(view.getByRole('tab', { name: 'Trial logs' })).toHaveAttribute('aria-selected', 'true');
+    await expect(view.getByRole('tab', { name: 'Trial logs' })).toHaveAttribute(
+      'aria-selected',
+      'true'
+    );
     await expect(view.getByLabel('Trial logs', { exact: true })).toContainText('epoch=3 loss=', {
       timeout: 30000
     });
@@ -176,7 +181,9 @@ test.describe('hyperparameter studies', () => {
     await expect(card.locator('.kf-job-card-header .kf-status-badge')).toHaveText('Succeeded', {
       timeout: 120000
     });
-    await expect(card.getByRole('table', { name: 'Trials of nb-study' }).getByRole('row')).toHaveCount(5);
+    await expect(
+      card.getByRole('table', { name: 'Trials of nb-study' }).getByRole('row')
+    ).toHaveCount(5);
     await expect(card.locator('.kf-study-chart .marks').first()).toBeVisible();
     await card.screenshot({ path: path.join(SHOTS, 'study-card.png') });
     await card.getByRole('button', { name: 'Open study view' }).click();

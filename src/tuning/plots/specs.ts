@@ -225,7 +225,15 @@ export function parallelSpec(
     type: 'nominal',
     sort: titles,
     title: null,
-    axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false, labelFontWeight: 600 }
+    // Room between the axis names and the top tick labels, which sit on the plot's top edge.
+    axis: {
+      orient: 'top',
+      labelAngle: 0,
+      domain: false,
+      ticks: false,
+      labelFontWeight: 600,
+      labelPadding: 12
+    }
   };
   const y = { type: 'quantitative', axis: null, scale: { domain: [0, 1] } };
   const ticks = axes.flatMap(a => a.ticks.map(t => ({ axis: a.title, at: t.at, label: t.label })));
@@ -271,7 +279,14 @@ export function parallelSpec(
       },
       {
         data: { values: ticks },
-        mark: { type: 'text', align: 'left', dx: 4, color: theme.mutedText, fontSize: 10 },
+        mark: {
+          type: 'text',
+          align: 'left',
+          baseline: 'middle',
+          dx: 4,
+          color: theme.mutedText,
+          fontSize: 10
+        },
         encoding: { x, y: { ...y, field: 'at' }, text: { field: 'label' } }
       }
     ]
@@ -320,7 +335,7 @@ export function curvesSpec(
       },
       opacity: {
         condition: { test: 'datum.running || datum.highlight', value: 1 },
-        value: options.highlight ? 0.25 : 0.6
+        value: options.highlight ? 0.25 : 0.85
       },
       strokeWidth: { condition: { test: 'datum.highlight', value: 3 }, value: 1.5 },
       order: { field: 'highlight', type: 'ordinal' },
