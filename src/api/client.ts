@@ -6,7 +6,6 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { IContextList, IInfo, INamespaceList } from '../../contract/info';
 import { PROXY_NAME, routes } from '../../contract/routes';
-import { ResourceEvent } from '../../contract/live';
 import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../contract/study';
 import { IJob, IJobEvent, ITrainingJobSpec } from '../../contract/training';
 import { errorOfResponse, networkError } from './errors';
@@ -162,5 +161,5 @@ export class ProxyClient {
 
   /** Live updates of the studies of a namespace (trials and their pods included). */
   watchStudies = (namespace: string) =>
-    new JobStream<ResourceEvent<IStudy>>(this.url(routes.watchStudies(namespace)));
+    new ResourceStream<IStudy>(this.url(routes.watchStudies(namespace)));
 }
