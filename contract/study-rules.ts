@@ -7,39 +7,55 @@
 import { IFieldError } from './errors';
 import { metricFormatProblem, MetricReader } from './metric-format';
 import { IStudyParameter, IStudySpec } from './study';
+import { checkAlgorithm } from '../tuner/check';
+import { gridSize as tunerGridSize } from '../tuner/grid';
+import { ISuggestRequest } from '../tuner/types';
 
 /** `${trialParameters.NAME}`: Katib's substitution syntax (consts.TrialTemplateParamReplaceFormat). */
 export const TRIAL_PARAMETER_REF = /\$\{trialParameters\.([^{}]*)\}/g;
 
-/** Algorithms whose Katib 0.19 suggestion service (Optuna) drops normal/logNormal parameters silently. */
-const OPTUNA_BACKED = ['grid', 'multivariate-tpe'];
+/** Algorithms whose Katib 0.19 suggestion service (Optuna) drops normal/logNormal parameters silently; grid's
+ * rule comes with the tuner's grid checks. */
+const OPTUNA_BACKED = ['multivariate-tpe'];
 
 /** The environment variable a parameter also arrives in: upper-cased, '-' → '_' (`num-layers` → NUM_LAYERS). */
 export function parameterEnvName(name: string): string {
   return name.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
 }
 
-/** Values of one parameter on a grid (Katib/Optuna grid: int step defaults to 1; doubles need a step). */
-export function gridValues(p: IStudyParameter): (string | number)[] | undefined {
-  if (p.parameterType === 'categorical' || p.parameterType === 'discrete') {
-    return p.list ?? [];
-  }
-  const step = p.step ?? (p.parameterType === 'int' ? 1 : undefined);
-  if (step === undefined || p.min === undefined || p.max === undefined) {
-    return undefined;
-  }
-  const values: number[] = [];
-  // Counted in steps, not by adding: 0.1 + 0.2 drift must not add or lose a grid point.
-  const count = Math.floor((p.max - p.min) / step + 1e-9) + 1;
-  for (let i = 0; i < count && i <= 100000; i++) {
-    values.push(Number((p.min + i * step).toPrecision(12)));
-  }
-  return values;
+/** The tuner's view of a study (tuner/types.ts): the local backend suggests with it, and the rules Katib's
+ * suggestion services share with our tuner (grid, cmaes, hyperband) are checked by the tuner's own code. */
+export function toSuggestRequest(spec: IStudySpec): ISuggestRequest {
+  return {
+    algorithm: { name: spec.algorithm.name, settings: spec.algorithm.settings },
+    parameters: toTunerParameters(spec.parameters),
+    direction: spec.objective.type,
+    seed: spec.seed ?? 0,
+    maxTrialCount: spec.maxTrialCount,
+    parallelTrialCount: spec.parallelTrialCount ?? 3
+  };
 }
 
-/** Number of grid points (Infinity when a parameter has no step). */
+function toTunerParameters(parameters: IStudyParameter[]): ISuggestRequest['parameters'] {
+  return parameters.map(p => ({
+    name: p.name,
+    type: p.parameterType,
+    min: p.min,
+    max: p.max,
+    step: p.step,
+    list: p.list,
+    distribution: p.distribution
+  }));
+}
+
+/** Number of grid points (Infinity when a double parameter has no step), counted as the grid search does. */
 export function gridSize(parameters: IStudyParameter[]): number {
-  return parameters.reduce((n, p) => n * (gridValues(p)?.length ?? Infinity), 1);
+  return tunerGridSize(toTunerParameters(parameters));
+}
+
+/** The tuner's paths use its own field names; the spec's are Katib's. */
+function specPath(path: string): string {
+  return path.replace(/^(\/parameters\/\d+)\/type$/, '$1/parameterType');
 }
 
 /** Where `${trialParameters.X}` may appear in a trial, with the JSON pointer of each place. */
@@ -129,71 +145,17 @@ function parameterProblems(spec: IStudySpec): IFieldError[] {
   return errors;
 }
 
+/** Algorithms whose Katib rules our tuner implements the same way (tuning-pipelines.md A.1.2). */
+const SHARED_RULES = ['grid', 'cmaes', 'hyperband'];
+
 function algorithmProblems(spec: IStudySpec): IFieldError[] {
-  const errors: IFieldError[] = [];
-  const settings = spec.algorithm.settings ?? {};
-  const parallel = spec.parallelTrialCount ?? 3;
-  switch (spec.algorithm.name) {
-    case 'grid': {
-      spec.parameters.forEach((p, i) => {
-        if (p.parameterType === 'double' && p.step === undefined) {
-          errors.push({
-            path: `/parameters/${i}/step`,
-            message: 'is required for a double parameter in a grid search'
-          });
-        }
-      });
-      const size = gridSize(spec.parameters);
-      if (Number.isFinite(size) && spec.maxTrialCount > size) {
-        errors.push({
-          path: '/maxTrialCount',
-          message: `must be at most ${size}, the number of points of the grid (Katib refuses more)`
-        });
-      }
-      break;
-    }
-    case 'hyperband': {
-      const rl = Number(settings.r_l);
-      const eta = Number(settings.eta ?? '3');
-      const resource = settings.resource_name;
-      const index = spec.parameters.findIndex(p => p.name === resource);
-      if (resource !== undefined && index < 0) {
-        errors.push({
-          path: '/algorithm/settings/resource_name',
-          message: `must name one of the parameters (${spec.parameters.map(p => p.name).join(', ')})`
-        });
-      } else if (index >= 0 && !['int', 'double'].includes(spec.parameters[index].parameterType)) {
-        errors.push({
-          path: '/algorithm/settings/resource_name',
-          message: `must name an int or double parameter; "${resource}" is ${spec.parameters[index].parameterType}`
-        });
-      }
-      if (rl > 0 && eta >= 2) {
-        const sMax = Math.floor(Math.log(rl) / Math.log(eta) + 1e-9);
-        const needed = eta ** sMax;
-        if (parallel < needed) {
-          errors.push({
-            path: '/parallelTrialCount',
-            message: `must be at least ${needed} (eta^s_max = ${eta}^${sMax} for r_l ${rl}), or hyperband cannot run its first bracket`
-          });
-        }
-      }
-      break;
-    }
-    case 'cmaes': {
-      const numeric = spec.parameters.filter(
-        p => p.parameterType === 'int' || p.parameterType === 'double'
-      );
-      if (numeric.length < 2) {
-        errors.push({
-          path: '/parameters',
-          message: `cmaes needs at least 2 int or double parameters; this study has ${numeric.length}`
-        });
-      }
-      break;
-    }
+  if (!SHARED_RULES.includes(spec.algorithm.name)) {
+    return [];
   }
-  return errors;
+  return checkAlgorithm(toSuggestRequest(spec)).map(e => ({
+    path: specPath(e.path),
+    message: e.message
+  }));
 }
 
 function budgetProblems(spec: IStudySpec): IFieldError[] {

@@ -83,6 +83,9 @@ class StudyWatch implements ISubscription {
   private readonly curves = new Map<string, ICurvePoint[]>();
   /** Followed pod logs by pod uid. */
   private readonly followers = new Map<string, AbortController>();
+  /** Pods whose followed log ended, by uid → the pod's resourceVersion then: followed again only once the
+   * pod changed (a dropped connection), never in a loop on a log that simply ended. */
+  private readonly endedLogs = new Map<string, string | undefined>();
   private flushTimer?: NodeJS.Timeout;
 
   constructor(
@@ -280,7 +283,8 @@ class StudyWatch implements ISubscription {
         continue;
       }
       wanted.add(uid);
-      if (!this.followers.has(uid)) {
+      const ended = this.endedLogs.has(uid) && this.endedLogs.get(uid) === pod.metadata?.resourceVersion;
+      if (!this.followers.has(uid) && !ended) {
         const container = containers.includes(COLLECTOR_CONTAINER) ? COLLECTOR_CONTAINER : primary;
         this.follow(uid, pod, container, trial.metadata?.name ?? '', experiment);
       }
@@ -312,6 +316,8 @@ class StudyWatch implements ISubscription {
     }
     const { metric } = objectiveOf(experiment);
     const reader = new MetricReader([metric], format);
+    // The log is read from its start, so the curve is rebuilt from it (a re-follow never doubles points).
+    this.curves.set(trial, []);
     let partial = '';
     const onText = (text: string) => {
       const lines = (partial + text).split('\n');
@@ -327,6 +333,7 @@ class StudyWatch implements ISubscription {
         // A log that cannot be read (no kubelet, forbidden) is retried on the pod's next change.
         if (this.followers.get(uid) === controller) {
           this.followers.delete(uid);
+          this.endedLogs.set(uid, pod.metadata?.resourceVersion);
         }
       });
   }

@@ -20,7 +20,8 @@ import {
 } from '../../../../../contract/study';
 import { isDeepStrictEqual } from 'node:util';
 import { IJob } from '../../../../../contract/training';
-import { ISuggestRequest, ITrialHistory, LOCAL_ALGORITHMS, shouldStop, suggest, TrialState } from '../../../../../tuner';
+import { checkAlgorithm, ITrialHistory, LOCAL_ALGORITHMS, shouldStop, suggest, TrialState } from '../../../../../tuner';
+import { toSuggestRequest } from '../../../../../contract/study-rules';
 import { appendToCurve, bestOf, countsOf } from '../../kubernetes/studies/study-from-objects';
 import { BackendError, ILogOptions, IStudiesBackend, ISubscription } from '../../types';
 import { LocalJobs } from '../local-jobs';
@@ -133,6 +134,11 @@ export class LocalStudies implements IStudiesBackend {
           message: `the local backend has ${LOCAL_ALGORITHMS.join(', ')}; "${spec.algorithm.name}" needs a cluster`
         }
       ]);
+    }
+    // The local tuner's own limits (e.g. TPE models bounded distributions only), with the reason.
+    const problems = checkAlgorithm(toSuggestRequest(spec));
+    if (problems.length > 0) {
+      throw new BackendError('invalid_spec', 'The local backend cannot run this study.', problems);
     }
     try {
       checkRunnable(spec.trial, this.maxProcesses);
@@ -324,7 +330,7 @@ export class LocalStudies implements IStudiesBackend {
       stopCreating = true;
     }
     while (!stopCreating) {
-      const suggestion = suggest(this.requestOf(record.spec), this.historyOf(state));
+      const suggestion = suggest(toSuggestRequest(record.spec), this.historyOf(state));
       if (suggestion.kind === 'wait') {
         break;
       }
@@ -419,25 +425,6 @@ export class LocalStudies implements IStudiesBackend {
         this.stopJob(state.record.spec.namespace, trial.name, 'EarlyStopped');
       }
     }
-  }
-
-  private requestOf(spec: IStudySpec): ISuggestRequest {
-    return {
-      algorithm: { name: spec.algorithm.name, settings: spec.algorithm.settings },
-      parameters: spec.parameters.map(p => ({
-        name: p.name,
-        type: p.parameterType,
-        min: p.min,
-        max: p.max,
-        step: p.step,
-        list: p.list,
-        distribution: p.distribution
-      })),
-      direction: spec.objective.type,
-      seed: spec.seed ?? 0,
-      maxTrialCount: spec.maxTrialCount,
-      parallelTrialCount: spec.parallelTrialCount ?? 3
-    };
   }
 
   private historyOf(state: IStudyState): ITrialHistory[] {
