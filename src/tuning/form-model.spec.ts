@@ -61,7 +61,7 @@ describe('StudyFormModel', () => {
     m.setAlgorithm('cmaes');
     expect(m.error('parameters')).toMatch(/at least 2 int or double parameters/);
     m.setAlgorithm('grid');
-    expect(m.error('param.0.step')).toMatch(/required for a double parameter/);
+    expect(m.error('param.0.step')).toMatch(/grid needs a step for the double parameter "lr"/);
     m.setParameter(0, 'distribution', 'normal');
     expect(m.error('param.0.distribution')).toMatch(/silently drops/);
     expect(m.valid).toBe(false);
