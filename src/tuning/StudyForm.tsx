@@ -9,7 +9,13 @@ import { YamlView } from '../components/YamlView';
 import { Field } from '../training/JobForm';
 import { TextField } from '../training/form-values';
 import { FRAMEWORKS, ROLES } from '../training/roles';
-import { ALGORITHMS, algorithmInfo, ISettingInfo, MEDIANSTOP_SETTINGS } from './algorithms';
+import {
+  ALGORITHMS,
+  algorithmInfo,
+  isLocalAlgorithm,
+  ISettingInfo,
+  MEDIANSTOP_SETTINGS
+} from './algorithms';
 import { StudyFormModel } from './form-model';
 import { IParameterRow, metricNames, StudyTextField } from './study-values';
 
@@ -137,17 +143,17 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
               {ALGORITHMS.map(a => (
                 <option key={a.name} value={a.name}>
                   {a.label}
-                  {backend === 'local' && !a.local ? ' (cluster only)' : ''}
+                  {backend === 'local' && !isLocalAlgorithm(a.name) ? ' (cluster only)' : ''}
                 </option>
               ))}
             </select>
           )}
         </Field>
         <p className="kf-form-hint kf-study-algorithm-help">{info.description}</p>
-        {backend === 'local' && !info.local && (
+        {backend === 'local' && !isLocalAlgorithm(info.name) && (
           <p className="kf-form-error" role="alert">
             The local backend does not run {info.name}; it has{' '}
-            {ALGORITHMS.filter(a => a.local)
+            {ALGORITHMS.filter(a => isLocalAlgorithm(a.name))
               .map(a => a.name)
               .join(', ')}
             . Connect to a cluster with Katib, or pick one of these.

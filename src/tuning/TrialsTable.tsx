@@ -102,6 +102,19 @@ export function TrialsTable(props: ITrialsTableProps): JSX.Element {
                 className={classes || undefined}
                 aria-label={`Trial ${t.index + 1}${t.name === best?.name ? ' (best)' : ''}`}
                 onClick={props.onSelect ? () => props.onSelect!(t) : undefined}
+                // Selectable from the keyboard too: Enter or Space marks the trial (its curve is highlighted).
+                tabIndex={props.onSelect ? 0 : undefined}
+                aria-selected={props.onSelect ? t.name === props.selected : undefined}
+                onKeyDown={
+                  props.onSelect
+                    ? e => {
+                        if (e.key === 'Enter' || e.key === ' ') {
+                          e.preventDefault();
+                          props.onSelect!(t);
+                        }
+                      }
+                    : undefined
+                }
               >
                 <td title={t.name}>
                   {t.index + 1}

@@ -3,6 +3,7 @@
  * does (tuning-pipelines.md A.1.2). Which values are valid is the shared schema's and rules' job, not this.
  */
 import { AlgorithmName } from '../../contract/study';
+import { LOCAL_ALGORITHMS } from '../../tuner/check';
 
 export interface ISettingInfo {
   name: string;
@@ -20,8 +21,11 @@ export interface IAlgorithmInfo {
   label: string;
   description: string;
   settings: ISettingInfo[];
-  /** The embedded local backend runs it (the others need a cluster with Katib). */
-  local: boolean;
+}
+
+/** The embedded local backend runs it (the others need a cluster with Katib): the tuner's own list. */
+export function isLocalAlgorithm(name: AlgorithmName): boolean {
+  return LOCAL_ALGORITHMS.includes(name);
 }
 
 const randomState: ISettingInfo = {
@@ -37,7 +41,6 @@ export const ALGORITHMS: IAlgorithmInfo[] = [
     label: 'TPE (Tree-structured Parzen Estimator)',
     description:
       'Models good and bad regions from the trials so far and samples where good is likelier. A strong default.',
-    local: true,
     settings: [
       {
         name: 'gamma',
@@ -65,7 +68,6 @@ export const ALGORITHMS: IAlgorithmInfo[] = [
     label: 'Random search',
     description:
       'Samples every parameter independently from its distribution. A baseline that parallelises perfectly.',
-    local: true,
     settings: [randomState]
   },
   {
@@ -73,7 +75,6 @@ export const ALGORITHMS: IAlgorithmInfo[] = [
     label: 'Grid search',
     description:
       'Tries every combination on a grid. Doubles need a step; the budget must not exceed the number of points.',
-    local: true,
     settings: [randomState]
   },
   {
@@ -81,7 +82,6 @@ export const ALGORITHMS: IAlgorithmInfo[] = [
     label: 'Multivariate TPE',
     description:
       'TPE modelling the parameters jointly, so it sees how they interact (Optuna on Katib).',
-    local: true,
     settings: [
       {
         name: 'n_startup_trials',
@@ -103,7 +103,6 @@ export const ALGORITHMS: IAlgorithmInfo[] = [
     label: 'CMA-ES',
     description:
       'Evolution strategy for continuous spaces; needs at least 2 int or double parameters.',
-    local: true,
     settings: [
       {
         name: 'sigma',
@@ -126,7 +125,6 @@ export const ALGORITHMS: IAlgorithmInfo[] = [
     label: 'Hyperband',
     description:
       'Runs many cheap trials and promotes the best to more resource (e.g. epochs). Parallel trials must be at least eta^s_max.',
-    local: true,
     settings: [
       {
         name: 'resource_name',
@@ -155,7 +153,6 @@ export const ALGORITHMS: IAlgorithmInfo[] = [
     label: 'Bayesian optimization',
     description:
       'A Gaussian-process (or forest) model of the objective (scikit-optimize on Katib).',
-    local: false,
     settings: [
       {
         name: 'base_estimator',
@@ -191,7 +188,6 @@ export const ALGORITHMS: IAlgorithmInfo[] = [
     name: 'sobol',
     label: 'Sobol sequence',
     description: 'Quasi-random points that cover the space evenly. No settings.',
-    local: false,
     settings: []
   }
 ];
