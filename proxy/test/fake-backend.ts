@@ -71,7 +71,10 @@ export class FakeBackend implements IBackend {
     }),
     checkAccess: async (ns: string) => {
       if (ns === 'forbidden-ns') {
-        throw new BackendError('forbidden', `You may not list pytorchjobs in namespace "${ns}".`);
+        throw new BackendError(
+          'forbidden',
+          `You may not list training jobs (pytorchjobs) in namespace "${ns}".`
+        );
       }
     },
     get: async (ns: string, name: string) => this.found(ns, name),

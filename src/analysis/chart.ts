@@ -5,7 +5,7 @@
  */
 import { IRow } from './model';
 
-export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
+export { VEGALITE_MIME } from '../components/vega-theme';
 
 export interface IChartOptions {
   metric: string;
@@ -60,7 +60,7 @@ export function chartSpec(rows: IRow[], options: IChartOptions): Record<string, 
       }
     },
     {
-      mark: { type: 'rule', color: '#616161' },
+      mark: { type: 'rule' },
       encoding: {
         y,
         x: { field: 'lo', type: 'quantitative' },
@@ -71,7 +71,7 @@ export function chartSpec(rows: IRow[], options: IChartOptions): Record<string, 
   if (options.overall !== null) {
     layers.push({
       data: { values: [{ overall: options.overall }] },
-      mark: { type: 'rule', strokeDash: [4, 4], color: '#757575' },
+      mark: { type: 'rule', strokeDash: [4, 4] },
       encoding: { x: { field: 'overall', type: 'quantitative' } }
     });
   }

@@ -17,6 +17,7 @@ export type ClusterState =
 export class ClusterModel {
   private _state: ClusterState = { status: 'loading' };
   private _namespace = '';
+  private _showSystemNamespaces = false;
   private readonly _stateChanged = new Signal<this, ClusterState>(this);
   private readonly _namespaceChanged = new Signal<this, string>(this);
   /** Reconnects with backoff after a failure; idle (no requests) while things work: live data is pushed. */
@@ -72,6 +73,16 @@ export class ClusterModel {
     this.preferredNamespace = namespace;
   }
 
+  /** Whether the picker offers the cluster's own namespaces (kube-*); reloads the list when it changes. */
+  showSystemNamespaces(show: boolean): void {
+    if (show !== this._showSystemNamespaces) {
+      this._showSystemNamespaces = show;
+      if (this._state.status === 'ready') {
+        void this.load().catch(() => undefined);
+      }
+    }
+  }
+
   setNamespace(namespace: string): void {
     if (namespace && namespace !== this._namespace) {
       this._namespace = namespace;
@@ -90,7 +101,9 @@ export class ClusterModel {
       const info = await this.client.info();
       const names =
         info.backend.state === 'connected'
-          ? (await this.client.namespaces()).items.map(n => n.name)
+          ? (await this.client.namespaces()).items
+              .filter(n => this._showSystemNamespaces || !n.system)
+              .map(n => n.name)
           : [];
       const preferred = [this.preferredNamespace, this._namespace, info.backend.namespace].find(
         n => n && (names.length === 0 || names.includes(n))

@@ -70,7 +70,7 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
     const panel = new SidePanel();
     panel.id = SIDEBAR_ID;
     panel.title.icon = kubeflowIcon;
-    panel.title.caption = 'Kubeflow';
+    panel.title.caption = 'Kubeflow: cluster, training jobs, studies, pipeline runs';
     panel.addClass('kf-sidebar');
     panel.addWidget(clusterSection(cluster));
     shell.add(panel, 'left', { rank: 450 });
@@ -98,6 +98,10 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
       cluster.preferNamespace(
         (loaded?.get('defaultNamespace').composite as string | undefined) ?? ''
       );
+      const showSystem = () =>
+        cluster.showSystemNamespaces(loaded?.get('showSystemNamespaces').composite === true);
+      showSystem();
+      loaded?.changed.connect(showSystem);
       await cluster.start();
     };
     void start();
