@@ -41,7 +41,11 @@ for i in range(steps):
     time.sleep(float(os.environ.get("PAUSE", "0")))
 `;
 
-function spec(name: string, extra: Partial<IStudySpec> = {}, env: Record<string, string> = {}): IStudySpec {
+function spec(
+  name: string,
+  extra: Partial<IStudySpec> = {},
+  env: Record<string, string> = {}
+): IStudySpec {
   const s: IStudySpec = {
     name,
     objective: { metricName: 'accuracy', type: 'maximize' },
@@ -68,15 +72,26 @@ function spec(name: string, extra: Partial<IStudySpec> = {}, env: Record<string,
   return result.value;
 }
 
-function until(b: IBackend, name: string, test: (s: IStudy) => boolean, what: string, ms = 90000): Promise<IStudy> {
+function until(
+  b: IBackend,
+  name: string,
+  test: (s: IStudy) => boolean,
+  what: string,
+  ms = 90000
+): Promise<IStudy> {
   return new Promise((resolve, reject) => {
     let last: IStudy | undefined;
     const timer = setTimeout(() => {
       sub.close();
-      reject(new Error(`timed out waiting for ${name}: ${what}; last: ${JSON.stringify(last?.counts)} ${last?.phase}`));
+      reject(
+        new Error(
+          `timed out waiting for ${name}: ${what}; last: ${JSON.stringify(last?.counts)} ${last?.phase}`
+        )
+      );
     }, ms);
     const sub = b.studies.watch(NS, event => {
-      const items = event.type === 'snapshot' ? event.items : event.type === 'deleted' ? [] : [event.object];
+      const items =
+        event.type === 'snapshot' ? event.items : event.type === 'deleted' ? [] : [event.object];
       for (const s of items) {
         if (s.name === name) {
           last = s;
@@ -119,12 +134,15 @@ describe('local studies', () => {
 
   it('refuses an algorithm the local backend does not have, listing what it has', async () => {
     const b = await backend();
-    await expect(b.studies.create(NS, spec('sobol', { algorithm: { name: 'sobol' } }))).rejects.toMatchObject({
+    await expect(
+      b.studies.create(NS, spec('sobol', { algorithm: { name: 'sobol' } }))
+    ).rejects.toMatchObject({
       code: 'invalid_spec',
       fields: [
         {
           path: '/algorithm/name',
-          message: 'the local backend has random, grid, tpe, multivariate-tpe, cmaes, hyperband; "sobol" needs a cluster'
+          message:
+            'the local backend has random, grid, tpe, multivariate-tpe, cmaes, hyperband; "sobol" needs a cluster'
         }
       ]
     });
@@ -138,7 +156,10 @@ describe('local studies', () => {
         algorithm: { name: 'random' },
         maxTrialCount: 10,
         parallelTrialCount: 1,
-        earlyStopping: { name: 'medianstop', settings: { min_trials_required: '2', start_step: '2' } }
+        earlyStopping: {
+          name: 'medianstop',
+          settings: { min_trials_required: '2', start_step: '2' }
+        }
       },
       { STEPS: '30', PAUSE: '0.05' }
     );
@@ -152,7 +173,10 @@ describe('local studies', () => {
 
   it('stop kills running trials and creates no more', async () => {
     const b = await backend();
-    await b.studies.create(NS, spec('stopme', { maxTrialCount: 6, parallelTrialCount: 2 }, { STEPS: '1000', PAUSE: '0.05' }));
+    await b.studies.create(
+      NS,
+      spec('stopme', { maxTrialCount: 6, parallelTrialCount: 2 }, { STEPS: '1000', PAUSE: '0.05' })
+    );
     await until(b, 'stopme', s => s.counts.running === 2, 'two running');
     await b.studies.stop(NS, 'stopme');
     const study = await until(b, 'stopme', done, 'stopped');
@@ -163,7 +187,10 @@ describe('local studies', () => {
 
   it('resumes a study after a proxy restart', async () => {
     const first = await backend();
-    await first.studies.create(NS, spec('resume', { maxTrialCount: 6, parallelTrialCount: 2 }, { STEPS: '20', PAUSE: '0.05' }));
+    await first.studies.create(
+      NS,
+      spec('resume', { maxTrialCount: 6, parallelTrialCount: 2 }, { STEPS: '20', PAUSE: '0.05' })
+    );
     await until(first, 'resume', s => s.trials.length >= 2, 'two trials');
     await first.close();
     open.splice(open.indexOf(first), 1);

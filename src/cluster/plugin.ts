@@ -70,7 +70,7 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
     const panel = new SidePanel();
     panel.id = SIDEBAR_ID;
     panel.title.icon = kubeflowIcon;
-    panel.title.caption = 'Kubeflow';
+    panel.title.caption = 'Kubeflow: cluster, training jobs, studies, pipeline runs';
     panel.addClass('kf-sidebar');
     panel.addWidget(clusterSection(cluster));
     shell.add(panel, 'left', { rank: 450 });

@@ -5,6 +5,7 @@
 import React from 'react';
 import { IJob } from '../../contract/training';
 import { StatusBadge } from '../components/StatusBadge';
+import { FailureTail } from './FailureTail';
 import { useSignal } from '../components/useSignal';
 import { explainReason, isTroubled, replicaSummary } from './explain';
 import { JobsModel } from './model';
@@ -16,6 +17,8 @@ export interface IJobOutput {
   job?: IJob;
   /** Set once the live list no longer has the job: `job` is then the last state seen. */
   deleted?: boolean;
+  /** The last lines of the replica that made the job fail (the exception). */
+  failureTail?: { replica: string; text: string };
 }
 
 /**
@@ -93,6 +96,7 @@ export function JobCard({ data, jobs, onOpen }: IJobCardProps): JSX.Element {
           ))}
         </ul>
       )}
+      {data.failureTail?.text && <FailureTail tail={data.failureTail} />}
       {last && (
         <div className="kf-job-card-condition">
           {last.type}

@@ -140,6 +140,19 @@ describe('JobView', () => {
     expect(text()).toMatch(/10\.0\.0\.9:10250/);
   });
 
+  it('shows the last lines of the failing replica in the failure box, without opening the logs', async () => {
+    const { client } = await setup();
+    await waitFor(() =>
+      expect(client.jobLogs).toHaveBeenCalledWith('team-a', 'mnist', {
+        replica: 'worker-0',
+        tail: 15
+      })
+    );
+    const tail = await screen.findByLabelText('Last log lines of worker-0');
+    expect(tail.textContent).toMatch(/epoch 2 loss 0.4/);
+    expect(screen.getByRole('region', { name: 'Why is it stuck' }).contains(tail)).toBe(true);
+  });
+
   it('shows the exact cluster object as YAML, with a toggle for the workbench spec', async () => {
     await setup({
       ...stuck,

@@ -86,6 +86,58 @@ describe('job mime renderer', () => {
     expect(again.view.getByText('Succeeded', { selector: '.kf-status-badge' })).toBeTruthy();
   });
 
+  it('shows and saves the last lines of the failing replica', async () => {
+    const client = fakeClient();
+    const readTail = jest.fn(
+      async () => 'Traceback (most recent call last):\nValueError: bad lr\n'
+    );
+    const factory = jobRendererFactory({
+      pool: new JobsModelPool(client),
+      openJob: jest.fn(),
+      readTail
+    });
+    const renderer = factory.createRenderer({} as never);
+    document.body.appendChild(renderer.node);
+    const model = {
+      data: { [MIME.job]: { name: 'mnist', namespace: 'team-a', job: saved } } as Record<
+        string,
+        any
+      >,
+      setData(options: { data: Record<string, unknown> }) {
+        model.data = options.data;
+      }
+    };
+    await renderer.renderModel(model as never);
+    const failed = {
+      ...saved,
+      phase: 'Failed' as const,
+      version: 'v3',
+      replicas: [
+        {
+          name: 'master-0',
+          role: 'Master',
+          index: 0,
+          phase: 'Failed' as const,
+          reason: 'ExitCode 1',
+          exitCode: 1
+        }
+      ]
+    };
+    await act(async () => {
+      client.streams[0].setState('open');
+      client.streams[0].push({ type: 'snapshot', items: [failed] });
+    });
+    expect(readTail).toHaveBeenCalledWith('team-a', 'mnist', 'master-0');
+    const view = within(renderer.node);
+    expect(view.getByLabelText('Last log lines of master-0').textContent).toMatch(
+      /ValueError: bad lr/
+    );
+    expect(model.data[MIME.job].failureTail).toEqual({
+      replica: 'master-0',
+      text: expect.stringMatching(/ValueError/)
+    });
+  });
+
   it('says why a job is stuck, live', async () => {
     const { client, renderer, model, view } = setup();
     await renderer.renderModel(model as never);

@@ -9,6 +9,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import { MIME } from '../../contract/mime';
 import { ReadonlyJSONObject } from '@lumino/coreutils';
 import { IJobOutput, isJobOutput, JobCard, nextSavedOutput } from './JobCard';
+import { failingReplica } from './explain';
 import { JobsModel, JobsModelPool } from './model';
 
 /** Above text/plain so the card replaces the magic's text fallback. */
@@ -17,12 +18,15 @@ export const JOB_RANK = 20;
 export interface IJobRendererOptions {
   pool: JobsModelPool;
   openJob: (namespace: string, name: string) => void;
+  /** The last lines of a replica's log (the failure box); absent in tests that do not need it. */
+  readTail?: (namespace: string, name: string, replica: string) => Promise<string>;
 }
 
 export class JobRenderer extends ReactWidget implements IRenderMime.IRenderer {
   private data: IJobOutput | null = null;
   private model: IRenderMime.IMimeModel | null = null;
   private jobs: JobsModel | undefined;
+  private tailOf = '';
 
   constructor(private readonly options: IJobRendererOptions) {
     super();
@@ -66,9 +70,35 @@ export class JobRenderer extends ReactWidget implements IRenderMime.IRenderer {
     }
     const next = nextSavedOutput(data, jobs.get(data.name));
     if (next !== data) {
-      this.data = next;
-      this.update();
-      model.setData({ data: { ...model.data, [MIME.job]: next as unknown as ReadonlyJSONObject } });
+      this.save(next);
+    }
+    void this.readFailureTail();
+  }
+
+  private save(next: IJobOutput): void {
+    this.data = next;
+    this.update();
+    this.model?.setData?.({
+      data: { ...this.model.data, [MIME.job]: next as unknown as ReadonlyJSONObject }
+    });
+  }
+
+  /** Once per failing replica and version: its last lines go into the card and the saved output. */
+  private async readFailureTail(): Promise<void> {
+    const { data } = this;
+    const replica = data?.job && !data.deleted ? failingReplica(data.job) : undefined;
+    const key = replica ? `${replica.name}@${data?.job?.version ?? ''}` : '';
+    if (!data || !replica || !this.options.readTail || key === this.tailOf) {
+      return;
+    }
+    this.tailOf = key;
+    try {
+      const text = await this.options.readTail(data.namespace, data.name, replica.name);
+      if (this.data && this.data.name === data.name) {
+        this.save({ ...this.data, failureTail: { replica: replica.name, text } });
+      }
+    } catch {
+      // The card still says which replica failed and why.
     }
   }
 

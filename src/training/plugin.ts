@@ -11,10 +11,13 @@ import {
   showErrorMessage
 } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { ILauncher } from '@jupyterlab/launcher';
+import { kubeflowIcon } from '../icons';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IJob, ITrainingJobSpec } from '../../contract/training';
 import { CommandIDs, IKubeflowWorkbench } from '../tokens';
 import { CurrentFileTracker } from './current-file';
+import { FAILURE_TAIL_LINES } from './explain';
 import { JobFormModel } from './form-model';
 import { rerunName } from './form-values';
 import { jobRendererFactory, JOB_RANK } from './mime';
@@ -34,14 +37,15 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Training jobs: sidebar list, launcher form, job views and the job output renderer.',
   autoStart: true,
   requires: [IKubeflowWorkbench, IRenderMimeRegistry],
-  optional: [ICommandPalette, INotebookTracker, ILabShell],
+  optional: [ICommandPalette, INotebookTracker, ILabShell, ILauncher],
   activate: (
     app: JupyterFrontEnd,
     workbench: IKubeflowWorkbench,
     rendermime: IRenderMimeRegistry,
     palette: ICommandPalette | null,
     notebooks: INotebookTracker | null,
-    labShell: ILabShell | null
+    labShell: ILabShell | null,
+    launcher: ILauncher | null
   ) => {
     const { client, cluster } = workbench;
     const pool = new JobsModelPool(client);
@@ -123,7 +127,9 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     app.commands.addCommand(CommandIDs.newTrainingJob, {
-      label: 'New Training Job',
+      label: args =>
+        (args as { isLauncher?: boolean }).isLauncher ? 'Training Job' : 'New Training Job',
+      icon: args => ((args as { isLauncher?: boolean }).isLauncher ? kubeflowIcon : undefined),
       caption:
         'Launch a distributed training job (PyTorch, TensorFlow, MPI, XGBoost, Paddle, JAX, TrainJob)',
       // `spec` and `namespace` prefill the form (e.g. a study's "train with best parameters").
@@ -157,6 +163,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     palette?.addItem({ command: CommandIDs.newTrainingJob, category: 'Kubeflow' });
+    launcher?.add({ command: CommandIDs.newTrainingJob, category: 'Kubeflow', rank: 0 });
 
     const section = new JobListSection(new JobsModel(client, cluster), {
       onOpen: job => openJob(job.namespace, job.name),
@@ -167,6 +174,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     rendermime.addFactory(
       jobRendererFactory({
         pool,
+        readTail: (namespace, name, replica) =>
+          client.jobLogs(namespace, name, { replica, tail: FAILURE_TAIL_LINES }),
         openJob: (namespace, name) =>
           void app.commands.execute(CommandIDs.openJob, { namespace, name })
       }),

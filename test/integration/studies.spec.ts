@@ -156,17 +156,16 @@ class Recorder {
   }
 }
 
-async function getExperiment(name: string, namespace = ns): Promise<Record<string, any>> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+async function getExperiment(name: string, namespace = ns): Promise<Json> {
   return (await custom.getNamespacedCustomObject({
     ...KATIB,
     plural: 'experiments',
     namespace,
     name
-  })) as Record<
-    string,
-    any // eslint-disable-line @typescript-eslint/no-explicit-any
-  >;
+  })) as Json;
 }
 
 /** What Katib's experiment controller does for one suggestion: a Trial labelled with its experiment. */

@@ -39,9 +39,18 @@ export function checkBudget(body: unknown): IStudyBudget {
   const budget: IStudyBudget = {};
   for (const [key, value] of Object.entries(body)) {
     if (!(BUDGET_FIELDS as readonly string[]).includes(key)) {
-      fields.push({ path: `/${key}`, message: `cannot change after creation (only ${BUDGET_FIELDS.join(', ')})` });
-    } else if (!Number.isInteger(value) || (value as number) < (key === 'maxFailedTrialCount' ? 0 : 1)) {
-      fields.push({ path: `/${key}`, message: `must be a whole number of at least ${key === 'maxFailedTrialCount' ? 0 : 1}` });
+      fields.push({
+        path: `/${key}`,
+        message: `cannot change after creation (only ${BUDGET_FIELDS.join(', ')})`
+      });
+    } else if (
+      !Number.isInteger(value) ||
+      (value as number) < (key === 'maxFailedTrialCount' ? 0 : 1)
+    ) {
+      fields.push({
+        path: `/${key}`,
+        message: `must be a whole number of at least ${key === 'maxFailedTrialCount' ? 0 : 1}`
+      });
     } else {
       budget[key as (typeof BUDGET_FIELDS)[number]] = value as number;
     }

@@ -14,7 +14,12 @@ import { writeJobLogs } from '../logs';
 import { IPod } from '../pods';
 import { IKubeObject } from '../watch-reducer';
 import { preflight } from './preflight';
-import { EXPERIMENT_LABEL, IExperimentLike, STOPPED_ANNOTATION, studyFromObjects } from './study-from-objects';
+import {
+  EXPERIMENT_LABEL,
+  IExperimentLike,
+  STOPPED_ANNOTATION,
+  studyFromObjects
+} from './study-from-objects';
 import { assembleStudies, trialOfPod, watchStudies } from './study-watch';
 import { EXPERIMENTS, STUDY_SPEC_ANNOTATION, toKatibExperiment, TRIALS } from './to-experiment';
 
@@ -39,7 +44,10 @@ export class KubernetesStudies implements IStudiesBackend {
 
   private async experiment(namespace: string, name: string): Promise<IExperimentLike> {
     try {
-      return await this.client.request<IExperimentLike>('GET', resourcePath(EXPERIMENTS, namespace, name));
+      return await this.client.request<IExperimentLike>(
+        'GET',
+        resourcePath(EXPERIMENTS, namespace, name)
+      );
     } catch (e) {
       throw isNotFound(e) ? noStudy(namespace, name) : e;
     }
@@ -91,21 +99,47 @@ export class KubernetesStudies implements IStudiesBackend {
       throw e;
     });
     if (existing) {
-      return { study: await this.adopt(namespace, object.metadata.annotations[STUDY_SPEC_ANNOTATION], existing), created: false, warnings: [] };
+      return {
+        study: await this.adopt(
+          namespace,
+          object.metadata.annotations[STUDY_SPEC_ANNOTATION],
+          existing
+        ),
+        created: false,
+        warnings: []
+      };
     }
     const warnings = await preflight(this.client, namespace, spec);
     let created: IExperimentLike;
     try {
-      created = await this.client.request<IExperimentLike>('POST', resourcePath(EXPERIMENTS, namespace), {
-        body: object
-      });
+      created = await this.client.request<IExperimentLike>(
+        'POST',
+        resourcePath(EXPERIMENTS, namespace),
+        {
+          body: object
+        }
+      );
     } catch (e) {
-      const raced = e instanceof BackendError && e.code === 'conflict' ? await this.experiment(namespace, name).catch(() => undefined) : undefined;
+      const raced =
+        e instanceof BackendError && e.code === 'conflict'
+          ? await this.experiment(namespace, name).catch(() => undefined)
+          : undefined;
       if (raced) {
-        return { study: await this.adopt(namespace, object.metadata.annotations[STUDY_SPEC_ANNOTATION], raced), created: false, warnings: [] };
+        return {
+          study: await this.adopt(
+            namespace,
+            object.metadata.annotations[STUDY_SPEC_ANNOTATION],
+            raced
+          ),
+          created: false,
+          warnings: []
+        };
       }
       if (e instanceof BackendError && e.code === 'not_found') {
-        throw new BackendError('backend', `Katib is not installed on this cluster (no experiments.kubeflow.org): ${e.message}`);
+        throw new BackendError(
+          'backend',
+          `Katib is not installed on this cluster (no experiments.kubeflow.org): ${e.message}`
+        );
       }
       throw e;
     }
@@ -115,7 +149,11 @@ export class KubernetesStudies implements IStudiesBackend {
   }
 
   /** An existing Experiment answers a create only when the workbench made it from an equal spec. */
-  private async adopt(namespace: string, wantedSpec: string, existing: IExperimentLike): Promise<IStudy> {
+  private async adopt(
+    namespace: string,
+    wantedSpec: string,
+    existing: IExperimentLike
+  ): Promise<IStudy> {
     const name = existing.metadata?.name ?? '';
     const existingSpec = existing.metadata?.annotations?.[STUDY_SPEC_ANNOTATION];
     if (!existingSpec || !isDeepStrictEqual(JSON.parse(existingSpec), JSON.parse(wantedSpec))) {
@@ -148,7 +186,12 @@ export class KubernetesStudies implements IStudiesBackend {
     ]);
     const unique = new Map(pods.flat().map(p => [p.metadata?.uid ?? p.metadata?.name, p]));
     return {
-      items: assembleStudies(experiments.items ?? [], trials.items ?? [], [...unique.values()], new Map()),
+      items: assembleStudies(
+        experiments.items ?? [],
+        trials.items ?? [],
+        [...unique.values()],
+        new Map()
+      ),
       resourceVersion: experiments.metadata?.resourceVersion
     };
   }
@@ -164,9 +207,13 @@ export class KubernetesStudies implements IStudiesBackend {
   async delete(namespace: string, name: string): Promise<void> {
     const experiment = await this.experiment(namespace, name);
     const trials = await this.client
-      .request<IList>('GET', resourcePath(TRIALS, namespace), { query: { labelSelector: `${EXPERIMENT_LABEL}=${name}` } })
+      .request<IList>('GET', resourcePath(TRIALS, namespace), {
+        query: { labelSelector: `${EXPERIMENT_LABEL}=${name}` }
+      })
       .catch(() => ({ items: [] }) as IList);
-    await this.client.request('DELETE', resourcePath(EXPERIMENTS, namespace, name), { query: PROPAGATION });
+    await this.client.request('DELETE', resourcePath(EXPERIMENTS, namespace, name), {
+      query: PROPAGATION
+    });
     // Trials are owned by the Experiment (Katib's garbage collection removes them and their jobs on a full
     // cluster); their kept logs are ours to remove.
     for (const trial of trials.items ?? []) {
@@ -186,10 +233,29 @@ export class KubernetesStudies implements IStudiesBackend {
       spec: {
         maxTrialCount: started,
         parallelTrialCount: parallel,
-        ...(experiment.spec?.maxFailedTrialCount !== undefined ? { maxFailedTrialCount: maxFailed } : {})
+        ...(experiment.spec?.maxFailedTrialCount !== undefined
+          ? { maxFailedTrialCount: maxFailed }
+          : {})
       }
     };
-    return this.patch(namespace, name, patch);
+    try {
+      return await this.patch(namespace, name, patch);
+    } catch (e) {
+      // Katib's webhook refuses any budget edit with maxTrialCount ≤ status.trials, which is what a stop is.
+      if (
+        e instanceof BackendError &&
+        e.code === 'invalid_spec' &&
+        /status\.trials/.test(e.message)
+      ) {
+        throw new BackendError(
+          'conflict',
+          `Katib on this cluster does not let a study's budget go down to the ${started} trials it has ` +
+            `created, so "${name}" cannot be stopped in place (Katib: ${e.message}). Delete the study to end ` +
+            'its trials, or let it run to its budget.'
+        );
+      }
+      throw e;
+    }
   }
 
   async editBudget(namespace: string, name: string, budget: IStudyBudget): Promise<IStudy> {
@@ -199,14 +265,23 @@ export class KubernetesStudies implements IStudiesBackend {
     const failed = budget.maxFailedTrialCount ?? experiment.spec?.maxFailedTrialCount;
     const fields = [];
     if (parallel > max) {
-      fields.push({ path: '/parallelTrialCount', message: `must be at most maxTrialCount (${max})` });
+      fields.push({
+        path: '/parallelTrialCount',
+        message: `must be at most maxTrialCount (${max})`
+      });
     }
     if (failed !== undefined && failed > max) {
-      fields.push({ path: '/maxFailedTrialCount', message: `must be at most maxTrialCount (${max})` });
+      fields.push({
+        path: '/maxFailedTrialCount',
+        message: `must be at most maxTrialCount (${max})`
+      });
     }
     const ran = experiment.status?.trials ?? 0;
     if (budget.maxTrialCount !== undefined && budget.maxTrialCount <= ran) {
-      fields.push({ path: '/maxTrialCount', message: `must be more than the ${ran} trials already created (Katib's rule)` });
+      fields.push({
+        path: '/maxTrialCount',
+        message: `must be more than the ${ran} trials already created (Katib's rule)`
+      });
     }
     if (fields.length > 0) {
       throw new BackendError('invalid_spec', 'The budget is invalid.', fields);

@@ -15,11 +15,18 @@ interface INamespace {
   metadata?: { labels?: Record<string, string> };
 }
 
-export async function preflight(client: IKubeClient, namespace: string, spec: IStudySpec): Promise<string[]> {
+export async function preflight(
+  client: IKubeClient,
+  namespace: string,
+  spec: IStudySpec
+): Promise<string[]> {
   const warnings: string[] = [];
   let labels: Record<string, string> | undefined;
   try {
-    const ns = await client.request<INamespace>('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}`);
+    const ns = await client.request<INamespace>(
+      'GET',
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}`
+    );
     labels = ns.metadata?.labels ?? {};
   } catch (e) {
     if (!(e instanceof BackendError && e.code === 'forbidden')) {
@@ -36,7 +43,12 @@ export async function preflight(client: IKubeClient, namespace: string, spec: IS
       `Namespace "${namespace}" lacks the label ${INJECTION_LABEL}=enabled, so Katib would not collect the ` +
         'metrics of any trial and every trial would end MetricsUnavailable. Kubeflow profile namespaces have it; ' +
         `add it with: kubectl label namespace ${namespace} ${INJECTION_LABEL}=enabled`,
-      [{ path: '/namespace', message: `lacks the label ${INJECTION_LABEL}=enabled that Katib needs to collect metrics` }]
+      [
+        {
+          path: '/namespace',
+          message: `lacks the label ${INJECTION_LABEL}=enabled that Katib needs to collect metrics`
+        }
+      ]
     );
   }
   if (labels && labels['istio-injection'] === 'enabled') {

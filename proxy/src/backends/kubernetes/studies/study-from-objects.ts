@@ -89,7 +89,10 @@ function trueCondition(conditions: ICondition[] | undefined, type: string): ICon
   return conditions?.find(c => c.type === type && c.status === 'True');
 }
 
-function phaseOfTrial(conditions: ICondition[] | undefined): { phase: TrialPhase; condition?: ICondition } {
+function phaseOfTrial(conditions: ICondition[] | undefined): {
+  phase: TrialPhase;
+  condition?: ICondition;
+} {
   for (const [type, phase] of TRIAL_PRIORITY) {
     const condition = trueCondition(conditions, type);
     if (condition) {
@@ -133,7 +136,10 @@ function summarize(curve: ICurvePoint[]): IMetricSummary | undefined {
   return { latest: values[values.length - 1], min: Math.min(...values), max: Math.max(...values) };
 }
 
-function stuckReason(pods: IPod[], container: string): { reason: string; message?: string } | undefined {
+function stuckReason(
+  pods: IPod[],
+  container: string
+): { reason: string; message?: string } | undefined {
   for (const pod of pods) {
     const replica = replicaFromPod(pod, [], container);
     if (replica.reason && replica.phase !== 'Succeeded') {
@@ -196,14 +202,24 @@ export function trialFromObjects(
   return result;
 }
 
-const EXPERIMENT_PRIORITY: StudyPhase[] = ['Succeeded', 'Failed', 'Restarting', 'Running', 'Created'];
+const EXPERIMENT_PRIORITY: StudyPhase[] = [
+  'Succeeded',
+  'Failed',
+  'Restarting',
+  'Running',
+  'Created'
+];
 
-function phaseOfExperiment(experiment: IExperimentLike): { phase: StudyPhase; condition?: ICondition } {
+function phaseOfExperiment(experiment: IExperimentLike): {
+  phase: StudyPhase;
+  condition?: ICondition;
+} {
   const conditions = experiment.status?.conditions;
   for (const type of EXPERIMENT_PRIORITY) {
     const condition = trueCondition(conditions, type);
     if (condition) {
-      const stopped = type === 'Succeeded' && experiment.metadata?.annotations?.[STOPPED_ANNOTATION];
+      const stopped =
+        type === 'Succeeded' && experiment.metadata?.annotations?.[STOPPED_ANNOTATION];
       return { phase: stopped ? 'Stopped' : type, condition };
     }
   }
@@ -280,7 +296,11 @@ export function studyFromObjects(
   const sorted = [...trialObjects].sort((a, b) => {
     const ta = a.metadata?.creationTimestamp ?? '';
     const tb = b.metadata?.creationTimestamp ?? '';
-    return ta < tb ? -1 : ta > tb ? 1 : (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+    return ta < tb
+      ? -1
+      : ta > tb
+        ? 1
+        : (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
   });
   const trials = sorted.map((t, i) => {
     const name = t.metadata?.name ?? '';
@@ -329,7 +349,11 @@ export function studyFromObjects(
 }
 
 /** Bounds a curve to MAX_CURVE_POINTS by keeping every other old point (the newest always stays). */
-export function appendToCurve(curve: ICurvePoint[], point: ICurvePoint, max: number): ICurvePoint[] {
+export function appendToCurve(
+  curve: ICurvePoint[],
+  point: ICurvePoint,
+  max: number
+): ICurvePoint[] {
   const next = [...curve, point];
   if (next.length <= max) {
     return next;

@@ -66,7 +66,12 @@ export function assembleStudies(
   const items = experiments.map(experiment => {
     const name = experiment.metadata?.name;
     const own = trials.filter(t => t.metadata?.labels?.[EXPERIMENT_LABEL] === name);
-    return studyFromObjects(experiment as IExperimentLike, own as ITrialLike[], podsByTrial, curves);
+    return studyFromObjects(
+      experiment as IExperimentLike,
+      own as ITrialLike[],
+      podsByTrial,
+      curves
+    );
   });
   return items.sort((a, b) =>
     a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)
@@ -123,7 +128,12 @@ class StudyWatch implements ISubscription {
     for (const pod of this.objects('pod')) {
       pods.set(pod.metadata?.uid ?? pod.metadata?.name ?? '', pod);
     }
-    return assembleStudies(this.objects('experiment'), this.objects('trial'), [...pods.values()], this.curves);
+    return assembleStudies(
+      this.objects('experiment'),
+      this.objects('trial'),
+      [...pods.values()],
+      this.curves
+    );
   }
 
   private resync(): void {
@@ -143,7 +153,10 @@ class StudyWatch implements ISubscription {
       await Promise.all(this.streams.map(stream => this.list(stream)));
     } catch {
       if (!this.closed) {
-        this.listRetry = setTimeout(() => void this.listAll(failures + 1), retryDelay(failures + 1));
+        this.listRetry = setTimeout(
+          () => void this.listAll(failures + 1),
+          retryDelay(failures + 1)
+        );
         this.listRetry.unref();
       }
       return;
@@ -267,7 +280,9 @@ class StudyWatch implements ISubscription {
 
   /** Follows the log of every running primary pod of a running trial; stops following gone pods. */
   private followRunningTrials(): void {
-    const experiments = new Map(this.objects('experiment').map(e => [e.metadata?.name, e as IExperimentLike]));
+    const experiments = new Map(
+      this.objects('experiment').map(e => [e.metadata?.name, e as IExperimentLike])
+    );
     const trials = new Map(this.objects('trial').map(t => [t.metadata?.name, t]));
     const wanted = new Set<string>();
     for (const pod of this.objects('pod') as IPod[]) {
@@ -283,7 +298,8 @@ class StudyWatch implements ISubscription {
         continue;
       }
       wanted.add(uid);
-      const ended = this.endedLogs.has(uid) && this.endedLogs.get(uid) === pod.metadata?.resourceVersion;
+      const ended =
+        this.endedLogs.has(uid) && this.endedLogs.get(uid) === pod.metadata?.resourceVersion;
       if (!this.followers.has(uid) && !ended) {
         const container = containers.includes(COLLECTOR_CONTAINER) ? COLLECTOR_CONTAINER : primary;
         this.follow(uid, pod, container, trial.metadata?.name ?? '', experiment);
@@ -304,7 +320,13 @@ class StudyWatch implements ISubscription {
     return Object.entries(wanted ?? {}).every(([k, v]) => labels[k] === v);
   }
 
-  private follow(uid: string, pod: IPod, container: string, trial: string, experiment: IExperimentLike): void {
+  private follow(
+    uid: string,
+    pod: IPod,
+    container: string,
+    trial: string,
+    experiment: IExperimentLike
+  ): void {
     const controller = new AbortController();
     this.followers.set(uid, controller);
     const spec = (experiment.metadata?.annotations ?? {})['kubeflow-workbench.io/study-spec'];
@@ -346,7 +368,11 @@ class StudyWatch implements ISubscription {
     let curve = this.curves.get(trial) ?? [];
     for (const p of points) {
       const step = curve.length > 0 ? curve[curve.length - 1].step + 1 : 0;
-      curve = appendToCurve(curve, { step, value: p.value, ...(p.time ? { time: p.time } : {}) }, MAX_CURVE_POINTS);
+      curve = appendToCurve(
+        curve,
+        { step, value: p.value, ...(p.time ? { time: p.time } : {}) },
+        MAX_CURVE_POINTS
+      );
     }
     this.curves.set(trial, curve);
     if (!this.flushTimer) {

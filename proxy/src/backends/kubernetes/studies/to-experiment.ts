@@ -84,8 +84,8 @@ export function trialJobSpec(spec: IStudySpec): ITrainingJobSpec {
   if (t.packages && t.packages.length > 0) {
     steps.push(pipInstallScript(t.packages));
   }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { name, namespace, source, packages, command, args, ...rest } = t;
+  void [name, namespace, source, packages, command, args];
   if (program.length === 0) {
     // The image's own entrypoint: nothing to fold.
     return { ...rest, env };
@@ -147,7 +147,9 @@ interface ITemplated {
 function trialSpecOf(spec: IStudySpec, info: IKindInfo): Record<string, unknown> {
   const job = toKubeflowObject({ ...trialJobSpec(spec), name: 'trial' }, 'trial');
   // An Istio sidecar keeps a finished trial's pod running, so Katib's collector would never report.
-  const replicaSpecs = info.replicaSpecField ? (job.spec[info.replicaSpecField] as Record<string, ITemplated>) : {};
+  const replicaSpecs = info.replicaSpecField
+    ? (job.spec[info.replicaSpecField] as Record<string, ITemplated>)
+    : {};
   for (const replica of Object.values(replicaSpecs)) {
     const metadata = replica.template.metadata;
     metadata.annotations = { ...(metadata.annotations ?? {}), [ISTIO_INJECT]: 'false' };

@@ -20,7 +20,14 @@ import {
 } from '../../../../../contract/study';
 import { isDeepStrictEqual } from 'node:util';
 import { IJob } from '../../../../../contract/training';
-import { checkAlgorithm, ITrialHistory, LOCAL_ALGORITHMS, shouldStop, suggest, TrialState } from '../../../../../tuner';
+import {
+  checkAlgorithm,
+  ITrialHistory,
+  LOCAL_ALGORITHMS,
+  shouldStop,
+  suggest,
+  TrialState
+} from '../../../../../tuner';
 import { toSuggestRequest } from '../../../../../contract/study-rules';
 import { appendToCurve, bestOf, countsOf } from '../../kubernetes/studies/study-from-objects';
 import { BackendError, ILogOptions, IStudiesBackend, ISubscription } from '../../types';
@@ -51,7 +58,10 @@ const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
 export class LocalStudies implements IStudiesBackend {
   private readonly studies = new Map<string, IStudyState>();
-  private readonly listeners = new Set<{ namespace: string; onEvent: (e: ResourceEvent<IStudy>) => void }>();
+  private readonly listeners = new Set<{
+    namespace: string;
+    onEvent: (e: ResourceEvent<IStudy>) => void;
+  }>();
   private readonly jobWatches = new Map<string, ISubscription>();
   private readonly store: StudyStore;
   private closed = false;
@@ -85,7 +95,8 @@ export class LocalStudies implements IStudiesBackend {
       return;
     }
     const subscription = this.jobs.watch(namespace, event => {
-      const changed = event.type === 'snapshot' ? event.items : event.type === 'deleted' ? [] : [event.object];
+      const changed =
+        event.type === 'snapshot' ? event.items : event.type === 'deleted' ? [] : [event.object];
       for (const job of changed) {
         const study = this.studyOfJob(namespace, job.name);
         if (study) {
@@ -99,7 +110,10 @@ export class LocalStudies implements IStudiesBackend {
 
   private studyOfJob(namespace: string, job: string): IStudyState | undefined {
     for (const state of this.studies.values()) {
-      if (state.record.spec.namespace === namespace && state.record.trials.some(t => t.name === job)) {
+      if (
+        state.record.spec.namespace === namespace &&
+        state.record.trials.some(t => t.name === job)
+      ) {
         return state;
       }
     }
@@ -128,12 +142,16 @@ export class LocalStudies implements IStudiesBackend {
       return { study: this.toStudy(existing), created: false, warnings: [] };
     }
     if (!LOCAL_ALGORITHMS.includes(spec.algorithm.name)) {
-      throw new BackendError('invalid_spec', `The local backend has no algorithm "${spec.algorithm.name}".`, [
-        {
-          path: '/algorithm/name',
-          message: `the local backend has ${LOCAL_ALGORITHMS.join(', ')}; "${spec.algorithm.name}" needs a cluster`
-        }
-      ]);
+      throw new BackendError(
+        'invalid_spec',
+        `The local backend has no algorithm "${spec.algorithm.name}".`,
+        [
+          {
+            path: '/algorithm/name',
+            message: `the local backend has ${LOCAL_ALGORITHMS.join(', ')}; "${spec.algorithm.name}" needs a cluster`
+          }
+        ]
+      );
     }
     // The local tuner's own limits (e.g. TPE models bounded distributions only), with the reason.
     const problems = checkAlgorithm(toSuggestRequest(spec));
@@ -144,7 +162,11 @@ export class LocalStudies implements IStudiesBackend {
       checkRunnable(spec.trial, this.maxProcesses);
     } catch (e) {
       if (e instanceof BackendError) {
-        throw new BackendError(e.code, e.message, e.fields?.map(f => ({ ...f, path: `/trial${f.path}` })));
+        throw new BackendError(
+          e.code,
+          e.message,
+          e.fields?.map(f => ({ ...f, path: `/trial${f.path}` }))
+        );
       }
       throw e;
     }
@@ -153,7 +175,9 @@ export class LocalStudies implements IStudiesBackend {
     const state = this.adoptRecord(record);
     const warnings =
       spec.metricsCollector?.kind === 'File'
-        ? ['The local backend reads metrics from the output; the File collector path is not read here.']
+        ? [
+            'The local backend reads metrics from the output; the File collector path is not read here.'
+          ]
         : [];
     return { study: this.toStudy(state), created: true, warnings };
   }
@@ -166,7 +190,9 @@ export class LocalStudies implements IStudiesBackend {
     return [...this.studies.values()]
       .filter(s => s.record.spec.namespace === namespace)
       .map(s => this.toStudy(s))
-      .sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)));
+      .sort((a, b) =>
+        a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)
+      );
   }
 
   async checkAccess(): Promise<void> {}
@@ -211,10 +237,16 @@ export class LocalStudies implements IStudiesBackend {
     const spec = { ...state.record.spec, ...budget };
     const fields = [];
     if ((spec.parallelTrialCount ?? 3) > spec.maxTrialCount) {
-      fields.push({ path: '/parallelTrialCount', message: `must be at most maxTrialCount (${spec.maxTrialCount})` });
+      fields.push({
+        path: '/parallelTrialCount',
+        message: `must be at most maxTrialCount (${spec.maxTrialCount})`
+      });
     }
     if (spec.maxFailedTrialCount !== undefined && spec.maxFailedTrialCount > spec.maxTrialCount) {
-      fields.push({ path: '/maxFailedTrialCount', message: `must be at most maxTrialCount (${spec.maxTrialCount})` });
+      fields.push({
+        path: '/maxFailedTrialCount',
+        message: `must be at most maxTrialCount (${spec.maxTrialCount})`
+      });
     }
     if (spec.maxTrialCount < state.record.trials.length) {
       fields.push({
@@ -227,7 +259,11 @@ export class LocalStudies implements IStudiesBackend {
     }
     state.record.spec = spec;
     // More budget reopens a study that ended because it had used its budget.
-    if (state.record.finished && !state.record.stopped && spec.maxTrialCount > state.record.trials.length) {
+    if (
+      state.record.finished &&
+      !state.record.stopped &&
+      spec.maxTrialCount > state.record.trials.length
+    ) {
       state.record.finished = undefined;
       state.record.doneReason = undefined;
     }
@@ -322,10 +358,15 @@ export class LocalStudies implements IStudiesBackend {
     const best = bestOf(trials, maximize);
     let stopCreating = record.stopped !== undefined;
     if (maxFailed !== undefined && failed > maxFailed) {
-      record.doneReason = record.doneReason ?? `${failed} trials failed (maxFailedTrialCount ${maxFailed})`;
+      record.doneReason =
+        record.doneReason ?? `${failed} trials failed (maxFailedTrialCount ${maxFailed})`;
       stopCreating = true;
     }
-    if (goal !== undefined && best && (maximize ? best.objective >= goal : best.objective <= goal)) {
+    if (
+      goal !== undefined &&
+      best &&
+      (maximize ? best.objective >= goal : best.objective <= goal)
+    ) {
       record.doneReason = record.doneReason ?? `trial ${best.trial} reached the goal ${goal}`;
       stopCreating = true;
     }
@@ -348,7 +389,10 @@ export class LocalStudies implements IStudiesBackend {
     }
   }
 
-  private async createTrial(state: IStudyState, raw: Record<string, string | number>): Promise<void> {
+  private async createTrial(
+    state: IStudyState,
+    raw: Record<string, string | number>
+  ): Promise<void> {
     const { record } = state;
     const index = record.trials.length;
     const params: Record<string, string> = {};
@@ -356,7 +400,12 @@ export class LocalStudies implements IStudiesBackend {
       params[k] = String(v);
     }
     const jobSpec = trialJobOf(record.spec, index, params);
-    const trial: ILocalTrialRecord = { name: jobSpec.name ?? '', index, params, created: new Date().toISOString() };
+    const trial: ILocalTrialRecord = {
+      name: jobSpec.name ?? '',
+      index,
+      params,
+      created: new Date().toISOString()
+    };
     record.trials.push(trial);
     // The record first: a crash between the two leaves a trial whose job a retry creates, never a lost job.
     this.store.save(record);
@@ -384,7 +433,11 @@ export class LocalStudies implements IStudiesBackend {
       for (const line of lines) {
         for (const point of reader.read(line)) {
           const step = live.curve.length > 0 ? live.curve[live.curve.length - 1].step + 1 : 0;
-          live.curve = appendToCurve(live.curve, { step, value: point.value, ...(point.time ? { time: point.time } : {}) }, MAX_CURVE_POINTS);
+          live.curve = appendToCurve(
+            live.curve,
+            { step, value: point.value, ...(point.time ? { time: point.time } : {}) },
+            MAX_CURVE_POINTS
+          );
           added = true;
         }
       }
@@ -393,7 +446,12 @@ export class LocalStudies implements IStudiesBackend {
       }
     };
     this.jobs
-      .logs(spec.namespace, trial.name, { replica, follow: true, tail: 10000, signal: live.follower?.signal }, sink)
+      .logs(
+        spec.namespace,
+        trial.name,
+        { replica, follow: true, tail: 10000, signal: live.follower?.signal },
+        sink
+      )
       .catch(() => undefined)
       .finally(() => {
         if (partial) {
@@ -417,7 +475,12 @@ export class LocalStudies implements IStudiesBackend {
       if (trial.stoppedAs || h.state !== 'running') {
         continue;
       }
-      const decision = shouldStop({ name: rule.name, settings: rule.settings as Record<string, string> }, direction, history, h);
+      const decision = shouldStop(
+        { name: rule.name, settings: rule.settings as Record<string, string> },
+        direction,
+        history,
+        h
+      );
       if (decision.stop) {
         trial.stoppedAs = 'EarlyStopped';
         trial.message = decision.reason;
@@ -460,7 +523,8 @@ export class LocalStudies implements IStudiesBackend {
     const spec = state.record.spec;
     const maximize = spec.objective.type === 'maximize';
     const strategy =
-      spec.objective.metricStrategies?.find(s => s.name === spec.objective.metricName)?.value ?? (maximize ? 'max' : 'min');
+      spec.objective.metricStrategies?.find(s => s.name === spec.objective.metricName)?.value ??
+      (maximize ? 'max' : 'min');
     return state.record.trials.map(trial => {
       const job = state.jobs.get(trial.name);
       const live = state.live.get(trial.name);
@@ -468,7 +532,11 @@ export class LocalStudies implements IStudiesBackend {
       const values = curve.map(c => c.value);
       const summary =
         values.length > 0
-          ? { latest: values[values.length - 1], min: Math.min(...values), max: Math.max(...values) }
+          ? {
+              latest: values[values.length - 1],
+              min: Math.min(...values),
+              max: Math.max(...values)
+            }
           : undefined;
       let phase: TrialPhase = 'Pending';
       let reason: string | undefined;

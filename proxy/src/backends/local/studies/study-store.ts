@@ -53,7 +53,9 @@ export class StudyStore {
     for (const ns of namespaces) {
       for (const file of readdirSync(join(this.root, ns)).filter(f => f.endsWith('.json'))) {
         try {
-          records.push(JSON.parse(readFileSync(join(this.root, ns, file), 'utf-8')) as ILocalStudyRecord);
+          records.push(
+            JSON.parse(readFileSync(join(this.root, ns, file), 'utf-8')) as ILocalStudyRecord
+          );
         } catch {
           // A torn or foreign file is skipped; the atomic rename means ours are whole.
         }

@@ -15,7 +15,11 @@ function substitute(text: string, params: Record<string, string>): string {
   return text.replace(TRIAL_PARAMETER_REF, (whole, name: string) => params[name] ?? whole);
 }
 
-export function trialJobOf(spec: IStudySpec, index: number, params: Record<string, string>): ITrainingJobSpec {
+export function trialJobOf(
+  spec: IStudySpec,
+  index: number,
+  params: Record<string, string>
+): ITrainingJobSpec {
   const t = spec.trial;
   const sub = (text: string) => substitute(text, params);
   const env: Record<string, string> = {};
@@ -33,7 +37,9 @@ export function trialJobOf(spec: IStudySpec, index: number, params: Record<strin
     env,
     ...(t.command ? { command: t.command.map(sub) } : {}),
     ...(t.args ? { args: t.args.map(sub) } : {}),
-    ...(t.source ? { source: { filename: t.source.filename, content: sub(t.source.content) } } : {}),
+    ...(t.source
+      ? { source: { filename: t.source.filename, content: sub(t.source.content) } }
+      : {}),
     labels: { ...(t.labels ?? {}), [STUDY_LABEL]: spec.name ?? '', [TRIAL_LABEL]: name }
   };
 }
