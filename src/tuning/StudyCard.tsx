@@ -11,7 +11,7 @@ import { useSignal } from '../components/useSignal';
 import { StudiesModel } from './model';
 import { ObjectivePlot } from './plots/StudyPlots';
 import { TrialsTable } from './TrialsTable';
-import { countsSummary, formatValue, objectiveNameOf } from './trials';
+import { countsSummary, formatParam, formatValue, objectiveNameOf } from './trials';
 
 /** The output's data: what the magic saved when it created the study. */
 export interface IStudyOutput {
@@ -78,7 +78,7 @@ export function StudyCard({ data, studies, rendermime, onOpen }: IStudyCardProps
               ? ` · best ${objectiveNameOf(study)} ${formatValue(study.best.objective)} (${Object.entries(
                   study.best.params
                 )
-                  .map(([k, v]) => `${k}=${v}`)
+                  .map(([k, v]) => `${k}=${formatParam(v)}`)
                   .join(', ')})`
               : ''}
           </div>

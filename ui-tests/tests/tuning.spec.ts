@@ -185,6 +185,8 @@ test.describe('hyperparameter studies', () => {
       card.getByRole('table', { name: 'Trials of nb-study' }).getByRole('row')
     ).toHaveCount(5);
     await expect(card.locator('.kf-study-chart .marks').first()).toBeVisible();
+    // The plot re-renders at most once a second: let the final state land.
+    await page.waitForTimeout(1500);
     await card.screenshot({ path: path.join(SHOTS, 'study-card.png') });
     await card.getByRole('button', { name: 'Open study view' }).click();
     await expect(page.locator('.kf-detail-header h2', { hasText: 'nb-study' })).toBeVisible();
