@@ -38,6 +38,10 @@ test.describe('hyperparameter studies', () => {
     tmpPath
   }) => {
     test.setTimeout(300000);
+    // The launcher has the tile (category Kubeflow).
+    await expect(
+      page.locator('.jp-LauncherCard', { hasText: 'Hyperparameter study' })
+    ).toBeVisible();
     await page.contents.uploadContent(SCRIPT, 'text', `${tmpPath}/tune_train.py`);
     await page.filebrowser.open(`${tmpPath}/tune_train.py`);
     await page.evaluate(async () => {
@@ -81,6 +85,10 @@ test.describe('hyperparameter studies', () => {
     const view = page.locator('.jp-MainAreaWidget:has(.kf-study-view)').last();
     await expect(view.locator('.kf-detail-header h2')).toHaveText('form-study');
     const table = view.getByRole('table', { name: 'Trials of form-study' });
+    // Live: trials show up Running, with values, before the study ends.
+    await expect(table.locator('.kf-status-badge', { hasText: 'Running' }).first()).toBeVisible({
+      timeout: 60000
+    });
     await expect(table.getByRole('row')).toHaveCount(5, { timeout: 90000 });
     await expect(statusOf(view)).toHaveText('Succeeded', { timeout: 120000 });
     await expect(table.locator('tr.kf-mod-best')).toHaveCount(1);
@@ -119,6 +127,7 @@ test.describe('hyperparameter studies', () => {
     await expect(row).toBeVisible();
     await expect(row).toContainText('★');
     await expect(row).toContainText('4/4');
+    await page.screenshot({ path: test.info().outputPath('studies-sidebar.png') });
 
     // Edit budget: more trials reopen the study; then stop it.
     await view.getByRole('button', { name: 'Edit budget' }).click();
