@@ -2,7 +2,7 @@ import React from 'react';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { fakeStudyClient, study } from './__tests__/fixtures';
 import { StudiesModel } from './model';
-import { StudyList, trialProgress } from './StudyList';
+import { shortValue, StudyList, trialProgress } from './StudyList';
 
 describe('StudyList', () => {
   it('lists the live studies with best objective, progress and status; opens on Enter', () => {
@@ -26,7 +26,7 @@ describe('StudyList', () => {
     );
     const rows = within(screen.getByRole('listbox')).getAllByRole('option');
     expect(rows.map(r => r.getAttribute('aria-label'))).toEqual(['fresh', 'demo']);
-    expect(rows[1].textContent).toMatch(/★ 0\.2/);
+    expect(rows[1].textContent).toMatch(/★0\.2/);
     expect(rows[1].textContent).toMatch(/4\/6/);
     expect(rows[1].textContent).toMatch(/Running/);
     expect(rows[0].textContent).toMatch(/–/);
@@ -36,7 +36,13 @@ describe('StudyList', () => {
     expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ name: 'demo' }));
   });
 
-  it('counts finished trials against the budget', () => {
+  it('counts finished trials against the budget and shortens the best value', () => {
     expect(trialProgress(study())).toBe('4/6');
+    expect([0.25753, 1234.5, 0.000012, 0].map(shortValue)).toEqual([
+      '0.258',
+      '1230',
+      '1.2e-5',
+      '0'
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { LiveList } from '../live/LiveList';
 import { formatAge } from '../training/explain';
 import { StudiesModel } from './model';
-import { formatValue, objectiveNameOf } from './trials';
+import { objectiveNameOf } from './trials';
 
 export const STUDY_PHASES: StudyPhase[] = [
   'Created',
@@ -30,6 +30,13 @@ export function trialProgress(study: IStudy): string {
   const done = c.succeeded + c.failed + c.killed + c.earlyStopped + c.metricsUnavailable;
   const max = study.spec?.maxTrialCount;
   return `${done}/${max ?? study.trials.length}`;
+}
+
+/** Three significant digits: enough to compare studies in a narrow row (the view has the full value). */
+export function shortValue(value: number): string {
+  return Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3)
+    ? value.toExponential(1)
+    : String(Number(value.toPrecision(3)));
 }
 
 export function StudyList({ model, onOpen, onNew, now }: IStudyListProps): JSX.Element {
@@ -82,10 +89,10 @@ export function StudyList({ model, onOpen, onNew, now }: IStudyListProps): JSX.E
                 : 'No best trial yet'
             }
           >
-            {study.best ? `★ ${formatValue(study.best.objective)}` : '–'}
+            {study.best ? `★${shortValue(study.best.objective)}` : '–'}
           </span>
           <span
-            className="kf-live-row-detail"
+            className="kf-live-row-detail kf-study-row-progress"
             title={`${study.counts.running} running, ${study.counts.failed} failed`}
           >
             {trialProgress(study)}
