@@ -44,6 +44,28 @@ describe('StudyView', () => {
     expect(screen.getByText(/6 trials: 2 Running/)).toBeTruthy();
   });
 
+  it('says once why trials ended without the objective, and draws no empty plot', async () => {
+    await setup(
+      study({
+        best: undefined,
+        trials: [
+          {
+            ...TRIALS[2],
+            phase: 'MetricsUnavailable',
+            reason: undefined,
+            message: undefined,
+            objective: undefined
+          }
+        ]
+      })
+    );
+    const lost = screen.getByRole('region', { name: 'Metrics not collected' });
+    expect(lost.textContent).toMatch(/1 trial ended without loss/);
+    expect(lost.textContent).toMatch(/loss: 0.25 is not read/);
+    expect(screen.getByText(/loss per trial: no values yet/)).toBeTruthy();
+    expect(screen.getByText(/without printing the objective metric/)).toBeTruthy();
+  });
+
   it('sorts by a column from its header, and flips on a second click', async () => {
     await setup();
     const table = screen.getByRole('table', { name: 'Trials of demo' });

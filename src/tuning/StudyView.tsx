@@ -100,6 +100,7 @@ export function StudyView(props: IStudyViewProps): JSX.Element {
                 <ErrorBanner message={`${study.reason ?? 'Failed'}: ${study.message}`} />
               )}
               <StuckTrials study={study} />
+              <MetricsLost study={study} />
               <BestTrialPanel study={study} onLogs={openLogs} />
               <ObjectivePlot study={study} rendermime={props.rendermime} />
               <h3>Trials</h3>
@@ -195,6 +196,39 @@ function BestTrialPanel(props: { study: IStudy; onLogs: (t: ITrial) => void }): 
       <button type="button" className="jp-mod-styled" onClick={() => props.onLogs(best)}>
         Logs of the best trial
       </button>
+    </section>
+  );
+}
+
+/**
+ * Trials that ended without the objective: the most common failure of Katib studies (the print format does
+ * not match the collector's), said once with what to check, instead of a silent empty graph.
+ */
+function MetricsLost({ study }: { study: IStudy }): JSX.Element | null {
+  const lost = study.trials.filter(t => t.phase === 'MetricsUnavailable');
+  if (!lost.length) {
+    return null;
+  }
+  const metric = objectiveNameOf(study);
+  const format = study.spec?.metricsCollector?.format;
+  return (
+    <section className="kf-why-stuck" aria-label="Metrics not collected">
+      <h3>
+        {lost.length} trial{lost.length === 1 ? '' : 's'} ended without {metric}
+      </h3>
+      <p>
+        {format ? (
+          <>
+            The collector reads lines matching <code>{format}</code>.
+          </>
+        ) : (
+          <>
+            The collector reads lines such as <code>{metric}=0.25</code> (name, <code>=</code>,
+            value); <code>{metric}: 0.25</code> is not read.
+          </>
+        )}{' '}
+        Check what the script prints in the trial logs, or test a line in the form (Clone).
+      </p>
     </section>
   );
 }

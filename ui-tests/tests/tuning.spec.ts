@@ -200,4 +200,39 @@ test.describe('hyperparameter studies', () => {
     await card.getByRole('button', { name: 'Open study view' }).click();
     await expect(page.locator('.kf-detail-header h2', { hasText: 'nb-study' })).toBeVisible();
   });
+
+  test('a script printing the wrong format: trials say MetricsUnavailable and why', async ({
+    page
+  }) => {
+    test.setTimeout(180000);
+    await page.notebook.createNew('bad-format.ipynb');
+    await page.notebook.setCell(0, 'code', '%load_ext kubeflow_workbench');
+    await page.notebook.addCell(
+      'code',
+      [
+        '%%kf tune --objective loss --minimize --param lr=double:0.001:0.1 --trials 2 --parallel 2 ' +
+          '--algorithm random --name bad-format',
+        'print("loss: 0.3", flush=True)'
+      ].join('\n')
+    );
+    await page.notebook.run();
+    const card = page.getByRole('group', { name: 'Study bad-format' });
+    await expect(card).toBeVisible({ timeout: 60000 });
+    await expect(
+      card.locator('td .kf-status-badge', { hasText: 'MetricsUnavailable' })
+    ).toHaveCount(2, {
+      timeout: 90000
+    });
+    await card.getByRole('button', { name: 'Open study view' }).click();
+    const view = page.locator('.jp-MainAreaWidget:has(.kf-study-view)').last();
+    const table = view.getByRole('table', { name: 'Trials of bad-format' });
+    await expect(table.locator('.kf-trial-reason').first()).toContainText(
+      'never printed loss=<value>'
+    );
+    await expect(view.getByRole('region', { name: 'Best trial' })).toContainText('None yet');
+    await expect(view.getByRole('region', { name: 'Metrics not collected' })).toContainText(
+      'loss: 0.25 is not read'
+    );
+    await page.screenshot({ path: test.info().outputPath('metrics-unavailable.png') });
+  });
 });

@@ -59,12 +59,17 @@ export function ObjectivePlot(props: IPlotProps): JSX.Element {
     [study, theme, width, height]
   );
   const scored = study.trials.some(t => t.objective !== undefined);
+  if (!scored) {
+    // An empty frame says nothing; the words say why it is empty.
+    return (
+      <p className="kf-study-note">
+        {objectiveNameOf(study)} per trial: no values yet — they appear as trials report them.
+      </p>
+    );
+  }
   return (
     <figure className="kf-study-plot">
-      <figcaption>
-        {objectiveNameOf(study)} per trial, running best as a line
-        {scored ? '' : ' — no values yet: they appear as trials report'}
-      </figcaption>
+      <figcaption>{objectiveNameOf(study)} per trial, running best as a line</figcaption>
       <VegaChart
         spec={spec}
         rendermime={props.rendermime}
