@@ -13,7 +13,6 @@ import { IStudy, IStudySpec } from '../../contract/study';
 import { validateStudySpec } from '../../contract/study-schema';
 import { connectKubernetes } from '../../proxy/src/backends/kubernetes';
 import { INJECTION_LABEL } from '../../proxy/src/backends/kubernetes/studies/preflight';
-import { STOPPED_ANNOTATION } from '../../proxy/src/backends/kubernetes/studies/study-from-objects';
 import { toKatibExperiment } from '../../proxy/src/backends/kubernetes/studies/to-experiment';
 import { IBackend, ISubscription } from '../../proxy/src/backends/types';
 import { failure } from '../../proxy/test/expect-failure';
