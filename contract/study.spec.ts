@@ -82,10 +82,10 @@ describe('study spec: schema', () => {
       fieldsOf(
         study({ parameters: [{ name: 'opt', parameterType: 'categorical', list: ['a'], min: 1 }] })
       )
-    ).toEqual([{ path: '/parameters/0/min', message: 'boolean schema is false' }]);
+    ).toEqual([{ path: '/parameters/0/min', message: 'is only for int and double parameters' }]);
     expect(
       fieldsOf(study({ parameters: [{ name: 'n', parameterType: 'int', min: 0.5, max: 3 }] }))
-    ).toEqual([{ path: '/parameters/0/min', message: 'must be integer' }]);
+    ).toEqual([{ path: '/parameters/0/min', message: 'must be a whole number' }]);
   });
 
   it('accepts only the settings an algorithm has, with their formats', () => {

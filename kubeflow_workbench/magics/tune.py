@@ -18,7 +18,17 @@ from IPython.core.error import UsageError
 
 from ..runtime import ProxyError
 from .display import KubeflowError, _table_html, _table_text
-from .parsers import FRAMEWORKS, ROLE_FLAGS, HelpShown, TrainArgs, _key_value, _Parser, _role_count
+from .parsers import (
+    FRAMEWORKS,
+    PARSERS,
+    ROLE_FLAGS,
+    SYNOPSIS,
+    HelpShown,
+    TrainArgs,
+    _key_value,
+    _Parser,
+    _role_count,
+)
 from .specs import DEFAULT_REPLICAS, training_spec
 
 STUDY_MIME = "application/vnd.kubeflow.study+json"
@@ -341,12 +351,12 @@ def _run(magics: Any, words: list[str], cell: Optional[str]) -> Any:
     if cell is not None and cell.strip():
         raise UsageError(f"%kf {sub} takes no cell body; only %%kf tune does")
     if sub == "studies":
-        ns = _simple("%kf studies", "List the studies of a namespace.", False).parse_args(words[1:])
+        ns = _studies_parser().parse_args(words[1:])
         client = magics._client()
         namespace = magics._namespace(client, ns.namespace)
         return StudyTable(namespace, client.get(studies_path(namespace)).get("items", []))
     if sub == "study":
-        ns = _simple("%kf study", "Show a study: best trial and all trials.", True).parse_args(words[1:])
+        ns = _study_parser().parse_args(words[1:])
         client = magics._client()
         namespace = magics._namespace(client, ns.namespace)
         return StudyDetail(client.get(study_path(namespace, ns.name)))
@@ -357,3 +367,20 @@ def _run(magics: Any, words: list[str], cell: Optional[str]) -> Any:
     print(f"Deleted study {ns.name} in namespace {namespace}.")
     return None
 
+
+def _studies_parser() -> _Parser:
+    return _simple("%kf studies", "List the studies of a namespace.", False)
+
+
+def _study_parser() -> _Parser:
+    return _simple("%kf study", "Show a study: best trial and all trials (%kf delete study NAME deletes one).", True)
+
+
+# `%kf help` lists every command from these tables; the commands themselves are dispatched by `handles`/`run`.
+PARSERS.setdefault("tune", _tune_parser)
+PARSERS.setdefault("studies", _studies_parser)
+PARSERS.setdefault("study", _study_parser)
+SYNOPSIS.setdefault("tune", "%%kf tune --objective M --maximize|--minimize --param NAME=TYPE:… [--algorithm A] "
+                            "[--trials N] [--parallel N] [--local|--cluster]  (cell = script)")
+SYNOPSIS.setdefault("studies", "%kf studies [--namespace NS]")
+SYNOPSIS.setdefault("study", "%kf study NAME [--namespace NS]   ·   %kf delete study NAME")

@@ -119,3 +119,18 @@ def test_studies_study_and_delete_study(shell, proxy):
     assert "s1-t0" in text and "Succeeded" in text
     shell.run_line_magic("kf", "delete study s1")
     assert len(proxy.calls("DELETE", f"{STUDIES}/s1")) == 1
+
+
+def test_help_lists_the_study_commands(shell, capsys):
+    shell.run_line_magic("kf", "help")
+    text = capsys.readouterr().out
+    assert "%%kf tune --objective M" in text and "%kf studies" in text and "%kf study NAME" in text
+    shell.run_line_magic("kf", "help tune")
+    assert "--early-stopping" in capsys.readouterr().out
+
+
+def test_study_commands_take_no_cell_and_name_their_usage(shell, proxy):
+    with pytest.raises(UsageError, match="takes no cell body"):
+        shell.run_cell_magic("kf", "studies", "x = 1\n")
+    with pytest.raises(UsageError, match="%kf study"):
+        shell.run_line_magic("kf", "study")

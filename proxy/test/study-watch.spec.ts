@@ -56,6 +56,15 @@ const trial = {
 };
 
 function pod(containers: string[]) {
+  // Katib's pod webhook wraps the training container like this when it adds the StdOut collector.
+  const wrapped = (name: string) =>
+    name === COLLECTOR_CONTAINER
+      ? { name }
+      : {
+          name,
+          command: ['sh', '-c'],
+          args: ['python t.py 1>/var/log/katib/metrics.log 2>&1 && echo completed']
+        };
   return {
     metadata: {
       name: 'curves-abc-master-0',
@@ -67,7 +76,11 @@ function pod(containers: string[]) {
         'training.kubeflow.org/job-role': 'master'
       }
     },
-    spec: { containers: containers.map(name => ({ name })) },
+    spec: {
+      containers: containers.map(name =>
+        containers.includes(COLLECTOR_CONTAINER) ? wrapped(name) : { name }
+      )
+    },
     status: { phase: 'Running' }
   };
 }

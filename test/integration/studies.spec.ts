@@ -13,7 +13,6 @@ import { IStudy, IStudySpec } from '../../contract/study';
 import { validateStudySpec } from '../../contract/study-schema';
 import { connectKubernetes } from '../../proxy/src/backends/kubernetes';
 import { INJECTION_LABEL } from '../../proxy/src/backends/kubernetes/studies/preflight';
-import { STOPPED_ANNOTATION } from '../../proxy/src/backends/kubernetes/studies/study-from-objects';
 import { toKatibExperiment } from '../../proxy/src/backends/kubernetes/studies/to-experiment';
 import { IBackend, ISubscription } from '../../proxy/src/backends/types';
 import { failure } from '../../proxy/test/expect-failure';
@@ -217,11 +216,69 @@ describe('studies on the kubernetes backend', () => {
       const wanted = toKatibExperiment(s, ns);
       expect(stored.spec).toMatchObject(wanted.spec);
       expect(stored.metadata.annotations).toEqual(wanted.metadata.annotations);
+      // Admitted by Katib's own webhooks: the mutating one filled its defaults in.
+      expect(stored.spec.parameters[0].feasibleSpace.distribution).toBe('uniform');
       const again = await admin.studies.create(ns, s);
       expect(again.created).toBe(false);
       expect(again.study.name).toBe(name);
     }
   );
+
+  const VARIANTS: Record<string, Partial<IStudySpec>> = {
+    tfjob: {
+      trial: {
+        ...TRIAL_JOB,
+        framework: 'tensorflow',
+        replicas: { Chief: { count: 1 }, Worker: { count: 2 } }
+      }
+    },
+    mpijob: {
+      trial: {
+        ...TRIAL_JOB,
+        framework: 'mpi',
+        replicas: { Launcher: { count: 1 }, Worker: { count: 2 } }
+      }
+    },
+    xgboostjob: {
+      trial: {
+        ...TRIAL_JOB,
+        framework: 'xgboost',
+        replicas: { Master: { count: 1 }, Worker: { count: 1 } }
+      }
+    },
+    trainjob: {
+      trial: {
+        framework: 'trainjob',
+        replicas: { Node: { count: 2 } },
+        runtimeRef: { name: 'torch-distributed' },
+        command: ['python', 'train.py', '--lr=${trialParameters.lr}']
+      }
+    },
+    'custom-format': {
+      metricsCollector: { kind: 'StdOut', format: '(\\w+):\\s*([-+]?\\d*\\.?\\d+)' }
+    },
+    'file-collector': { metricsCollector: { kind: 'File', path: '/var/log/katib/metrics.log' } },
+    cmaes: { algorithm: { name: 'cmaes', settings: { sigma: '0.1', restart_strategy: 'ipop' } } },
+    bayesianoptimization: {
+      algorithm: {
+        name: 'bayesianoptimization',
+        settings: { base_estimator: 'GP', n_initial_points: '5' }
+      }
+    }
+  };
+
+  test.each(Object.keys(VARIANTS))('Katib admits the %s variant as mapped', async variant => {
+    const s = spec(`v-${variant}`, VARIANTS[variant]);
+    const { created } = await admin.studies.create(ns, s);
+    expect(created).toBe(true);
+    const stored = await getExperiment(`v-${variant}`);
+    expect(stored.spec.trialTemplate).toMatchObject(
+      toKatibExperiment(s, ns).spec.trialTemplate as object
+    );
+    expect(stored.spec.metricsCollectorSpec).toMatchObject(
+      toKatibExperiment(s, ns).spec.metricsCollectorSpec as object
+    );
+  });
 
   test('a different spec under an existing name is a conflict, and nothing changes', async () => {
     const error = await failure(admin.studies.create(ns, spec('s-random', { maxTrialCount: 5 })));
@@ -394,14 +451,50 @@ describe('studies on the kubernetes backend', () => {
     ]);
   });
 
-  test('stop sets the budget to what has run and marks the study', async () => {
-    const stopped = await admin.studies.stop(ns, 'live');
-    expect(stopped.name).toBe('live');
-    const stored = await getExperiment('live');
-    expect(stored.spec.maxTrialCount).toBe(3);
-    expect(stored.spec.parallelTrialCount).toBe(2);
-    expect(stored.metadata.annotations[STOPPED_ANNOTATION]).toBeDefined();
-    expect((await admin.studies.get(ns, 'live')).phase).toBe('Stopped');
+  test('stop: a finished study is left as it is', async () => {
+    const before = await getExperiment('live');
+    const study = await admin.studies.stop(ns, 'live');
+    expect(study.phase).toBe('Succeeded');
+    const after = await getExperiment('live');
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+  });
+
+  test('stop: Katib refuses a budget at or below the trials created, and the answer says so', async () => {
+    const name = 'tostop';
+    await admin.studies.create(ns, spec(name));
+    await createTrial(name, `${name}-aaaa1111`, { lr: '0.01', layers: '1', optimizer: 'sgd' });
+    await createTrial(name, `${name}-bbbb2222`, { lr: '0.02', layers: '2', optimizer: 'adam' });
+    // What Katib's controller reports: two trials created, the experiment running.
+    await setStatus(
+      adminKc,
+      { ...KATIB, plural: 'experiments', namespace: ns, name },
+      {
+        trials: 2,
+        trialsRunning: 2,
+        conditions: [
+          condition('Created', 'ExperimentCreated'),
+          condition('Running', 'ExperimentRunning')
+        ]
+      }
+    );
+    const error = await failure(admin.studies.stop(ns, name));
+    expect(error.code).toBe('conflict');
+    expect(error.message).toContain(
+      "does not let a study's budget go down to the 2 trials it has created"
+    );
+    expect(error.message).toContain('must be greater than status.trials count');
+    const stored = await getExperiment(name);
+    expect(stored.spec.maxTrialCount).toBe(6);
+    // Raising the budget above what ran is what Katib allows.
+    await admin.studies.editBudget(ns, name, { maxTrialCount: 8 });
+    expect((await getExperiment(name)).spec.maxTrialCount).toBe(8);
+    const low = await failure(admin.studies.editBudget(ns, name, { maxTrialCount: 2 }));
+    expect(low.fields).toEqual([
+      {
+        path: '/maxTrialCount',
+        message: "must be more than the 2 trials already created (Katib's rule)"
+      }
+    ]);
   });
 
   test('delete removes the Experiment', async () => {
@@ -418,7 +511,20 @@ describe('studies on the kubernetes backend', () => {
     const created = await failure(alice.studies.create(ns, spec('not-hers')));
     expect(created.code).toBe('forbidden');
     await expect(alice.studies.checkAccess('team-a')).resolves.toBeUndefined();
-    // alice may not read namespaces, so the collector label cannot be checked: a warning, not an error.
+    // alice may not read namespaces, so the proxy cannot check the collector label; Katib's webhook does.
+    const refused = await failure(alice.studies.create('team-a', spec('alice-study')));
+    expect(refused.code).toBe('invalid_spec');
+    expect(refused.message).toContain(
+      'lacks label "katib.kubeflow.org/metrics-collector-injection: enabled"'
+    );
+    expect(refused.fields).toEqual([
+      {
+        path: '/namespace',
+        message: `lacks the label ${INJECTION_LABEL}=enabled that Katib needs to collect metrics`
+      }
+    ]);
+    // Labelled (as Kubeflow profiles are), the study is created, with a warning that the label was not checked.
+    await labelForKatib('team-a');
     const mine = await alice.studies.create('team-a', spec('alice-study'));
     expect(mine.created).toBe(true);
     expect(mine.warnings[0]).toContain('Could not read namespace "team-a"');

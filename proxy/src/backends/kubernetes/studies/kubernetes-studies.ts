@@ -13,7 +13,7 @@ import { LogStore } from '../log-store';
 import { writeJobLogs } from '../logs';
 import { IPod } from '../pods';
 import { IKubeObject } from '../watch-reducer';
-import { preflight } from './preflight';
+import { INJECTION_LABEL, preflight } from './preflight';
 import {
   EXPERIMENT_LABEL,
   IExperimentLike,
@@ -141,6 +141,19 @@ export class KubernetesStudies implements IStudiesBackend {
           `Katib is not installed on this cluster (no experiments.kubeflow.org): ${e.message}`
         );
       }
+      // Katib's own webhook checks the collector label too (when we could not read the namespace).
+      if (
+        e instanceof BackendError &&
+        e.code === 'invalid_spec' &&
+        e.message.includes(INJECTION_LABEL)
+      ) {
+        throw new BackendError(e.code, e.message, [
+          {
+            path: '/namespace',
+            message: `lacks the label ${INJECTION_LABEL}=enabled that Katib needs to collect metrics`
+          }
+        ]);
+      }
       throw e;
     }
     // A previous study of this name may have left trial logs behind; they are not this study's.
@@ -225,6 +238,10 @@ export class KubernetesStudies implements IStudiesBackend {
   async stop(namespace: string, name: string): Promise<IStudy> {
     const experiment = await this.experiment(namespace, name);
     const study = await this.assembleOne(experiment);
+    if (['Succeeded', 'Failed', 'Stopped'].includes(study.phase)) {
+      // Nothing left to stop (and Katib refuses budget edits of a completed Experiment that cannot resume).
+      return study;
+    }
     const started = Math.max(study.trials.length, experiment.status?.trials ?? 0, 1);
     const parallel = Math.min(experiment.spec?.parallelTrialCount ?? 3, started);
     const maxFailed = Math.min(experiment.spec?.maxFailedTrialCount ?? started, started);

@@ -301,7 +301,10 @@ class StudyWatch implements ISubscription {
       const ended =
         this.endedLogs.has(uid) && this.endedLogs.get(uid) === pod.metadata?.resourceVersion;
       if (!this.followers.has(uid) && !ended) {
-        const container = containers.includes(COLLECTOR_CONTAINER) ? COLLECTOR_CONTAINER : primary;
+        // StdOut collector: the output went to the file the sidecar echoes; File collector: it stayed put.
+        const redirected = JSON.stringify(pod.spec ?? {}).includes('1>/var/log/katib/');
+        const container =
+          containers.includes(COLLECTOR_CONTAINER) && redirected ? COLLECTOR_CONTAINER : primary;
         this.follow(uid, pod, container, trial.metadata?.name ?? '', experiment);
       }
     }
