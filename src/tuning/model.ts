@@ -82,9 +82,15 @@ export function trialLogSource(
 export class StudyViewModel extends LiveItemModel<IStudy, StudiesModel> {
   readonly logs: LogsModel;
 
-  constructor(client: IStudyViewClient, pool: StudiesModelPool, namespace: string, name: string) {
+  constructor(
+    client: IStudyViewClient,
+    pool: StudiesModelPool,
+    namespace: string,
+    name: string,
+    logTail?: number
+  ) {
     super(pool, () => client.getStudy(namespace, name), namespace, name);
-    this.logs = new LogsModel(trialLogSource(client, namespace, name));
+    this.logs = new LogsModel(trialLogSource(client, namespace, name), '', logTail);
   }
 
   get study(): IStudy | undefined {

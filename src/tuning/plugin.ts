@@ -49,10 +49,16 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
     notebooks: INotebookTracker | null,
     labShell: ILabShell | null
   ) => {
-    const { client, cluster } = workbench;
+    const { client, cluster, settings } = workbench;
     const pool = new StudiesModelPool(client);
     const currentFile = new CurrentFileTracker(labShell, notebooks);
-    const views = new Map<string, MainAreaWidget>();
+    const views = new Map<string, MainAreaWidget<StudyViewWidget>>();
+    // "Log lines to show" applies to open study views at once, and to those opened later.
+    settings.changed.connect((_, values) => {
+      for (const view of views.values()) {
+        view.content.model.logs.setTail(values.logTailLines);
+      }
+    });
     const backend = () =>
       cluster.state.status === 'ready' ? cluster.state.info.backend.kind : undefined;
 
@@ -64,7 +70,7 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
         return existing;
       }
       const content = new StudyViewWidget(
-        new StudyViewModel(client, pool, namespace, name),
+        new StudyViewModel(client, pool, namespace, name, settings.values.logTailLines),
         {
           onStop: study => void stopStudy(study),
           onEditBudget: study => void editBudget(study),
@@ -74,7 +80,7 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
         },
         rendermime
       );
-      const widget = new MainAreaWidget({ content });
+      const widget = new MainAreaWidget<StudyViewWidget>({ content });
       widget.id = id;
       widget.title.label = name;
       widget.title.caption = `Study ${namespace}/${name}`;
@@ -163,13 +169,15 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const deleteStudy = async (study: IStudy) => {
-      const answer = await showDialog({
-        title: 'Delete study',
-        body: `Delete ${study.name} in ${study.namespace}? Its running trials stop, and its trials and their logs are deleted.`,
-        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
-      });
-      if (!answer.button.accept) {
-        return;
+      if (settings.values.confirmDelete) {
+        const answer = await showDialog({
+          title: 'Delete study',
+          body: `Delete ${study.name} in ${study.namespace}? Its running trials stop, and its trials and their logs are deleted.`,
+          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+        });
+        if (!answer.button.accept) {
+          return;
+        }
       }
       try {
         await client.deleteStudy(study.namespace, study.name);
