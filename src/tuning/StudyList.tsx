@@ -76,31 +76,27 @@ export function StudyList({ model, onOpen, onNew, now }: IStudyListProps): JSX.E
           />
         </>
       }
+      // Narrow sidebar: name, one short summary (best and finished/budget), status; the age is in the tooltip.
       renderRow={(study, clock) => (
         <>
-          <span className="kf-live-row-name" title={study.name}>
+          <span
+            className="kf-live-row-name"
+            title={`${study.name} · created ${formatAge(study.created, clock)} ago`}
+          >
             {study.name}
           </span>
           <span
-            className="kf-live-row-detail kf-study-row-best"
+            className="kf-live-row-detail kf-study-row-summary"
             title={
-              study.best
+              (study.best
                 ? `Best ${objectiveNameOf(study)} ${study.best.objective} (${study.best.trial})`
-                : 'No best trial yet'
+                : 'No best trial yet') +
+              ` · ${study.counts.running} running, ${study.counts.failed} failed`
             }
           >
-            {study.best ? `★${shortValue(study.best.objective)}` : '–'}
-          </span>
-          <span
-            className="kf-live-row-detail kf-study-row-progress"
-            title={`${study.counts.running} running, ${study.counts.failed} failed`}
-          >
-            {trialProgress(study)}
+            {study.best ? `★${shortValue(study.best.objective)}` : '–'} {trialProgress(study)}
           </span>
           <StatusBadge status={study.phase} />
-          <span className="kf-live-row-age" title={study.created}>
-            {formatAge(study.created, clock)}
-          </span>
         </>
       )}
     />
