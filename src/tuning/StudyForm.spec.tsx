@@ -34,6 +34,11 @@ describe('StudyForm', () => {
     fireEvent.change(f.getByLabelText('Algorithm'), { target: { value: 'hyperband' } });
     expect(f.queryByLabelText('Gamma')).toBeNull();
     expect(f.getByLabelText('Max resource (r_l)')).toBeTruthy();
+    // The resource is picked among the numeric parameters.
+    const resource = f.getByLabelText('Resource parameter') as HTMLSelectElement;
+    expect([...resource.options].map(o => o.value)).toEqual(['', 'lr']);
+    fireEvent.change(resource, { target: { value: 'lr' } });
+    expect(f.queryByText('is required', { selector: '#' + resource.id + '-error' })).toBeNull();
     expect(
       f.getByText(/Required\./, {
         selector:

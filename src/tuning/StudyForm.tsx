@@ -164,7 +164,7 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
             key={`${info.name}-${s.name}`}
             model={model}
             ids={ids}
-            info={s}
+            info={s.name === 'resource_name' ? resourceChoices(s, v.parameters) : s}
             field={`setting.${s.name}`}
             value={v.settings[v.algorithm]?.[s.name] ?? ''}
             onChange={value => model.setSetting(s.name, value)}
@@ -248,6 +248,14 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
   );
 }
 
+/** Hyperband's resource is one of the numeric parameters: offer those by name. */
+function resourceChoices(info: ISettingInfo, parameters: IParameterRow[]): ISettingInfo {
+  const numeric = parameters
+    .filter(p => (p.type === 'int' || p.type === 'double') && p.name.trim())
+    .map(p => p.name.trim());
+  return numeric.length ? { ...info, options: numeric } : info;
+}
+
 function Setting(props: {
   model: StudyFormModel;
   ids: string;
@@ -265,7 +273,9 @@ function Setting(props: {
       {aria =>
         info.options ? (
           <select {...aria} value={props.value} onChange={e => props.onChange(e.target.value)}>
-            <option value="">default ({info.defaultValue})</option>
+            <option value="">
+              {info.defaultValue ? `default (${info.defaultValue})` : 'choose…'}
+            </option>
             {info.options.map(o => (
               <option key={o} value={o}>
                 {o}
