@@ -127,6 +127,15 @@ describe('local studies', () => {
     const x = Number(best.params.x);
     const y = Number(best.params.y);
     expect(best.objective).toBeCloseTo(1 - (x - 0.3) ** 2 - 0.05 * (y - 2) ** 2, 5);
+    // The YAML view shows the Experiment a cluster would get, marked as never sent.
+    const manifest = study.manifest as {
+      kind: string;
+      metadata: { annotations: Record<string, string> };
+    };
+    expect(manifest.kind).toBe('Experiment');
+    expect(manifest.metadata.annotations['kubeflow-workbench.io/local-backend']).toContain(
+      'never sent'
+    );
     let log = '';
     await b.studies.trialLogs(NS, 'quad', best.name, {}, chunk => (log += chunk));
     expect(log).toContain('accuracy=');
@@ -250,7 +259,9 @@ describe('local studies', () => {
     expect(study.trials).toHaveLength(6);
     expect(study.trials.map(t => t.index)).toEqual([0, 1, 2, 3, 4, 5]);
     // The trials that ran across the restart are the same trials (no duplicate, same parameters), with curves.
-    expect(study.trials.slice(0, 2).map(t => t.params)).toEqual(before.trials.slice(0, 2).map(t => t.params));
+    expect(study.trials.slice(0, 2).map(t => t.params)).toEqual(
+      before.trials.slice(0, 2).map(t => t.params)
+    );
     expect(study.trials.every(t => t.phase === 'Succeeded' && t.curve.length === 20)).toBe(true);
     expect(study.best).toBeDefined();
   });
