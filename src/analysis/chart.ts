@@ -35,7 +35,14 @@ export function chartSpec(rows: IRow[], options: IChartOptions): Record<string, 
     title: options.label,
     ...(options.bounded ? { scale: { domain: [0, 1] } } : {})
   };
-  const y = { field: 'slice', type: 'nominal', sort: null, title: null };
+  // Long slice names are elided on the axis (the tooltip keeps the whole name).
+  const y = {
+    field: 'slice',
+    type: 'nominal',
+    sort: null,
+    title: null,
+    axis: { labelLimit: 220 }
+  };
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: 'bar', height: { band: 0.7 } },

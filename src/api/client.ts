@@ -4,7 +4,7 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { IContextList, IInfo, INamespaceList } from '../../contract/info';
+import { BackendSelection, IContextList, IInfo, INamespaceList } from '../../contract/info';
 import { PROXY_NAME, routes } from '../../contract/routes';
 import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../contract/study';
 import { IJob, IJobEvent, ITrainingJobSpec } from '../../contract/training';
@@ -54,7 +54,12 @@ export class ProxyClient {
   }
 
   info = () => this.json<IInfo>(routes.info());
-  retry = () => this.json<IInfo>(routes.retry(), { method: 'POST' });
+  /** Re-picks the backend; `backend` switches the selection (auto, local, kubernetes). */
+  retry = (backend?: BackendSelection) =>
+    this.json<IInfo>(routes.retry(), {
+      method: 'POST',
+      ...(backend ? { body: JSON.stringify({ backend }) } : {})
+    });
   namespaces = () => this.json<INamespaceList>(routes.namespaces());
   contexts = () => this.json<IContextList>(routes.contexts());
 

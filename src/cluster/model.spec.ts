@@ -68,6 +68,17 @@ describe('ClusterModel', () => {
     model.dispose();
   });
 
+  it('switches the proxy to the backend chosen in the settings, only when it runs another one', async () => {
+    const client = fakeClient([info({ selected: 'auto' })]);
+    const model = new ClusterModel(client);
+    await model.start();
+    await model.useBackend('auto');
+    expect(client.retry).not.toHaveBeenCalled();
+    await model.useBackend('local');
+    expect(client.retry).toHaveBeenCalledWith('local');
+    model.dispose();
+  });
+
   it('shows the error in plain words and recovers on retry', async () => {
     const client = fakeClient([
       new ProxyError('The Kubeflow Workbench proxy did not answer', 502, 'proxy_missing'),

@@ -5,7 +5,7 @@
 import { JSONExt } from '@lumino/coreutils';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
-import { IInfo } from '../../contract/info';
+import { BackendSelection, IInfo } from '../../contract/info';
 import { ProxyClient } from '../api/client';
 import { ProxyError } from '../api/errors';
 
@@ -57,14 +57,25 @@ export class ClusterModel {
     }
   }
 
-  /** Asks the proxy to pick its backend again (e.g. after fixing a kubeconfig), then reloads. */
-  async retry(): Promise<void> {
+  /**
+   * Asks the proxy to pick its backend again (e.g. after fixing a kubeconfig), then reloads; with `backend`,
+   * switches what it picks (the Backend setting).
+   */
+  async retry(backend?: BackendSelection): Promise<void> {
     this.setState({ status: 'loading' });
     try {
-      await this.client.retry();
+      await this.client.retry(backend);
       await this.load();
     } catch {
       void this._reconnect.start();
+    }
+  }
+
+  /** Applies the Backend setting: switches the proxy when it runs another selection. */
+  async useBackend(backend: BackendSelection): Promise<void> {
+    const current = this._state.status === 'ready' ? this._state.info.backend.selected : undefined;
+    if (backend !== current) {
+      await this.retry(backend);
     }
   }
 

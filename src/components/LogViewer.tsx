@@ -66,11 +66,13 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
         <label>
           Last{' '}
           <select value={props.tail} onChange={e => props.onTailChange(Number(e.target.value))}>
-            {TAIL_CHOICES.map(n => (
-              <option key={n} value={n}>
-                {n.toLocaleString()} lines
-              </option>
-            ))}
+            {[...new Set([...TAIL_CHOICES, props.tail])]
+              .sort((a, b) => a - b)
+              .map(n => (
+                <option key={n} value={n}>
+                  {n.toLocaleString()} lines
+                </option>
+              ))}
           </select>
         </label>
         <label>

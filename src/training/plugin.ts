@@ -47,10 +47,16 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     labShell: ILabShell | null,
     launcher: ILauncher | null
   ) => {
-    const { client, cluster } = workbench;
+    const { client, cluster, settings } = workbench;
     const pool = new JobsModelPool(client);
     const currentFile = new CurrentFileTracker(labShell, notebooks);
-    const views = new Map<string, MainAreaWidget>();
+    const views = new Map<string, MainAreaWidget<JobViewWidget>>();
+    // "Log lines to show" applies to open job views at once, and to those opened later.
+    settings.changed.connect((_, values) => {
+      for (const view of views.values()) {
+        view.content.model.logs.setTail(values.logTailLines);
+      }
+    });
 
     const openJob = (namespace: string, name: string) => {
       const id = jobViewId(namespace, name);
@@ -59,7 +65,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(id);
         return existing;
       }
-      const content = new JobViewWidget(new JobViewModel(client, pool, namespace, name), {
+      const model = new JobViewModel(client, pool, namespace, name, settings.values.logTailLines);
+      const content = new JobViewWidget(model, {
         onDelete: job => void deleteJob(job),
         onClone: job => openForm(job.spec, job.namespace),
         onRerun: job => void rerun(job)
@@ -96,13 +103,15 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const deleteJob = async (job: IJob) => {
-      const answer = await showDialog({
-        title: 'Delete training job',
-        body: `Delete ${job.name} in ${job.namespace}? Its replicas stop and their logs may be lost.`,
-        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
-      });
-      if (!answer.button.accept) {
-        return;
+      if (settings.values.confirmDelete) {
+        const answer = await showDialog({
+          title: 'Delete training job',
+          body: `Delete ${job.name} in ${job.namespace}? Its replicas stop and their logs may be lost.`,
+          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+        });
+        if (!answer.button.accept) {
+          return;
+        }
       }
       try {
         await client.deleteJob(job.namespace, job.name);

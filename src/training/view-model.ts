@@ -45,10 +45,11 @@ export class JobViewModel extends LiveItemModel<IJob, JobsModel> {
     private readonly client: IJobViewClient,
     pool: JobsModelPool,
     namespace: string,
-    name: string
+    name: string,
+    logTail?: number
   ) {
     super(pool, () => client.getJob(namespace, name), namespace, name);
-    this.logs = new LogsModel(jobLogSource(client, namespace, name));
+    this.logs = new LogsModel(jobLogSource(client, namespace, name), '', logTail);
     // A changed job usually means new events (scheduling, pulls, restarts): fetch them with it.
     this.versionChanged.connect(() => void this.refreshEvents());
     // Cheap when nothing failed: it reads a log only once per failing replica and job version.
