@@ -8,7 +8,14 @@ import { hyperbandSettings, sMax } from './hyperband';
 import { isNumeric } from './space';
 import { IFieldError, ISuggestRequest } from './types';
 
-export const LOCAL_ALGORITHMS: readonly string[] = ['random', 'grid', 'tpe', 'multivariate-tpe', 'cmaes', 'hyperband'];
+export const LOCAL_ALGORITHMS: readonly string[] = [
+  'random',
+  'grid',
+  'tpe',
+  'multivariate-tpe',
+  'cmaes',
+  'hyperband'
+];
 
 type Rule = (raw: string) => string | undefined;
 
@@ -19,9 +26,12 @@ const intAtLeast =
   (min: number): Rule =>
   raw =>
     isInt(raw) && Number(raw) >= min ? undefined : `must be an integer ≥ ${min}, got "${raw}"`;
-const positive: Rule = raw => (isNumber(raw) && Number(raw) > 0 ? undefined : `must be a number > 0, got "${raw}"`);
+const positive: Rule = raw =>
+  isNumber(raw) && Number(raw) > 0 ? undefined : `must be a number > 0, got "${raw}"`;
 const fraction: Rule = raw =>
-  isNumber(raw) && Number(raw) > 0 && Number(raw) < 1 ? undefined : `must be a number between 0 and 1 (exclusive), got "${raw}"`;
+  isNumber(raw) && Number(raw) > 0 && Number(raw) < 1
+    ? undefined
+    : `must be a number between 0 and 1 (exclusive), got "${raw}"`;
 const oneOf =
   (...values: string[]): Rule =>
   raw =>
@@ -39,10 +49,26 @@ const SETTINGS: Record<string, Record<string, Rule>> = {
     prior_weight: positive,
     random_state: intAtLeast(0)
   },
-  'multivariate-tpe': { n_startup_trials: intAtLeast(0), n_ei_candidates: intAtLeast(1), random_state: intAtLeast(0) },
-  cmaes: { random_state: intAtLeast(0), sigma: positive, restart_strategy: oneOf('none', 'ipop', 'bipop') },
-  hyperband: { r_l: positive, resource_name: anyText, eta: intAtLeast(2), random_state: intAtLeast(0) }
+  'multivariate-tpe': {
+    n_startup_trials: intAtLeast(0),
+    n_ei_candidates: intAtLeast(1),
+    random_state: intAtLeast(0)
+  },
+  cmaes: {
+    random_state: intAtLeast(0),
+    sigma: positive,
+    restart_strategy: oneOf('none', 'ipop', 'bipop')
+  },
+  hyperband: {
+    r_l: positive,
+    resource_name: anyText,
+    eta: intAtLeast(2),
+    random_state: intAtLeast(0)
+  }
 };
+
+/** Algorithms that fit a model over each numeric range (a zero-width range has no density). */
+const MODELLED = new Set(['tpe', 'multivariate-tpe', 'cmaes']);
 
 /** Algorithms that model parameters on [min, max] and cannot honour normal/logNormal (Optuna-style). */
 const BOUNDED_ONLY = new Set(['grid', 'tpe', 'multivariate-tpe', 'cmaes']);
@@ -57,17 +83,37 @@ function checkSpace(request: ISuggestRequest, errors: IFieldError[]): void {
     names.add(p.name);
     if (isNumeric(p)) {
       if (!Number.isFinite(p.min) || !Number.isFinite(p.max)) {
-        errors.push({ path: `${at}/${Number.isFinite(p.min) ? 'max' : 'min'}`, message: `${p.type} parameter "${p.name}" needs a min and a max` });
+        errors.push({
+          path: `${at}/${Number.isFinite(p.min) ? 'max' : 'min'}`,
+          message: `${p.type} parameter "${p.name}" needs a min and a max`
+        });
         return;
       }
       if (p.min! > p.max!) {
-        errors.push({ path: `${at}/max`, message: `max (${p.max}) of "${p.name}" is below its min (${p.min})` });
+        errors.push({
+          path: `${at}/max`,
+          message: `max (${p.max}) of "${p.name}" is below its min (${p.min})`
+        });
+      }
+      if (
+        p.min === p.max &&
+        p.type === 'double' &&
+        p.step === undefined &&
+        MODELLED.has(request.algorithm.name)
+      ) {
+        errors.push({
+          path: `${at}/max`,
+          message: `${request.algorithm.name} needs a range: min and max of "${p.name}" are both ${p.min} (use a discrete parameter with one value)`
+        });
       }
       if (p.step !== undefined && !(p.step > 0)) {
         errors.push({ path: `${at}/step`, message: `step of "${p.name}" must be > 0` });
       }
       if ((p.distribution === 'logUniform' || p.distribution === 'logNormal') && !(p.min! > 0)) {
-        errors.push({ path: `${at}/min`, message: `${p.distribution} needs min > 0 for "${p.name}" (its log is taken)` });
+        errors.push({
+          path: `${at}/min`,
+          message: `${p.distribution} needs min > 0 for "${p.name}" (its log is taken)`
+        });
       }
       if (
         BOUNDED_ONLY.has(request.algorithm.name) &&
@@ -81,7 +127,10 @@ function checkSpace(request: ISuggestRequest, errors: IFieldError[]): void {
         });
       }
     } else if (!Array.isArray(p.list) || p.list.length === 0) {
-      errors.push({ path: `${at}/list`, message: `${p.type} parameter "${p.name}" needs a non-empty list of values` });
+      errors.push({
+        path: `${at}/list`,
+        message: `${p.type} parameter "${p.name}" needs a non-empty list of values`
+      });
     }
   });
   if (request.parameters.length === 0) {
@@ -97,7 +146,10 @@ function checkAlgorithmRules(request: ISuggestRequest, errors: IFieldError[]): v
       request.parameters.forEach((p, i) => {
         if (p.type === 'double' && !(p.step !== undefined && p.step > 0)) {
           missingStep = true;
-          errors.push({ path: `/parameters/${i}/step`, message: `grid needs a step for the double parameter "${p.name}"` });
+          errors.push({
+            path: `/parameters/${i}/step`,
+            message: `grid needs a step for the double parameter "${p.name}"`
+          });
         }
       });
       const size = gridSize(request.parameters);
@@ -123,7 +175,10 @@ function checkAlgorithmRules(request: ISuggestRequest, errors: IFieldError[]): v
       if (settings.r_l === undefined || settings.resource_name === undefined) {
         const missing = ['r_l', 'resource_name'].filter(k => settings[k] === undefined);
         for (const name of missing) {
-          errors.push({ path: `/algorithm/settings/${name}`, message: `hyperband needs r_l and resource_name; ${name} is not set` });
+          errors.push({
+            path: `/algorithm/settings/${name}`,
+            message: `hyperband needs r_l and resource_name; ${name} is not set`
+          });
         }
         return;
       }
@@ -184,7 +239,10 @@ export function checkAlgorithm(request: ISuggestRequest): IFieldError[] {
     errors.push({ path: '/maxTrialCount', message: 'maxTrialCount must be an integer ≥ 1' });
   }
   if (!(Number.isInteger(request.parallelTrialCount) && request.parallelTrialCount >= 1)) {
-    errors.push({ path: '/parallelTrialCount', message: 'parallelTrialCount must be an integer ≥ 1' });
+    errors.push({
+      path: '/parallelTrialCount',
+      message: 'parallelTrialCount must be an integer ≥ 1'
+    });
   }
   checkSpace(request, errors);
   checkAlgorithmRules(request, errors);

@@ -48,13 +48,19 @@ class Cma {
     this.sigma0 = sigma0;
     this.lambda = lambda;
     this.mu = Math.floor(lambda / 2);
-    const raw = Array.from({ length: this.mu }, (_, i) => Math.log((lambda + 1) / 2) - Math.log(i + 1));
+    const raw = Array.from(
+      { length: this.mu },
+      (_, i) => Math.log((lambda + 1) / 2) - Math.log(i + 1)
+    );
     const sum = raw.reduce((a, b) => a + b, 0);
     this.weights = raw.map(w => w / sum);
     this.mueff = 1 / this.weights.reduce((a, w) => a + w * w, 0);
     this.cc = (4 + this.mueff / n) / (n + 4 + (2 * this.mueff) / n);
     this.c1 = 2 / ((n + 1.3) ** 2 + this.mueff);
-    this.cmu = Math.min(1 - this.c1, (2 * (this.mueff - 2 + 1 / this.mueff)) / ((n + 2) ** 2 + this.mueff));
+    this.cmu = Math.min(
+      1 - this.c1,
+      (2 * (this.mueff - 2 + 1 / this.mueff)) / ((n + 2) ** 2 + this.mueff)
+    );
     this.cs = (this.mueff + 2) / (n + this.mueff + 5);
     this.ds = 1 + 2 * Math.max(0, Math.sqrt((this.mueff - 1) / (n + 1)) - 1) + this.cs;
     this.chiN = Math.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n));
@@ -95,7 +101,9 @@ class Cma {
     const sorted = [...solutions].sort((a, b) => a.f - b.f);
     this.g += 1;
     this.funhist.push(sorted[0].f, sorted[sorted.length - 1].f);
-    const ys = sorted.slice(0, this.mu).map(s => s.x.map((v, i) => (v - this.mean[i]) / this.sigma));
+    const ys = sorted
+      .slice(0, this.mu)
+      .map(s => s.x.map((v, i) => (v - this.mean[i]) / this.sigma));
     const yw = new Array<number>(n).fill(0);
     ys.forEach((y, k) => y.forEach((v, i) => (yw[i] += this.weights[k] * v)));
     this.mean = this.mean.map((m, i) => m + this.sigma * yw[i]);
@@ -120,7 +128,9 @@ class Cma {
     this.sigma *= Math.exp((this.cs / this.ds) * (psNorm / this.chiN - 1));
     this.sigma = Math.min(this.sigma, 1e32);
     const hSigma =
-      psNorm / Math.sqrt(1 - Math.pow(1 - this.cs, 2 * this.g)) < (1.4 + 2 / (n + 1)) * this.chiN ? 1 : 0;
+      psNorm / Math.sqrt(1 - Math.pow(1 - this.cs, 2 * this.g)) < (1.4 + 2 / (n + 1)) * this.chiN
+        ? 1
+        : 0;
     const ccFactor = Math.sqrt(this.cc * (2 - this.cc) * this.mueff);
     this.pc = this.pc.map((p, i) => (1 - this.cc) * p + hSigma * ccFactor * yw[i]);
     const deltaH = (1 - hSigma) * this.cc * (2 - this.cc);
@@ -145,7 +155,11 @@ class Cma {
     }
     const tolx = 1e-12 * this.sigma0;
     const diag = this.C.map((row, i) => row[i]);
-    if (diag.every((c, i) => this.sigma * Math.sqrt(c) < tolx && this.sigma * Math.abs(this.pc[i]) < tolx)) {
+    if (
+      diag.every(
+        (c, i) => this.sigma * Math.sqrt(c) < tolx && this.sigma * Math.abs(this.pc[i]) < tolx
+      )
+    ) {
       return true;
     }
     const maxD = Math.max(...this.D);
@@ -171,7 +185,14 @@ interface IRestarts {
 }
 
 /** IPOP: population ×2 per restart. BIPOP (Hansen 2009, as Optuna 2.x/goptuna): alternate large and small runs. */
-function restart(cma: Cma, r: IRestarts, seed: number, n: number, lambda0: number, sigma0: number): Cma {
+function restart(
+  cma: Cma,
+  r: IRestarts,
+  seed: number,
+  n: number,
+  lambda0: number,
+  sigma0: number
+): Cma {
   const spent = cma.g * cma.lambda;
   if (r.currentIsSmall) {
     r.smallEvals += spent;
@@ -203,7 +224,16 @@ function unitCube(dims: INumericDim[], trial: ITrialHistory): number[] | undefin
   return x.some(Number.isNaN) ? undefined : x.map(v => Math.min(1, Math.max(0, v)));
 }
 
-export function suggestCmaes(request: ISuggestRequest, history: ITrialHistory[]): Suggestion {
+interface IReplay {
+  cma: Cma;
+  restarts: IRestarts;
+  members: { trial: ITrialHistory; x: number[] }[];
+  dims: Dim[];
+  numeric: INumericDim[];
+  seed: number;
+}
+
+function replay(request: ISuggestRequest, history: ITrialHistory[]): IReplay {
   const settings = request.algorithm.settings;
   const seed = seedOf(request.seed, settings);
   const dims = modelSpace(request.parameters);
@@ -228,7 +258,9 @@ export function suggestCmaes(request: ISuggestRequest, history: ITrialHistory[])
       continue;
     }
     members.push({ trial, x });
-    const usable = members.filter(m => m.trial.state === 'succeeded' && Number.isFinite(m.trial.objective));
+    const usable = members.filter(
+      m => m.trial.state === 'succeeded' && Number.isFinite(m.trial.objective)
+    );
     if (usable.length >= cma.lambda) {
       cma.tell(usable.slice(0, cma.lambda).map(m => ({ x: m.x, f: sign * m.trial.objective! })));
       members = [];
@@ -237,8 +269,27 @@ export function suggestCmaes(request: ISuggestRequest, history: ITrialHistory[])
       }
     }
   }
+  return { cma, restarts, members, dims, numeric, seed };
+}
+
+/** Where a CMA-ES study stands after its history: for tests and for showing progress. */
+export function cmaesProgress(request: ISuggestRequest, history: ITrialHistory[]) {
+  const { cma, restarts } = replay(request, history);
+  return {
+    generation: cma.g,
+    population: cma.lambda,
+    sigma: cma.sigma,
+    mean: cma.mean,
+    restarts: restarts.count
+  };
+}
+
+export function suggestCmaes(request: ISuggestRequest, history: ITrialHistory[]): Suggestion {
+  const { cma, members, dims, numeric, seed } = replay(request, history);
   const busy = members.filter(
-    m => m.trial.state === 'running' || (m.trial.state === 'succeeded' && Number.isFinite(m.trial.objective))
+    m =>
+      m.trial.state === 'running' ||
+      (m.trial.state === 'succeeded' && Number.isFinite(m.trial.objective))
   ).length;
   if (busy >= cma.lambda) {
     return {
@@ -249,7 +300,9 @@ export function suggestCmaes(request: ISuggestRequest, history: ITrialHistory[])
   const rng = new Rng(seed, history.length, STREAM.cmaes);
   const x = cma.ask(rng);
   const params: Record<string, ParamValue> = {};
-  numeric.forEach((dim, i) => (params[dim.p.name] = fromModel(dim, dim.low + x[i] * (dim.high - dim.low))));
+  numeric.forEach(
+    (dim, i) => (params[dim.p.name] = fromModel(dim, dim.low + x[i] * (dim.high - dim.low)))
+  );
   const categoricalRng = new Rng(seed, history.length, STREAM.categorical);
   dims
     .filter((d): d is Exclude<Dim, INumericDim> => d.kind === 'cat')

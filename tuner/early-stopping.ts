@@ -18,6 +18,9 @@ import { Direction, IEarlyStoppingRule, ITrialHistory } from './types';
 
 export const EARLY_STOPPING_RULES: readonly string[] = ['medianstop', 'optuna-median'];
 
+/** Numbers in reasons: six significant digits, no float noise. */
+const show = (x: number) => String(Number(x.toPrecision(6)));
+
 function bestSoFar(values: number[], direction: Direction): number {
   return direction === 'maximize' ? Math.max(...values) : Math.min(...values);
 }
@@ -49,8 +52,8 @@ function katibMedianStop(
   return {
     stop: true,
     reason:
-      `medianstop (Katib): best objective so far ${best} after ${reports.length} reports is ` +
-      `${direction === 'maximize' ? 'below' : 'above'} ${rule}, the mean over ${averages.length} succeeded trials ` +
+      `medianstop (Katib): best objective so far ${show(best)} after ${reports.length} reports is ` +
+      `${direction === 'maximize' ? 'below' : 'above'} ${show(rule)}, the mean over ${averages.length} succeeded trials ` +
       `of their first ${startStep} reports' average`
   };
 }
@@ -92,7 +95,10 @@ function optunaMedian(
   }
   const values = curve.map(p => p.value).filter(v => !Number.isNaN(v));
   if (values.length === 0) {
-    return { stop: true, reason: 'optuna-median (Optuna MedianPruner): every report so far is NaN' };
+    return {
+      stop: true,
+      reason: 'optuna-median (Optuna MedianPruner): every report so far is NaN'
+    };
   }
   const best = bestSoFar(values, direction);
   const atStep = completed
@@ -109,8 +115,8 @@ function optunaMedian(
   return {
     stop: true,
     reason:
-      `optuna-median (Optuna MedianPruner): best value so far ${best} at step ${step} is ` +
-      `${direction === 'maximize' ? 'below' : 'above'} ${median}, the median of ${atStep.length} succeeded trials at that step`
+      `optuna-median (Optuna MedianPruner): best value so far ${show(best)} at step ${step} is ` +
+      `${direction === 'maximize' ? 'below' : 'above'} ${show(median)}, the median of ${atStep.length} succeeded trials at that step`
   };
 }
 

@@ -46,14 +46,15 @@ function sortedByName(parameters: IParameter[]): IParameter[] {
 export function gridPoint(parameters: IParameter[], id: number): Record<string, ParamValue> {
   const sorted = sortedByName(parameters);
   const lists = sorted.map(p => gridValues(p)!);
-  const out: Record<string, ParamValue> = {};
+  const values: Record<string, ParamValue> = {};
   let rest = id;
   for (let i = sorted.length - 1; i >= 0; i--) {
     const n = lists[i].length;
-    out[sorted[i].name] = lists[i][rest % n];
+    values[sorted[i].name] = lists[i][rest % n];
     rest = Math.floor(rest / n);
   }
-  return out;
+  // Keys in the study's parameter order, as every other algorithm returns them.
+  return Object.fromEntries(parameters.map(p => [p.name, values[p.name]]));
 }
 
 /** Id of a combination, or -1 when the values are not on the grid. */
@@ -65,7 +66,9 @@ export function gridId(parameters: IParameter[], params: Record<string, ParamVal
     const v = params[p.name];
     let k = values.findIndex(x => x === v || String(x) === String(v));
     if (k < 0 && typeof v === 'number') {
-      k = values.findIndex(x => typeof x === 'number' && Math.abs(x - v) <= 1e-9 * Math.max(1, Math.abs(v)));
+      k = values.findIndex(
+        x => typeof x === 'number' && Math.abs(x - v) <= 1e-9 * Math.max(1, Math.abs(v))
+      );
     }
     if (k < 0) {
       return -1;

@@ -29,7 +29,9 @@ export interface IHyperbandSettings {
   resourceName: string;
 }
 
-export function hyperbandSettings(settings: Record<string, string> | undefined): IHyperbandSettings {
+export function hyperbandSettings(
+  settings: Record<string, string> | undefined
+): IHyperbandSettings {
   const etaRaw = Math.trunc(floatSetting(settings, ['eta'], 3) ?? 3);
   return {
     rL: floatSetting(settings, ['r_l'], NaN) ?? NaN,
@@ -69,14 +71,20 @@ export function suggestHyperband(request: ISuggestRequest, history: ITrialHistor
   const position = schedule.findIndex(r => k >= r.start && k < r.start + r.count);
   if (position < 0) {
     const total = schedule.reduce((a, r) => a + r.count, 0);
-    return { kind: 'done', reason: `hyperband finished: all ${total} trials of its ${sMax(rL, eta) + 1} brackets were suggested` };
+    return {
+      kind: 'done',
+      reason: `hyperband finished: all ${total} trials of its ${sMax(rL, eta) + 1} brackets were suggested`
+    };
   }
   const rung = schedule[position];
   const resourceParam = request.parameters.find(p => p.name === resourceName);
   const resource = resourceParam?.type === 'double' ? rung.resource : Math.trunc(rung.resource);
   if (rung.rung === 0) {
     const rng = new Rng(seedOf(request.seed, request.algorithm.settings), k, STREAM.hyperband);
-    return { kind: 'trial', params: { ...sampleAllHyperopt(request.parameters, rng), [resourceName]: resource } };
+    return {
+      kind: 'trial',
+      params: { ...sampleAllHyperopt(request.parameters, rng), [resourceName]: resource }
+    };
   }
   const previous = schedule[position - 1];
   const trials = [...history]

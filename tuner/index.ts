@@ -27,17 +27,29 @@ export function suggest(request: ISuggestRequest, history: ITrialHistory[]): Sug
   if (problems.length > 0) {
     throw new Error(`invalid study: ${problems.map(p => `${p.path}: ${p.message}`).join('; ')}`);
   }
+  const seed = seedOf(request.seed, request.algorithm.settings);
+  if (request.algorithm.name === 'grid' && !nextGridPoint(request.parameters, history, seed)) {
+    return { kind: 'done', reason: 'grid exhausted: every combination has been suggested' };
+  }
   if (history.length >= request.maxTrialCount) {
-    return { kind: 'done', reason: `all ${request.maxTrialCount} trials (maxTrialCount) have been suggested` };
+    return {
+      kind: 'done',
+      reason: `all ${request.maxTrialCount} trials (maxTrialCount) have been suggested`
+    };
   }
   const running = history.filter(t => t.state === 'running').length;
   if (running >= request.parallelTrialCount) {
-    return { kind: 'wait', reason: `${running} trials running (parallelTrialCount ${request.parallelTrialCount})` };
+    return {
+      kind: 'wait',
+      reason: `${running} trials running (parallelTrialCount ${request.parallelTrialCount})`
+    };
   }
-  const seed = seedOf(request.seed, request.algorithm.settings);
   switch (request.algorithm.name) {
     case 'random':
-      return { kind: 'trial', params: sampleAllHyperopt(request.parameters, new Rng(seed, history.length, STREAM.random)) };
+      return {
+        kind: 'trial',
+        params: sampleAllHyperopt(request.parameters, new Rng(seed, history.length, STREAM.random))
+      };
     case 'grid': {
       const params = nextGridPoint(request.parameters, history, seed);
       return params
@@ -52,6 +64,8 @@ export function suggest(request: ISuggestRequest, history: ITrialHistory[]): Sug
     case 'hyperband':
       return suggestHyperband(request, history);
     default:
-      throw new Error(`the local tuner has no algorithm "${request.algorithm.name}"; it has ${LOCAL_ALGORITHMS.join(', ')}`);
+      throw new Error(
+        `the local tuner has no algorithm "${request.algorithm.name}"; it has ${LOCAL_ALGORITHMS.join(', ')}`
+      );
   }
 }

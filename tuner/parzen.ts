@@ -122,7 +122,7 @@ export class ParzenEstimator {
   }
 }
 
-function numericKernels(
+export function numericKernels(
   obs: number[],
   low: number,
   high: number,
@@ -159,7 +159,11 @@ function numericKernels(
   return { kind: 'num', mus, sigmas, logNorm, low, high, step };
 }
 
-function categoricalKernels(obs: number[], nChoices: number, priorWeight: number): ICategoricalKernels {
+function categoricalKernels(
+  obs: number[],
+  nChoices: number,
+  priorWeight: number
+): ICategoricalKernels {
   if (obs.length === 0) {
     return { kind: 'cat', logProbs: [new Array<number>(nChoices).fill(-Math.log(nChoices))] };
   }

@@ -46,7 +46,12 @@ const H_P = [
 
 export const HARTMANN6: IReferenceFunction = {
   name: 'hartmann6',
-  parameters: [0, 1, 2, 3, 4, 5].map(i => ({ name: `x${i + 1}`, type: 'double' as const, min: 0, max: 1 })),
+  parameters: [0, 1, 2, 3, 4, 5].map(i => ({
+    name: `x${i + 1}`,
+    type: 'double' as const,
+    min: 0,
+    max: 1
+  })),
   minimum: -3.32237,
   f(p) {
     const x = [0, 1, 2, 3, 4, 5].map(i => Number(p[`x${i + 1}`]));
@@ -92,7 +97,12 @@ export function runSequential(
     if (next.kind !== 'trial') {
       break;
     }
-    history.push({ index: history.length, params: next.params, state: 'succeeded', objective: fn.f(next.params) });
+    history.push({
+      index: history.length,
+      params: next.params,
+      state: 'succeeded',
+      objective: fn.f(next.params)
+    });
   }
   return history;
 }

@@ -1,5 +1,9 @@
 /** Reading Katib-style string settings. checkAlgorithm validates them; these readers fall back to defaults. */
-export function intSetting(settings: Record<string, string> | undefined, names: string[], fallback: number): number {
+export function intSetting(
+  settings: Record<string, string> | undefined,
+  names: string[],
+  fallback: number
+): number {
   for (const name of names) {
     const raw = settings?.[name];
     if (raw !== undefined && raw.trim() !== '' && Number.isFinite(Number(raw))) {

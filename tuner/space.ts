@@ -80,7 +80,10 @@ export function sampleHyperopt(p: IParameter, rng: Rng): ParamValue {
   }
   if (q !== undefined) {
     x = Math.round(x / q) * q;
-    const bounded = p.distribution === undefined || p.distribution === 'uniform' || p.distribution === 'logUniform';
+    const bounded =
+      p.distribution === undefined ||
+      p.distribution === 'uniform' ||
+      p.distribution === 'logUniform';
     if (bounded) {
       if (x < min) {
         x += q;

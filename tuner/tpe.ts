@@ -74,7 +74,9 @@ export function splitTrials(
   direction: Direction
 ): { below: IObserved[]; above: IObserved[] } {
   const sign = direction === 'minimize' ? 1 : -1;
-  const sortedComplete = [...complete].sort((a, b) => sign * (a.trial.objective! - b.trial.objective!));
+  const sortedComplete = [...complete].sort(
+    (a, b) => sign * (a.trial.objective! - b.trial.objective!)
+  );
   const nComplete = Math.min(nBelow, sortedComplete.length);
   const sortedPruned = [...pruned].sort((a, b) => {
     const sa = prunedScore(a.trial, direction);
@@ -89,7 +91,9 @@ export function splitTrials(
 }
 
 function observe(dims: Dim[], trial: ITrialHistory): IObserved | undefined {
-  const x = dims.map(dim => (trial.params[dim.p.name] === undefined ? NaN : toModel(dim, trial.params[dim.p.name])));
+  const x = dims.map(dim =>
+    trial.params[dim.p.name] === undefined ? NaN : toModel(dim, trial.params[dim.p.name])
+  );
   return x.some(Number.isNaN) ? undefined : { trial, x };
 }
 
@@ -117,7 +121,10 @@ export function classify(dims: Dim[], history: ITrialHistory[]) {
   return { complete, pruned, running };
 }
 
-export function suggestTpe(request: ISuggestRequest, history: ITrialHistory[]): Record<string, ParamValue> {
+export function suggestTpe(
+  request: ISuggestRequest,
+  history: ITrialHistory[]
+): Record<string, ParamValue> {
   const options = tpeOptions(request);
   const dims = modelSpace(request.parameters);
   const index = history.length;
@@ -139,7 +146,9 @@ export function suggestTpe(request: ISuggestRequest, history: ITrialHistory[]): 
     request.direction
   );
   // Univariate: every parameter is its own one-dimensional TPE, as Optuna's sample_independent.
-  const groups: number[][] = options.multivariate ? [dims.map((_, d) => d)] : dims.map((_, d) => [d]);
+  const groups: number[][] = options.multivariate
+    ? [dims.map((_, d) => d)]
+    : dims.map((_, d) => [d]);
   for (const group of groups) {
     const groupDims = group.map(d => dims[d]);
     const pick = (obs: IObserved[]) => obs.map(o => group.map(d => o.x[d]));

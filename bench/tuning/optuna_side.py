@@ -1,7 +1,8 @@
 """Optuna's side of the tuning benchmark (run by bench/tuning/run.mjs in the bench venv).
 
 argv[1]: JSON {"seeds": int, "trials": int, "latency_sizes": [int], "latency_repeats": int}.
-Prints one JSON object: {"quality": {fn: {sampler: [best per seed]}}, "latency": {sampler: {size: [ms]}}, "version"}.
+Prints one JSON object: {"quality": {fn: {sampler: [best per seed]}}, "latency": {sampler: {size: [ms]}},
+"distribution": {sampler: [[x1..x6] per seed]}, "version"}.
 """
 
 import json
@@ -114,9 +115,30 @@ def latency(sizes, repeats):
     return out
 
 
+def distribution(points, seeds):
+    """The next suggestion for one fixed history (these Hartmann6 points, completed) under seeds 0…seeds−1."""
+    space, fn = FUNCTIONS["hartmann6"]
+    dists = distributions(space)
+    done = []
+    for x in points:
+        params = {f"x{j + 1}": v for j, v in enumerate(x)}
+        done.append(optuna.trial.create_trial(params=params, distributions=dists, value=fn(params)))
+    out = {}
+    for sampler_name in ("optuna-tpe", "optuna-tpe-multivariate"):
+        rows = []
+        for seed in range(seeds):
+            study = optuna.create_study(sampler=SAMPLERS[sampler_name](seed), direction="minimize")
+            study.add_trials(done)
+            params = study.ask(dists).params
+            rows.append([params[f"x{j + 1}"] for j in range(6)])
+        out[sampler_name] = rows
+    return out
+
+
 def main():
     config = json.loads(sys.argv[1])
     result = {"version": optuna.__version__}
+    result["distribution"] = distribution(config["distribution"]["points"], config["distribution"]["seeds"])
     result["quality"] = quality(config["seeds"], config["trials"])
     result["latency"] = latency(config["latency_sizes"], config["latency_repeats"])
     print(json.dumps(result))

@@ -127,6 +127,15 @@ describe('local studies', () => {
     const x = Number(best.params.x);
     const y = Number(best.params.y);
     expect(best.objective).toBeCloseTo(1 - (x - 0.3) ** 2 - 0.05 * (y - 2) ** 2, 5);
+    // The YAML view shows the Experiment a cluster would get, marked as never sent.
+    const manifest = study.manifest as {
+      kind: string;
+      metadata: { annotations: Record<string, string> };
+    };
+    expect(manifest.kind).toBe('Experiment');
+    expect(manifest.metadata.annotations['kubeflow-workbench.io/local-backend']).toContain(
+      'never sent'
+    );
     let log = '';
     await b.studies.trialLogs(NS, 'quad', best.name, {}, chunk => (log += chunk));
     expect(log).toContain('accuracy=');
@@ -146,6 +155,57 @@ describe('local studies', () => {
         }
       ]
     });
+  });
+
+  it('fails the study once more trials failed than maxFailedTrialCount allows', async () => {
+    const b = await backend();
+    const failing = spec('failing', {
+      algorithm: { name: 'random' },
+      maxTrialCount: 8,
+      parallelTrialCount: 1,
+      maxFailedTrialCount: 1
+    });
+    failing.trial = {
+      ...failing.trial,
+      source: { filename: 'train.py', content: 'import sys\nsys.exit(3)\n' }
+    };
+    await b.studies.create(NS, failing);
+    const study = await until(b, 'failing', done, 'failed');
+    expect(study.phase).toBe('Failed');
+    expect(study.trials).toHaveLength(2);
+    expect(study.counts.failed).toBe(2);
+    expect(study.message).toBe('2 trials failed (maxFailedTrialCount 1)');
+    expect(study.trials[0].reason).toBe('ExitCode 3');
+  });
+
+  it('runs a grid to the end, every combination once, and says a trial without the metric is MetricsUnavailable', async () => {
+    const b = await backend();
+    const grid = spec('grid', {
+      algorithm: { name: 'grid' },
+      parameters: [
+        { name: 'x', parameterType: 'double', min: 0, max: 0.5, step: 0.25 },
+        { name: 'y', parameterType: 'int', min: 1, max: 2 }
+      ],
+      maxTrialCount: 6,
+      parallelTrialCount: 3
+    });
+    grid.trial = {
+      ...grid.trial,
+      source: {
+        filename: 'train.py',
+        content:
+          'import os\nx = float(os.environ["X"])\nif x > 0.3:\n    print("no metric here")\nelse:\n    print(f"accuracy={x}")\n'
+      }
+    };
+    await b.studies.create(NS, grid);
+    const study = await until(b, 'grid', done, 'grid done');
+    expect(study.phase).toBe('Succeeded');
+    const points = study.trials.map(t => `${Number(t.params.x)}/${t.params.y}`).sort();
+    expect(points).toEqual(['0.25/1', '0.25/2', '0.5/1', '0.5/2', '0/1', '0/2']);
+    expect(study.counts).toMatchObject({ succeeded: 4, metricsUnavailable: 2 });
+    const missing = study.trials.find(t => t.phase === 'MetricsUnavailable')!;
+    expect(missing.message).toBe('the output never printed accuracy=<value>');
+    expect(study.best?.objective).toBe(0.25);
   });
 
   it('stops bad trials early with medianstop', async () => {
@@ -191,13 +251,18 @@ describe('local studies', () => {
       NS,
       spec('resume', { maxTrialCount: 6, parallelTrialCount: 2 }, { STEPS: '20', PAUSE: '0.05' })
     );
-    await until(first, 'resume', s => s.trials.length >= 2, 'two trials');
+    const before = await until(first, 'resume', s => s.counts.running === 2, 'two trials running');
     await first.close();
     open.splice(open.indexOf(first), 1);
     const second = await backend();
     const study = await until(second, 'resume', done, 'finished after restart', 120000);
     expect(study.trials).toHaveLength(6);
     expect(study.trials.map(t => t.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    // The trials that ran across the restart are the same trials (no duplicate, same parameters), with curves.
+    expect(study.trials.slice(0, 2).map(t => t.params)).toEqual(
+      before.trials.slice(0, 2).map(t => t.params)
+    );
+    expect(study.trials.every(t => t.phase === 'Succeeded' && t.curve.length === 20)).toBe(true);
     expect(study.best).toBeDefined();
   });
 });

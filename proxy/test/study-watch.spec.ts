@@ -7,7 +7,11 @@
 import { ResourceEvent } from '../../contract/live';
 import { IStudy } from '../../contract/study';
 import { validateStudySpec } from '../../contract/study-schema';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { IKubeClient } from '../src/backends/kubernetes/client';
+import { LogStore } from '../src/backends/kubernetes/log-store';
 import { COLLECTOR_CONTAINER, watchStudies } from '../src/backends/kubernetes/studies/study-watch';
 import { toKatibExperiment } from '../src/backends/kubernetes/studies/to-experiment';
 
@@ -73,7 +77,9 @@ function pod(containers: string[]) {
       labels: {
         'katib.kubeflow.org/trial': 'curves-abc',
         'training.kubeflow.org/job-name': 'curves-abc',
-        'training.kubeflow.org/job-role': 'master'
+        'training.kubeflow.org/job-role': 'master',
+        'training.kubeflow.org/replica-type': 'master',
+        'training.kubeflow.org/replica-index': '0'
       }
     },
     spec: {
@@ -85,7 +91,7 @@ function pod(containers: string[]) {
   };
 }
 
-function fakeClient(objects: { experiment: object; pod: object }, log: string[]) {
+function fakeClient(objects: { experiment: object; pod?: object }, log: string[]) {
   const followed: { pod: string; container?: string }[] = [];
   const client: Partial<IKubeClient> = {
     async request<T>(_method: string, path: string, options?: { query?: Record<string, unknown> }) {
@@ -94,7 +100,9 @@ function fakeClient(objects: { experiment: object; pod: object }, log: string[])
         : path.includes('/trials')
           ? [trial]
           : options?.query?.labelSelector === 'katib.kubeflow.org/trial'
-            ? [objects.pod]
+            ? objects.pod
+              ? [objects.pod]
+              : []
             : [];
       return { items, metadata: { resourceVersion: '10' } } as T;
     },
@@ -111,16 +119,24 @@ function fakeClient(objects: { experiment: object; pod: object }, log: string[])
   return { client: client as IKubeClient, followed };
 }
 
-function curveOf(client: IKubeClient): Promise<{ study: IStudy; close: () => void }> {
+function curveOf(
+  client: IKubeClient,
+  store?: LogStore
+): Promise<{ study: IStudy; close: () => void }> {
   return new Promise(resolve => {
-    const sub = watchStudies(client, NS, (event: ResourceEvent<IStudy>) => {
-      const studies =
-        event.type === 'snapshot' ? event.items : event.type === 'deleted' ? [] : [event.object];
-      const study = studies.find(s => s.trials[0]?.curve.length === 3);
-      if (study) {
-        resolve({ study, close: () => sub.close() });
-      }
-    });
+    const sub = watchStudies(
+      client,
+      NS,
+      (event: ResourceEvent<IStudy>) => {
+        const studies =
+          event.type === 'snapshot' ? event.items : event.type === 'deleted' ? [] : [event.object];
+        const study = studies.find(s => s.trials[0]?.curve.length === 3);
+        if (study) {
+          resolve({ study, close: () => sub.close() });
+        }
+      },
+      store
+    );
   });
 }
 
@@ -157,5 +173,38 @@ describe('study watch: live curves from followed logs', () => {
     close();
     expect(followed).toEqual([{ pod: 'curves-abc-master-0', container: 'pytorch' }]);
     expect(study.trials[0].curve.map(p => p.value)).toEqual([3, 2, 1]);
+  });
+
+  it('keeps the followed lines, so the curve and the log outlive the pod (a restarted proxy rebuilds both)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kfwb-study-watch-'));
+    try {
+      const store = new LogStore(dir);
+      const stamped = [
+        '2026-11-30T05:00:01.1Z epoch 0 loss=0.9\n',
+        '2026-11-30T05:00:02.2Z epoch 1 loss=0.5\n2026-11-30T05:00:03.3Z epoch 2 loss=0.25\n'
+      ];
+      const live = fakeClient({ experiment: experiment(), pod: pod(['pytorch']) }, stamped);
+      const first = await curveOf(live.client, store);
+      first.close();
+      expect(first.study.trials[0].curve.map(p => p.time)).toEqual([
+        '2026-11-30T05:00:01.1Z',
+        '2026-11-30T05:00:02.2Z',
+        '2026-11-30T05:00:03.3Z'
+      ]);
+      const kept = await store.read(NS, 'curves-abc', 'master-0', 100);
+      expect(kept?.map(l => l.text)).toEqual([
+        'epoch 0 loss=0.9',
+        'epoch 1 loss=0.5',
+        'epoch 2 loss=0.25'
+      ]);
+      // After a restart the pod is gone: the curve comes from what was kept, nothing is followed.
+      const later = fakeClient({ experiment: experiment() }, []);
+      const second = await curveOf(later.client, new LogStore(dir));
+      second.close();
+      expect(later.followed).toEqual([]);
+      expect(second.study.trials[0].curve.map(p => p.value)).toEqual([0.9, 0.5, 0.25]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -156,8 +156,6 @@ export class KubernetesStudies implements IStudiesBackend {
       }
       throw e;
     }
-    // A previous study of this name may have left trial logs behind; they are not this study's.
-    await this.store.remove(namespace, `study-${name}`);
     return { study: studyFromObjects(created, [], new Map()), created: true, warnings };
   }
 
@@ -327,7 +325,7 @@ export class KubernetesStudies implements IStudiesBackend {
   }
 
   watch(namespace: string, onEvent: (event: ResourceEvent<IStudy>) => void): ISubscription {
-    const watch = watchStudies(this.client, namespace, onEvent);
+    const watch = watchStudies(this.client, namespace, onEvent, this.store);
     const subscription = {
       close: () => {
         this.subscriptions.delete(subscription);

@@ -12,7 +12,8 @@ import { MetricReader } from '../../../../../contract/metric-format';
 import { ICurvePoint, IStudy, MAX_CURVE_POINTS } from '../../../../../contract/study';
 import { BackendError, ISubscription } from '../../types';
 import { IKubeClient, IResourceRef, resourcePath } from '../client';
-import { IPod, JOB_NAME_LABELS, jobNameOfPod } from '../pods';
+import { IStampedLine, LogStore, parseStampedLines } from '../log-store';
+import { IPod, JOB_NAME_LABELS, jobNameOfPod, replicaNameOfPod } from '../pods';
 import { retryDelay } from '../watch';
 import { IKubeObject, IWatchState, reduceWatchEvent, stateFromList } from '../watch-reducer';
 import {
@@ -24,9 +25,11 @@ import {
   studyFromObjects,
   TRIAL_LABEL
 } from './study-from-objects';
-import { EXPERIMENTS, metricFormatOf, TRIALS } from './to-experiment';
+import { EXPERIMENTS, metricFormatOf, STUDY_SPEC_ANNOTATION, TRIALS } from './to-experiment';
 
 const PODS: IResourceRef = { group: '', version: 'v1', plural: 'pods' };
+/** Enough kept lines for any curve (curves keep at most MAX_CURVE_POINTS points). */
+const MAX_KEPT_LINES = 10_000;
 /** The container Katib's pod webhook adds for StdOut/File collectors; its log echoes the metrics file. */
 export const COLLECTOR_CONTAINER = 'metrics-logger-and-collector';
 
@@ -91,12 +94,15 @@ class StudyWatch implements ISubscription {
   /** Pods whose followed log ended, by uid → the pod's resourceVersion then: followed again only once the
    * pod changed (a dropped connection), never in a loop on a log that simply ended. */
   private readonly endedLogs = new Map<string, string | undefined>();
+  /** Trials whose kept log was read for a curve (once each). */
+  private readonly keptLoaded = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly client: IKubeClient,
     private readonly namespace: string,
-    private readonly onEvent: (event: ResourceEvent<IStudy>) => void
+    private readonly onEvent: (event: ResourceEvent<IStudy>) => void,
+    private readonly store?: LogStore
   ) {
     const stream = (role: Role, path: string, labelSelector?: string): IStream => ({
       role,
@@ -261,6 +267,7 @@ class StudyWatch implements ISubscription {
     }
     this.onEvent({ type: 'snapshot', items });
     this.followRunningTrials();
+    this.loadKeptCurves();
   }
 
   /** Sends every study whose version changed (a trial, a pod or a curve under it). */
@@ -276,6 +283,7 @@ class StudyWatch implements ISubscription {
       }
     }
     this.followRunningTrials();
+    this.loadKeptCurves();
   }
 
   /** Follows the log of every running primary pod of a running trial; stops following gone pods. */
@@ -323,6 +331,33 @@ class StudyWatch implements ISubscription {
     return Object.entries(wanted ?? {}).every(([k, v]) => labels[k] === v);
   }
 
+  /** The metric reader of a study: its objective and the format its collector uses. */
+  private readerOf(experiment: IExperimentLike): MetricReader {
+    const spec = (experiment.metadata?.annotations ?? {})[STUDY_SPEC_ANNOTATION];
+    let format: string | undefined;
+    try {
+      format = spec ? metricFormatOf(JSON.parse(spec)) : undefined;
+    } catch {
+      format = undefined;
+    }
+    return new MetricReader([objectiveOf(experiment).metric], format);
+  }
+
+  private pointsOf(
+    reader: MetricReader,
+    lines: IStampedLine[]
+  ): { value: number; time?: string }[] {
+    return lines.flatMap(line =>
+      reader
+        .read(line.text)
+        .map(p => ({ value: p.value, time: p.time ?? (line.stamp || undefined) }))
+    );
+  }
+
+  /**
+   * Follows a primary pod's log: first what the log store kept of it, then the live log, whose lines are kept
+   * too (so a trial's log and curve outlive its pod even if nobody opened the log) and parsed for the curve.
+   */
   private follow(
     uid: string,
     pod: IPod,
@@ -332,27 +367,48 @@ class StudyWatch implements ISubscription {
   ): void {
     const controller = new AbortController();
     this.followers.set(uid, controller);
-    const spec = (experiment.metadata?.annotations ?? {})['kubeflow-workbench.io/study-spec'];
-    let format: string | undefined;
-    try {
-      format = spec ? metricFormatOf(JSON.parse(spec)) : undefined;
-    } catch {
-      format = undefined;
-    }
-    const { metric } = objectiveOf(experiment);
-    const reader = new MetricReader([metric], format);
-    // The log is read from its start, so the curve is rebuilt from it (a re-follow never doubles points).
-    this.curves.set(trial, []);
+    const reader = this.readerOf(experiment);
+    const replica = replicaNameOfPod(pod);
+    const store = this.store;
+    let written: Promise<unknown> = Promise.resolve();
     let partial = '';
+    const pass = (lines: IStampedLine[]) => {
+      written = written.then(async () => {
+        const fresh = store
+          ? await store.append(this.namespace, trial, replica, lines).catch(() => lines)
+          : lines;
+        this.addPoints(trial, this.pointsOf(reader, fresh));
+      });
+    };
     const onText = (text: string) => {
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        this.addPoints(trial, reader.read(line));
+      const complete = (partial + text).split('\n');
+      partial = complete.pop() ?? '';
+      if (complete.length > 0) {
+        pass(parseStampedLines(complete.join('\n')));
       }
     };
-    this.client
-      .followLog(this.namespace, pod.metadata?.name ?? '', { container }, onText, controller.signal)
+    const run = async () => {
+      const kept = store
+        ? await store.read(this.namespace, trial, replica, MAX_KEPT_LINES).catch(() => undefined)
+        : undefined;
+      // The curve is rebuilt from the kept lines; the live log then adds only lines not kept before.
+      this.curves.set(trial, []);
+      this.addPoints(trial, this.pointsOf(reader, kept ?? []));
+      if (!controller.signal.aborted) {
+        await this.client.followLog(
+          this.namespace,
+          pod.metadata?.name ?? '',
+          { container, timestamps: true },
+          onText,
+          controller.signal
+        );
+      }
+      if (partial) {
+        pass(parseStampedLines(partial));
+      }
+      await written;
+    };
+    run()
       .catch(() => undefined)
       .finally(() => {
         // A log that cannot be read (no kubelet, forbidden) is retried on the pod's next change.
@@ -361,6 +417,49 @@ class StudyWatch implements ISubscription {
           this.endedLogs.set(uid, pod.metadata?.resourceVersion);
         }
       });
+  }
+
+  /**
+   * Curves of trials no pod runs for any more (after a proxy restart, or a trial that ended while nobody
+   * watched): read once from the log store, which kept what earlier follows and log reads saw.
+   */
+  private loadKeptCurves(): void {
+    if (!this.store) {
+      return;
+    }
+    const store = this.store;
+    const experiments = new Map(
+      this.objects('experiment').map(e => [e.metadata?.name, e as IExperimentLike])
+    );
+    for (const trial of this.objects('trial')) {
+      const name = trial.metadata?.name ?? '';
+      const experiment = experiments.get(trial.metadata?.labels?.[EXPERIMENT_LABEL]);
+      if (!experiment || this.keptLoaded.has(name) || (this.curves.get(name)?.length ?? 0) > 0) {
+        continue;
+      }
+      this.keptLoaded.add(name);
+      const reader = this.readerOf(experiment);
+      void (async () => {
+        const replicas = await store.replicas(this.namespace, name);
+        // The primary replica: Katib's primary pod is the master (or the first worker/node).
+        const replica = ['master-0', 'chief-0', 'launcher-0', 'node-0-0', 'worker-0'].find(r =>
+          replicas.includes(r)
+        );
+        if (!replica || this.followingTrial(name)) {
+          return;
+        }
+        const lines = await store.read(this.namespace, name, replica, MAX_KEPT_LINES);
+        if (!this.followingTrial(name) && (this.curves.get(name)?.length ?? 0) === 0) {
+          this.addPoints(name, this.pointsOf(reader, lines ?? []));
+        }
+      })().catch(() => undefined);
+    }
+  }
+
+  private followingTrial(trial: string): boolean {
+    return (this.objects('pod') as IPod[]).some(
+      pod => trialOfPod(pod) === trial && this.followers.has(pod.metadata?.uid ?? '')
+    );
   }
 
   /** Adds parsed points to a trial's curve; sends are batched so a chatty log sends a few updates a second. */
@@ -405,9 +504,10 @@ class StudyWatch implements ISubscription {
 export function watchStudies(
   client: IKubeClient,
   namespace: string,
-  onEvent: (event: ResourceEvent<IStudy>) => void
+  onEvent: (event: ResourceEvent<IStudy>) => void,
+  store?: LogStore
 ): ISubscription {
-  const watch = new StudyWatch(client, namespace, onEvent);
+  const watch = new StudyWatch(client, namespace, onEvent, store);
   watch.start();
   return watch;
 }

@@ -31,6 +31,8 @@ import {
 import { toSuggestRequest } from '../../../../../contract/study-rules';
 import { appendToCurve, bestOf, countsOf } from '../../kubernetes/studies/study-from-objects';
 import { BackendError, ILogOptions, IStudiesBackend, ISubscription } from '../../types';
+import { toKatibExperiment } from '../../kubernetes/studies/to-experiment';
+import { LOCAL_NOTE_ANNOTATION } from '../job-record';
 import { LocalJobs } from '../local-jobs';
 import { checkRunnable } from '../prepare-job';
 import { ILocalStudyRecord, ILocalTrialRecord, StudyStore } from './study-store';
@@ -51,6 +53,8 @@ interface IStudyState {
   jobs: Map<string, IJob>;
   ticking?: Promise<void>;
   again?: boolean;
+  /** The Experiment a cluster would get (computed once per spec). */
+  manifest?: unknown;
   sent?: string;
 }
 
@@ -258,6 +262,7 @@ export class LocalStudies implements IStudiesBackend {
       throw new BackendError('invalid_spec', 'The budget is invalid.', fields);
     }
     state.record.spec = spec;
+    state.manifest = undefined;
     // More budget reopens a study that ended because it had used its budget.
     if (
       state.record.finished &&
@@ -589,6 +594,21 @@ export class LocalStudies implements IStudiesBackend {
     });
   }
 
+  /** The Experiment the kubernetes backend would create, for the YAML view, marked as never sent. */
+  private manifestOf(state: IStudyState): unknown {
+    if (state.manifest === undefined) {
+      try {
+        const object = toKatibExperiment(state.record.spec, state.record.spec.namespace);
+        object.metadata.annotations[LOCAL_NOTE_ANNOTATION] =
+          'Ran on this machine: the Experiment a cluster would get, never sent; trials ran as local processes.';
+        state.manifest = object;
+      } catch {
+        state.manifest = null;
+      }
+    }
+    return state.manifest ?? undefined;
+  }
+
   private toStudy(state: IStudyState): IStudy {
     const { record } = state;
     const trials = this.trialsOf(state);
@@ -608,7 +628,8 @@ export class LocalStudies implements IStudiesBackend {
       phase,
       spec: record.spec,
       counts: countsOf(trials),
-      trials
+      trials,
+      manifest: this.manifestOf(state)
     };
     if (record.doneReason) {
       study.message = record.doneReason;
