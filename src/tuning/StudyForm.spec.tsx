@@ -29,7 +29,9 @@ describe('StudyForm', () => {
   it("shows only the chosen algorithm's settings, with their defaults", async () => {
     const { form } = await setup();
     const f = within(form);
-    expect(f.getByLabelText('Gamma').getAttribute('placeholder')).toBe('0.25');
+    // Local: TPE's gamma follows Optuna's rule (no fixed value); prior weight 1.
+    expect(f.getByLabelText('Gamma').getAttribute('placeholder')).toBe('');
+    expect(f.getByLabelText('Prior weight').getAttribute('placeholder')).toBe('1');
     expect(f.queryByLabelText('Max resource (r_l)')).toBeNull();
     fireEvent.change(f.getByLabelText('Algorithm'), { target: { value: 'hyperband' } });
     expect(f.queryByLabelText('Gamma')).toBeNull();
@@ -94,6 +96,16 @@ describe('StudyForm', () => {
     expect(f.getByRole('status', { name: 'Metric format test' }).textContent).toMatch(
       /Reads loss = 0.3/
     );
+  });
+
+  it("shows the active backend's defaults: Katib's on a cluster, the local tuner's here", async () => {
+    const local = within((await setup('local')).form);
+    fireEvent.change(local.getByLabelText('Algorithm'), { target: { value: 'cmaes' } });
+    expect(local.getByLabelText('Initial sigma').getAttribute('placeholder')).toBe('0.1667');
+    document.body.innerHTML = '';
+    const cluster = within((await setup('kubernetes')).form);
+    fireEvent.change(cluster.getByLabelText('Algorithm'), { target: { value: 'cmaes' } });
+    expect(cluster.getByLabelText('Initial sigma').getAttribute('placeholder')).toBe('0.001');
   });
 
   it('says which algorithms the local backend lacks', async () => {

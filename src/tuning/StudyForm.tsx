@@ -14,6 +14,7 @@ import {
   algorithmInfo,
   isLocalAlgorithm,
   ISettingInfo,
+  settingDefault,
   MEDIANSTOP_SETTINGS
 } from './algorithms';
 import { StudyFormModel } from './form-model';
@@ -164,7 +165,10 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
             key={`${info.name}-${s.name}`}
             model={model}
             ids={ids}
-            info={s.name === 'resource_name' ? resourceChoices(s, v.parameters) : s}
+            info={{
+              ...(s.name === 'resource_name' ? resourceChoices(s, v.parameters) : s),
+              defaultValue: settingDefault(v.algorithm, s, backend)
+            }}
             field={`setting.${s.name}`}
             value={v.settings[v.algorithm]?.[s.name] ?? ''}
             onChange={value => model.setSetting(s.name, value)}

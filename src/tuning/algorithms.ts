@@ -3,7 +3,7 @@
  * does (tuning-pipelines.md A.1.2). Which values are valid is the shared schema's and rules' job, not this.
  */
 import { AlgorithmName } from '../../contract/study';
-import { LOCAL_ALGORITHMS } from '../../tuner/check';
+import { LOCAL_ALGORITHMS, SETTING_DEFAULTS } from '../../tuner/check';
 
 export interface ISettingInfo {
   name: string;
@@ -210,3 +210,22 @@ export const MEDIANSTOP_SETTINGS: ISettingInfo[] = [
     help: 'Objective reports a trial makes before it can be stopped.'
   }
 ];
+
+/**
+ * The default a setting gets on the active backend: Katib's suggestion services on a cluster, our tuner locally
+ * (its defaults follow Optuna where Katib's differ, e.g. CMA-ES sigma). '' when the backend picks no fixed value.
+ */
+export function settingDefault(
+  algorithm: AlgorithmName,
+  info: ISettingInfo,
+  backend: 'local' | 'kubernetes' | undefined
+): string {
+  const local = backend === 'local' ? SETTING_DEFAULTS[algorithm] : undefined;
+  const key = local && Object.keys(local).find(k => k.toLowerCase() === info.name.toLowerCase());
+  if (!local || key === undefined) {
+    return info.defaultValue;
+  }
+  const value = local[key] ?? '';
+  const n = Number(value);
+  return value !== '' && Number.isFinite(n) ? String(Number(n.toPrecision(4))) : value;
+}
