@@ -67,6 +67,22 @@ const SETTINGS: Record<string, Record<string, Rule>> = {
   }
 };
 
+/** Default of each setting (undefined: required or no default), for forms that show only an algorithm's settings. */
+export const SETTING_DEFAULTS: Record<string, Record<string, string | undefined>> = {
+  random: { random_state: undefined },
+  grid: { random_state: undefined },
+  tpe: {
+    n_startup_trials: '10',
+    n_ei_candidates: '24',
+    gamma: undefined,
+    prior_weight: '1',
+    random_state: undefined
+  },
+  'multivariate-tpe': { n_startup_trials: '10', n_ei_candidates: '24', random_state: undefined },
+  cmaes: { sigma: String(1 / 6), restart_strategy: 'none', random_state: undefined },
+  hyperband: { r_l: undefined, resource_name: undefined, eta: '3', random_state: undefined }
+};
+
 /** Algorithms that fit a model over each numeric range (a zero-width range has no density). */
 const MODELLED = new Set(['tpe', 'multivariate-tpe', 'cmaes']);
 

@@ -1,4 +1,4 @@
-import { shouldStop } from './index';
+import { checkEarlyStopping, shouldStop } from './index';
 import { trial } from './test-helpers';
 
 // Recorded accuracy curves (maximize) of four finished trials, one report per epoch.
@@ -157,5 +157,51 @@ describe("optuna-median: Optuna's MedianPruner", () => {
     expect(shouldStop({ name: 'none' }, 'maximize', [...FIVE, running], running)).toEqual({
       stop: false
     });
+  });
+});
+
+describe('checkEarlyStopping', () => {
+  it('accepts both rules with their settings', () => {
+    expect(
+      checkEarlyStopping({
+        name: 'medianstop',
+        settings: { min_trials_required: '3', start_step: '4' }
+      })
+    ).toEqual([]);
+    expect(
+      checkEarlyStopping({
+        name: 'optuna-median',
+        settings: { n_startup_trials: '0', interval_steps: '2' }
+      })
+    ).toEqual([]);
+  });
+
+  it('refuses an unknown rule with the list, unknown settings and out-of-range values', () => {
+    expect(checkEarlyStopping({ name: 'hyperband' })).toEqual([
+      {
+        path: '/earlyStopping/name',
+        message:
+          'the local tuner has no early-stopping rule "hyperband"; it has medianstop, optuna-median'
+      }
+    ]);
+    expect(
+      checkEarlyStopping({
+        name: 'medianstop',
+        settings: { min_trials_required: '0', start_step: 'x', foo: '1' }
+      })
+    ).toEqual([
+      {
+        path: '/earlyStopping/settings/min_trials_required',
+        message: 'min_trials_required must be an integer ≥ 1, got "0"'
+      },
+      {
+        path: '/earlyStopping/settings/start_step',
+        message: 'start_step must be an integer ≥ 1, got "x"'
+      },
+      {
+        path: '/earlyStopping/settings/foo',
+        message: 'medianstop has no setting "foo"; its settings are min_trials_required, start_step'
+      }
+    ]);
   });
 });

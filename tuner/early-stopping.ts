@@ -14,9 +14,45 @@
  * succeeded trials' values reported at that same step s. Different rule, different answers; labelled so.
  */
 import { intSetting } from './settings';
-import { Direction, IEarlyStoppingRule, ITrialHistory } from './types';
+import { Direction, IEarlyStoppingRule, IFieldError, ITrialHistory } from './types';
 
 export const EARLY_STOPPING_RULES: readonly string[] = ['medianstop', 'optuna-median'];
+
+/** Each rule's settings with the smallest value it accepts (Katib: min_trials_required > 0, start_step ≥ 1). */
+const RULE_SETTINGS: Record<string, Record<string, number>> = {
+  medianstop: { min_trials_required: 1, start_step: 1 },
+  'optuna-median': { n_startup_trials: 0, n_warmup_steps: 0, interval_steps: 1, n_min_trials: 1 }
+};
+
+/** Field errors for an early-stopping rule, relative to the study spec (`/earlyStopping/...`). */
+export function checkEarlyStopping(rule: IEarlyStoppingRule): IFieldError[] {
+  const known = RULE_SETTINGS[rule.name];
+  if (!known) {
+    return [
+      {
+        path: '/earlyStopping/name',
+        message: `the local tuner has no early-stopping rule "${rule.name}"; it has ${EARLY_STOPPING_RULES.join(', ')}`
+      }
+    ];
+  }
+  const errors: IFieldError[] = [];
+  for (const [name, raw] of Object.entries(rule.settings ?? {})) {
+    const path = `/earlyStopping/settings/${name}`;
+    if (!(name in known)) {
+      errors.push({
+        path,
+        message: `${rule.name} has no setting "${name}"; its settings are ${Object.keys(known).join(', ')}`
+      });
+    } else if (!(
+      raw.trim() !== '' &&
+      Number.isInteger(Number(raw)) &&
+      Number(raw) >= known[name]
+    )) {
+      errors.push({ path, message: `${name} must be an integer ≥ ${known[name]}, got "${raw}"` });
+    }
+  }
+  return errors;
+}
 
 /** Numbers in reasons: six significant digits, no float noise. */
 const show = (x: number) => String(Number(x.toPrecision(6)));

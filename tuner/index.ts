@@ -13,8 +13,8 @@ import { suggestTpe } from './tpe';
 import { ISuggestRequest, ITrialHistory, Suggestion } from './types';
 
 export * from './types';
-export { checkAlgorithm, LOCAL_ALGORITHMS } from './check';
-export { shouldStop, EARLY_STOPPING_RULES } from './early-stopping';
+export { checkAlgorithm, LOCAL_ALGORITHMS, SETTING_DEFAULTS } from './check';
+export { checkEarlyStopping, shouldStop, EARLY_STOPPING_RULES } from './early-stopping';
 export { gridSize } from './grid';
 export { hyperbandSchedule } from './hyperband';
 
