@@ -4,6 +4,8 @@ export const TOKEN_HEADER = 'x-kubeflow-workbench-token';
 export const API = '/api/v1';
 
 const ns = (namespace: string) => `${API}/namespaces/${encodeURIComponent(namespace)}`;
+const run = (namespace: string, name: string) =>
+  `${ns(namespace)}/runs/${encodeURIComponent(name)}`;
 const job = (namespace: string, name: string) =>
   `${ns(namespace)}/jobs/${encodeURIComponent(name)}`;
 const study = (namespace: string, name: string) =>
@@ -26,5 +28,20 @@ export const routes = {
   studyBudget: (namespace: string, name: string) => `${study(namespace, name)}/budget`,
   trialLogs: (namespace: string, name: string, trial: string) =>
     `${study(namespace, name)}/trials/${encodeURIComponent(trial)}/logs`,
-  watchStudies: (namespace: string) => `${ns(namespace)}/watch/studies`
+  watchStudies: (namespace: string) => `${ns(namespace)}/watch/studies`,
+  /** POST a pipeline document → IR + YAML + warnings (400 with field paths when invalid). */
+  pipelineCompile: () => `${API}/pipelines/compile`,
+  /** GET list, POST create (`ICreateRunRequest`). */
+  runs: (namespace: string) => `${ns(namespace)}/runs`,
+  /** GET one (with `ir` and `spec`), DELETE. */
+  run,
+  runCancel: (namespace: string, name: string) => `${run(namespace, name)}/cancel`,
+  /** POST `IRerunRequest` → the new run. */
+  runRerun: (namespace: string, name: string) => `${run(namespace, name)}/rerun`,
+  runStepLogs: (namespace: string, name: string, task: string) =>
+    `${run(namespace, name)}/steps/${encodeURIComponent(task)}/logs`,
+  /** GET an output artifact of a step (a preview: text, image, small table; `?download=1` for the file). */
+  runStepOutput: (namespace: string, name: string, task: string, artifact: string) =>
+    `${run(namespace, name)}/steps/${encodeURIComponent(task)}/outputs/${encodeURIComponent(artifact)}`,
+  watchRuns: (namespace: string) => `${ns(namespace)}/watch/runs`
 };

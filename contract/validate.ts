@@ -52,6 +52,9 @@ export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
     } else if (e.keyword === 'additionalProperties') {
       path = `${e.instancePath}/${e.params.additionalProperty}`;
       message = 'is not a known field';
+    } else if (e.keyword === 'unevaluatedProperties') {
+      path = `${e.instancePath}/${e.params.unevaluatedProperty}`;
+      message = 'is not a known field';
     } else if (typeof e.parentSchema?.['x-message'] === 'string' && e.keyword !== 'type') {
       // The schema's own words for this field (a pattern, a minimum count…) beat the validator's.
       message = e.parentSchema['x-message'];

@@ -10,6 +10,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
 from .. import runtime
+from . import pipelines
 from ..runtime import ProxyClient, ProxyError
 from .display import JobOutput, JobTable, KubeflowError, StatusView
 from .parsers import (
@@ -82,6 +83,8 @@ class KubeflowMagics(Magics):
             return self._delete(command)
         if isinstance(command, AnalyzeArgs):
             return self._analyze(command)
+        if isinstance(command, pipelines.COMMANDS):
+            return pipelines.dispatch(command, self._client, self._namespace)
         raise UsageError(f"%kf: unhandled command {command!r}")
 
     # helpers ----------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { registerInfoRoutes } from './routes/info';
 import { registerJobRoutes } from './routes/jobs';
 import { registerStudyRoutes } from './routes/studies';
 import { registerAnalysisRoutes } from './routes/analysis';
+import { registerPipelineRoutes } from './routes/pipelines';
 
 export interface IAppDeps {
   token: string;
@@ -134,5 +135,6 @@ export function createApp(deps: IAppDeps): FastifyInstance {
   registerJobRoutes(app, deps);
   registerStudyRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
+  registerPipelineRoutes(app, deps);
   return app;
 }

@@ -2,6 +2,7 @@
 import { IJob, ITrainingJobSpec, JobStreamEvent } from '../../contract/training';
 import { BackendError, IBackend, ILogOptions } from '../src/backends/types';
 import { FakeStudies } from './fake-studies';
+import { FakePipelines } from './pipelines/fake-pipelines';
 
 export class FakeBackend implements IBackend {
   readonly kind = 'local' as const;
@@ -9,6 +10,7 @@ export class FakeBackend implements IBackend {
   readonly watchers = new Set<(event: JobStreamEvent) => void>();
   closed = false;
   studies = new FakeStudies();
+  readonly pipelines = new FakePipelines();
 
   info() {
     return {

@@ -141,6 +141,37 @@ describe('local studies', () => {
     expect(log).toContain('accuracy=');
   });
 
+  const ALGORITHMS: Record<string, Partial<IStudySpec>> = {
+    random: { algorithm: { name: 'random' } },
+    'multivariate-tpe': {
+      algorithm: { name: 'multivariate-tpe', settings: { n_startup_trials: '2' } }
+    },
+    cmaes: { algorithm: { name: 'cmaes' } },
+    hyperband: {
+      algorithm: { name: 'hyperband', settings: { r_l: '3', eta: '3', resource_name: 'y' } },
+      maxTrialCount: 9
+    }
+  };
+
+  it.each(Object.keys(ALGORITHMS))('runs a %s study to its end', async algorithm => {
+    const b = await backend();
+    const name = `algo-${algorithm}`;
+    await b.studies.create(
+      NS,
+      spec(name, { maxTrialCount: 6, parallelTrialCount: 3, ...ALGORITHMS[algorithm] })
+    );
+    const study = await until(b, name, done, `${algorithm} finished`);
+    expect(study.phase).toBe('Succeeded');
+    expect(study.trials.length).toBeGreaterThan(0);
+    expect(study.trials.every(t => t.phase === 'Succeeded')).toBe(true);
+    expect(study.best).toBeDefined();
+    for (const t of study.trials) {
+      expect(Number(t.params.x)).toBeGreaterThanOrEqual(-1);
+      expect(Number(t.params.x)).toBeLessThanOrEqual(1);
+      expect(Number.isInteger(Number(t.params.y))).toBe(true);
+    }
+  });
+
   it('refuses an algorithm the local backend does not have, listing what it has', async () => {
     const b = await backend();
     await expect(

@@ -46,6 +46,17 @@ function clusterSection(model: ClusterModel): Widget {
 /** The least a list section gets, so a long cluster message cannot squeeze the lists away. */
 const MIN_LIST_HEIGHT = 140;
 
+/** The height a section's content takes, with the section's own padding. */
+function neededHeight(node: HTMLElement): number {
+  const content = node.firstElementChild as HTMLElement | null;
+  if (!content) {
+    return 0;
+  }
+  const style = getComputedStyle(node);
+  const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+  return Math.ceil(content.getBoundingClientRect().height + padding) + 2;
+}
+
 /**
  * The cluster section gets the height its content needs (the namespace picker is never hidden under the next
  * header); the list sections share the rest equally.
@@ -59,7 +70,7 @@ function fitSections(panel: SidePanel): void {
   const cluster = panel.widgets.find(w => w.id === CLUSTER_SECTION_ID);
   const titles = content.titles.reduce((sum, title) => sum + title.offsetHeight, 0);
   const available = content.node.clientHeight - titles;
-  const needed = (cluster?.node.firstElementChild as HTMLElement | null)?.scrollHeight ?? 0;
+  const needed = cluster ? neededHeight(cluster.node) : 0;
   if (available <= 0 || needed <= 0) {
     return;
   }

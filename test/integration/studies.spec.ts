@@ -301,6 +301,29 @@ describe('studies on the kubernetes backend', () => {
     expect((await admin.studies.list(bare)).items).toEqual([]);
   });
 
+  test('pre-flight warnings: Istio injection (trial pods opt out) and a trial kind Katib does not run by default', async () => {
+    const istio = await freshNamespace(adminKc, 'kb-istio');
+    await labelForKatib(istio);
+    await core.patchNamespace(
+      { name: istio, body: { metadata: { labels: { 'istio-injection': 'enabled' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)
+    );
+    const jax = spec('jax-trials', {
+      trial: { ...TRIAL_JOB, framework: 'jax', replicas: { Worker: { count: 2 } } }
+    });
+    const { created, warnings } = await admin.studies.create(istio, jax);
+    expect(created).toBe(true);
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        'has Istio sidecar injection on: trial pods opt out with the annotation'
+      ),
+      expect.stringContaining("a jax trial needs its kind in katib-config's trialResources")
+    ]);
+    const stored = await getExperiment('jax-trials', istio);
+    const template = stored.spec.trialTemplate.trialSpec.spec.jaxReplicaSpecs.Worker.template;
+    expect(template.metadata.annotations['sidecar.istio.io/inject']).toBe('false');
+  });
+
   test('the stream follows trials, a stuck trial pod, metrics and the best trial', async () => {
     const name = 'live';
     await admin.studies.create(ns, spec(name));

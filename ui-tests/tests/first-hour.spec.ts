@@ -16,7 +16,12 @@ async function createJob(
   namespace = 'default'
 ): Promise<void> {
   const res = await request.post(`${API}/namespaces/${namespace}/jobs`, {
-    data: { name, framework: 'pytorch', replicas: { Worker: { count: 1 } }, command: ['python3', '-c', code] }
+    data: {
+      name,
+      framework: 'pytorch',
+      replicas: { Worker: { count: 1 } },
+      command: ['python3', '-c', code]
+    }
   });
   expect([200, 201]).toContain(res.status());
 }
@@ -25,29 +30,48 @@ async function openJob(page: IJupyterLabPageFixture, name: string): Promise<Loca
   await page.sidebar.openTab(SIDEBAR);
   const row = page.locator(`.kf-live-row[aria-label="${name}"]`);
   await row.click(); // one click opens
-  const view = page.locator('.jp-MainAreaWidget', { has: page.locator('h2', { hasText: name }) }).last();
+  const view = page
+    .locator('.jp-MainAreaWidget', { has: page.locator('h2', { hasText: name }) })
+    .last();
   await expect(view).toBeVisible();
   return view;
 }
 
-/** Sets one of the workbench's settings through the Settings Editor's form, as a user would. */
-async function setSetting(page: IJupyterLabPageFixture, title: string, value: string | boolean): Promise<void> {
+/**
+ * Sets one of the workbench's settings through the Settings Editor's form, as a user would, and waits until
+ * the editor saved it (the plugins apply it from the registry's change).
+ */
+async function setSetting(
+  page: IJupyterLabPageFixture,
+  title: string,
+  value: string | boolean
+): Promise<void> {
   await page.evaluate(async () => {
     await window.jupyterapp.commands.execute('settingeditor:open', { query: 'Kubeflow Workbench' });
   });
   const editor = page.locator('.jp-SettingsPanel, .jp-SettingsEditor').first();
   await expect(editor).toBeVisible();
-  await editor.getByText('Kubeflow Workbench', { exact: true }).first().click();
-  const field = editor.getByLabel(title, { exact: true });
-  await expect(field).toBeVisible();
+  // The query leaves our plugin as the only entry, and the editor opens its form.
+  const group = editor.getByRole('group', { name: 'Kubeflow Workbench' });
+  await expect(group).toBeVisible();
+  const saved = page.waitForResponse(
+    r => r.url().includes('/lab/api/settings/kubeflow-workbench') && r.request().method() === 'PUT'
+  );
   if (typeof value === 'boolean') {
-    await field.setChecked(value);
-  } else if ((await field.evaluate(node => node.tagName)) === 'SELECT') {
-    await field.selectOption(value);
+    await group.getByRole('checkbox', { name: title }).setChecked(value);
   } else {
-    await field.fill(value);
-    await field.press('Tab');
+    // The form puts a heading above each non-boolean field, without a label.
+    const field = group
+      .getByRole('heading', { name: title, exact: true })
+      .locator('xpath=following::*[self::input or self::select or self::textarea][1]');
+    if ((await field.evaluate(node => node.tagName)) === 'SELECT') {
+      await field.selectOption(value);
+    } else {
+      await field.fill(value);
+      await field.press('Tab');
+    }
   }
+  await saved;
 }
 
 async function closeSettingsEditor(page: IJupyterLabPageFixture): Promise<void> {
@@ -93,10 +117,16 @@ async function contrastOf(locator: Locator): Promise<{ ratio: number; background
 test.describe('the first hour', () => {
   test.beforeAll(async ({ request }) => {
     await createJob(request, 'fh-ok', 'print("hello from fh-ok")');
-    await createJob(request, 'fh-fails', 'print("about to fail")\nraise ValueError("learning rate too high")');
+    await createJob(
+      request,
+      'fh-fails',
+      'print("about to fail")\nraise ValueError("learning rate too high")'
+    );
   });
 
-  test('the launcher tile and the palette open the form; the namespace picker is visible', async ({ page }) => {
+  test('the launcher tile and the palette open the form; the namespace picker is visible', async ({
+    page
+  }) => {
     await page.sidebar.openTab(SIDEBAR);
     const cluster = page.locator('#kubeflow-workbench\\:cluster');
     const picker = page.getByLabel('Namespace');
@@ -108,12 +138,16 @@ test.describe('the first hour', () => {
     await expect(page.getByRole('form', { name: 'New training job' })).toBeVisible();
   });
 
-  test('a failed job says why in its view, with the exception, and every action works', async ({ page }) => {
+  test('a failed job says why in its view, with the exception, and every action works', async ({
+    page
+  }) => {
     const view = await openJob(page, 'fh-fails');
     await expect(view.locator('.kf-status-badge').first()).toHaveText(/Failed/, { timeout: 60000 });
     const why = view.getByRole('region', { name: 'Why is it stuck' });
     await expect(why).toContainText('ExitCode 1');
-    await expect(view.getByLabel('Last log lines of worker-0')).toContainText('ValueError: learning rate too high');
+    await expect(view.getByLabel('Last log lines of worker-0')).toContainText(
+      'ValueError: learning rate too high'
+    );
 
     // Logs: follow, search, download.
     await view.getByRole('tab', { name: 'Logs' }).click();
@@ -143,7 +177,10 @@ test.describe('the first hour', () => {
     await page.screenshot({ path: test.info().outputPath('job-view-failed-light.png') });
   });
 
-  test('delete asks first (cancel keeps the job, Delete removes it); the setting turns the question off', async ({ page, request }) => {
+  test('delete asks first (cancel keeps the job, Delete removes it); the setting turns the question off', async ({
+    page,
+    request
+  }) => {
     await createJob(request, 'fh-delete-me', 'import time; time.sleep(60)');
     await createJob(request, 'fh-delete-quick', 'import time; time.sleep(60)');
     let view = await openJob(page, 'fh-delete-me');
@@ -165,7 +202,10 @@ test.describe('the first hour', () => {
     await closeSettingsEditor(page);
   });
 
-  test('settings take effect: log lines, default namespace, backend; retry connection', async ({ page, request }) => {
+  test('settings take effect: log lines, default namespace, backend; retry connection', async ({
+    page,
+    request
+  }) => {
     await createJob(request, 'fh-in-team-b', 'print("b")', 'team-b');
     const view = await openJob(page, 'fh-ok');
     await view.getByRole('tab', { name: 'Logs' }).click();
@@ -193,15 +233,24 @@ test.describe('the first hour', () => {
     await closeSettingsEditor(page);
   });
 
-  test('the dark theme is readable: failure box, troubled rows, selected row, log details', async ({ page }) => {
+  test('the dark theme is readable: failure box, troubled rows, selected row, log details', async ({
+    page
+  }) => {
     await page.theme.setDarkTheme();
     await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
     // The theme's CSS reaches every part only once the stylesheet swap settles.
-    await expect(page.locator('.jp-MenuBar, #jp-menu-panel').first()).toHaveCSS('background-color', /^rgb\((\d|[1-5]\d), /);
+    await expect(page.locator('.jp-MenuBar, #jp-menu-panel').first()).toHaveCSS(
+      'background-color',
+      /^rgb\((\d|[1-5]\d), /
+    );
     const view = await openJob(page, 'fh-fails');
     const why = view.getByRole('region', { name: 'Why is it stuck' });
     await expect(why).toBeVisible();
-    for (const part of [why.locator('h3'), why.locator('li').first(), view.locator('tr.kf-mod-troubled td').first()]) {
+    for (const part of [
+      why.locator('h3'),
+      why.locator('li').first(),
+      view.locator('tr.kf-mod-troubled td').first()
+    ]) {
       const { ratio, background } = await contrastOf(part);
       expect(luminance(background)).toBeLessThan(0.2);
       expect(ratio).toBeGreaterThan(4.5);

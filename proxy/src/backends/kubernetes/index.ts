@@ -14,9 +14,12 @@ import { IKubeClient, openCluster } from './client';
 import { KubernetesJobs } from './jobs';
 import { LogStore } from './log-store';
 import { KubernetesStudies } from './studies/kubernetes-studies';
+import { createLocalPipelines } from '../local/pipelines';
 
 export interface IKubernetesOptions {
   stateDir: string;
+  /** The Jupyter root: working directory of locally run pipeline steps. */
+  rootDir?: string;
   namespace?: string;
   context?: string;
   kubeconfig?: string;
@@ -133,6 +136,8 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     server: client.server,
     namespace
   };
+  // Pipelines run on this machine until the KFP backend (next issue) plugs in here.
+  const pipelines = createLocalPipelines(opts);
   return {
     kind: 'kubernetes',
     kubernetesVersion: version.gitVersion,
@@ -141,9 +146,11 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     contexts: async (): Promise<IContextList> => client.contexts(),
     jobs,
     studies,
+    pipelines,
     close: async () => {
-      jobs.close();
       studies.close();
+      jobs.close();
+      pipelines.close();
     }
   };
 }

@@ -10,6 +10,7 @@ import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract
 import { IBackend } from '../types';
 import { LocalJobs } from './local-jobs';
 import { LocalStudies } from './studies/local-studies';
+import { createLocalPipelines, ILocalPipelinesOptions } from './pipelines';
 
 export interface ILocalBackendOptions {
   stateDir: string;
@@ -21,6 +22,10 @@ export interface ILocalBackendOptions {
   orphanPollMs?: number;
   /** How long a stopped replica gets between SIGTERM and SIGKILL. */
   stopGraceMs?: number;
+  /** The Jupyter root: working directory of pipeline steps. */
+  rootDir?: string;
+  /** Options of the pipeline runner (parallelism, pipeline root, …). */
+  pipelines?: Partial<ILocalPipelinesOptions>;
 }
 
 const DEFAULT_MAX_PROCESSES = 16;
@@ -47,6 +52,14 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
     opts.maxProcesses ?? envNumber('KFWB_LOCAL_MAX_PROCESSES') ?? DEFAULT_MAX_PROCESSES
   );
   studies.recover();
+  const pipelines = createLocalPipelines({
+    stateDir: opts.stateDir,
+    rootDir: opts.rootDir,
+    python: opts.python,
+    orphanPollMs: opts.orphanPollMs,
+    stopGraceMs: opts.stopGraceMs,
+    ...opts.pipelines
+  });
   const info: IBackendInfo = {
     kind: 'local',
     selected: 'local',
@@ -57,15 +70,18 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
     kind: 'local',
     info: () => ({ ...info }),
     namespaces: async (): Promise<INamespaceList> => {
-      const names = [...new Set([namespace, ...jobs.namespacesUsed()])].sort();
+      const used = [...jobs.namespacesUsed(), ...pipelines.namespacesUsed()];
+      const names = [...new Set([namespace, ...used])].sort();
       return { items: names.map(name => ({ name })), default: namespace };
     },
     contexts: async (): Promise<IContextList> => ({ items: [] }),
     jobs,
     studies,
+    pipelines,
     close: async () => {
       studies.close();
       jobs.close();
+      pipelines.close();
     }
   };
 }

@@ -12,12 +12,12 @@ import { MetricReader } from '../../../../../contract/metric-format';
 import { ICurvePoint, IStudy, MAX_CURVE_POINTS } from '../../../../../contract/study';
 import { BackendError, ISubscription } from '../../types';
 import { IKubeClient, IResourceRef, resourcePath } from '../client';
+import { appendToCurve } from '../../study-summary';
 import { IStampedLine, LogStore, parseStampedLines } from '../log-store';
 import { IPod, JOB_NAME_LABELS, jobNameOfPod, replicaNameOfPod } from '../pods';
 import { retryDelay } from '../watch';
 import { IKubeObject, IWatchState, reduceWatchEvent, stateFromList } from '../watch-reducer';
 import {
-  appendToCurve,
   EXPERIMENT_LABEL,
   IExperimentLike,
   ITrialLike,

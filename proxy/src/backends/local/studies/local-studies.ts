@@ -5,56 +5,31 @@
  * their logs, parsed with the collector's format, so a restarted proxy replays the same history and resumes.
  */
 import { join } from 'node:path';
-import { derivedVersion, ResourceEvent } from '../../../../../contract/live';
+import { isDeepStrictEqual } from 'node:util';
+import { ResourceEvent } from '../../../../../contract/live';
 import { MetricReader } from '../../../../../contract/metric-format';
 import {
-  ICurvePoint,
   IStudy,
   IStudyBudget,
   IStudyCreated,
   IStudySpec,
-  ITrial,
-  MAX_CURVE_POINTS,
-  StudyPhase,
-  TrialPhase
+  MAX_CURVE_POINTS
 } from '../../../../../contract/study';
-import { isDeepStrictEqual } from 'node:util';
-import { IJob } from '../../../../../contract/training';
-import {
-  checkAlgorithm,
-  ITrialHistory,
-  LOCAL_ALGORITHMS,
-  shouldStop,
-  suggest,
-  TrialState
-} from '../../../../../tuner';
+import { checkAlgorithm, LOCAL_ALGORITHMS, shouldStop, suggest } from '../../../../../tuner';
 import { toSuggestRequest } from '../../../../../contract/study-rules';
-import { appendToCurve, bestOf, countsOf } from '../../kubernetes/studies/study-from-objects';
+import { appendToCurve, bestOf } from '../../study-summary';
 import { BackendError, ILogOptions, IStudiesBackend, ISubscription } from '../../types';
-import { toKatibExperiment } from '../../kubernetes/studies/to-experiment';
-import { LOCAL_NOTE_ANNOTATION } from '../job-record';
 import { LocalJobs } from '../local-jobs';
 import { checkRunnable } from '../prepare-job';
 import { ILocalStudyRecord, ILocalTrialRecord, StudyStore } from './study-store';
+import { historyOf, ILiveTrial, IStudyFacts, studyOf, trialsOf } from './study-view';
 import { trialJobOf } from './trial-spec';
 
 const FINISHED_JOB = new Set(['Succeeded', 'Failed']);
 
-interface ILiveTrial {
-  curve: ICurvePoint[];
-  /** The log has been read to the end of a finished job (or is being followed). */
-  loaded: boolean;
-  follower?: AbortController;
-}
-
-interface IStudyState {
-  record: ILocalStudyRecord;
-  live: Map<string, ILiveTrial>;
-  jobs: Map<string, IJob>;
+interface IStudyState extends IStudyFacts {
   ticking?: Promise<void>;
   again?: boolean;
-  /** The Experiment a cluster would get (computed once per spec). */
-  manifest?: unknown;
   sent?: string;
 }
 
@@ -143,7 +118,7 @@ export class LocalStudies implements IStudiesBackend {
             'Choose another name or delete that study first.'
         );
       }
-      return { study: this.toStudy(existing), created: false, warnings: [] };
+      return { study: studyOf(existing), created: false, warnings: [] };
     }
     if (!LOCAL_ALGORITHMS.includes(spec.algorithm.name)) {
       throw new BackendError(
@@ -183,7 +158,7 @@ export class LocalStudies implements IStudiesBackend {
             'The local backend reads metrics from the output; the File collector path is not read here.'
           ]
         : [];
-    return { study: this.toStudy(state), created: true, warnings };
+    return { study: studyOf(state), created: true, warnings };
   }
 
   async list(namespace: string): Promise<{ items: IStudy[] }> {
@@ -193,7 +168,7 @@ export class LocalStudies implements IStudiesBackend {
   private listNow(namespace: string): IStudy[] {
     return [...this.studies.values()]
       .filter(s => s.record.spec.namespace === namespace)
-      .map(s => this.toStudy(s))
+      .map(s => studyOf(s))
       .sort((a, b) =>
         a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)
       );
@@ -202,7 +177,7 @@ export class LocalStudies implements IStudiesBackend {
   async checkAccess(): Promise<void> {}
 
   async get(namespace: string, name: string): Promise<IStudy> {
-    return this.toStudy(this.found(namespace, name));
+    return studyOf(this.found(namespace, name));
   }
 
   async delete(namespace: string, name: string): Promise<void> {
@@ -233,7 +208,7 @@ export class LocalStudies implements IStudiesBackend {
       this.store.save(state.record);
     }
     this.schedule(state);
-    return this.toStudy(state);
+    return studyOf(state);
   }
 
   async editBudget(namespace: string, name: string, budget: IStudyBudget): Promise<IStudy> {
@@ -274,7 +249,7 @@ export class LocalStudies implements IStudiesBackend {
     }
     this.store.save(state.record);
     this.schedule(state);
-    return this.toStudy(state);
+    return studyOf(state);
   }
 
   trialLogs(
@@ -355,7 +330,7 @@ export class LocalStudies implements IStudiesBackend {
     if (record.finished || !this.studies.has(key(ns, record.spec.name))) {
       return;
     }
-    const trials = this.trialsOf(state);
+    const trials = trialsOf(state);
     const failed = trials.filter(t => t.phase === 'Failed').length;
     const maxFailed = record.spec.maxFailedTrialCount;
     const goal = record.spec.objective.goal;
@@ -376,7 +351,7 @@ export class LocalStudies implements IStudiesBackend {
       stopCreating = true;
     }
     while (!stopCreating) {
-      const suggestion = suggest(toSuggestRequest(record.spec), this.historyOf(state));
+      const suggestion = suggest(toSuggestRequest(record.spec), historyOf(state));
       if (suggestion.kind === 'wait') {
         break;
       }
@@ -387,7 +362,7 @@ export class LocalStudies implements IStudiesBackend {
       }
       await this.createTrial(state, suggestion.params);
     }
-    const running = this.trialsOf(state).some(t => t.phase === 'Running' || t.phase === 'Pending');
+    const running = trialsOf(state).some(t => t.phase === 'Running' || t.phase === 'Pending');
     if (stopCreating && !running) {
       record.finished = new Date().toISOString();
       this.store.save(record);
@@ -473,7 +448,7 @@ export class LocalStudies implements IStudiesBackend {
     if (!rule) {
       return;
     }
-    const history = this.historyOf(state);
+    const history = historyOf(state);
     const direction = state.record.spec.objective.type;
     for (const trial of state.record.trials) {
       const h = history[trial.index];
@@ -495,164 +470,11 @@ export class LocalStudies implements IStudiesBackend {
     }
   }
 
-  private historyOf(state: IStudyState): ITrialHistory[] {
-    const spec = state.record.spec;
-    return this.trialsOf(state).map(t => {
-      const p = spec.parameters;
-      const params: Record<string, string | number> = {};
-      for (const [k, v] of Object.entries(t.params)) {
-        const type = p.find(x => x.name === k)?.parameterType;
-        params[k] = type === 'categorical' ? v : Number(v);
-      }
-      const STATE: Record<TrialPhase, TrialState> = {
-        Pending: 'running',
-        Running: 'running',
-        Unknown: 'running',
-        Succeeded: 'succeeded',
-        Failed: 'failed',
-        Killed: 'failed',
-        EarlyStopped: 'earlyStopped',
-        MetricsUnavailable: 'metricsUnavailable'
-      };
-      return {
-        index: t.index,
-        params,
-        state: STATE[t.phase],
-        ...(t.objective !== undefined ? { objective: t.objective } : {}),
-        curve: t.curve.map(c => ({ step: c.step, value: c.value }))
-      };
-    });
-  }
-
-  private trialsOf(state: IStudyState): ITrial[] {
-    const spec = state.record.spec;
-    const maximize = spec.objective.type === 'maximize';
-    const strategy =
-      spec.objective.metricStrategies?.find(s => s.name === spec.objective.metricName)?.value ??
-      (maximize ? 'max' : 'min');
-    return state.record.trials.map(trial => {
-      const job = state.jobs.get(trial.name);
-      const live = state.live.get(trial.name);
-      const curve = live?.curve ?? [];
-      const values = curve.map(c => c.value);
-      const summary =
-        values.length > 0
-          ? {
-              latest: values[values.length - 1],
-              min: Math.min(...values),
-              max: Math.max(...values)
-            }
-          : undefined;
-      let phase: TrialPhase = 'Pending';
-      let reason: string | undefined;
-      let message = trial.message;
-      const finished = job && FINISHED_JOB.has(job.phase) && live?.loaded;
-      if (job && !finished) {
-        phase = job.phase === 'Created' ? 'Pending' : 'Running';
-        const stuck = job.replicas.find(r => r.reason);
-        if (stuck) {
-          reason = stuck.reason;
-          message = stuck.message;
-        }
-      } else if (job) {
-        if (trial.stoppedAs) {
-          phase = trial.stoppedAs;
-        } else if (job.phase === 'Succeeded') {
-          phase = summary ? 'Succeeded' : 'MetricsUnavailable';
-          if (!summary) {
-            message = `the output never printed ${spec.objective.metricName}=<value>`;
-          }
-        } else {
-          phase = 'Failed';
-          const failedReplica = job.replicas.find(r => r.reason);
-          reason = failedReplica?.reason;
-          message = message ?? failedReplica?.message;
-        }
-      }
-      const result: ITrial = {
-        name: trial.name,
-        index: trial.index,
-        params: trial.params,
-        phase,
-        metrics: summary ? { [spec.objective.metricName]: summary } : {},
-        curve,
-        job: trial.name,
-        created: trial.created,
-        ...(job?.started ? { started: job.started } : {}),
-        ...(job?.finished ? { finished: job.finished } : {})
-      };
-      if (summary && phase !== 'Pending') {
-        result.objective = summary[strategy as 'min' | 'max' | 'latest'];
-      }
-      if (reason) {
-        result.reason = reason;
-      }
-      if (message) {
-        result.message = message;
-      }
-      return result;
-    });
-  }
-
-  /** The Experiment the kubernetes backend would create, for the YAML view, marked as never sent. */
-  private manifestOf(state: IStudyState): unknown {
-    if (state.manifest === undefined) {
-      try {
-        const object = toKatibExperiment(state.record.spec, state.record.spec.namespace);
-        object.metadata.annotations[LOCAL_NOTE_ANNOTATION] =
-          'Ran on this machine: the Experiment a cluster would get, never sent; trials ran as local processes.';
-        state.manifest = object;
-      } catch {
-        state.manifest = null;
-      }
-    }
-    return state.manifest ?? undefined;
-  }
-
-  private toStudy(state: IStudyState): IStudy {
-    const { record } = state;
-    const trials = this.trialsOf(state);
-    const maximize = record.spec.objective.type === 'maximize';
-    const failedBudget =
-      record.spec.maxFailedTrialCount !== undefined &&
-      trials.filter(t => t.phase === 'Failed').length > record.spec.maxFailedTrialCount;
-    let phase: StudyPhase = trials.length === 0 ? 'Created' : 'Running';
-    if (record.finished) {
-      phase = record.stopped ? 'Stopped' : failedBudget ? 'Failed' : 'Succeeded';
-    }
-    const study: IStudy = {
-      name: record.spec.name,
-      namespace: record.spec.namespace,
-      created: record.created,
-      backend: 'local',
-      phase,
-      spec: record.spec,
-      counts: countsOf(trials),
-      trials,
-      manifest: this.manifestOf(state)
-    };
-    if (record.doneReason) {
-      study.message = record.doneReason;
-    }
-    if (record.finished) {
-      study.finished = record.finished;
-    }
-    if (trials[0]?.started) {
-      study.started = trials[0].started;
-    }
-    const best = bestOf(trials, maximize);
-    if (best) {
-      study.best = best;
-    }
-    study.version = derivedVersion(JSON.stringify(study), []);
-    return study;
-  }
-
   private emitIfChanged(state: IStudyState): void {
     if (!this.studies.has(key(state.record.spec.namespace, state.record.spec.name))) {
       return;
     }
-    const study = this.toStudy(state);
+    const study = studyOf(state);
     if (study.version !== state.sent) {
       const type = state.sent === undefined ? 'added' : 'modified';
       state.sent = study.version;
