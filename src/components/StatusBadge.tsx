@@ -16,7 +16,12 @@ const TONE: Record<string, string> = {
   Pending: 'pending',
   Created: 'pending',
   Suspended: 'muted',
-  Unknown: 'muted'
+  Unknown: 'muted',
+  // Studies and trials
+  EarlyStopped: 'warn',
+  MetricsUnavailable: 'error',
+  Killed: 'muted',
+  Stopped: 'muted'
 };
 
 export function StatusBadge({ status, label }: IStatusBadgeProps): JSX.Element {

@@ -11,6 +11,7 @@
 import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract/info';
 import { IBackend } from '../types';
 import { LocalJobs } from './local-jobs';
+import { LocalStudies } from './studies/local-studies';
 import { createLocalPipelines, ILocalPipelinesOptions } from './pipelines';
 
 export interface ILocalBackendOptions {
@@ -56,6 +57,12 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
       DEFAULT_GRACE_SECONDS
   });
   jobs.recover();
+  const studies = new LocalStudies(
+    jobs,
+    opts.stateDir,
+    opts.maxProcesses ?? envNumber('KFWB_LOCAL_MAX_PROCESSES') ?? DEFAULT_MAX_PROCESSES
+  );
+  studies.recover();
   const pipelines = createLocalPipelines({
     stateDir: opts.stateDir,
     rootDir: opts.rootDir,
@@ -80,8 +87,10 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
     },
     contexts: async (): Promise<IContextList> => ({ items: [] }),
     jobs,
+    studies,
     pipelines,
     close: async () => {
+      studies.close();
       jobs.close();
       pipelines.close();
     }

@@ -304,6 +304,16 @@ export class LocalJobs implements IJobsBackend {
     return next;
   }
 
+  /** Stops a job's running replicas, keeping its record and logs (a study's early-stopped or killed trial). */
+  stop(namespace: string, name: string, reason: string): void {
+    const record = this.found(namespace, name);
+    this.stopReplicas(
+      record,
+      record.replicas.filter(r => r.pid && !r.finishedAt).map(r => r.name),
+      reason
+    );
+  }
+
   async list(namespace: string): Promise<{ items: IJob[]; resourceVersion?: string }> {
     return this.listNow(namespace);
   }
