@@ -595,8 +595,8 @@ describe("replica environment (the operators' variables on loopback)", () => {
       PADDLE_JOB_ID: 'j'
     });
     const mpi = envOf(spec('j', 'mpi', { Launcher: { count: 1 }, Worker: { count: 4 } }, {}), [7]);
-    expect(Object.keys(mpi)).toEqual(['launcher-0']); // mpirun starts the worker ranks itself
-    expect(mpi['launcher-0'].OMPI_MCA_orte_default_hostfile).toBe('/state/hostfile');
+    expect(Object.keys(mpi)).toEqual(['launcher']); // mpirun starts the worker ranks itself
+    expect(mpi['launcher'].OMPI_MCA_orte_default_hostfile).toBe('/state/hostfile');
   });
 
   test('an interpreter that cannot be started fails the job with StartFailed', async () => {

@@ -8,7 +8,9 @@ import {
   jobFromObject,
   KIND_INFO,
   launchOf,
+  replicaFromPod,
   shellQuote,
+  SOURCE_MOUNT_PATH,
   SPEC_ANNOTATION,
   toJAXJob,
   toKubeflowObject,
@@ -718,5 +720,63 @@ describe('jobFromObject', () => {
         namespace: 'ns'
       });
     }
+  });
+});
+
+describe('MPIJob: only the launcher runs the program (issue 11, finding 1)', () => {
+  const replicas = { Launcher: { count: 1 }, Worker: { count: 2 } };
+  const source = { filename: 'train.py', content: 'print(1)' };
+
+  test('workers get no command: the operator makes them sleep; the source is still mounted', () => {
+    const object = toMPIJob(
+      base('mpi', replicas, { command: ['mpirun', 'python'], source }),
+      'ns'
+    ) as Obj;
+    const [launcher] = object.spec.mpiReplicaSpecs.Launcher.template.spec.containers;
+    const [worker] = object.spec.mpiReplicaSpecs.Worker.template.spec.containers;
+    expect(launcher.command).toEqual(['mpirun', 'python', `${SOURCE_MOUNT_PATH}/train.py`]);
+    expect(worker.command).toBeUndefined();
+    expect(worker.args).toBeUndefined();
+    expect(worker.volumeMounts).toEqual(launcher.volumeMounts);
+  });
+
+  test('with packages, workers install them and then sleep as the operator would', () => {
+    const object = toMPIJob(base('mpi', replicas, { packages: ['numpy==2.1'] }), 'ns') as Obj;
+    const [worker] = object.spec.mpiReplicaSpecs.Worker.template.spec.containers;
+    expect(worker.command).toEqual([
+      'sh',
+      '-c',
+      'pip install --no-cache-dir numpy==2.1 && exec sleep 365d'
+    ]);
+  });
+
+  test('other kinds keep the program on every role', () => {
+    const object = toPyTorchJob(
+      base('pytorch', { Master: { count: 1 }, Worker: { count: 1 } }),
+      'ns'
+    ) as Obj;
+    expect(object.spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].command).toEqual([
+      'python',
+      'train.py'
+    ]);
+  });
+});
+
+describe('replica names (issue 11, finding 5)', () => {
+  const pod = (labels: Record<string, string>, name = 'x') => ({ metadata: { name, labels } });
+  test('the MPI launcher, which has a type and no index, is "launcher"', () => {
+    const launcher = pod(
+      { 'training.kubeflow.org/job-name': 'mpi', 'training.kubeflow.org/replica-type': 'launcher' },
+      'mpi-launcher'
+    );
+    expect(replicaFromPod(launcher, ['Launcher', 'Worker'], 'mpi')).toMatchObject({
+      name: 'launcher',
+      role: 'Launcher'
+    });
+    const worker = pod({
+      'training.kubeflow.org/replica-type': 'worker',
+      'training.kubeflow.org/replica-index': '1'
+    });
+    expect(replicaFromPod(worker, ['Launcher', 'Worker'], 'mpi').name).toBe('worker-1');
   });
 });

@@ -200,7 +200,7 @@ const CONTAINER: Record<string, string> = {
 };
 
 /**
- * Pods named (`<job>-<type lower>-<index>`) and labelled exactly like the training operator's, then given the
+ * Pods named (`<job>-<type lower>-<index>`, the MPI launcher `<job>-launcher`) and labelled exactly like the training operator's, then given the
  * status a scheduler and kubelet would report, through the pods/status subresource.
  */
 export async function createOperatorPods(
@@ -217,6 +217,7 @@ export async function createOperatorPods(
   const created: k8s.V1Pod[] = [];
   for (const p of pods) {
     const type = p.type.toLowerCase();
+    const isLauncher = kind === 'MPIJob' && p.type === 'Launcher';
     const isMaster = hasMaster
       ? masterTypes.includes(p.type)
       : p.type === 'Worker' && p.index === 0;
@@ -224,12 +225,13 @@ export async function createOperatorPods(
       namespace,
       body: {
         metadata: {
-          name: `${job}-${type}-${p.index}`,
+          // The real MPI launcher is one pod, `<job>-launcher`, without a replica-index label.
+          name: isLauncher ? `${job}-launcher` : `${job}-${type}-${p.index}`,
           labels: {
             'training.kubeflow.org/job-name': job,
             'training.kubeflow.org/operator-name': `${kind.toLowerCase()}-controller`,
             'training.kubeflow.org/replica-type': type,
-            'training.kubeflow.org/replica-index': String(p.index),
+            ...(isLauncher ? {} : { 'training.kubeflow.org/replica-index': String(p.index) }),
             ...(isMaster ? { 'training.kubeflow.org/job-role': 'master' } : {})
           }
         },

@@ -6,6 +6,7 @@ import { Framework, ITrainingJobSpec } from '../../../../../contract/training';
 import { DEFAULT_TRAINING_IMAGE } from '../../../../../contract/training-schema';
 import { KIND_INFO, SPEC_ANNOTATION } from './kind-info';
 import { launchOf, shellQuote } from './launch-command';
+import { TRAINJOB_SOURCE_ENV } from '../../../../../contract/training-rules';
 import { envList, jobLabels, podTemplateOf, resourcesOf } from './pod-template';
 
 export interface IJobObject {
@@ -53,10 +54,12 @@ function toV1Job(
   for (const role of info.roles) {
     const replica = spec.replicas[role];
     if (replica) {
+      // In an MPIJob only the launcher runs the program (through mpirun); the local backend agrees.
+      const idle = framework === 'mpi' && role === 'Worker';
       replicaSpecs[role] = {
         replicas: replica.count,
         restartPolicy: info.defaultRestartPolicy,
-        template
+        template: idle ? podTemplateOf(spec, name, info, { idle }) : template
       };
     }
   }
@@ -81,7 +84,7 @@ export const toPaddleJob = (spec: ITrainingJobSpec, ns: string) => toV1Job('padd
 /** Where a TrainJob's source is written at start: a TrainJob cannot mount volumes (its runtime owns the pod). */
 export const TRAINJOB_SOURCE_DIR = '/tmp/kubeflow-workbench/src';
 /** Carries the source into a TrainJob container, which writes it to a file before running it. */
-export const TRAINJOB_SOURCE_ENV = 'KFWB_SOURCE';
+export { TRAINJOB_SOURCE_ENV };
 
 export function toTrainJob(spec: ITrainingJobSpec, namespace: string): IJobObject {
   const info = KIND_INFO.trainjob;
