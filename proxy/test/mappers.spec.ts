@@ -23,6 +23,7 @@ import {
   toXGBoostJob,
   withOwner
 } from '../src/backends/kubernetes/mappers';
+import { specFieldOf, toSpecFields } from '../src/backends/kubernetes/mappers/field-path';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -778,5 +779,55 @@ describe('replica names (issue 11, finding 5)', () => {
       'training.kubeflow.org/replica-index': '1'
     });
     expect(replicaFromPod(worker, ['Launcher', 'Worker'], 'mpi').name).toBe('worker-1');
+  });
+});
+
+describe("the cluster's field errors point at the spec's fields (issue 11, finding 4)", () => {
+  const spec = base(
+    'pytorch',
+    { Master: { count: 1 }, Worker: { count: 2 } },
+    {
+      env: { A: '1', B: '2' },
+      volumes: [
+        { claimName: 'a', mountPath: '/a' },
+        { claimName: 'b', mountPath: '/a' }
+      ],
+      tolerations: [{ key: 'k', operator: 'Exists' }]
+    }
+  );
+  const worker = '/spec/pytorchReplicaSpecs/Worker/template';
+  test.each([
+    [`${worker}/spec/containers/0/volumeMounts/1/mountPath`, '/volumes/1/mountPath'],
+    [`${worker}/spec/containers/0/volumeMounts/2`, ''], // the source mount: no spec field
+    [`${worker}/spec/containers/0/env/1/name`, '/env/B'],
+    [`${worker}/spec/containers/0/resources/requests/cpu`, '/resources/cpu'],
+    [`${worker}/spec/tolerations/0/value`, '/tolerations/0/value'],
+    [`${worker}/spec/nodeSelector/..a~1b`, '/nodeSelector/..a~1b'],
+    [`${worker}/metadata/labels`, '/labels'],
+    ['/spec/pytorchReplicaSpecs/Worker/replicas', '/replicas/Worker/count'],
+    ['/spec/runPolicy/backoffLimit', '/runPolicy/backoffLimit'],
+    ['/metadata/name', '/name']
+  ])('%s → %s', (cluster, field) => {
+    expect(specFieldOf(spec, cluster)).toBe(field);
+  });
+
+  test('what has no spec field says plainly that the cluster refused it; "<nil>" is dropped', () => {
+    expect(
+      toSpecFields(spec, [
+        {
+          path: '/spec/pytorchReplicaSpecs/Worker/template/spec/containers/0/volumeMounts/2',
+          message: 'bad'
+        },
+        { path: '/<nil>', message: 'some validation rules were not checked' },
+        { path: '/spec/pytorchReplicaSpecs/Master/replicas', message: 'must be 1' }
+      ])
+    ).toEqual([
+      {
+        path: '',
+        message:
+          'the cluster refused /spec/pytorchReplicaSpecs/Worker/template/spec/containers/0/volumeMounts/2: bad'
+      },
+      { path: '/replicas/Master/count', message: 'must be 1' }
+    ]);
   });
 });

@@ -441,7 +441,7 @@ describe('jobs of every kind', () => {
     expect(theirs.metadata?.ownerReferences).toBeUndefined();
   });
 
-  test("the CRD schema's 422 comes back as field errors", async () => {
+  test("the CRD schema's 422 comes back as field errors at the spec's own fields", async () => {
     // Routes validate specs first; calling the backend directly sends what the apiserver must reject.
     const error = await failure(
       admin.jobs.create(ns, specOf('pytorch', 'negative', { replicas: { Worker: { count: -1 } } }))
@@ -450,7 +450,7 @@ describe('jobs of every kind', () => {
     expect(error.fields).toEqual(
       expect.arrayContaining([
         {
-          path: '/spec/pytorchReplicaSpecs/Worker/replicas',
+          path: '/replicas/Worker/count',
           message: expect.stringContaining('non-negative')
         }
       ])

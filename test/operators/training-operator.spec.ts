@@ -137,6 +137,10 @@ describe('every v1 kind through the proxy, reconciled by the real operator', () 
       'mpi-worker-1 slots=1'
     ]);
     expect(envOf(pods[0]).OMPI_MCA_orte_default_hostfile).toBe('/etc/mpi/hostfile');
+    // Only the launcher runs the program; the operator gives our command-less workers its idle command.
+    expect(pods[0].spec!.containers[0].command).toEqual(['python', '-c', 'print("hi")']);
+    expect(pods.slice(1).map(p => p.spec!.containers[0].command)).toEqual([['sleep'], ['sleep']]);
+    expect(pods.slice(1).map(p => p.spec!.containers[0].args)).toEqual([['365d'], ['365d']]);
     await stream.job('mpi', running, 'Running');
     const done = await stream.job('mpi', succeeded, 'Succeeded');
     expect(done.replicas.map(r => r.name)).toContain('launcher');

@@ -17,6 +17,7 @@ import {
   toSourceConfigMap,
   withOwner
 } from './mappers';
+import { toSpecFields } from './mappers/field-path';
 import { podsOfJob } from './pods';
 import { IKubeObject } from './watch-reducer';
 
@@ -139,6 +140,13 @@ export async function createJob(
         : undefined;
     if (raced) {
       return adopt(client, namespace, spec, object, raced);
+    }
+    if (e instanceof BackendError && e.code === 'invalid_spec' && e.fields) {
+      throw new BackendError(
+        'invalid_spec',
+        `The cluster refused the job: ${e.message}`,
+        toSpecFields(spec, e.fields)
+      );
     }
     throw e;
   }
