@@ -5,7 +5,7 @@
  */
 export const MPI_LAUNCHER_REPLICA = 'launcher';
 
-export function replicaName(role: string, index: number | undefined): string {
+export function replicaName(role: string, index: number | string | undefined): string {
   const type = role.toLowerCase();
   return type === MPI_LAUNCHER_REPLICA || index === undefined ? type : `${type}-${index}`;
 }

@@ -24,6 +24,7 @@ import {
   withOwner
 } from '../src/backends/kubernetes/mappers';
 import { specFieldOf, toSpecFields } from '../src/backends/kubernetes/mappers/field-path';
+import { overrideFieldOfSchema } from '../src/backends/kubernetes/mappers/trainjob-overrides';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -829,5 +830,75 @@ describe("the cluster's field errors point at the spec's fields (issue 11, findi
       },
       { path: '/replicas/Master/count', message: 'must be 1' }
     ]);
+  });
+});
+
+describe('TrainJob volumes, nodeSelector and tolerations through the Trainer version’s field (finding 6)', () => {
+  const spec = base(
+    'trainjob',
+    { Node: { count: 2 } },
+    {
+      runtimeRef: { name: 'torch-distributed' },
+      volumes: [{ claimName: 'data', mountPath: '/data', readOnly: true }],
+      nodeSelector: { pool: 'gpu' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }]
+    }
+  );
+  const podSpec = {
+    volumes: [{ name: 'pvc-0', persistentVolumeClaim: { claimName: 'data', readOnly: true } }],
+    containers: [
+      { name: 'node', volumeMounts: [{ name: 'pvc-0', mountPath: '/data', readOnly: true }] }
+    ],
+    nodeSelector: { pool: 'gpu' },
+    tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }]
+  };
+
+  test('v2.2+: runtimePatches on the runtime’s node job, and the annotation says so', () => {
+    const object = toTrainJob(spec, 'ns', { trainJobOverride: 'runtimePatches' }) as Obj;
+    expect(object.spec.runtimePatches).toEqual([
+      {
+        manager: 'kubeflow-workbench.io/proxy',
+        trainingRuntimeSpec: {
+          template: {
+            spec: {
+              replicatedJobs: [
+                { name: 'node', template: { spec: { template: { spec: podSpec } } } }
+              ]
+            }
+          }
+        }
+      }
+    ]);
+    expect(object.metadata.annotations['kubeflow-workbench.io/trainer-override-field']).toBe(
+      'runtimePatches'
+    );
+  });
+
+  test('v2.1: podTemplateOverrides', () => {
+    const object = toTrainJob(spec, 'ns', { trainJobOverride: 'podTemplateOverrides' }) as Obj;
+    expect(object.spec.podTemplateOverrides).toEqual([
+      { targetJobs: [{ name: 'node' }], spec: podSpec }
+    ]);
+    expect(object.spec.runtimePatches).toBeUndefined();
+  });
+
+  test('the field is read from the CRD’s OpenAPI schema', () => {
+    const schema = (props: Record<string, unknown>) => ({
+      components: {
+        schemas: {
+          'io.kubeflow.trainer.v1alpha1.TrainJob': {
+            'x-kubernetes-group-version-kind': [
+              { group: 'trainer.kubeflow.org', kind: 'TrainJob', version: 'v1alpha1' }
+            ],
+            properties: { spec: { properties: props } }
+          }
+        }
+      }
+    });
+    expect(overrideFieldOfSchema(schema({ runtimePatches: {} }))).toBe('runtimePatches');
+    expect(overrideFieldOfSchema(schema({ podTemplateOverrides: {} }))).toBe(
+      'podTemplateOverrides'
+    );
+    expect(overrideFieldOfSchema(schema({}))).toBeUndefined();
   });
 });

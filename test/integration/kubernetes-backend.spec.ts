@@ -458,6 +458,40 @@ describe('jobs of every kind', () => {
   });
 });
 
+describe('TrainJob pod overrides on the upstream Trainer v2.3.0 CRD', () => {
+  test('volumes, nodeSelector and tolerations go into runtimePatches (detected) and are stored unpruned', async () => {
+    const { job } = await admin.jobs.create(
+      ns,
+      specOf('trainjob', 'patched', {
+        volumes: [{ claimName: 'data', mountPath: '/data' }],
+        nodeSelector: { pool: 'gpu' },
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]
+      })
+    );
+    expect(job.name).toBe('patched');
+    const stored = (await custom.getNamespacedCustomObject({
+      group: 'trainer.kubeflow.org',
+      version: 'v1alpha1',
+      namespace: ns,
+      plural: 'trainjobs',
+      name: 'patched'
+    })) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(stored.metadata.annotations['kubeflow-workbench.io/trainer-override-field']).toBe(
+      'runtimePatches'
+    );
+    const [patch] = stored.spec.runtimePatches;
+    expect(patch.manager).toBe('kubeflow-workbench.io/proxy');
+    const [node] = patch.trainingRuntimeSpec.template.spec.replicatedJobs;
+    expect(node.name).toBe('node');
+    expect(node.template.spec.template.spec).toEqual({
+      volumes: [{ name: 'pvc-0', persistentVolumeClaim: { claimName: 'data' } }],
+      containers: [{ name: 'node', volumeMounts: [{ name: 'pvc-0', mountPath: '/data' }] }],
+      nodeSelector: { pool: 'gpu' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]
+    });
+  });
+});
+
 describe('pods, events and logs', () => {
   const pods = STUCK_PODS;
 
