@@ -2,12 +2,15 @@
  * The embedded local backend: runs training specs as processes on this machine, one process group per
  * replica, with the environment the Kubeflow operators inject (see replica-plan.ts).
  *
- * Decisions: `packages` are refused (the job runs in this machine's Python; see prepare-job.ts); `image`,
- * `resources`, `volumes`, `nodeSelector`, `tolerations` and `runPolicy` have no meaning here and are ignored;
+ * Decisions: `packages` are refused (the job runs in this machine's Python; see prepare-job.ts); an `image`
+ * is not used and the job says so (condition and a Warning event naming the Python); `resources.gpus` are
+ * NVIDIA GPUs of this machine shared out with CUDA_VISIBLE_DEVICES, refused beyond what exists
+ * (host-devices.ts); cpu/memory, `volumes`, `nodeSelector`, `tolerations` and `runPolicy` are ignored;
  * at most `maxProcesses` (default 16, env `KFWB_LOCAL_MAX_PROCESSES`) processes per job.
  */
 import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract/info';
 import { IBackend } from '../types';
+import { detectNvidiaGpus } from './host-devices';
 import { LocalJobs } from './local-jobs';
 
 export interface ILocalBackendOptions {
@@ -16,6 +19,8 @@ export interface ILocalBackendOptions {
   /** Interpreter for source files and the replica wrapper; default `$KFWB_PYTHON` or `python3` on PATH. */
   python?: string;
   maxProcesses?: number;
+  /** NVIDIA GPUs to share out; default: detected (nvidia-smi, /proc/driver/nvidia). */
+  gpus?: number;
   /** How often re-attached replicas (not our children after a restart) are checked for liveness. */
   orphanPollMs?: number;
   /** How long a stopped replica gets between SIGTERM and SIGKILL. */
@@ -36,6 +41,7 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
     python: opts.python ?? process.env.KFWB_PYTHON ?? 'python3',
     maxProcesses:
       opts.maxProcesses ?? envNumber('KFWB_LOCAL_MAX_PROCESSES') ?? DEFAULT_MAX_PROCESSES,
+    gpus: opts.gpus ?? detectNvidiaGpus(),
     orphanPollMs: opts.orphanPollMs ?? 2000,
     stopGraceMs: opts.stopGraceMs ?? 3000
   });

@@ -27,6 +27,8 @@ export interface ILocalJobsOptions {
   stateDir: string;
   python: string;
   maxProcesses: number;
+  /** NVIDIA GPUs of this machine (host-devices.ts). */
+  gpus?: number;
   orphanPollMs: number;
   stopGraceMs: number;
 }
@@ -110,7 +112,7 @@ export class LocalJobs implements IJobsBackend {
       checkSameSpec(existing.spec, full);
       return { job: jobOfRecord(existing), created: false };
     }
-    checkRunnable(full, this.opts.maxProcesses);
+    checkRunnable(full, this.opts.maxProcesses, this.opts.gpus ?? 0);
     const creation = this.launch(full);
     this.creating.set(key, creation);
     try {
@@ -124,7 +126,12 @@ export class LocalJobs implements IJobsBackend {
     spec: ITrainingJobSpec & { name: string; namespace: string }
   ): Promise<IJob> {
     const key = keyOf(spec.namespace, spec.name);
-    const { record: first, launches } = await prepareJob(this.store, spec, this.opts.python);
+    const { record: first, launches } = await prepareJob(
+      this.store,
+      spec,
+      this.opts.python,
+      this.opts.gpus ?? 0
+    );
     let record = this.commit(first, 'added');
     for (const [replica, launch] of launches) {
       const child = this.supervisor.start({ key, replica }, launch);

@@ -9,12 +9,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { ITrainingJobSpec } from '../../../../contract/training';
 import { BackendError } from '../types';
 import { IJobRecord, withCondition, withEvent } from './job-record';
+import { checkGpus, gpuShares, imageNotice } from './host-devices';
 import { planReplicas, processCount, replicaSlots } from './replica-plan';
 import { IReplicaLaunch } from './replica-process';
 import { RecordStore } from './record-store';
 
 /** Refuses what this machine cannot do, with the field to fix. */
-export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number): void {
+export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number, gpus = 0): void {
   if (spec.packages && spec.packages.length > 0) {
     throw new BackendError('invalid_spec', 'The local backend does not install packages.', [
       {
@@ -38,6 +39,7 @@ export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number): voi
       ]
     );
   }
+  checkGpus(spec, replicaSlots(spec).length, gpus);
   if (!spec.source && !(spec.command && spec.command.length > 0)) {
     throw new BackendError(
       'invalid_spec',
@@ -104,7 +106,8 @@ export interface IPreparedJob {
 export async function prepareJob(
   store: RecordStore,
   spec: ITrainingJobSpec & { name: string; namespace: string },
-  python: string
+  python: string,
+  gpus = 0
 ): Promise<IPreparedJob> {
   const { name, namespace } = spec;
   const dir = store.jobDir(namespace, name);
@@ -123,7 +126,8 @@ export async function prepareJob(
   }
   const plans = planReplicas(spec, name, await freePorts(replicaSlots(spec).length), hostfile);
   const launches = new Map<string, IReplicaLaunch>();
-  for (const plan of plans) {
+  const shares = gpuShares(spec, plans.length, gpus);
+  for (const [k, plan] of plans.entries()) {
     const cwd = store.replicaDir(namespace, name, plan.name);
     mkdirSync(cwd, { recursive: true });
     const logPath = store.logPath(namespace, name, plan.name);
@@ -132,7 +136,7 @@ export async function prepareJob(
       python,
       command: program,
       cwd,
-      env: { ...baseEnvironment(), ...plan.env },
+      env: { ...baseEnvironment(), ...plan.env, ...shares[k] },
       logPath,
       exitPath: store.exitPath(namespace, name, plan.name)
     });
@@ -154,7 +158,12 @@ export async function prepareJob(
     events: [],
     generation: 0
   };
-  record = withCondition(record, 'Created', `${name} is created on this machine`);
+  const notice = imageNotice(spec, python);
+  record = withCondition(
+    record,
+    'Created',
+    `${name} is created on this machine${notice ? `. ${notice}` : ''}`
+  );
   record = withEvent(
     record,
     'Normal',
@@ -162,5 +171,8 @@ export async function prepareJob(
     `Created ${plans.length} local replica process(es)`,
     name
   );
+  if (notice) {
+    record = withEvent(record, 'Warning', 'ImageNotUsed', notice, name);
+  }
   return { record, launches };
 }
