@@ -31,7 +31,7 @@ _FLAG_OF_FIELD = {
 def pytorch_workers(replicas: dict[str, int]) -> dict[str, int]:
     """PyTorch: `--workers N` means N processes in all (WORLD_SIZE = N), as the form's default of Master 1 +
     Worker 1 means 2: one Master (rank 0; Training Operator v1 sets MASTER_ADDR and RANK only when a Master
-    exists) and N - 1 Workers. With `--masters` given, the counts are taken as they are. See docs/training.md."""
+    exists) and N - 1 Workers. With `--masters` given, the counts are taken as they are. See docs/magics.md."""
     workers = replicas.get("Worker")
     if "Master" in replicas or workers is None or workers < 1:
         return replicas
