@@ -204,6 +204,54 @@ describe('failures and refusals', () => {
     expect(stuck.replicas[0].message).toContain('Insufficient nvidia.com/gpu');
   });
 
+  test.each([
+    [
+      'two volumes at one mount path',
+      spec('pytorch', 'dup-mounts', {
+        volumes: [
+          { claimName: 'a', mountPath: '/data' },
+          { claimName: 'b', mountPath: '/data' }
+        ]
+      }),
+      '/volumes/1/mountPath'
+    ],
+    [
+      'a toleration with operator Exists and a value',
+      spec('pytorch', 'bad-toleration', {
+        tolerations: [{ key: 'gpu', operator: 'Exists', value: 'x' }]
+      }),
+      '/tolerations/0/value'
+    ],
+    [
+      'a node-selector key whose prefix is no DNS subdomain',
+      spec('pytorch', 'bad-selector', { nodeSelector: { '..a/b': 'x' } }),
+      '/nodeSelector/..a/b'
+    ],
+    [
+      'a TrainJob setting PET_NNODES',
+      {
+        name: 'pet-env',
+        framework: 'trainjob',
+        replicas: { Node: { count: 2 } },
+        runtimeRef: { name: 'torch-distributed' },
+        command: ['python', 'train.py'],
+        env: { PET_NNODES: '2' }
+      } as ITrainingJobSpec,
+      '/env/PET_NNODES'
+    ]
+  ])(
+    '%s is refused by the proxy with the field path, and nothing reaches the cluster',
+    async (_what, body, path) => {
+      const res = await proxy.request('POST', routes.jobs(ns), body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.fields.map((f: { path: string }) => f.path)).toEqual([path]);
+      expect(await podsOf(body.name!)).toEqual([]);
+      expect(stream.events.flatMap(e => (e.type === 'added' ? [e.job.name] : []))).not.toContain(
+        body.name
+      );
+    }
+  );
+
   test("the operator's webhook is in the path: an object it refuses never reaches the cluster", async () => {
     const err = await custom
       .createNamespacedCustomObject({
