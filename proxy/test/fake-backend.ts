@@ -1,12 +1,14 @@
 /** An in-memory backend for route tests: behaves like a backend, records what routes asked of it. */
 import { IJob, ITrainingJobSpec, JobStreamEvent } from '../../contract/training';
 import { BackendError, IBackend, ILogOptions } from '../src/backends/types';
+import { FakePipelines } from './pipelines/fake-pipelines';
 
 export class FakeBackend implements IBackend {
   readonly kind = 'local' as const;
   readonly jobsByKey = new Map<string, IJob>();
   readonly watchers = new Set<(event: JobStreamEvent) => void>();
   closed = false;
+  readonly pipelines = new FakePipelines();
 
   info() {
     return {
@@ -61,7 +63,7 @@ export class FakeBackend implements IBackend {
         spec
       };
       this.jobsByKey.set(this.key(ns, job.name), job);
-      this.emit({ type: 'added', job });
+      this.emit({ type: 'added', object: job });
       return { job, created: true };
     },
     list: async (ns: string) => ({
@@ -69,14 +71,17 @@ export class FakeBackend implements IBackend {
     }),
     checkAccess: async (ns: string) => {
       if (ns === 'forbidden-ns') {
-        throw new BackendError('forbidden', `You may not list pytorchjobs in namespace "${ns}".`);
+        throw new BackendError(
+          'forbidden',
+          `You may not list training jobs (pytorchjobs) in namespace "${ns}".`
+        );
       }
     },
     get: async (ns: string, name: string) => this.found(ns, name),
     delete: async (ns: string, name: string) => {
       const job = this.found(ns, name);
       this.jobsByKey.delete(this.key(ns, name));
-      this.emit({ type: 'deleted', job: { name: job.name, namespace: ns } });
+      this.emit({ type: 'deleted', object: { name: job.name, namespace: ns } });
     },
     events: async (ns: string, name: string) => {
       this.found(ns, name);

@@ -1,16 +1,22 @@
 /**
- * Logs of a job: replica choice (or all replicas merged), follow toggle, tail limit, a search box that
- * highlights matches, and a download of what is shown. Props only: the owner fetches and follows.
+ * Logs of a live resource: source choice (a replica, trial or step; or all merged), follow toggle, tail
+ * limit, a search box that highlights matches, and a download of what is shown. Props only: the owner fetches
+ * and follows (src/live/LiveLogs binds it to a LogsModel).
  */
 import React from 'react';
+import { LOG_DETAILS_TAG } from '../../contract/live';
 
-export const ALL_REPLICAS = '';
+export const ALL_SOURCES = '';
 export const TAIL_CHOICES = [100, 1000, 10000];
 
 export interface ILogViewerProps {
-  replicas: string[];
-  replica: string;
-  onReplicaChange: (replica: string) => void;
+  sources: string[];
+  source: string;
+  onSourceChange: (source: string) => void;
+  /** What a source is called: Replica, Trial, Step. */
+  sourceLabel?: string;
+  /** The label of the "all merged" choice; absent when the feature cannot merge its sources. */
+  allLabel?: string;
   follow: boolean;
   onFollowChange: (follow: boolean) => void;
   tail: number;
@@ -18,12 +24,15 @@ export interface ILogViewerProps {
   text: string;
   loading?: boolean;
   error?: string;
+  /** Accessible name of the log text, e.g. "Job logs". */
+  label?: string;
   /** Name of the downloaded file, e.g. `my-job-worker-0.log`. */
   fileName: string;
 }
 
 export function LogViewer(props: ILogViewerProps): JSX.Element {
   const [query, setQuery] = React.useState('');
+  const [details, setDetails] = React.useState(false);
   const preRef = React.useRef<HTMLPreElement>(null);
 
   // While following, stay at the bottom as text arrives.
@@ -33,16 +42,21 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
     }
   }, [props.text, props.follow]);
 
-  const matches = React.useMemo(() => highlight(props.text, query), [props.text, query]);
+  const hidden = React.useMemo(() => countDetails(props.text), [props.text]);
+  const shown = React.useMemo(
+    () => (details || hidden === 0 ? props.text : withoutDetails(props.text)),
+    [props.text, details, hidden]
+  );
+  const matches = React.useMemo(() => highlight(shown, query), [shown, query]);
 
   return (
     <div className="kf-log-viewer">
       <div className="kf-log-toolbar">
         <label>
-          Replica{' '}
-          <select value={props.replica} onChange={e => props.onReplicaChange(e.target.value)}>
-            <option value={ALL_REPLICAS}>all replicas (merged)</option>
-            {props.replicas.map(r => (
+          {props.sourceLabel ?? 'Replica'}{' '}
+          <select value={props.source} onChange={e => props.onSourceChange(e.target.value)}>
+            {props.allLabel && <option value={ALL_SOURCES}>{props.allLabel}</option>}
+            {props.sources.map(r => (
               <option key={r} value={r}>
                 {r}
               </option>
@@ -52,11 +66,13 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
         <label>
           Last{' '}
           <select value={props.tail} onChange={e => props.onTailChange(Number(e.target.value))}>
-            {TAIL_CHOICES.map(n => (
-              <option key={n} value={n}>
-                {n.toLocaleString()} lines
-              </option>
-            ))}
+            {[...new Set([...TAIL_CHOICES, props.tail])]
+              .sort((a, b) => a - b)
+              .map(n => (
+                <option key={n} value={n}>
+                  {n.toLocaleString()} lines
+                </option>
+              ))}
           </select>
         </label>
         <label>
@@ -76,6 +92,12 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
           onChange={e => setQuery(e.target.value)}
         />
         {query && <span className="kf-log-count">{matches.count} matches</span>}
+        {hidden > 0 && (
+          <label title="The cluster's own words for the problems noted in the log">
+            <input type="checkbox" checked={details} onChange={e => setDetails(e.target.checked)} />{' '}
+            Details ({hidden})
+          </label>
+        )}
         <button
           type="button"
           className="jp-mod-styled"
@@ -92,14 +114,26 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
       <pre
         ref={preRef}
         className="kf-log-text"
-        aria-label="Job logs"
+        aria-label={props.label ?? 'Logs'}
         aria-busy={props.loading}
         tabIndex={0}
       >
-        {props.text ? matches.nodes : props.loading ? 'Loading logs…' : 'No log lines yet.'}
+        {shown ? matches.nodes : props.loading ? 'Loading logs…' : 'No log lines yet.'}
       </pre>
     </div>
   );
+}
+
+/** Lines the proxy marked as upstream details of a note (raw apiserver text): folded unless asked for. */
+function countDetails(text: string): number {
+  return text.includes(LOG_DETAILS_TAG) ? text.split(LOG_DETAILS_TAG).length - 1 : 0;
+}
+
+export function withoutDetails(text: string): string {
+  return text
+    .split('\n')
+    .filter(line => !line.includes(LOG_DETAILS_TAG))
+    .join('\n');
 }
 
 /** Splits `text` around case-insensitive matches of `query`, wrapping matches in <mark>. */

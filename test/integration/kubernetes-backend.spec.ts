@@ -14,7 +14,7 @@ import { connectKubernetes } from '../../proxy/src/backends/kubernetes';
 import { JOB_KINDS, kindOfFramework } from '../../proxy/src/backends/kubernetes/kinds';
 import { LogStore, parseStampedLines } from '../../proxy/src/backends/kubernetes/log-store';
 import { toSourceConfigMap } from '../../proxy/src/backends/kubernetes/mappers';
-import { IBackend, ISubscription } from '../../proxy/src/backends/types';
+import { BackendError, IBackend, ISubscription } from '../../proxy/src/backends/types';
 import {
   STUCK_PODS,
   clusterInfo,
@@ -126,10 +126,10 @@ class Recorder {
     for (const e of this.events) {
       if (e.type === 'snapshot') {
         job = e.items.find(j => j.name === name) ?? null;
-      } else if (e.type === 'deleted' && e.job.name === name) {
+      } else if (e.type === 'deleted' && e.object.name === name) {
         job = null;
-      } else if ((e.type === 'added' || e.type === 'modified') && e.job.name === name) {
-        job = e.job;
+      } else if ((e.type === 'added' || e.type === 'modified') && e.object.name === name) {
+        job = e.object;
       }
     }
     return job;
@@ -140,9 +140,9 @@ const jobEvent =
   (type: string, name: string, test: (job: IJob) => boolean = () => true) =>
   (e: JobStreamEvent) =>
     (e.type === type &&
-      'job' in e &&
-      e.job.name === name &&
-      (type === 'deleted' || test(e.job as IJob))) ||
+      'object' in e &&
+      e.object.name === name &&
+      (type === 'deleted' || test(e.object as IJob))) ||
     (e.type === 'snapshot' && type !== 'deleted' && e.items.some(j => j.name === name && test(j)));
 
 const condition = (type: string) => ({
@@ -210,10 +210,14 @@ describe('connection, contexts and namespaces', () => {
     });
     const listed = await failure(alice.jobs.list(ns));
     expect(listed.code).toBe('forbidden');
-    expect(listed.message).toBe(`You may not list ${JOB_KINDS[0].plural} in namespace "${ns}".`);
+    expect(listed.message).toBe(
+      `You may not list training jobs (${JOB_KINDS[0].plural}) in namespace "${ns}".`
+    );
     const created = await failure(alice.jobs.create(ns, specOf('pytorch', 'not-hers')));
     expect(created.code).toBe('forbidden');
-    expect(created.message).toBe(`You may not create pytorchjobs in namespace "${ns}".`);
+    expect(created.message).toBe(
+      `You may not create training jobs (pytorchjobs) in namespace "${ns}".`
+    );
     expect((await alice.jobs.list('team-a')).items).toEqual([]);
     // The live stream's cheap pre-check says the same before any stream opens.
     expect((await failure(alice.jobs.checkAccess(ns))).code).toBe('forbidden');
@@ -242,7 +246,9 @@ describe('connection, contexts and namespaces', () => {
     });
     const error = await failure(asAlice.jobs.get(ns, 'anything'));
     expect(error.code).toBe('forbidden');
-    expect(error.message).toBe(`You may not get ${JOB_KINDS[0].plural} in namespace "${ns}".`);
+    expect(error.message).toBe(
+      `You may not get training jobs (${JOB_KINDS[0].plural}) in namespace "${ns}".`
+    );
   });
 
   test("credentials that may not impersonate are refused at connect, in the apiserver's words", async () => {
@@ -667,14 +673,13 @@ describe('pods, events and logs', () => {
       '[master-0] m2',
       '[worker-0] w2'
     ]);
-    // A replica with neither a readable pod log nor a kept one says why, in the merged view.
-    // (The apiserver words it `pods "node-gone" not found`: the missing thing is the node.)
-    const unreadable = /^Cannot read the log of worker-1: \w+ "node-gone" not found$/;
+    // A replica with neither a readable pod log nor a kept one says why in words, after the others' lines;
+    // the apiserver's own text (`pods "node-gone" not found`: the missing thing is the node) is a detail line.
     expect(lines.slice(4)).toEqual([
-      expect.stringMatching(/^\[worker-1\] \[workbench\] no log: /),
+      '[worker-1] [workbench] The log of worker-1 cannot be read: the node it ran on ("node-gone") is gone.',
+      expect.stringMatching(/^\[worker-1\] \[workbench:details\] \w+ "node-gone" not found$/),
       ''
     ]);
-    expect(lines[4].replace('[worker-1] [workbench] no log: ', '')).toMatch(unreadable);
 
     const one = sink();
     await admin.jobs.logs(ns, 'logs', { replica: 'worker-0', tail: 1 }, one.write);
@@ -694,7 +699,10 @@ describe('pods, events and logs', () => {
       admin.jobs.logs(ns, 'logs', { replica: 'worker-1' }, () => undefined)
     );
     expect(nothing.code).toBe('not_found');
-    expect(nothing.message).toMatch(unreadable);
+    expect(nothing.message).toBe(
+      'The log of worker-1 cannot be read: the node it ran on ("node-gone") is gone.'
+    );
+    expect((nothing as BackendError & { detail?: string }).detail).toMatch(/"node-gone" not found/);
     const unknown = await failure(
       admin.jobs.logs(ns, 'logs', { replica: 'worker-9' }, () => undefined)
     );
@@ -789,7 +797,7 @@ describe('watch across an apiserver restart', () => {
       // No change was told twice: each (job, resourceVersion) appears once among added/modified.
       const told = recorder.events.flatMap(e =>
         e.type === 'added' || e.type === 'modified'
-          ? [`${e.job.name}@${e.job.resourceVersion}`]
+          ? [`${e.object.name}@${e.object.resourceVersion}`]
           : []
       );
       expect(new Set(told).size).toBe(told.length);

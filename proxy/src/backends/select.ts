@@ -12,6 +12,8 @@ export interface ISelectOptions {
   context?: string;
   kubeconfig?: string;
   impersonateUser?: string;
+  /** The Jupyter root: working directory of locally run pipeline steps. */
+  rootDir?: string;
 }
 
 export interface IBackendFactories {
@@ -60,7 +62,11 @@ export class BackendHolder {
     return this._backend?.kubernetesVersion;
   }
 
-  async select(): Promise<IBackendInfo> {
+  /** Picks the backend again; with `selection`, switches what is asked for first (the Backend setting). */
+  async select(wanted?: BackendSelection): Promise<IBackendInfo> {
+    if (wanted) {
+      this.opts.selection = wanted;
+    }
     const previous = this._backend;
     this._backend = undefined;
     this._note = undefined;
