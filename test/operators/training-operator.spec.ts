@@ -246,7 +246,7 @@ describe('failures and refusals', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.fields.map((f: { path: string }) => f.path)).toEqual([path]);
       expect(await podsOf(body.name!)).toEqual([]);
-      expect(stream.events.flatMap(e => (e.type === 'added' ? [e.job.name] : []))).not.toContain(
+      expect(stream.events.flatMap(e => (e.type === 'added' ? [e.object.name] : []))).not.toContain(
         body.name
       );
     }
