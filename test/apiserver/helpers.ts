@@ -92,8 +92,17 @@ export async function grantAlice(kc: k8s.KubeConfig, namespace: string): Promise
   });
 }
 
-export async function createNamespace(kc: k8s.KubeConfig, name: string): Promise<string> {
-  await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name } } });
+/** The namespace label Katib's Experiment webhook requires (`freshNamespace(…, {katib: true})` sets it). */
+export const KATIB_METRICS_LABEL = 'katib.kubeflow.org/metrics-collector-injection';
+
+export async function createNamespace(
+  kc: k8s.KubeConfig,
+  name: string,
+  labels?: Record<string, string>
+): Promise<string> {
+  await kc
+    .makeApiClient(k8s.CoreV1Api)
+    .createNamespace({ body: { metadata: { name, ...(labels ? { labels } : {}) } } });
   return name;
 }
 
@@ -105,11 +114,16 @@ let counter = 0;
 export async function freshNamespace(
   admin: k8s.KubeConfig | { adminKubeconfig: string },
   prefix: string,
-  opts: { grantAlice?: boolean } = {}
+  opts: { grantAlice?: boolean; katib?: boolean } = {}
 ): Promise<string> {
   const kc = admin instanceof k8s.KubeConfig ? admin : kubeConfig(admin.adminKubeconfig);
   const suffix = `${process.pid.toString(36)}-${(counter++).toString(36)}${Date.now().toString(36).slice(-4)}`;
-  const name = await createNamespace(kc, `${prefix}-${suffix}`.slice(0, 63).replace(/-+$/, ''));
+  const name = await createNamespace(
+    kc,
+    `${prefix}-${suffix}`.slice(0, 63).replace(/-+$/, ''),
+    // Katib's webhook admits Experiments only in namespaces where its metrics collector may be injected.
+    opts.katib ? { [KATIB_METRICS_LABEL]: 'enabled' } : undefined
+  );
   if (opts.grantAlice) {
     await grantAlice(kc, name);
   }
