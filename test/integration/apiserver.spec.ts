@@ -288,6 +288,25 @@ describe('CRDs', () => {
     });
   });
 
+  test("Katib's mutating webhook defaults every Experiment (resume policy, metric strategy, collector)", async () => {
+    const experiment = valid.find(([, kind]) => kind === 'Experiment')!;
+    const created = await custom.createNamespacedCustomObject({
+      group: 'kubeflow.org',
+      version: 'v1beta1',
+      namespace: ns,
+      plural: 'experiments',
+      body: {
+        apiVersion: experiment[0],
+        kind: 'Experiment',
+        metadata: { name: 'defaulted' },
+        spec: experiment[3]
+      }
+    });
+    expect(created.spec.resumePolicy).toBe('Never');
+    expect(created.spec.objective.metricStrategies).toEqual([{ name: 'loss', value: 'min' }]);
+    expect(created.spec.metricsCollectorSpec.collector.kind).toBe('StdOut');
+  });
+
   test("Katib's own webhook admits Experiments: one in a namespace without its label is refused", async () => {
     const other = await freshNamespace(admin, 'no-katib-label');
     const experiment = valid.find(([, kind]) => kind === 'Experiment')!;

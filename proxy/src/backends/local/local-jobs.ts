@@ -35,6 +35,8 @@ export interface ILocalJobsOptions {
   stateDir: string;
   python: string;
   maxProcesses: number;
+  /** NVIDIA GPUs of this machine (host-devices.ts). */
+  gpus?: number;
   orphanPollMs: number;
   /** The grace period of jobs that set no `terminationGracePeriodSeconds`. */
   graceSeconds: number;
@@ -140,7 +142,7 @@ export class LocalJobs implements IJobsBackend {
       checkSameSpec(existing.spec, full);
       return { job: jobOfRecord(existing), created: false };
     }
-    checkRunnable(full, this.opts.maxProcesses);
+    checkRunnable(full, this.opts.maxProcesses, this.opts.gpus ?? 0);
     const creation = this.launch(full);
     this.creating.set(key, creation);
     try {
@@ -160,7 +162,8 @@ export class LocalJobs implements IJobsBackend {
     const { record, launches } = await prepareJob(this.store, spec, {
       python: this.opts.python,
       graceSeconds: this.graceOf(spec),
-      packageEnv
+      packageEnv,
+      gpus: this.opts.gpus ?? 0
     });
     const created = this.commit(record, 'added');
     if (packageEnv) {
