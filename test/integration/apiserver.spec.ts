@@ -549,7 +549,7 @@ class Recorder {
   static async start(
     kc: k8s.KubeConfig,
     path: string,
-    params: Record<string, unknown>
+    params: Record<string, string | number | boolean | undefined>
   ): Promise<Recorder> {
     const r = new Recorder(kc);
     r.ctrl = await new k8s.Watch(kc).watch(
