@@ -3,6 +3,7 @@
  * disk, changes pushed to watchers from memory (no file polling). State survives a proxy restart: `recover()`
  * re-attaches replicas that still run and settles the others from their exit files.
  */
+import { ChildProcess } from 'node:child_process';
 import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../../contract/training';
 import { generateJobName } from '../../../../contract/training-schema';
 import { BackendError, IJobsBackend, ILogOptions, ISubscription } from '../types';
@@ -120,19 +121,60 @@ export class LocalJobs implements IJobsBackend {
     }
   }
 
+  /**
+   * Atomic: the record is written (and watchers told) only once every replica's process exists. When
+   * `spawn()` refuses a replica (an argument it cannot pass, no process slots), the replicas already started
+   * are stopped, the job's files removed, and the create fails: a retry starts afresh instead of finding a job
+   * that stays `Created` forever. Failures after the spawn (no such interpreter) mark the job Failed with the reason.
+   */
   private async launch(
     spec: ITrainingJobSpec & { name: string; namespace: string }
   ): Promise<IJob> {
     const key = keyOf(spec.namespace, spec.name);
-    const { record: first, launches } = await prepareJob(this.store, spec, this.opts.python);
-    let record = this.commit(first, 'added');
-    for (const [replica, launch] of launches) {
-      const child = this.supervisor.start({ key, replica }, launch);
-      record = withReplicaStarted(record, replica, child.pid);
+    let prepared;
+    try {
+      prepared = await prepareJob(this.store, spec, this.opts.python);
+    } catch (error) {
+      this.store.remove(spec.namespace, spec.name);
+      throw error;
+    }
+    let record = prepared.record;
+    const started: ChildProcess[] = [];
+    for (const [replica, launch] of prepared.launches) {
+      try {
+        started.push(this.supervisor.start({ key, replica }, launch));
+      } catch (error) {
+        await this.abandon(spec, started);
+        throw startFailure(replica, error);
+      }
+      record = withReplicaStarted(record, replica, started[started.length - 1].pid);
+    }
+    try {
+      record = this.commit(record, 'added');
+    } catch (error) {
+      // The record could not be written (disk full): processes nobody can see must not run on.
+      this.records.delete(key);
+      await this.abandon(spec, started);
+      throw error;
     }
     // Exits are reported on later turns of the event loop, so they always find the job Running.
     record = this.commit(withCondition(record, 'Running', `${spec.name} is running`), 'modified');
     return jobOfRecord(record);
+  }
+
+  /** Stops what a failed launch started and waits for their exits, so none is taken for a later job's. */
+  private async abandon(
+    spec: { name: string; namespace: string },
+    started: ChildProcess[]
+  ): Promise<void> {
+    const exited = started.map(child =>
+      child.exitCode !== null || child.signalCode !== null || child.pid === undefined
+        ? Promise.resolve()
+        : new Promise(resolve => child.once('exit', resolve))
+    );
+    await this.supervisor.stopAndWait(started.flatMap(child => (child.pid ? [child.pid] : [])));
+    await Promise.all(exited);
+    this.store.remove(spec.namespace, spec.name);
   }
 
   private replicaEnded(
@@ -241,4 +283,21 @@ export class LocalJobs implements IJobsBackend {
     this.supervisor.close();
     this.changes.close();
   }
+}
+
+/** Arguments no process can take are the spec's problem (400); anything else is this machine's (502). */
+function startFailure(replica: string, error: unknown): BackendError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const detail = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  if (['ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE', 'E2BIG'].includes(code)) {
+    return new BackendError(
+      'invalid_spec',
+      `The job's command, args or env cannot be given to a process (${detail}).`,
+      [{ path: '/command', message: 'cannot be passed to a process on this machine' }]
+    );
+  }
+  return new BackendError(
+    'backend',
+    `The local backend could not start replica ${replica} (${detail}); nothing was created.`
+  );
 }
