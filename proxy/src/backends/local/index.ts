@@ -10,6 +10,7 @@ import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract
 import { IBackend } from '../types';
 import { LocalJobs } from './local-jobs';
 import { createLocalPipelines, ILocalPipelinesOptions } from './pipelines';
+import { IStateLock, lockStateDir } from './state-lock';
 
 export interface ILocalBackendOptions {
   stateDir: string;
@@ -36,6 +37,17 @@ function envNumber(name: string): number | undefined {
 
 export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IBackend> {
   const namespace = opts.namespace ?? 'default';
+  // First: a second proxy on this state dir must not touch its jobs at all (see state-lock.ts).
+  const lock = lockStateDir(opts.stateDir);
+  try {
+    return createLocked(opts, namespace, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function createLocked(opts: ILocalBackendOptions, namespace: string, lock: IStateLock): IBackend {
   const jobs = new LocalJobs({
     stateDir: opts.stateDir,
     python: opts.python ?? process.env.KFWB_PYTHON ?? 'python3',
@@ -73,6 +85,7 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
     close: async () => {
       jobs.close();
       pipelines.close();
+      lock.release();
     }
   };
 }
