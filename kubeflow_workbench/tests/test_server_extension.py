@@ -94,7 +94,8 @@ def test_one_proxy_for_the_browser_and_every_kernel(isolated, runtime_dir, tmp_p
     log = open(tmp_path / "server.log", "wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={tmp_path / 'root'}"],
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={tmp_path / 'root'}"]
+        + (["--allow-root"] if os.geteuid() == 0 else []),
         env=isolated, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
     )
     auth = {"Authorization": f"token {TOKEN}"}

@@ -45,9 +45,8 @@ describe('the local state dir lock', () => {
       );
       expect(failure).toBeInstanceOf(StateDirLockedError);
       expect((failure as Error).message).toBe(
-        `Another Kubeflow Workbench proxy (pid ${other.pid}) already runs the local backend on ${dir}, ` +
-          'so this one does not start it: two proxies must not supervise the same local jobs. Use that ' +
-          'proxy, stop it, or give this one another state dir (KFWB_STATE_DIR).'
+        `Another Kubeflow Workbench proxy (pid ${other.pid}) already runs the local backend on ${dir}: ` +
+          'use that proxy, stop it, or set another KFWB_STATE_DIR.'
       );
       expect(existsSync(join(dir, 'jobs'))).toBe(false);
       // The holder's lock is left alone.

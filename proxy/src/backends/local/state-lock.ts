@@ -75,10 +75,10 @@ export function lockStateDir(stateDir: string): IStateLock {
           return { release: () => undefined }; // this process already holds it (a backend re-selected)
         }
         const who = holder === 'empty' ? 'another proxy' : `pid ${holder.pid}`;
+        // Short and in this order: launchers show only the first 300 characters of a proxy's last line.
         throw new StateDirLockedError(
-          `Another Kubeflow Workbench proxy (${who}) already runs the local backend on ${stateDir}, so ` +
-            'this one does not start it: two proxies must not supervise the same local jobs. Use that ' +
-            'proxy, stop it, or give this one another state dir (KFWB_STATE_DIR).'
+          `Another Kubeflow Workbench proxy (${who}) already runs the local backend on ${stateDir}: ` +
+            'use that proxy, stop it, or set another KFWB_STATE_DIR.'
         );
       }
       rmSync(path, { force: true }); // its holder is gone
