@@ -3,10 +3,12 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import analysisPlugins from './analysis';
 import { workbenchPlugin } from './cluster/plugin';
 import trainingPlugins from './training';
+import tuningPlugins from './tuning';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   workbenchPlugin,
   ...trainingPlugins,
+  ...tuningPlugins,
   ...analysisPlugins
 ];
 

@@ -22,6 +22,7 @@ _FLAG_OF_FIELD = {
     "/resources/gpus": "--gpus",
     "/resources/gpuResource": "--gpu-resource",
     "/packages": "--packages",
+    "/terminationGracePeriodSeconds": "--grace-period",
     "/env": "--env",
     "/runtimeRef": "--runtime",
     "/source": "the cell",
@@ -51,6 +52,8 @@ def training_spec(args: TrainArgs, source: str, filename: Optional[str] = None) 
         spec["resources"] = resources
     if args.packages:
         spec["packages"] = list(args.packages)
+    if args.grace_period is not None:
+        spec["terminationGracePeriodSeconds"] = args.grace_period
     if args.env:
         spec["env"] = dict(args.env)
     if args.runtime:

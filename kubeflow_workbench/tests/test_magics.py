@@ -57,7 +57,8 @@ def test_train_posts_the_cell_as_a_training_job_spec(shell, proxy):
 def test_train_maps_every_option_into_the_spec(shell, proxy):
     line = (
         "train -f pytorch --masters 1 --workers 3 --replica Extra=2 --image img:1 --cpu 2 --memory 4Gi --gpus 1 "
-        "--gpu-resource amd.com/gpu --packages 'torch, numpy' --env A=1 --env B=x=y --name my-job -n team-b"
+        "--gpu-resource amd.com/gpu --packages 'torch, numpy' --grace-period 90 --env A=1 --env B=x=y "
+        "--name my-job -n team-b"
     )
     proxy.route("POST", "/api/v1/namespaces/team-b/jobs", job_body("my-job", "team-b"), status=201)
     shell.run_cell_magic("kf", line, "import torch")
@@ -69,6 +70,7 @@ def test_train_maps_every_option_into_the_spec(shell, proxy):
         "image": "img:1",
         "resources": {"cpu": "2", "memory": "4Gi", "gpus": 1, "gpuResource": "amd.com/gpu"},
         "packages": ["torch", "numpy"],
+        "terminationGracePeriodSeconds": 90,
         "env": {"A": "1", "B": "x=y"},
         "source": {"filename": "train.py", "content": "import torch"},
     }

@@ -10,6 +10,7 @@ import { originAllowed, scrubCredentials, tokenMatches } from './security';
 import { TOKEN_HEADER } from '../../contract/routes';
 import { registerInfoRoutes } from './routes/info';
 import { registerJobRoutes } from './routes/jobs';
+import { registerStudyRoutes } from './routes/studies';
 import { registerAnalysisRoutes } from './routes/analysis';
 import { registerPipelineRoutes } from './routes/pipelines';
 import { parseJsonBody } from './json-body';
@@ -132,6 +133,7 @@ export function createApp(deps: IAppDeps): FastifyInstance {
 
   registerInfoRoutes(app, deps);
   registerJobRoutes(app, deps);
+  registerStudyRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
   registerPipelineRoutes(app, deps);
   return app;

@@ -119,6 +119,7 @@ describe('v1 kinds', () => {
       volumes: [{ claimName: 'data', mountPath: '/data', readOnly: true }],
       nodeSelector: { pool: 'gpu' },
       tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      terminationGracePeriodSeconds: 90,
       runPolicy: {
         cleanPodPolicy: 'Running',
         ttlSecondsAfterFinished: 600,
@@ -186,7 +187,8 @@ describe('v1 kinds', () => {
         }
       ],
       nodeSelector: { pool: 'gpu' },
-      tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }]
+      tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      terminationGracePeriodSeconds: 90
     });
   });
 

@@ -82,6 +82,10 @@ export class ClusterModel {
   /** The namespace to pick at the next load when the backend offers it (from the settings). */
   preferNamespace(namespace: string): void {
     this.preferredNamespace = namespace;
+    // Already loaded: switch now when the backend offers it (the setting takes effect at once).
+    if (namespace && this._state.status === 'ready' && this._state.namespaces.includes(namespace)) {
+      this.setNamespace(namespace);
+    }
   }
 
   /** Whether the picker offers the cluster's own namespaces (kube-*); reloads the list when it changes. */

@@ -91,6 +91,34 @@ describe('JobForm', () => {
     expect(onCreated).toHaveBeenCalledWith(expect.objectContaining({ name: 'created' }));
   });
 
+  it("gives a new job the settings' grace period, and a clone keeps its own", async () => {
+    const createJob = jest.fn(async () => makeJob('created'));
+    const options = {
+      client: { createJob },
+      namespace: () => 'team-a',
+      onCreated: jest.fn(),
+      gracePeriodSeconds: () => 120
+    };
+    const spec = { name: 'x', framework: 'jax' as const, replicas: { Worker: { count: 1 } } };
+    const fresh = new JobFormModel({ ...options, initial: { ...spec, command: ['python'] } });
+    fresh.set('name', 'fresh');
+    await act(() => fresh.submit());
+    expect(createJob).toHaveBeenLastCalledWith(
+      'team-a',
+      expect.objectContaining({ name: 'fresh', terminationGracePeriodSeconds: 120 })
+    );
+    const clone = new JobFormModel({
+      ...options,
+      initial: { ...spec, command: ['python'], terminationGracePeriodSeconds: 5 }
+    });
+    clone.set('name', 'clone');
+    await act(() => clone.submit());
+    expect(createJob).toHaveBeenLastCalledWith(
+      'team-a',
+      expect.objectContaining({ name: 'clone', terminationGracePeriodSeconds: 5 })
+    );
+  });
+
   it('puts server field errors on their fields and the rest in the banner', async () => {
     const error = new ProxyError('The spec is invalid', 400, 'invalid_spec', [
       { path: '/resources/memory', message: 'exceeds the namespace quota' },

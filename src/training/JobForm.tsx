@@ -11,7 +11,8 @@ import { FRAMEWORKS, ROLES } from './roles';
 let formCount = 0;
 
 interface IFieldProps {
-  model: JobFormModel;
+  /** Whatever knows the field's error: the job form's model, the study form's trial part, … */
+  model: { error(field: string): string | undefined };
   ids: string;
   field: string;
   label: string;
@@ -24,7 +25,7 @@ interface IFieldProps {
 }
 
 /** A labelled control with its error (by field) next to it, linked for screen readers. */
-function Field({ model, ids, field, label, hint, children }: IFieldProps): JSX.Element {
+export function Field({ model, ids, field, label, hint, children }: IFieldProps): JSX.Element {
   const id = `${ids}-${field.replace(/\W/g, '_')}`;
   const error = model.error(field);
   const described = [error ? `${id}-error` : '', hint ? `${id}-hint` : '']

@@ -28,6 +28,8 @@ export interface IJobFormOptions {
   /** Prefill (clone); its name and namespace are dropped so the copy gets its own. */
   initial?: ITrainingJobSpec;
   currentFile?: CurrentFileSource;
+  /** The settings' grace period, for a job that does not carry its own (a clone keeps the one it had). */
+  gracePeriodSeconds?: () => number | undefined;
 }
 
 export class JobFormModel {
@@ -135,6 +137,10 @@ export class JobFormModel {
     }
     const spec = toSpec(this._values);
     spec.name ||= generateJobName(spec);
+    const grace = spec.terminationGracePeriodSeconds ?? this.options.gracePeriodSeconds?.();
+    if (grace !== undefined) {
+      spec.terminationGracePeriodSeconds = grace;
+    }
     this._submitting = true;
     this._banner = null;
     this._changed.emit();

@@ -27,7 +27,10 @@ export interface IFormValues {
   backoffLimit: string;
   activeDeadlineSeconds: string;
   /** Spec parts the form does not edit, carried over when cloning. */
-  kept: Pick<ITrainingJobSpec, 'args' | 'volumes' | 'tolerations' | 'labels'>;
+  kept: Pick<
+    ITrainingJobSpec,
+    'args' | 'volumes' | 'tolerations' | 'labels' | 'terminationGracePeriodSeconds'
+  >;
 }
 
 export type TextField = Exclude<
@@ -222,7 +225,8 @@ export function fromSpec(spec: ITrainingJobSpec): IFormValues {
         args: spec.args,
         volumes: spec.volumes,
         tolerations: spec.tolerations,
-        labels: spec.labels
+        labels: spec.labels,
+        terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds
       }) ?? {}
   };
 }

@@ -91,6 +91,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
         namespaceChanged: namespace ? undefined : cluster.namespaceChanged,
         initial,
         currentFile: currentFile.read,
+        gracePeriodSeconds: () => settings.values.terminationGracePeriodSeconds,
         onCreated: job => {
           widget.dispose();
           openJob(job.namespace, job.name);
@@ -141,7 +142,11 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       icon: args => ((args as { isLauncher?: boolean }).isLauncher ? kubeflowIcon : undefined),
       caption:
         'Launch a distributed training job (PyTorch, TensorFlow, MPI, XGBoost, Paddle, JAX, TrainJob)',
-      execute: () => openForm()
+      // `spec` and `namespace` prefill the form (e.g. a study's "train with best parameters").
+      execute: args => {
+        const { spec, namespace } = args as { spec?: ITrainingJobSpec; namespace?: string };
+        openForm(spec, namespace);
+      }
     });
     app.commands.addCommand(CommandIDs.openJob, {
       label: args => `Open Training Job ${(args as IJobArgs).name ?? ''}`.trim(),

@@ -27,12 +27,12 @@ export type IClusterInfo = Pick<
   control: string;
 };
 
-export function clusterInfo(): IClusterInfo {
-  const path = process.env.KFWB_TEST_CLUSTER;
+/** The cluster of the jest project this file runs in: `integration` (default) or `operators`. */
+export function clusterInfo(project: 'integration' | 'operators' = 'integration'): IClusterInfo {
+  const envVar = project === 'operators' ? 'KFWB_OPERATORS_CLUSTER' : 'KFWB_TEST_CLUSTER';
+  const path = process.env[envVar];
   if (!path) {
-    throw new Error(
-      'KFWB_TEST_CLUSTER is not set: run this file in the jest `integration` project'
-    );
+    throw new Error(`${envVar} is not set: run this file in the jest \`${project}\` project`);
   }
   return JSON.parse(readFileSync(path, 'utf8'));
 }

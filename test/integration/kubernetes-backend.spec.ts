@@ -457,7 +457,7 @@ describe('jobs of every kind', () => {
       expect.arrayContaining([
         {
           path: '/spec/pytorchReplicaSpecs/Worker/replicas',
-          message: expect.stringContaining('greater than or equal to 0')
+          message: expect.stringContaining('non-negative')
         }
       ])
     );

@@ -215,9 +215,9 @@ test.describe('the first hour', () => {
     await setSetting(page, 'Default namespace', 'team-b');
     await setSetting(page, 'Backend', 'local');
     await closeSettingsEditor(page);
-    await page.reload();
     await page.sidebar.openTab(SIDEBAR);
     await expect(page.getByLabel('Namespace')).toHaveValue('team-b');
+    await expect(page.locator('.kf-live-row[aria-label="fh-in-team-b"]')).toBeVisible();
     const info = await (await request.get(`${API}/info`)).json();
     expect(info.backend.selected).toBe('local');
 

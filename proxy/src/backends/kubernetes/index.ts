@@ -13,6 +13,7 @@ import { BackendError, IBackend } from '../types';
 import { IKubeClient, openCluster } from './client';
 import { KubernetesJobs } from './jobs';
 import { LogStore } from './log-store';
+import { KubernetesStudies } from './studies/kubernetes-studies';
 import { createLocalPipelines } from '../local/pipelines';
 
 export interface IKubernetesOptions {
@@ -123,7 +124,9 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     throw new BackendError('unreachable', `Cannot use the cluster (${where}): ${reason}`);
   }
   const namespace = opts.namespace || client.contextNamespace || 'default';
-  const jobs = new KubernetesJobs(client, new LogStore(join(opts.stateDir, 'logs')));
+  const store = new LogStore(join(opts.stateDir, 'logs'));
+  const jobs = new KubernetesJobs(client, store);
+  const studies = new KubernetesStudies(client, store);
   const fallbackNamespaces = opts.namespaces ?? namespacesFromEnv();
   const info: IBackendInfo = {
     kind: 'kubernetes',
@@ -142,8 +145,10 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     namespaces: () => listNamespaces(client, fallbackNamespaces, namespace),
     contexts: async (): Promise<IContextList> => client.contexts(),
     jobs,
+    studies,
     pipelines,
     close: async () => {
+      studies.close();
       jobs.close();
       pipelines.close();
     }

@@ -2,13 +2,16 @@
  * The embedded local backend: runs training specs as processes on this machine, one process group per
  * replica, with the environment the Kubeflow operators inject (see replica-plan.ts).
  *
- * Decisions: `packages` are refused (the job runs in this machine's Python; see prepare-job.ts); `image`,
- * `resources`, `volumes`, `nodeSelector`, `tolerations` and `runPolicy` have no meaning here and are ignored;
- * at most `maxProcesses` (default 16, env `KFWB_LOCAL_MAX_PROCESSES`) processes per job.
+ * Decisions: `packages` go into a cached virtual environment layered on this machine's Python (see
+ * package-env.ts); `image`, `resources`, `volumes`, `nodeSelector`, `tolerations` and `runPolicy` have no
+ * meaning here and are ignored; at most `maxProcesses` (default 16, env `KFWB_LOCAL_MAX_PROCESSES`) processes
+ * per job; a stopped replica gets the job's `terminationGracePeriodSeconds`, else `graceSeconds` (default 30
+ * like Kubernetes, env `KFWB_TERMINATION_GRACE_SECONDS`).
  */
 import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract/info';
 import { IBackend } from '../types';
 import { LocalJobs } from './local-jobs';
+import { LocalStudies } from './studies/local-studies';
 import { createLocalPipelines, ILocalPipelinesOptions } from './pipelines';
 import { IStateLock, lockStateDir } from './state-lock';
 
@@ -20,7 +23,9 @@ export interface ILocalBackendOptions {
   maxProcesses?: number;
   /** How often re-attached replicas (not our children after a restart) are checked for liveness. */
   orphanPollMs?: number;
-  /** How long a stopped replica gets between SIGTERM and SIGKILL. */
+  /** How long a stopped replica gets between SIGTERM and SIGKILL, for jobs that do not say. */
+  graceSeconds?: number;
+  /** The same in milliseconds, for callers written before `graceSeconds`; `graceSeconds` wins. */
   stopGraceMs?: number;
   /** The Jupyter root: working directory of pipeline steps. */
   rootDir?: string;
@@ -30,9 +35,12 @@ export interface ILocalBackendOptions {
 
 const DEFAULT_MAX_PROCESSES = 16;
 
-function envNumber(name: string): number | undefined {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : undefined;
+const DEFAULT_GRACE_SECONDS = 30;
+
+function envNumber(name: string, min = 1): number | undefined {
+  const raw = process.env[name];
+  const value = Number(raw);
+  return raw && Number.isInteger(value) && value >= min ? value : undefined;
 }
 
 export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IBackend> {
@@ -54,9 +62,19 @@ function createLocked(opts: ILocalBackendOptions, namespace: string, lock: IStat
     maxProcesses:
       opts.maxProcesses ?? envNumber('KFWB_LOCAL_MAX_PROCESSES') ?? DEFAULT_MAX_PROCESSES,
     orphanPollMs: opts.orphanPollMs ?? 2000,
-    stopGraceMs: opts.stopGraceMs ?? 3000
+    graceSeconds:
+      opts.graceSeconds ??
+      (opts.stopGraceMs !== undefined ? opts.stopGraceMs / 1000 : undefined) ??
+      envNumber('KFWB_TERMINATION_GRACE_SECONDS', 0) ??
+      DEFAULT_GRACE_SECONDS
   });
   jobs.recover();
+  const studies = new LocalStudies(
+    jobs,
+    opts.stateDir,
+    opts.maxProcesses ?? envNumber('KFWB_LOCAL_MAX_PROCESSES') ?? DEFAULT_MAX_PROCESSES
+  );
+  studies.recover();
   const pipelines = createLocalPipelines({
     stateDir: opts.stateDir,
     rootDir: opts.rootDir,
@@ -81,8 +99,10 @@ function createLocked(opts: ILocalBackendOptions, namespace: string, lock: IStat
     },
     contexts: async (): Promise<IContextList> => ({ items: [] }),
     jobs,
+    studies,
     pipelines,
     close: async () => {
+      studies.close();
       jobs.close();
       pipelines.close();
       lock.release();

@@ -110,17 +110,17 @@ export async function writeLogs(
   sink: (chunk: string) => void
 ): Promise<void> {
   const cursors = sources.map(newCursor);
-  const first = await Promise.all(cursors.map(cursor => readTail(cursor, options.tail)));
-  const initial = mergeByTime(first);
-  if (initial.length > 0) {
-    sink(formatLines(initial, options.prefixed));
-  }
   const follow = options.follow;
-  if (!follow || follow.signal?.aborted) {
-    return;
-  }
-  let reading = Promise.resolve();
-  // Reads are chained so two change notifications never read the same bytes twice.
+  const following = !!follow && !follow.signal?.aborted;
+  // Reads are chained so two change notifications never read the same bytes twice; the watchers are set up
+  // before the first read, so a line written while it runs is not missed (it is read by the next link).
+  let reading = (async () => {
+    const first = await Promise.all(cursors.map(cursor => readTail(cursor, options.tail)));
+    const initial = mergeByTime(first);
+    if (initial.length > 0) {
+      sink(formatLines(initial, options.prefixed));
+    }
+  })();
   const readMore = () => {
     reading = reading.then(async () => {
       for (;;) {
@@ -129,16 +129,20 @@ export async function writeLogs(
         if (lines.length > 0) {
           sink(formatLines(lines, options.prefixed));
         }
-        if (!reads.some(read => read.more) || follow.signal?.aborted) {
+        if (!reads.some(read => read.more) || follow?.signal?.aborted) {
           return;
         }
       }
     });
     return reading;
   };
-  const watchers: FSWatcher[] = cursors.map(cursor =>
-    watchFile(cursor.path, () => void readMore())
-  );
+  const watchers: FSWatcher[] = following
+    ? cursors.map(cursor => watchFile(cursor.path, () => void readMore()))
+    : [];
+  if (!follow || !following) {
+    await reading;
+    return;
+  }
   try {
     await new Promise<void>(resolve => {
       follow.signal?.addEventListener('abort', () => resolve(), { once: true });

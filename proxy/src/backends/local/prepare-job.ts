@@ -11,20 +11,11 @@ import { BackendError } from '../types';
 import { IJobRecord, withCondition, withEvent } from './job-record';
 import { planReplicas, processCount, replicaSlots } from './replica-plan';
 import { IReplicaLaunch } from './replica-process';
+import { activated, IPackageEnv } from './package-env';
 import { RecordStore } from './record-store';
 
 /** Refuses what this machine cannot do, with the field to fix. */
 export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number): void {
-  if (spec.packages && spec.packages.length > 0) {
-    throw new BackendError('invalid_spec', 'The local backend does not install packages.', [
-      {
-        path: '/packages',
-        message:
-          "the local backend runs jobs in this machine's Python environment: install the packages there " +
-          '(pip install …) and remove them from the spec, or run the job on a cluster'
-      }
-    ]);
-  }
   const count = processCount(spec);
   if (count > maxProcesses) {
     throw new BackendError(
@@ -88,7 +79,7 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /** The proxy's secret and settings are not the job's business. */
-function baseEnvironment(): Record<string, string> {
+export function baseEnvironment(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
       (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('KFWB_')
@@ -101,10 +92,18 @@ export interface IPreparedJob {
   launches: Map<string, IReplicaLaunch>;
 }
 
+export interface IPrepareOptions {
+  /** The user's interpreter: runs the supervisors, and source files unless a package environment is given. */
+  python: string;
+  graceSeconds: number;
+  /** The job's `packages` environment: first on PATH, and the interpreter of its source file. */
+  packageEnv?: IPackageEnv;
+}
+
 export async function prepareJob(
   store: RecordStore,
   spec: ITrainingJobSpec & { name: string; namespace: string },
-  python: string
+  { python, graceSeconds, packageEnv }: IPrepareOptions
 ): Promise<IPreparedJob> {
   const { name, namespace } = spec;
   const dir = store.jobDir(namespace, name);
@@ -114,7 +113,8 @@ export async function prepareJob(
     const file = join(dir, 'src', spec.source.filename);
     mkdirSync(join(dir, 'src'), { recursive: true });
     writeFileSync(file, spec.source.content);
-    const launcher = spec.command && spec.command.length > 0 ? spec.command : [python];
+    const interpreter = packageEnv ? join(packageEnv.bin, 'python') : python;
+    const launcher = spec.command && spec.command.length > 0 ? spec.command : [interpreter];
     program = [...launcher, file, ...(spec.args ?? [])];
   }
   const hostfile = join(dir, 'hostfile');
@@ -132,9 +132,12 @@ export async function prepareJob(
       python,
       command: program,
       cwd,
-      env: { ...baseEnvironment(), ...plan.env },
+      env: packageEnv
+        ? activated(packageEnv, { ...baseEnvironment(), ...plan.env })
+        : { ...baseEnvironment(), ...plan.env },
       logPath,
-      exitPath: store.exitPath(namespace, name, plan.name)
+      exitPath: store.exitPath(namespace, name, plan.name),
+      graceSeconds
     });
   }
   let record: IJobRecord = {

@@ -96,7 +96,10 @@ export function podTemplateOf(
     ...(spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0
       ? { nodeSelector: spec.nodeSelector }
       : {}),
-    ...(spec.tolerations && spec.tolerations.length > 0 ? { tolerations: spec.tolerations } : {})
+    ...(spec.tolerations && spec.tolerations.length > 0 ? { tolerations: spec.tolerations } : {}),
+    ...(spec.terminationGracePeriodSeconds !== undefined
+      ? { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds }
+      : {})
   };
   const labels = jobLabels(spec);
   return { metadata: { labels }, spec: podSpec };
