@@ -6,6 +6,7 @@
  */
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BackendError } from '../types';
 
 const LOCK_FILE = 'proxy.lock';
 /** A lock file still empty this long after creation is from a holder that died while writing it. */
@@ -17,7 +18,13 @@ interface IHolder {
   startTicks?: string;
 }
 
-export class StateDirLockedError extends Error {}
+/** A conflict (409) when a running proxy is asked to switch to the local backend ("retry connection"). */
+export class StateDirLockedError extends BackendError {
+  constructor(message: string) {
+    super('conflict', message);
+    this.name = 'StateDirLockedError';
+  }
+}
 
 function startTicks(pid: number): string | undefined {
   try {
