@@ -7,7 +7,12 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApp } from '../../src/app';
+import { createLocalBackend } from '../../src/backends/local';
 import { writeLogs } from '../../src/backends/local/log-reader';
+import { BackendHolder } from '../../src/backends/select';
+import { AUTH, TOKEN } from '../app-helpers';
+import { until } from '../local-helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'kfwb-tail-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -133,4 +138,67 @@ describe('log tails from the end of the file', () => {
       ['997', '998', '999', '1000', '1001'].map(i => `[worker-0] line ${i}\n`).join('') + '<end>'
     );
   });
+});
+
+describe('GET …/jobs/:name/logs?tail=10 on the local backend', () => {
+  it('answers the last lines of a 400 MB replica log in bounded memory', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'kfwb-tail-route-'));
+    const backends = new BackendHolder(
+      { selection: 'local', stateDir },
+      {
+        local: opts => createLocalBackend({ stateDir: opts.stateDir }),
+        kubernetes: () => Promise.reject(new Error('not in this test'))
+      }
+    );
+    await backends.select();
+    const app = createApp({
+      token: TOKEN,
+      backends,
+      versions: { proxy: '0', node: process.version, clientNode: '0' }
+    });
+    try {
+      const spec = {
+        name: 'big-log',
+        framework: 'pytorch',
+        replicas: { Worker: { count: 1 } },
+        command: ['python3', '-c', 'print("started")']
+      };
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/namespaces/default/jobs',
+        headers: AUTH,
+        payload: spec
+      });
+      expect(created.statusCode).toBe(201);
+      const replica = created.json().replicas[0].name as string;
+      await until(backends.current, 'default', 'big-log', j => j.phase === 'Succeeded', 'done');
+      // Grow the finished replica's log to 400 MB (a hole) and end it with known lines.
+      const path = join(stateDir, 'jobs', 'default', 'big-log', `${replica}.log`);
+      const fd = openSync(path, 'r+');
+      const end = Array.from({ length: 12 }, (_, k) => stamped(k, `final ${k}`)).join('');
+      writeSync(fd, end, 400 * MB);
+      closeSync(fd);
+      const before = process.memoryUsage().rss;
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/v1/namespaces/default/jobs/big-log/logs?tail=10',
+        headers: AUTH
+      });
+      const growth = process.memoryUsage().rss - before;
+      expect(res.statusCode).toBe(200);
+      // All replicas merged, each line prefixed with its replica.
+      expect(res.body).toBe(
+        lastLines(10, 2)
+          .split('\n')
+          .filter(Boolean)
+          .map(line => `[${replica}] ${line}\n`)
+          .join('')
+      );
+      expect(growth).toBeLessThan(RSS_LIMIT);
+    } finally {
+      await app.close();
+      await backends.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
