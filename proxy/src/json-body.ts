@@ -7,7 +7,10 @@
  * - prototype-like keys (`__proto__`, `constructor.prototype`) are refused with their path. Refused rather than
  *   kept as data because bodies flow into code that copies with `Object.assign` or `target[key] = value`
  *   (validator defaults, client libraries), where such a key would replace a prototype, and no spec of ours
- *   has a use for them: a clear 400 beats auditing every consumer.
+ *   has a use for them: a clear 400 beats auditing every consumer;
+ * - a NUL character in any string or key, with its path: bodies a schema does not cover (a run's IR and
+ *   parameters) reach process arguments too, where NUL answered 500. Every schema refuses it as well
+ *   (contract/validate.ts), for the forms and any other caller.
  */
 import { MAX_JSON_DEPTH, shapeProblems } from '../../contract/json-shape';
 import { BackendError } from './backends/types';
@@ -18,23 +21,30 @@ export function parseJsonBody(text: string): unknown {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // a BOM is not JSON
   } catch (error) {
     throw new BackendError(
       'invalid_spec',
       `Body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`
     );
   }
-  const problems = shapeProblems(value, { prototypeKeys: true, maxDepth: MAX_JSON_DEPTH });
+  const problems = shapeProblems(value, {
+    prototypeKeys: true,
+    nul: true,
+    maxDepth: MAX_JSON_DEPTH
+  });
   if (problems.length > 0) {
-    const deep = problems[0].message.startsWith('nests too deep');
-    throw new BackendError(
-      'invalid_spec',
-      deep
-        ? `The request body nests too deep (at most ${MAX_JSON_DEPTH} levels).`
-        : 'The request body uses a key that is reserved in JavaScript.',
-      problems
-    );
+    throw new BackendError('invalid_spec', summary(problems[0].message), problems);
   }
   return value;
+}
+
+function summary(firstProblem: string): string {
+  if (firstProblem.startsWith('nests too deep')) {
+    return `The request body nests too deep (at most ${MAX_JSON_DEPTH} levels).`;
+  }
+  if (firstProblem.includes('NUL')) {
+    return 'The request body contains a NUL character, which no name, command or value can hold.';
+  }
+  return 'The request body uses a key that is reserved in JavaScript.';
 }

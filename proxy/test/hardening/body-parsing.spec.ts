@@ -107,3 +107,16 @@ describe('JSON bodies: depth and prototype-like keys', () => {
     expect(broken.json().error.message).toMatch(/^Body is not valid JSON/);
   });
 });
+
+describe('NUL in bodies no schema covers', () => {
+  it('refuses a NUL in run parameters with its path, before the pipeline runner sees it', async () => {
+    const { app, backend } = await makeApp();
+    const body = JSON.stringify({ ir: { root: {} }, parameters: { rows: '3\u0000' } });
+    const res = await app.inject(inject('/api/v1/namespaces/default/runs', body));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual([
+      { path: '/parameters/rows', message: 'must not contain a NUL character' }
+    ]);
+    expect(backend.pipelines.created).toEqual([]);
+  });
+});
