@@ -27,7 +27,9 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
         # The server must still start (notebooks work without the workbench); the panel shows the proxy is missing.
         serverapp.log.warning("Kubeflow Workbench: the proxy did not start: %s", error)
         return
-    serverapp.log.info("Kubeflow Workbench: proxy (pid %s) at %s serves this server's browser and kernels", info.pid, info.url)
+    serverapp.log.info(
+        "Kubeflow Workbench: proxy (pid %s) at %s serves this server's browser and kernels", info.pid, info.url
+    )
 
 
 def _unload_jupyter_server_extension(serverapp: Any) -> None:
