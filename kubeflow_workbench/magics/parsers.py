@@ -184,7 +184,7 @@ def _train_parser() -> _Parser:
 def _logs_parser() -> _Parser:
     p = _Parser(prog="%kf logs", description="Print a job's logs (all replicas merged unless --replica).")
     p.add_argument("name")
-    p.add_argument("--replica", "-r", help="one replica, e.g. worker-0")
+    p.add_argument("--replica", "-r", help="one replica, e.g. worker-0, or launcher (an MPI launcher has no index)")
     p.add_argument("--tail", type=int, metavar="N", help="last N lines (the proxy's default: 1000)")
     p.add_argument("--follow", "-f", action="store_true", help="keep printing new lines (interrupt to stop)")
     _namespace(p)

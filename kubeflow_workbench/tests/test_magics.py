@@ -42,7 +42,8 @@ def test_train_posts_the_cell_as_a_training_job_spec(shell, proxy):
     assert len(sent) == 1
     assert sent[0].body == {
         "framework": "pytorch",
-        "replicas": {"Worker": {"count": 2}},
+        # 2 workers = WORLD_SIZE 2, as in the form: Master 1 + Worker 1 (issue 11)
+        "replicas": {"Master": {"count": 1}, "Worker": {"count": 1}},
         "source": {"filename": "train.py", "content": "print(1)\n"},
     }
     assert isinstance(output, JobOutput)
@@ -52,6 +53,15 @@ def test_train_posts_the_cell_as_a_training_job_spec(shell, proxy):
     assert bundle[JOB_MIME]["job"]["spec"] == sent[0].body
     assert "PyTorchJob pytorch-x1 in namespace team-a (local backend): Created" in bundle["text/plain"]
     assert "worker-0 Pending" in bundle["text/plain"]
+
+
+def test_pytorch_workers_count_every_process_like_the_form():
+    from kubeflow_workbench.magics.specs import pytorch_workers
+
+    assert pytorch_workers({"Worker": 1}) == {"Master": 1}
+    assert pytorch_workers({"Worker": 4}) == {"Master": 1, "Worker": 3}
+    assert pytorch_workers({"Master": 1, "Worker": 4}) == {"Master": 1, "Worker": 4}
+    assert pytorch_workers({"Worker": 0}) == {"Worker": 0}  # left for the proxy's "must be >= 1"
 
 
 def test_train_maps_every_option_into_the_spec(shell, proxy):

@@ -577,8 +577,8 @@ describe("replica environment (the operators' variables on loopback)", () => {
       PADDLE_JOB_ID: 'j'
     });
     const mpi = envOf(spec('j', 'mpi', { Launcher: { count: 1 }, Worker: { count: 4 } }, {}), [7]);
-    expect(Object.keys(mpi)).toEqual(['launcher-0']); // mpirun starts the worker ranks itself
-    expect(mpi['launcher-0'].OMPI_MCA_orte_default_hostfile).toBe('/state/hostfile');
+    expect(Object.keys(mpi)).toEqual(['launcher']); // mpirun starts the worker ranks itself
+    expect(mpi['launcher'].OMPI_MCA_orte_default_hostfile).toBe('/state/hostfile');
   });
 
   test('an interpreter that cannot be started fails the job with StartFailed', async () => {
@@ -624,5 +624,99 @@ describe("replica environment (the operators' variables on loopback)", () => {
         process.env.KFWB_TOKEN = before;
       }
     }
+  });
+});
+
+describe('image and GPUs on this machine (issue 11, local parity)', () => {
+  const printEnv = 'import os; print("GPUS=" + os.environ.get("CUDA_VISIBLE_DEVICES", "unset"))';
+
+  test('an image is not used, and the job says so at submit and in its events, naming the Python', async () => {
+    const b = await backend();
+    const { job } = await b.jobs.create(
+      NS,
+      spec(
+        'img',
+        'pytorch',
+        { Worker: { count: 1 } },
+        {
+          image: 'pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime',
+          command: ['python3', '-c', 'print(1)']
+        }
+      )
+    );
+    const created = job.conditions.find(c => c.type === 'Created')!;
+    expect(created.message).toContain(
+      '"pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime" is not used'
+    );
+    expect(created.message).toMatch(/run python3 \(Python 3\.\d+/);
+    const events = await b.jobs.events(NS, 'img');
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'ImageNotUsed',
+        message: created.message!.split('. ')[1]
+      })
+    );
+  });
+
+  test('no NVIDIA GPU here: a GPU request is refused at /resources/gpus, nothing is created', async () => {
+    const b = await backend({ gpus: 0 });
+    const error = await failure(
+      b.jobs.create(
+        NS,
+        spec(
+          'nogpu',
+          'pytorch',
+          { Worker: { count: 1 } },
+          { command: ['true'], resources: { gpus: 1 } }
+        )
+      )
+    );
+    expect(error.code).toBe('invalid_spec');
+    expect(error.fields).toEqual([
+      { path: '/resources/gpus', message: expect.stringContaining('no NVIDIA GPU') }
+    ]);
+    expect((await b.jobs.list(NS)).items.map(j => j.name)).not.toContain('nogpu');
+  });
+
+  test('more GPUs than exist are refused; a fitting request gives each replica its own CUDA_VISIBLE_DEVICES', async () => {
+    const b = await backend({ gpus: 4 });
+    const error = await failure(
+      b.jobs.create(
+        NS,
+        spec(
+          'toomany',
+          'pytorch',
+          { Master: { count: 1 }, Worker: { count: 2 } },
+          { command: ['true'], resources: { gpus: 2 } }
+        )
+      )
+    );
+    expect(error.fields).toEqual([
+      { path: '/resources/gpus', message: expect.stringContaining('= 6 GPUs; this machine has 4') }
+    ]);
+
+    await b.jobs.create(
+      NS,
+      spec(
+        'shared',
+        'pytorch',
+        { Master: { count: 1 }, Worker: { count: 1 } },
+        {
+          command: ['python3', '-c', printEnv],
+          resources: { gpus: 2 }
+        }
+      )
+    );
+    await until(b, 'shared', phase('Succeeded'), 'Succeeded');
+    expect(await logs(b, 'shared', { replica: 'master-0' })).toContain('GPUS=0,1');
+    expect(await logs(b, 'shared', { replica: 'worker-0' })).toContain('GPUS=2,3');
+
+    await b.jobs.create(
+      NS,
+      spec('nogpus', 'pytorch', { Worker: { count: 1 } }, { command: ['python3', '-c', printEnv] })
+    );
+    await until(b, 'nogpus', phase('Succeeded'), 'Succeeded');
+    expect(await logs(b, 'nogpus')).toContain('GPUS=\n'); // as a pod without a GPU request: none visible
   });
 });

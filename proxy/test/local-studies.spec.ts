@@ -2,7 +2,7 @@
  * Local studies with real processes: a 12-trial TPE study on a small Python script reaches a best trial,
  * medianstop stops bad trials early, stop kills running trials, and a restarted proxy resumes a study.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IStudy, IStudySpec } from '../../contract/study';
@@ -274,6 +274,50 @@ describe('local studies', () => {
     expect(study.phase).toBe('Stopped');
     expect(study.trials).toHaveLength(2);
     expect(study.trials.every(t => t.phase === 'Killed')).toBe(true);
+  });
+
+  it('a trial whose job is deleted from the jobs list ends Killed and the study goes on', async () => {
+    const b = await backend();
+    await b.studies.create(
+      NS,
+      spec('orphan', { maxTrialCount: 3, parallelTrialCount: 1 }, { STEPS: '1000', PAUSE: '0.05' })
+    );
+    const running = await until(b, 'orphan', s => s.counts.running === 1, 'one running');
+    await b.jobs.delete(NS, running.trials[0].name);
+    const study = await until(
+      b,
+      'orphan',
+      s => s.trials[0]?.phase === 'Killed',
+      'the first trial killed'
+    );
+    expect(study.trials[0].message).toBe('its job was deleted');
+    await b.studies.stop(NS, 'orphan');
+  });
+
+  it('creates the job of a trial saved just before the proxy stopped', async () => {
+    // What the store holds when the proxy stopped between saving trial 0 and creating its job.
+    const s = { ...spec('crashed', { maxTrialCount: 1, parallelTrialCount: 1 }), namespace: NS };
+    mkdirSync(join(stateDir, 'studies', NS), { recursive: true });
+    writeFileSync(
+      join(stateDir, 'studies', NS, 'crashed.json'),
+      JSON.stringify({
+        spec: s,
+        created: '2026-11-30T05:00:00.000Z',
+        trials: [
+          {
+            name: 'crashed-t0',
+            index: 0,
+            params: { x: '0.3', y: '2' },
+            created: '2026-11-30T05:00:00.000Z'
+          }
+        ]
+      })
+    );
+    const b = await backend();
+    const study = await until(b, 'crashed', done, 'the saved trial run');
+    expect(study.phase).toBe('Succeeded');
+    expect(study.trials).toHaveLength(1);
+    expect(study.trials[0]).toMatchObject({ name: 'crashed-t0', phase: 'Succeeded', objective: 1 });
   });
 
   it('resumes a study after a proxy restart', async () => {

@@ -7,15 +7,13 @@ const settings = ServerConnection.makeSettings({ baseUrl: 'http://lab.example/' 
 const BASE = 'http://lab.example/kubeflow-workbench/api/v1/namespaces/ns';
 
 function answer(body: unknown, status = 200) {
-  return jest
-    .spyOn(ServerConnection, 'makeRequest')
-    .mockImplementation(
-      async () =>
-        new Response(JSON.stringify(body), {
-          status,
-          headers: { 'content-type': 'application/json' }
-        })
-    );
+  return jest.spyOn(ServerConnection, 'makeRequest').mockImplementation(
+    async () =>
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/json' }
+      })
+  );
 }
 
 afterEach(() => jest.restoreAllMocks());

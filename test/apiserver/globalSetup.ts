@@ -9,7 +9,14 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startCluster, TestCluster } from './cluster';
 import { installCrds } from './crds';
-import { createNamespace, grantAlice, IClusterInfo, kubeConfig, TEAM_A } from './helpers';
+import {
+  createNamespace,
+  grantAlice,
+  IClusterInfo,
+  KATIB_METRICS_LABEL,
+  kubeConfig,
+  TEAM_A
+} from './helpers';
 import { operatorBinaries } from '../operators/binaries';
 import { grantKatibReadOnly, KATIB_USER, startKatib } from '../operators/katib';
 import { startKwok } from '../operators/kwok';
@@ -55,7 +62,8 @@ export async function setUpCluster(opts: ISetupOptions, envVar: string): Promise
   const clusters = (globalThis.__KFWB_CLUSTERS__ ??= {});
   const admin = kubeConfig(cluster.adminKubeconfig);
   await installCrds(admin);
-  await createNamespace(admin, TEAM_A);
+  // Like a Kubeflow profile namespace, which carries Katib's label (its webhook refuses Experiments elsewhere).
+  await createNamespace(admin, TEAM_A, { [KATIB_METRICS_LABEL]: 'enabled' });
   await grantAlice(admin, TEAM_A);
   const running: string[] = [];
   if (opts.katib) {

@@ -288,6 +288,25 @@ describe('CRDs', () => {
     });
   });
 
+  test("Katib's mutating webhook defaults every Experiment (resume policy, metric strategy, collector)", async () => {
+    const experiment = valid.find(([, kind]) => kind === 'Experiment')!;
+    const created = await custom.createNamespacedCustomObject({
+      group: 'kubeflow.org',
+      version: 'v1beta1',
+      namespace: ns,
+      plural: 'experiments',
+      body: {
+        apiVersion: experiment[0],
+        kind: 'Experiment',
+        metadata: { name: 'defaulted' },
+        spec: experiment[3]
+      }
+    });
+    expect(created.spec.resumePolicy).toBe('Never');
+    expect(created.spec.objective.metricStrategies).toEqual([{ name: 'loss', value: 'min' }]);
+    expect(created.spec.metricsCollectorSpec.collector.kind).toBe('StdOut');
+  });
+
   test("Katib's own webhook admits Experiments: one in a namespace without its label is refused", async () => {
     const other = await freshNamespace(admin, 'no-katib-label');
     const experiment = valid.find(([, kind]) => kind === 'Experiment')!;
@@ -530,7 +549,7 @@ class Recorder {
   static async start(
     kc: k8s.KubeConfig,
     path: string,
-    params: Record<string, unknown>
+    params: Record<string, string | number | boolean | undefined>
   ): Promise<Recorder> {
     const r = new Recorder(kc);
     r.ctrl = await new k8s.Watch(kc).watch(

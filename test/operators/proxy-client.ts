@@ -122,7 +122,11 @@ export class JobStream {
     timeoutMs = 60_000
   ): Promise<IJob> {
     const jobsOf = (e: JobStreamEvent): IJob[] =>
-      e.type === 'snapshot' ? e.items : e.type === 'added' || e.type === 'modified' ? [e.job] : [];
+      e.type === 'snapshot'
+        ? e.items
+        : e.type === 'added' || e.type === 'modified'
+          ? [e.object]
+          : [];
     const hit = (e: JobStreamEvent) => jobsOf(e).some(j => j.name === name && test(j));
     const seen = this.events.find(hit);
     const event =

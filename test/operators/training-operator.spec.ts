@@ -137,6 +137,10 @@ describe('every v1 kind through the proxy, reconciled by the real operator', () 
       'mpi-worker-1 slots=1'
     ]);
     expect(envOf(pods[0]).OMPI_MCA_orte_default_hostfile).toBe('/etc/mpi/hostfile');
+    // Only the launcher runs the program; the operator gives our command-less workers its idle command.
+    expect(pods[0].spec!.containers[0].command).toEqual(['python', '-c', 'print("hi")']);
+    expect(pods.slice(1).map(p => p.spec!.containers[0].command)).toEqual([['sleep'], ['sleep']]);
+    expect(pods.slice(1).map(p => p.spec!.containers[0].args)).toEqual([['365d'], ['365d']]);
     await stream.job('mpi', running, 'Running');
     const done = await stream.job('mpi', succeeded, 'Succeeded');
     expect(done.replicas.map(r => r.name)).toContain('launcher');
@@ -199,6 +203,54 @@ describe('failures and refusals', () => {
     );
     expect(stuck.replicas[0].message).toContain('Insufficient nvidia.com/gpu');
   });
+
+  test.each([
+    [
+      'two volumes at one mount path',
+      spec('pytorch', 'dup-mounts', {
+        volumes: [
+          { claimName: 'a', mountPath: '/data' },
+          { claimName: 'b', mountPath: '/data' }
+        ]
+      }),
+      '/volumes/1/mountPath'
+    ],
+    [
+      'a toleration with operator Exists and a value',
+      spec('pytorch', 'bad-toleration', {
+        tolerations: [{ key: 'gpu', operator: 'Exists', value: 'x' }]
+      }),
+      '/tolerations/0/value'
+    ],
+    [
+      'a node-selector key whose prefix is no DNS subdomain',
+      spec('pytorch', 'bad-selector', { nodeSelector: { '..a/b': 'x' } }),
+      '/nodeSelector/..a/b'
+    ],
+    [
+      'a TrainJob setting PET_NNODES',
+      {
+        name: 'pet-env',
+        framework: 'trainjob',
+        replicas: { Node: { count: 2 } },
+        runtimeRef: { name: 'torch-distributed' },
+        command: ['python', 'train.py'],
+        env: { PET_NNODES: '2' }
+      } as ITrainingJobSpec,
+      '/env/PET_NNODES'
+    ]
+  ])(
+    '%s is refused by the proxy with the field path, and nothing reaches the cluster',
+    async (_what, body, path) => {
+      const res = await proxy.request('POST', routes.jobs(ns), body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.fields.map((f: { path: string }) => f.path)).toEqual([path]);
+      expect(await podsOf(body.name!)).toEqual([]);
+      expect(stream.events.flatMap(e => (e.type === 'added' ? [e.object.name] : []))).not.toContain(
+        body.name
+      );
+    }
+  );
 
   test("the operator's webhook is in the path: an object it refuses never reaches the cluster", async () => {
     const err = await custom

@@ -52,7 +52,8 @@ export interface IStudiesBackend {
   get(namespace: string, name: string): Promise<IStudy>;
   /** Deletes the study, its trials and their jobs (running trials are killed). */
   delete(namespace: string, name: string): Promise<void>;
-  /** No new trials: the budget becomes what has been started; running trials finish. */
+  /** No new trials. Kubernetes: the budget becomes the trials created (Katib's webhook may refuse: 409 in
+   * words) and running trials finish; local: running trials are killed. A finished study is left as it is. */
   stop(namespace: string, name: string): Promise<IStudy>;
   /** Only maxTrialCount, parallelTrialCount and maxFailedTrialCount may change. */
   editBudget(namespace: string, name: string, budget: IStudyBudget): Promise<IStudy>;

@@ -3,13 +3,16 @@
  * replica, with the environment the Kubeflow operators inject (see replica-plan.ts).
  *
  * Decisions: `packages` go into a cached virtual environment layered on this machine's Python (see
- * package-env.ts); `image`, `resources`, `volumes`, `nodeSelector`, `tolerations` and `runPolicy` have no
- * meaning here and are ignored; at most `maxProcesses` (default 16, env `KFWB_LOCAL_MAX_PROCESSES`) processes
- * per job; a stopped replica gets the job's `terminationGracePeriodSeconds`, else `graceSeconds` (default 30
- * like Kubernetes, env `KFWB_TERMINATION_GRACE_SECONDS`).
+ * package-env.ts); an `image` is not used and the job says so (condition and a Warning event naming the
+ * Python); `resources.gpus` are NVIDIA GPUs of this machine shared out with CUDA_VISIBLE_DEVICES, refused
+ * beyond what exists (host-devices.ts); cpu/memory, `volumes`, `nodeSelector`, `tolerations` and `runPolicy`
+ * are ignored; at most `maxProcesses` (default 16, env `KFWB_LOCAL_MAX_PROCESSES`) processes per job; a
+ * stopped replica gets the job's `terminationGracePeriodSeconds`, else `graceSeconds` (default 30 like
+ * Kubernetes, env `KFWB_TERMINATION_GRACE_SECONDS`).
  */
 import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract/info';
 import { IBackend } from '../types';
+import { detectNvidiaGpus } from './host-devices';
 import { LocalJobs } from './local-jobs';
 import { LocalStudies } from './studies/local-studies';
 import { createLocalPipelines, ILocalPipelinesOptions } from './pipelines';
@@ -21,6 +24,8 @@ export interface ILocalBackendOptions {
   /** Interpreter for source files and the replica wrapper; default `$KFWB_PYTHON` or `python3` on PATH. */
   python?: string;
   maxProcesses?: number;
+  /** NVIDIA GPUs to share out; default: detected (nvidia-smi, /proc/driver/nvidia). */
+  gpus?: number;
   /** How often re-attached replicas (not our children after a restart) are checked for liveness. */
   orphanPollMs?: number;
   /** How long a stopped replica gets between SIGTERM and SIGKILL, for jobs that do not say. */
@@ -61,6 +66,7 @@ function createLocked(opts: ILocalBackendOptions, namespace: string, lock: IStat
     python: opts.python ?? process.env.KFWB_PYTHON ?? 'python3',
     maxProcesses:
       opts.maxProcesses ?? envNumber('KFWB_LOCAL_MAX_PROCESSES') ?? DEFAULT_MAX_PROCESSES,
+    gpus: opts.gpus ?? detectNvidiaGpus(),
     orphanPollMs: opts.orphanPollMs ?? 2000,
     graceSeconds:
       opts.graceSeconds ??

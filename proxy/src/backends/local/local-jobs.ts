@@ -36,6 +36,8 @@ export interface ILocalJobsOptions {
   stateDir: string;
   python: string;
   maxProcesses: number;
+  /** NVIDIA GPUs of this machine (host-devices.ts). */
+  gpus?: number;
   orphanPollMs: number;
   /** The grace period of jobs that set no `terminationGracePeriodSeconds`. */
   graceSeconds: number;
@@ -141,7 +143,7 @@ export class LocalJobs implements IJobsBackend {
       checkSameSpec(existing.spec, full);
       return { job: jobOfRecord(existing), created: false };
     }
-    checkRunnable(full, this.opts.maxProcesses);
+    checkRunnable(full, this.opts.maxProcesses, this.opts.gpus ?? 0);
     const creation = this.launch(full);
     this.creating.set(key, creation);
     try {
@@ -170,7 +172,8 @@ export class LocalJobs implements IJobsBackend {
       prepared = await prepareJob(this.store, spec, {
         python: this.opts.python,
         graceSeconds: this.graceOf(spec),
-        packageEnv
+        packageEnv,
+        gpus: this.opts.gpus ?? 0
       });
     } catch (error) {
       this.store.remove(spec.namespace, spec.name);

@@ -9,13 +9,14 @@ import { isDeepStrictEqual } from 'node:util';
 import { ITrainingJobSpec } from '../../../../contract/training';
 import { BackendError } from '../types';
 import { IJobRecord, withCondition, withEvent } from './job-record';
+import { checkGpus, gpuShares, imageNotice } from './host-devices';
 import { planReplicas, processCount, replicaSlots } from './replica-plan';
 import { IReplicaLaunch } from './replica-process';
 import { activated, IPackageEnv } from './package-env';
 import { RecordStore } from './record-store';
 
 /** Refuses what this machine cannot do, with the field to fix. */
-export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number): void {
+export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number, gpus = 0): void {
   const count = processCount(spec);
   if (count > maxProcesses) {
     throw new BackendError(
@@ -29,6 +30,7 @@ export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number): voi
       ]
     );
   }
+  checkGpus(spec, replicaSlots(spec).length, gpus);
   if (!spec.source && !(spec.command && spec.command.length > 0)) {
     throw new BackendError(
       'invalid_spec',
@@ -98,12 +100,14 @@ export interface IPrepareOptions {
   graceSeconds: number;
   /** The job's `packages` environment: first on PATH, and the interpreter of its source file. */
   packageEnv?: IPackageEnv;
+  /** NVIDIA GPUs of this machine, shared out to the replicas that ask (host-devices.ts). */
+  gpus?: number;
 }
 
 export async function prepareJob(
   store: RecordStore,
   spec: ITrainingJobSpec & { name: string; namespace: string },
-  { python, graceSeconds, packageEnv }: IPrepareOptions
+  { python, graceSeconds, packageEnv, gpus = 0 }: IPrepareOptions
 ): Promise<IPreparedJob> {
   const { name, namespace } = spec;
   const dir = store.jobDir(namespace, name);
@@ -123,7 +127,8 @@ export async function prepareJob(
   }
   const plans = planReplicas(spec, name, await freePorts(replicaSlots(spec).length), hostfile);
   const launches = new Map<string, IReplicaLaunch>();
-  for (const plan of plans) {
+  const shares = gpuShares(spec, plans.length, gpus);
+  for (const [k, plan] of plans.entries()) {
     const cwd = store.replicaDir(namespace, name, plan.name);
     mkdirSync(cwd, { recursive: true });
     const logPath = store.logPath(namespace, name, plan.name);
@@ -133,8 +138,8 @@ export async function prepareJob(
       command: program,
       cwd,
       env: packageEnv
-        ? activated(packageEnv, { ...baseEnvironment(), ...plan.env })
-        : { ...baseEnvironment(), ...plan.env },
+        ? activated(packageEnv, { ...baseEnvironment(), ...plan.env, ...shares[k] })
+        : { ...baseEnvironment(), ...plan.env, ...shares[k] },
       logPath,
       exitPath: store.exitPath(namespace, name, plan.name),
       graceSeconds
@@ -157,7 +162,12 @@ export async function prepareJob(
     events: [],
     generation: 0
   };
-  record = withCondition(record, 'Created', `${name} is created on this machine`);
+  const notice = imageNotice(spec, python);
+  record = withCondition(
+    record,
+    'Created',
+    `${name} is created on this machine${notice ? `. ${notice}` : ''}`
+  );
   record = withEvent(
     record,
     'Normal',
@@ -165,5 +175,8 @@ export async function prepareJob(
     `Created ${plans.length} local replica process(es)`,
     name
   );
+  if (notice) {
+    record = withEvent(record, 'Warning', 'ImageNotUsed', notice, name);
+  }
   return { record, launches };
 }

@@ -208,7 +208,14 @@ export class KubernetesStudies implements IStudiesBackend {
   }
 
   async checkAccess(namespace: string): Promise<void> {
-    await this.client.request('GET', resourcePath(EXPERIMENTS, namespace), { query: { limit: 1 } });
+    await this.client
+      .request('GET', resourcePath(EXPERIMENTS, namespace), { query: { limit: 1 } })
+      .catch(e => {
+        // No Katib on the cluster: an empty, live list (the stream says nothing until it is installed).
+        if (!isNotFound(e)) {
+          throw e;
+        }
+      });
   }
 
   async get(namespace: string, name: string): Promise<IStudy> {

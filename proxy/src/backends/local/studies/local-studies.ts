@@ -23,7 +23,7 @@ import { LocalJobs } from '../local-jobs';
 import { checkRunnable } from '../prepare-job';
 import { ILocalStudyRecord, ILocalTrialRecord, StudyStore } from './study-store';
 import { historyOf, ILiveTrial, IStudyFacts, studyOf, trialsOf } from './study-view';
-import { trialJobOf } from './trial-spec';
+import { trialJobOf, trialName } from './trial-spec';
 
 const FINISHED_JOB = new Set(['Succeeded', 'Failed']);
 
@@ -74,8 +74,15 @@ export class LocalStudies implements IStudiesBackend {
       return;
     }
     const subscription = this.jobs.watch(namespace, event => {
-      const changed =
-        event.type === 'snapshot' ? event.items : event.type === 'deleted' ? [] : [event.object];
+      if (event.type === 'deleted') {
+        const study = this.studyOfJob(namespace, event.object.name);
+        if (study) {
+          study.jobs.delete(event.object.name);
+          this.schedule(study);
+        }
+        return;
+      }
+      const changed = event.type === 'snapshot' ? event.items : [event.object];
       for (const job of changed) {
         const study = this.studyOfJob(namespace, job.name);
         if (study) {
@@ -318,10 +325,18 @@ export class LocalStudies implements IStudiesBackend {
     const { record } = state;
     const ns = record.spec.namespace;
     for (const trial of record.trials) {
-      if (!state.jobs.has(trial.name)) {
+      if (!state.jobs.has(trial.name) && !trial.stoppedAs) {
         const job = await this.jobs.get(ns, trial.name).catch(() => undefined);
         if (job) {
           state.jobs.set(trial.name, job);
+        } else if (!trial.jobCreated && !record.stopped) {
+          // The proxy stopped between saving the trial and creating its job: create it now (same spec).
+          await this.createJob(state, trial);
+        } else {
+          // Its job was deleted (from the jobs list, say): the trial cannot report any more.
+          trial.stoppedAs = 'Killed';
+          trial.message = trial.message ?? 'its job was deleted';
+          this.store.save(record);
         }
       }
       this.ensureFollowed(state, trial);
@@ -379,17 +394,24 @@ export class LocalStudies implements IStudiesBackend {
     for (const [k, v] of Object.entries(raw)) {
       params[k] = String(v);
     }
-    const jobSpec = trialJobOf(record.spec, index, params);
     const trial: ILocalTrialRecord = {
-      name: jobSpec.name ?? '',
+      name: trialName(record.spec.name, index),
       index,
       params,
       created: new Date().toISOString()
     };
     record.trials.push(trial);
-    // The record first: a crash between the two leaves a trial whose job a retry creates, never a lost job.
+    // The record first: a crash between the two leaves a trial whose job the next tick creates (tick above).
     this.store.save(record);
+    await this.createJob(state, trial);
+  }
+
+  private async createJob(state: IStudyState, trial: ILocalTrialRecord): Promise<void> {
+    const { record } = state;
+    const jobSpec = trialJobOf(record.spec, trial.index, trial.params);
     const { job } = await this.jobs.create(record.spec.namespace, jobSpec);
+    trial.jobCreated = true;
+    this.store.save(record);
     state.jobs.set(trial.name, job);
     this.ensureFollowed(state, trial);
   }

@@ -9,6 +9,8 @@ export interface ILocalTrialRecord {
   index: number;
   params: Record<string, string>;
   created: string;
+  /** Set once its local job exists (a trial saved without one is created again after a restart). */
+  jobCreated?: boolean;
   /** Why the workbench stopped it (the job itself only says Failed). */
   stoppedAs?: 'EarlyStopped' | 'Killed';
   message?: string;

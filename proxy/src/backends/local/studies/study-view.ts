@@ -83,7 +83,9 @@ export function trialsOf(state: IStudyFacts): ITrial[] {
     let reason: string | undefined;
     let message = trial.message;
     const finished = job && FINISHED_JOB.has(job.phase) && live?.loaded;
-    if (job && !finished) {
+    if (!job && trial.stoppedAs) {
+      phase = trial.stoppedAs;
+    } else if (job && !finished) {
       phase = job.phase === 'Created' ? 'Pending' : 'Running';
       const stuck = job.replicas.find(r => r.reason);
       if (stuck) {
