@@ -34,6 +34,7 @@ describe('JSON bodies: depth and prototype-like keys', () => {
     expect(urls).toEqual(
       expect.arrayContaining([
         '/api/v1/namespaces/default/jobs',
+        '/api/v1/namespaces/default/studies',
         '/api/v1/pipelines/compile',
         '/api/v1/namespaces/default/runs'
       ])

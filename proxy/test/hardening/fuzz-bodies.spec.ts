@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IPipelineSpec } from '../../../contract/pipeline';
 import { PIPELINE_SCHEMA } from '../../../contract/pipeline-schema';
+import { STUDY_SCHEMA } from '../../../contract/study-schema';
 import { ITrainingJobSpec } from '../../../contract/training';
 import { TRAINING_JOB_SCHEMA } from '../../../contract/training-schema';
 import { shapeProblems } from '../../../contract/json-shape';
@@ -31,11 +32,27 @@ const TRAINING: ITrainingJobSpec = {
   args: ['--lr', '0.1'],
   env: { LR: '0.1' }
 };
+const STUDY = {
+  name: 'tune-1',
+  objective: { metricName: 'accuracy', type: 'maximize' },
+  parameters: [{ name: 'lr', parameterType: 'double', min: 0.001, max: 0.1 }],
+  algorithm: { name: 'random' },
+  maxTrialCount: 4,
+  parallelTrialCount: 2,
+  trial: {
+    framework: 'pytorch',
+    replicas: { Master: { count: 1 } },
+    command: ['python', 't.py', '--lr=${trialParameters.lr}']
+  }
+};
 
 /** Valid bodies per route; a route not listed here (added later) gets all of them. */
 function seedsFor(url: string): unknown[] {
   if (url.endsWith('/jobs')) {
     return [TRAINING];
+  }
+  if (url.endsWith('/studies')) {
+    return [STUDY];
   }
   if (url.endsWith('/pipelines/compile')) {
     return [{ spec: DEMO, path: PIPELINE_PATH }];
@@ -46,7 +63,7 @@ function seedsFor(url: string): unknown[] {
       { ir: { root: { dag: { tasks: {} } } }, name: 'ir-a' }
     ];
   }
-  return [TRAINING, { spec: DEMO, path: PIPELINE_PATH }];
+  return [TRAINING, STUDY, { spec: DEMO, path: PIPELINE_PATH }];
 }
 
 /** mulberry32: small, seedable, good enough to pick mutations. */
@@ -221,6 +238,12 @@ describe('fuzzed bodies on every body-taking route', () => {
         failures.push(
           `${url} ${res.statusCode} ${res.body.slice(0, 200)} ← ${payload.slice(0, 300)}`
         );
+      }
+    }
+    for (const spec of backend.studies.creates) {
+      const checked = validate(STUDY_SCHEMA.$id, spec);
+      if (!checked.ok || shapeProblems(spec, { nul: true }).length > 0) {
+        invalidCreates.push(`study ${JSON.stringify(spec).slice(0, 200)}`);
       }
     }
     for (const { input } of backend.pipelines.created) {
