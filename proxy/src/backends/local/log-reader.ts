@@ -89,11 +89,13 @@ async function readFrom(
  * reads) whatever the size of the log; a log growing meanwhile is followed for a bounded number of reads.
  */
 async function readTail(cursor: ICursor, tail: number): Promise<IStampedLine[]> {
+  // Not `slice(-tail)`: with a tail of 0 that would keep every line.
+  const last = (lines: IStampedLine[]) => lines.slice(Math.max(0, lines.length - tail));
   let read = await readFrom(cursor, tail);
-  let lines = read.lines.slice(-tail);
+  let lines = last(read.lines);
   for (let step = 0; read.more && step <= MAX_TAIL_BYTES / MAX_READ; step++) {
     read = await readFrom(cursor);
-    lines = [...lines, ...read.lines].slice(-tail);
+    lines = last([...lines, ...read.lines]);
   }
   return lines;
 }
