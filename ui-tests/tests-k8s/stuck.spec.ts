@@ -63,7 +63,9 @@ test.describe('kubernetes mode: why is it stuck, live', () => {
     await page.theme.setLightTheme();
   });
 
-  test('an image that cannot be pulled shows ImagePullBackOff without a reload', async ({ page }) => {
+  test('an image that cannot be pulled shows ImagePullBackOff without a reload', async ({
+    page
+  }) => {
     const view = await createFromForm(page, 'k8s-bad-image', {
       'Master replicas': '1',
       'Worker replicas': '0',
