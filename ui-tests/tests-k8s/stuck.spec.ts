@@ -51,6 +51,10 @@ test.describe('kubernetes mode: why is it stuck, live', () => {
     await expect(why).toContainText('Unschedulable', LIVE);
     await expect(why).toContainText('Insufficient nvidia.com/gpu');
     await expect(view.getByRole('table', { name: 'Replicas' })).toContainText('Pending');
+    // The row carries the short reason (at the default sidebar width it is clipped from view: see the screenshots).
+    await page.sidebar.openTab(SIDEBAR);
+    const row = page.locator('.kf-live-row[aria-label="k8s-gpu-hungry"]');
+    await expect(row.locator('.kf-live-row-reason')).toHaveText('Unschedulable', LIVE);
 
     await page.screenshot({ path: '../docs/screenshots/k8s-stuck-light.png' });
     await page.theme.setDarkTheme();
@@ -74,6 +78,9 @@ test.describe('kubernetes mode: why is it stuck, live', () => {
     const why = view.getByRole('region', { name: 'Why is it stuck' });
     await expect(why).toContainText('ImagePullBackOff', LIVE);
     await expect(why).toContainText(UNPULLABLE_IMAGE);
+    await page.sidebar.openTab(SIDEBAR);
+    const row = page.locator('.kf-live-row[aria-label="k8s-bad-image"]');
+    await expect(row.locator('.kf-live-row-reason')).toHaveText('ImagePullBackOff', LIVE);
   });
 
   test('a %%kf train --cluster cell asking for a GPU no node has: its card says why', async ({
