@@ -205,33 +205,14 @@ export class ProxyClient {
   }
 
   /** Follows a step's log until the step ends or `signal` aborts (a retried step's attempts follow each other). */
-  async followStepLogs(
+  followStepLogs = (
     namespace: string,
     name: string,
     task: string,
     onText: (text: string) => void,
     signal: AbortSignal,
     tail?: number
-  ): Promise<void> {
-    const response = await this.request(
-      routes.runStepLogs(namespace, name, task),
-      { headers: { Accept: 'text/event-stream' }, signal },
-      { tail, follow: 1 }
-    );
-    const reader = response.body?.getReader();
-    if (!reader) {
-      onText(await response.text());
-      return;
-    }
-    const decoder = new TextDecoder();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        break;
-      }
-      onText(decoder.decode(value, { stream: true }));
-    }
-  }
+  ) => this.followText(routes.runStepLogs(namespace, name, task), { tail }, onText, signal);
 
   /** A bounded preview of an output artifact (text, image, small table, directory listing). */
   stepOutput = (namespace: string, name: string, task: string, artifact: string) =>

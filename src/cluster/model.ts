@@ -82,9 +82,14 @@ export class ClusterModel {
   /** The namespace to pick at the next load when the backend offers it (from the settings). */
   preferNamespace(namespace: string): void {
     this.preferredNamespace = namespace;
-    // Already loaded: switch now when the backend offers it (the setting takes effect at once).
-    if (namespace && this._state.status === 'ready' && this._state.namespaces.includes(namespace)) {
-      this.setNamespace(namespace);
+    // Already loaded: switch now when the backend offers it (the setting takes effect at once); a namespace
+    // the list does not have yet (made since it was loaded) is looked for in a fresh list.
+    if (namespace && this._state.status === 'ready') {
+      if (this._state.namespaces.includes(namespace)) {
+        this.setNamespace(namespace);
+      } else {
+        void this.load().catch(() => undefined);
+      }
     }
   }
 

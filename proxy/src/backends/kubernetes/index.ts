@@ -15,6 +15,7 @@ import { KubernetesJobs } from './jobs';
 import { LogStore } from './log-store';
 import { KubernetesStudies } from './studies/kubernetes-studies';
 import { createLocalPipelines } from '../local/pipelines';
+import { lockStateDir } from '../local/state-lock';
 
 export interface IKubernetesOptions {
   stateDir: string;
@@ -136,7 +137,9 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     server: client.server,
     namespace
   };
-  // Pipelines run on this machine until the KFP backend (next issue) plugs in here.
+  // Pipelines run on this machine until the KFP backend (next issue) plugs in here: they are local state, so
+  // this proxy must be the only one on the state dir (see local/state-lock.ts).
+  const lock = lockStateDir(opts.stateDir);
   const pipelines = createLocalPipelines(opts);
   return {
     kind: 'kubernetes',
@@ -151,6 +154,7 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
       studies.close();
       jobs.close();
       pipelines.close();
+      lock.release();
     }
   };
 }

@@ -16,6 +16,7 @@ import { detectNvidiaGpus } from './host-devices';
 import { LocalJobs } from './local-jobs';
 import { LocalStudies } from './studies/local-studies';
 import { createLocalPipelines, ILocalPipelinesOptions } from './pipelines';
+import { IStateLock, lockStateDir } from './state-lock';
 
 export interface ILocalBackendOptions {
   stateDir: string;
@@ -49,6 +50,17 @@ function envNumber(name: string, min = 1): number | undefined {
 
 export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IBackend> {
   const namespace = opts.namespace ?? 'default';
+  // First: a second proxy on this state dir must not touch its jobs at all (see state-lock.ts).
+  const lock = lockStateDir(opts.stateDir);
+  try {
+    return createLocked(opts, namespace, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function createLocked(opts: ILocalBackendOptions, namespace: string, lock: IStateLock): IBackend {
   const jobs = new LocalJobs({
     stateDir: opts.stateDir,
     python: opts.python ?? process.env.KFWB_PYTHON ?? 'python3',
@@ -99,6 +111,7 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
       studies.close();
       jobs.close();
       pipelines.close();
+      lock.release();
     }
   };
 }

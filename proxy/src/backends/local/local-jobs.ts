@@ -5,6 +5,7 @@
  * files. Stopping a replica follows the pod lifecycle: it shows `Terminating` while its supervisor gives its
  * processes the grace period, then its final state.
  */
+import { ChildProcess } from 'node:child_process';
 import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../../contract/training';
 import { generateJobName } from '../../../../contract/training-schema';
 import { BackendError, IJobsBackend, ILogOptions, ISubscription } from '../types';
@@ -152,37 +153,103 @@ export class LocalJobs implements IJobsBackend {
     }
   }
 
+  /**
+   * Atomic: the record is written (and watchers told) only once every replica's process exists. When
+   * `spawn()` refuses a replica (an argument it cannot pass, no process slots), the replicas already started
+   * are stopped, the job's files removed, and the create fails: a retry starts afresh instead of finding a job
+   * that stays `Created` forever. Failures after the spawn (no such interpreter) mark the job Failed with the reason.
+   */
   private async launch(
     spec: ITrainingJobSpec & { name: string; namespace: string }
   ): Promise<IJob> {
+    const key = keyOf(spec.namespace, spec.name);
     const packageEnv =
       spec.packages && spec.packages.length > 0
         ? packageEnvFor(this.opts.stateDir, this.opts.python, spec.packages)
         : undefined;
-    const { record, launches } = await prepareJob(this.store, spec, {
-      python: this.opts.python,
-      graceSeconds: this.graceOf(spec),
-      packageEnv,
-      gpus: this.opts.gpus ?? 0
-    });
-    const created = this.commit(record, 'added');
+    let prepared;
+    try {
+      prepared = await prepareJob(this.store, spec, {
+        python: this.opts.python,
+        graceSeconds: this.graceOf(spec),
+        packageEnv,
+        gpus: this.opts.gpus ?? 0
+      });
+    } catch (error) {
+      this.store.remove(spec.namespace, spec.name);
+      throw error;
+    }
+    const { record, launches } = prepared;
     if (packageEnv) {
-      // Replicas stay Pending while the environment is built, as pods do while their image is pulled.
+      // Replicas stay Pending while the environment is built, as pods do while their image is pulled; a
+      // replica that then cannot start marks the job Failed with the reason (startReplicas).
+      const created = this.commit(record, 'added');
       void this.installThenStart(created, packageEnv, launches);
       return jobOfRecord(created);
     }
-    return jobOfRecord(this.startReplicas(created, launches));
-  }
-
-  private startReplicas(from: IJobRecord, launches: Map<string, IReplicaLaunch>): IJobRecord {
-    const key = keyOf(from.namespace, from.name);
-    let record = from;
-    for (const [replica, launch] of launches) {
-      const child = this.supervisor.start({ key, replica }, launch);
-      record = withReplicaStarted(record, replica, child.pid);
+    const { record: started, children, failure } = this.spawnAll(record, launches);
+    if (failure) {
+      await this.abandon(spec, children);
+      throw startFailure(failure.replica, failure.error);
+    }
+    let committed: IJobRecord;
+    try {
+      committed = this.commit(started, 'added');
+    } catch (error) {
+      // The record could not be written (disk full): processes nobody can see must not run on.
+      this.records.delete(key);
+      await this.abandon(spec, children);
+      throw error;
     }
     // Exits are reported on later turns of the event loop, so they always find the job Running.
-    return this.commit(withCondition(record, 'Running', `${from.name} is running`), 'modified');
+    return jobOfRecord(
+      this.commit(withCondition(committed, 'Running', `${spec.name} is running`), 'modified')
+    );
+  }
+
+  /** Starts every replica; stops at the first one `spawn()` refuses (thrown synchronously). */
+  private spawnAll(
+    from: IJobRecord,
+    launches: Map<string, IReplicaLaunch>
+  ): {
+    record: IJobRecord;
+    children: ChildProcess[];
+    failure?: { replica: string; error: unknown };
+  } {
+    const key = keyOf(from.namespace, from.name);
+    let record = from;
+    const children: ChildProcess[] = [];
+    for (const [replica, launch] of launches) {
+      try {
+        children.push(this.supervisor.start({ key, replica }, launch));
+      } catch (error) {
+        return { record, children, failure: { replica, error } };
+      }
+      record = withReplicaStarted(record, replica, children[children.length - 1].pid);
+    }
+    return { record, children };
+  }
+
+  /** After the package install (the job is already visible): all replicas Running, or the job Failed. */
+  private startReplicas(from: IJobRecord, launches: Map<string, IReplicaLaunch>): IJobRecord {
+    const { record, failure } = this.spawnAll(from, launches);
+    if (!failure) {
+      // Exits are reported on later turns of the event loop, so they always find the job Running.
+      return this.commit(withCondition(record, 'Running', `${from.name} is running`), 'modified');
+    }
+    const reason = startFailure(failure.replica, failure.error).message;
+    let failed = record;
+    for (const replica of failed.replicas.filter(r => r.phase === 'Pending')) {
+      failed = withReplica(failed, replica.name, {
+        phase: 'Failed',
+        reason: 'StartFailed',
+        message: reason,
+        finishedAt: new Date().toISOString()
+      });
+    }
+    const committed = this.commit(withCondition(failed, 'Failed', reason), 'modified');
+    const running = committed.replicas.filter(r => r.phase === 'Running').map(r => r.name);
+    return this.stopReplicas(committed, running, 'Stopped');
   }
 
   /** Builds (or reuses) the job's package environment, with pip's output in every replica's log. */
@@ -261,6 +328,21 @@ export class LocalJobs implements IJobsBackend {
       `Installed ${listed} in ${seconds} s; later jobs reuse it`
     );
     this.startReplicas(this.records.get(key) as IJobRecord, launches);
+  }
+
+  /** Stops what a failed launch started and waits for their exits, so none is taken for a later job's. */
+  private async abandon(
+    spec: { name: string; namespace: string },
+    started: ChildProcess[]
+  ): Promise<void> {
+    const exited = started.map(child =>
+      child.exitCode !== null || child.signalCode !== null || child.pid === undefined
+        ? Promise.resolve()
+        : new Promise(resolve => child.once('exit', resolve))
+    );
+    await this.supervisor.stopAndWait(started.flatMap(child => (child.pid ? [child.pid] : [])));
+    await Promise.all(exited);
+    this.store.remove(spec.namespace, spec.name);
   }
 
   private replicaEnded(
@@ -399,4 +481,21 @@ export class LocalJobs implements IJobsBackend {
     this.supervisor.close();
     this.changes.close();
   }
+}
+
+/** Arguments no process can take are the spec's problem (400); anything else is this machine's (502). */
+function startFailure(replica: string, error: unknown): BackendError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const detail = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  if (['ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE', 'E2BIG'].includes(code)) {
+    return new BackendError(
+      'invalid_spec',
+      `The job's command, args or env cannot be given to a process (${detail}).`,
+      [{ path: '/command', message: 'cannot be passed to a process on this machine' }]
+    );
+  }
+  return new BackendError(
+    'backend',
+    `The local backend could not start replica ${replica} (${detail}); nothing was created.`
+  );
 }
