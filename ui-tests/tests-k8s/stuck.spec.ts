@@ -2,7 +2,9 @@
  * Kubernetes mode against the real `operators` test cluster (Training Operator v1.9.4 + webhook, a kwok node with
  * 4 nvidia.com/gpu, the binder as scheduler), as alice who may use team-a only (issue 14). A stuck job's own object
  * does not change while it is stuck: only its pods do, so every reason below arrives through pod-only changes,
- * live, with no reload.
+ * live, with no reload. Checked: with contract/live.ts derivedVersion ignoring the pods (the bug of issue 14) the
+ * sidebar-row assertion fails — the list is subscribed before the job exists; the job view and the card load after
+ * the binder has already marked the pods, so they read the reason from their first snapshot.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
