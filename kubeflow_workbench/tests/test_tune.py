@@ -75,7 +75,8 @@ def test_tune_maps_framework_workers_settings_and_args(shell, proxy):
     shell.run_cell_magic("kf", line, "print(1)\n")
     body = proxy.calls("POST", STUDIES)[0].body
     assert body["algorithm"] == {"name": "hyperband", "settings": {"r_l": "9", "resource_name": "epochs"}}
-    assert body["trial"]["replicas"] == {"Worker": {"count": 2}}
+    # PyTorch --workers N means N processes, as for %%kf train: a Master and N-1 Workers (WORLD_SIZE N).
+    assert body["trial"]["replicas"] == {"Master": {"count": 1}, "Worker": {"count": 1}}
     assert body["trial"]["args"] == ["--epochs=${trialParameters.epochs}"]
     assert body["metricsCollector"] == {"kind": "StdOut", "format": "(\\w+):\\s*(\\S+)"}
     assert body["seed"] == 3 and body["objective"]["type"] == "minimize"

@@ -1,7 +1,7 @@
 /**
  * The live study list of a namespace: list+watch of Experiments, Trials and the trials' pods, assembled into
- * IStudy (studyFromObjects) and sent when what a study shows changed. Streams resume from their last
- * resourceVersion with backoff; a 410 Gone relists everything and sends one fresh snapshot. Never polls.
+ * IStudy (studyFromObjects) and sent when what a study shows changed. The streams are ../multi-watch.ts's
+ * (resume, backoff, 410 → relist and one fresh snapshot). Never polls.
  *
  * Live curves: Katib stores metrics only when a trial ends, so while a trial's primary pod runs its log is
  * followed (the collector sidecar's, which echoes what the StdOut collector captures, else the primary
@@ -10,13 +10,13 @@
 import { ResourceEvent } from '../../../../../contract/live';
 import { MetricReader } from '../../../../../contract/metric-format';
 import { ICurvePoint, IStudy, MAX_CURVE_POINTS } from '../../../../../contract/study';
-import { BackendError, ISubscription } from '../../types';
+import { ISubscription } from '../../types';
 import { IKubeClient, IResourceRef, resourcePath } from '../client';
 import { appendToCurve } from '../../study-summary';
 import { IStampedLine, LogStore, parseStampedLines } from '../log-store';
 import { IPod, JOB_NAME_LABELS, jobNameOfPod, replicaNameOfPod } from '../pods';
-import { retryDelay } from '../watch';
-import { IKubeObject, IWatchState, reduceWatchEvent, stateFromList } from '../watch-reducer';
+import { IMultiWatchHandlers, IStreamSpec, MultiWatch } from '../multi-watch';
+import { IKubeObject } from '../watch-reducer';
 import {
   EXPERIMENT_LABEL,
   IExperimentLike,
@@ -34,18 +34,6 @@ const MAX_KEPT_LINES = 10_000;
 export const COLLECTOR_CONTAINER = 'metrics-logger-and-collector';
 
 type Role = 'experiment' | 'trial' | 'pod';
-
-interface IStream {
-  role: Role;
-  path: string;
-  labelSelector?: string;
-  state: IWatchState;
-  served: boolean;
-  failures: number;
-  generation: number;
-  stop?: () => void;
-  timer?: NodeJS.Timeout;
-}
 
 /** Which trial a pod belongs to: Katib's label, else the job-name label (the trial's job has its name). */
 export function trialOfPod(pod: IPod): string | undefined {
@@ -81,12 +69,8 @@ export function assembleStudies(
   );
 }
 
-class StudyWatch implements ISubscription {
-  private readonly streams: IStream[];
-  private closed = false;
-  private started = false;
-  private resyncing = false;
-  private listRetry?: NodeJS.Timeout;
+class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
+  private readonly watch: MultiWatch<Role>;
   private readonly sent = new Map<string, string>();
   private readonly curves = new Map<string, ICurvePoint[]>();
   /** Followed pod logs by pod uid. */
@@ -104,29 +88,32 @@ class StudyWatch implements ISubscription {
     private readonly onEvent: (event: ResourceEvent<IStudy>) => void,
     private readonly store?: LogStore
   ) {
-    const stream = (role: Role, path: string, labelSelector?: string): IStream => ({
-      role,
-      path,
+    // Katib not installed: no studies; pods not readable: studies without pod reasons.
+    const stream = (
+      role: Role,
+      plural: IResourceRef,
+      labelSelector?: string
+    ): IStreamSpec<Role> => ({
+      tag: role,
+      path: resourcePath(plural, namespace),
       labelSelector,
-      state: stateFromList([]),
-      served: true,
-      failures: 0,
-      generation: 0
+      unserved: role === 'pod' ? 'forbidden' : 'not_found'
     });
-    this.streams = [
-      stream('experiment', resourcePath(EXPERIMENTS, namespace)),
-      stream('trial', resourcePath(TRIALS, namespace)),
-      stream('pod', resourcePath(PODS, namespace), TRIAL_LABEL),
-      ...JOB_NAME_LABELS.map(label => stream('pod', resourcePath(PODS, namespace), label))
+    const streams = [
+      stream('experiment', EXPERIMENTS),
+      stream('trial', TRIALS),
+      stream('pod', PODS, TRIAL_LABEL),
+      ...JOB_NAME_LABELS.map(label => stream('pod', PODS, label))
     ];
+    this.watch = new MultiWatch(client, streams, this);
   }
 
   start(): void {
-    this.resync();
+    this.watch.start();
   }
 
   private objects(role: Role): IKubeObject[] {
-    return this.streams.filter(s => s.role === role).flatMap(s => [...s.state.objects.values()]);
+    return this.watch.objects(tag => tag === role);
   }
 
   private assemble(): IStudy[] {
@@ -142,124 +129,16 @@ class StudyWatch implements ISubscription {
     );
   }
 
-  private resync(): void {
-    if (this.resyncing || this.closed) {
-      return;
+  onChange(role: Role, change: 'added' | 'modified' | 'deleted', object: IKubeObject): void {
+    if (role === 'experiment' && change === 'deleted') {
+      const name = object.metadata?.name ?? '';
+      this.sent.delete(name);
+      this.onEvent({ type: 'deleted', object: { name, namespace: this.namespace } });
     }
-    this.resyncing = true;
-    for (const stream of this.streams) {
-      clearTimeout(stream.timer);
-      this.disconnect(stream);
-    }
-    void this.listAll(0);
+    this.sendChanges();
   }
 
-  private async listAll(failures: number): Promise<void> {
-    try {
-      await Promise.all(this.streams.map(stream => this.list(stream)));
-    } catch {
-      if (!this.closed) {
-        this.listRetry = setTimeout(
-          () => void this.listAll(failures + 1),
-          retryDelay(failures + 1)
-        );
-        this.listRetry.unref();
-      }
-      return;
-    }
-    this.resyncing = false;
-    if (this.closed) {
-      return;
-    }
-    this.started = true;
-    this.sendSnapshot();
-    for (const stream of this.streams.filter(s => s.served)) {
-      stream.failures = 0;
-      void this.connect(stream);
-    }
-  }
-
-  private async list(stream: IStream): Promise<void> {
-    try {
-      const list = await this.client.request<{
-        items?: IKubeObject[];
-        metadata?: { resourceVersion?: string };
-      }>('GET', stream.path, { query: { labelSelector: stream.labelSelector } });
-      stream.state = stateFromList(list.items ?? [], list.metadata?.resourceVersion);
-      stream.served = true;
-    } catch (e) {
-      // Katib not installed: no studies; pods not readable: studies without pod reasons.
-      const unserved = stream.role === 'pod' ? 'forbidden' : 'not_found';
-      if (e instanceof BackendError && e.code === unserved) {
-        stream.state = stateFromList([]);
-        stream.served = false;
-        return;
-      }
-      throw e;
-    }
-  }
-
-  private async connect(stream: IStream): Promise<void> {
-    if (this.closed) {
-      return;
-    }
-    const generation = ++stream.generation;
-    const current = () => !this.closed && stream.generation === generation;
-    const stop = await this.client.watch(
-      stream.path,
-      {
-        resourceVersion: stream.state.resourceVersion,
-        allowWatchBookmarks: true,
-        labelSelector: stream.labelSelector
-      },
-      (type, object) => current() && this.apply(stream, type, object as IKubeObject),
-      (_error, httpStatus) => current() && this.reconnect(stream, httpStatus)
-    );
-    if (current()) {
-      stream.stop = stop;
-    } else {
-      stop();
-    }
-  }
-
-  private apply(stream: IStream, type: string, object: IKubeObject): void {
-    const { state, decision } = reduceWatchEvent(stream.state, type, object);
-    stream.state = state;
-    if (decision.action === 'relist') {
-      this.resync();
-    } else if (decision.action === 'restart') {
-      this.disconnect(stream);
-      this.reconnect(stream);
-    } else if (decision.action === 'emit') {
-      stream.failures = 0;
-      if (stream.role === 'experiment' && decision.change === 'deleted') {
-        const name = decision.object.metadata?.name ?? '';
-        this.sent.delete(name);
-        this.onEvent({ type: 'deleted', object: { name, namespace: this.namespace } });
-      }
-      this.sendChanges();
-    }
-  }
-
-  private disconnect(stream: IStream): void {
-    stream.generation += 1;
-    stream.stop?.();
-    stream.stop = undefined;
-  }
-
-  private reconnect(stream: IStream, httpStatus?: number): void {
-    stream.stop = undefined;
-    stream.failures += 1;
-    if (httpStatus === 410) {
-      this.resync();
-      return;
-    }
-    clearTimeout(stream.timer);
-    stream.timer = setTimeout(() => void this.connect(stream), retryDelay(stream.failures));
-    stream.timer.unref();
-  }
-
-  private sendSnapshot(): void {
+  onSnapshot(): void {
     const items = this.assemble();
     this.sent.clear();
     for (const study of items) {
@@ -272,7 +151,7 @@ class StudyWatch implements ISubscription {
 
   /** Sends every study whose version changed (a trial, a pod or a curve under it). */
   private sendChanges(): void {
-    if (!this.started || this.closed) {
+    if (!this.watch.running) {
       return;
     }
     for (const study of this.assemble()) {
@@ -487,13 +366,8 @@ class StudyWatch implements ISubscription {
   }
 
   close(): void {
-    this.closed = true;
-    clearTimeout(this.listRetry);
+    this.watch.close();
     clearTimeout(this.flushTimer);
-    for (const stream of this.streams) {
-      clearTimeout(stream.timer);
-      this.disconnect(stream);
-    }
     for (const controller of this.followers.values()) {
       controller.abort();
     }
