@@ -31,6 +31,7 @@ SUITES = [
     ("jest operators", "jest-operators.json", jest),
     ("pytest", "pytest.xml", pytest),
     ("galata", "galata.json", playwright),
+    ("galata kubernetes mode", "galata-k8s.json", playwright),
 ]
 
 
