@@ -4,6 +4,8 @@ export const TOKEN_HEADER = 'x-kubeflow-workbench-token';
 export const API = '/api/v1';
 
 const ns = (namespace: string) => `${API}/namespaces/${encodeURIComponent(namespace)}`;
+const run = (namespace: string, name: string) =>
+  `${ns(namespace)}/runs/${encodeURIComponent(name)}`;
 const job = (namespace: string, name: string) =>
   `${ns(namespace)}/jobs/${encodeURIComponent(name)}`;
 
@@ -17,5 +19,20 @@ export const routes = {
   jobEvents: (namespace: string, name: string) => `${job(namespace, name)}/events`,
   jobLogs: (namespace: string, name: string) => `${job(namespace, name)}/logs`,
   watchJobs: (namespace: string) => `${ns(namespace)}/watch/jobs`,
-  analysis: () => `${API}/analysis`
+  analysis: () => `${API}/analysis`,
+  /** POST a pipeline document → IR + YAML + warnings (400 with field paths when invalid). */
+  pipelineCompile: () => `${API}/pipelines/compile`,
+  /** GET list, POST create (`ICreateRunRequest`). */
+  runs: (namespace: string) => `${ns(namespace)}/runs`,
+  /** GET one (with `ir` and `spec`), DELETE. */
+  run,
+  runCancel: (namespace: string, name: string) => `${run(namespace, name)}/cancel`,
+  /** POST `IRerunRequest` → the new run. */
+  runRerun: (namespace: string, name: string) => `${run(namespace, name)}/rerun`,
+  runStepLogs: (namespace: string, name: string, task: string) =>
+    `${run(namespace, name)}/steps/${encodeURIComponent(task)}/logs`,
+  /** GET an output artifact of a step (a preview: text, image, small table; `?download=1` for the file). */
+  runStepOutput: (namespace: string, name: string, task: string, artifact: string) =>
+    `${run(namespace, name)}/steps/${encodeURIComponent(task)}/outputs/${encodeURIComponent(artifact)}`,
+  watchRuns: (namespace: string) => `${ns(namespace)}/watch/runs`
 };

@@ -52,7 +52,13 @@ export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
     } else if (e.keyword === 'additionalProperties') {
       path = `${e.instancePath}/${e.params.additionalProperty}`;
       message = 'is not a known field';
-    } else if (e.keyword === 'pattern' && typeof e.parentSchema?.['x-message'] === 'string') {
+    } else if (e.keyword === 'unevaluatedProperties') {
+      path = `${e.instancePath}/${e.params.unevaluatedProperty}`;
+      message = 'is not a known field';
+    } else if (
+      ['pattern', 'const'].includes(e.keyword) &&
+      typeof e.parentSchema?.['x-message'] === 'string'
+    ) {
       message = e.parentSchema['x-message'];
     } else if (e.keyword === 'enum') {
       message = `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
