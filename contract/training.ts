@@ -1,3 +1,5 @@
+import { ILiveResource, ResourceEvent } from './live';
+
 /** Wire types of the training feature. The schema in `schemas/training-job.schema.json` is the source of truth
  * for the spec; these types mirror it for TypeScript callers. */
 export type Framework =
@@ -78,14 +80,11 @@ export interface IReplicaState {
 }
 
 /** A job as every client sees it, whichever backend runs it. */
-export interface IJob {
-  name: string;
-  namespace: string;
+export interface IJob extends ILiveResource {
   framework: Framework;
   kind: string;
   backend: 'local' | 'kubernetes';
   phase: JobPhase;
-  created: string;
   started?: string;
   finished?: string;
   conditions: IJobCondition[];
@@ -107,7 +106,4 @@ export interface IJobEvent {
 }
 
 /** One message of the live job stream (server-sent events). */
-export type JobStreamEvent =
-  | { type: 'snapshot'; items: IJob[]; resourceVersion?: string }
-  | { type: 'added' | 'modified'; job: IJob }
-  | { type: 'deleted'; job: Pick<IJob, 'name' | 'namespace'> };
+export type JobStreamEvent = ResourceEvent<IJob>;

@@ -151,9 +151,9 @@ class KubeflowMagics(Magics):
                 if event == "snapshot":
                     candidates = (data or {}).get("items", [])
                 elif event in ("added", "modified"):
-                    candidates = [data.get("job", data)]
+                    candidates = [data.get("object", data)]
                 elif event == "deleted":
-                    gone = data.get("job", data)
+                    gone = data.get("object", data)
                     if gone.get("name") == output.name:
                         raise KubeflowError([f"Job {output.name} was deleted while waiting for it."])
                     continue

@@ -267,7 +267,7 @@ def test_wait_follows_the_watch_stream_until_the_job_finishes(shell, proxy, caps
             ": connected\n\n",
             "event: snapshot\ndata: " + _json({"type": "snapshot", "items": [job_body("other", phase="Running"),
                                                                            job_body("w1", phase="Running")]}) + "\n\n",
-            "event: modified\ndata: " + _json({"type": "modified", "job": job_body("w1", phase="Succeeded")}) + "\n\n",
+            "event: modified\ndata: " + _json({"type": "modified", "object": job_body("w1", phase="Succeeded")}) + "\n\n",
         ]
         for event in events:
             h.wfile.write(event.encode())

@@ -165,8 +165,8 @@ def test_paths_escape_names():
 
 def test_server_sent_events_are_parsed_across_chunks():
     chunks = [": connected\n\n", "event: snapshot\ndata: {\"items\"", ": []}\n\n: ping\n\n",
-              "event: modified\r\ndata: {\"type\": \"modified\", \"job\": {\"name\": \"a\"}}\r\n\r\n"]
+              "event: modified\r\ndata: {\"type\": \"modified\", \"object\": {\"name\": \"a\"}}\r\n\r\n"]
     assert list(iter_events(iter(chunks))) == [
         ("snapshot", {"items": []}),
-        ("modified", {"type": "modified", "job": {"name": "a"}}),
+        ("modified", {"type": "modified", "object": {"name": "a"}}),
     ]

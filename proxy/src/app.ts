@@ -101,6 +101,17 @@ export function createApp(deps: IAppDeps): FastifyInstance {
     }
   });
 
+  // JupyterLab's request helper labels every request `application/json`, body or not (a DELETE, a retry):
+  // an empty body is no body, not invalid JSON. Anything else goes to fastify's own (prototype-safe) parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
+
   app.setNotFoundHandler((request, reply) => {
     sendError(reply, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`);
   });

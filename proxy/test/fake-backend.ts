@@ -61,7 +61,7 @@ export class FakeBackend implements IBackend {
         spec
       };
       this.jobsByKey.set(this.key(ns, job.name), job);
-      this.emit({ type: 'added', job });
+      this.emit({ type: 'added', object: job });
       return { job, created: true };
     },
     list: async (ns: string) => ({
@@ -76,7 +76,7 @@ export class FakeBackend implements IBackend {
     delete: async (ns: string, name: string) => {
       const job = this.found(ns, name);
       this.jobsByKey.delete(this.key(ns, name));
-      this.emit({ type: 'deleted', job: { name: job.name, namespace: ns } });
+      this.emit({ type: 'deleted', object: { name: job.name, namespace: ns } });
     },
     events: async (ns: string, name: string) => {
       this.found(ns, name);

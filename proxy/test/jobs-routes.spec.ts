@@ -128,7 +128,7 @@ describe('job routes', () => {
     const text = received.join('');
     const added = text.split('\n\n').find(block => block.startsWith('event: added'))!;
     const data = JSON.parse(added.split('\n')[1].slice('data: '.length));
-    expect(data).toMatchObject({ type: 'added', job: { name: 'mnist-1' } });
+    expect(data).toMatchObject({ type: 'added', object: { name: 'mnist-1' } });
     await app.close();
   });
 });

@@ -55,8 +55,8 @@ function until(
       const jobs =
         event.type === 'snapshot'
           ? event.items
-          : 'job' in event && event.type !== 'deleted'
-            ? [event.job as IJob]
+          : 'object' in event && event.type !== 'deleted'
+            ? [event.object as IJob]
             : [];
       const job = jobs.find(j => j.name === name && test(j));
       if (job) {
@@ -268,7 +268,7 @@ describe('delete, logs, watch and create semantics', () => {
     const deleted = new Promise<JobStreamEvent>(resolve => {
       const s = b.jobs.watch(
         NS,
-        e => e.type === 'deleted' && e.job.name === 'cancel' && (s.close(), resolve(e))
+        e => e.type === 'deleted' && e.object.name === 'cancel' && (s.close(), resolve(e))
       );
     });
     await b.jobs.delete(NS, 'cancel');
@@ -276,7 +276,7 @@ describe('delete, logs, watch and create semantics', () => {
     expect(groups.flatMap(livePidsOfGroup)).toEqual([]);
     expect(await deleted).toEqual({
       type: 'deleted',
-      job: { name: 'cancel', namespace: NS }
+      object: { name: 'cancel', namespace: NS }
     });
     expect(existsSync(join(stateDir, 'jobs', NS, 'cancel'))).toBe(false);
     expect((await failure(b.jobs.get(NS, 'cancel'))).code).toBe('not_found');
@@ -334,17 +334,17 @@ describe('delete, logs, watch and create semantics', () => {
       );
       await until(b, 'watched', phase('Succeeded'), 'Succeeded');
       expect(events[0].type).toBe('snapshot');
-      const mine = events.filter(e => 'job' in e && e.job.name === 'watched') as {
+      const mine = events.filter(e => 'object' in e && e.object.name === 'watched') as {
         type: string;
-        job: IJob;
+        object: IJob;
       }[];
-      expect(mine.map(e => [e.type, e.job.phase])).toEqual([
+      expect(mine.map(e => [e.type, e.object.phase])).toEqual([
         ['added', 'Created'],
         ['modified', 'Running'],
         ['modified', 'Succeeded']
       ]);
-      expect(mine[2].job.conditions.at(-1)?.reason).toBe('XGBoostJobSucceeded');
-      const versions = mine.map(e => Number(e.job.resourceVersion));
+      expect(mine[2].object.conditions.at(-1)?.reason).toBe('XGBoostJobSucceeded');
+      const versions = mine.map(e => Number(e.object.resourceVersion));
       expect(versions).toEqual([...versions].sort((x, y) => x - y));
     } finally {
       subscription.close();

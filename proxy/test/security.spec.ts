@@ -95,6 +95,40 @@ describe('unknown routes and bodies', () => {
     expect(res.json().error.code).toBe('invalid_spec');
   });
 
+  it('takes an empty body as no body, with or without Content-Type, on every method', async () => {
+    // JupyterLab labels every request application/json; a body-less Delete or Retry must still work.
+    const { app } = await makeApp();
+    const bodyless = [
+      { method: 'POST', url: '/api/v1/connection/retry', ok: 200 },
+      { method: 'GET', url: '/api/v1/info', ok: 200 },
+      { method: 'DELETE', url: '/api/v1/namespaces/default/jobs/to-delete', ok: 200 }
+    ] as const;
+    for (const contentType of [undefined, 'application/json', 'application/json; charset=utf-8']) {
+      for (const { method, url, ok } of bodyless) {
+        if (method === 'DELETE') {
+          await app.inject({
+            method: 'POST',
+            url: '/api/v1/namespaces/default/jobs',
+            headers: AUTH,
+            payload: { name: 'to-delete', framework: 'pytorch', replicas: { Worker: { count: 1 } } }
+          });
+        }
+        const headers = contentType ? { ...AUTH, 'content-type': contentType } : AUTH;
+        const res = await app.inject({ method, url, headers, payload: '' });
+        expect([method, contentType, res.statusCode]).toEqual([method, contentType, ok]);
+      }
+    }
+    // A create with an empty body is still refused, as a missing spec.
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/api/v1/namespaces/default/jobs',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: ''
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.code).toBe('invalid_spec');
+  });
+
   it('refuses names that could traverse paths', async () => {
     const { app } = await makeApp();
     for (const url of [

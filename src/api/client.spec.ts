@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { ProxyClient } from './client';
 import { ProxyError } from './errors';
-import { JobStream, IEventSourceLike } from './job-stream';
+import { IEventSourceLike, ResourceStream } from './resource-stream';
 
 const settings = ServerConnection.makeSettings({ baseUrl: 'http://lab.example/user/u/' });
 
@@ -116,11 +116,11 @@ class FakeSource implements IEventSourceLike {
   }
 }
 
-describe('JobStream', () => {
+describe('ResourceStream', () => {
   it('emits parsed events and reconnects with backoff when the source gives up', () => {
     jest.useFakeTimers();
     const sources: FakeSource[] = [];
-    const stream = new JobStream('u', () => {
+    const stream = new ResourceStream('u', () => {
       const s = new FakeSource();
       sources.push(s);
       return s;

@@ -8,7 +8,7 @@ import { IContextList, IInfo, INamespaceList } from '../../contract/info';
 import { PROXY_NAME, routes } from '../../contract/routes';
 import { IJob, IJobEvent, ITrainingJobSpec } from '../../contract/training';
 import { errorOfResponse, networkError } from './errors';
-import { JobStream } from './job-stream';
+import { ResourceStream } from './resource-stream';
 
 export interface ILogRequest {
   replica?: string;
@@ -102,7 +102,7 @@ export class ProxyClient {
   }
 
   /** Live updates of the jobs of a namespace (server-sent events; reconnects with backoff). */
-  watchJobs(namespace: string): JobStream {
-    return new JobStream(this.url(routes.watchJobs(namespace)));
+  watchJobs(namespace: string): ResourceStream<IJob> {
+    return new ResourceStream<IJob>(this.url(routes.watchJobs(namespace)));
   }
 }

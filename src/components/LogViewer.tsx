@@ -1,16 +1,21 @@
 /**
- * Logs of a job: replica choice (or all replicas merged), follow toggle, tail limit, a search box that
- * highlights matches, and a download of what is shown. Props only: the owner fetches and follows.
+ * Logs of a live resource: source choice (a replica, trial or step; or all merged), follow toggle, tail
+ * limit, a search box that highlights matches, and a download of what is shown. Props only: the owner fetches
+ * and follows (src/live/LiveLogs binds it to a LogsModel).
  */
 import React from 'react';
 
-export const ALL_REPLICAS = '';
+export const ALL_SOURCES = '';
 export const TAIL_CHOICES = [100, 1000, 10000];
 
 export interface ILogViewerProps {
-  replicas: string[];
-  replica: string;
-  onReplicaChange: (replica: string) => void;
+  sources: string[];
+  source: string;
+  onSourceChange: (source: string) => void;
+  /** What a source is called: Replica, Trial, Step. */
+  sourceLabel?: string;
+  /** The label of the "all merged" choice; absent when the feature cannot merge its sources. */
+  allLabel?: string;
   follow: boolean;
   onFollowChange: (follow: boolean) => void;
   tail: number;
@@ -18,6 +23,8 @@ export interface ILogViewerProps {
   text: string;
   loading?: boolean;
   error?: string;
+  /** Accessible name of the log text, e.g. "Job logs". */
+  label?: string;
   /** Name of the downloaded file, e.g. `my-job-worker-0.log`. */
   fileName: string;
 }
@@ -39,10 +46,10 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
     <div className="kf-log-viewer">
       <div className="kf-log-toolbar">
         <label>
-          Replica{' '}
-          <select value={props.replica} onChange={e => props.onReplicaChange(e.target.value)}>
-            <option value={ALL_REPLICAS}>all replicas (merged)</option>
-            {props.replicas.map(r => (
+          {props.sourceLabel ?? 'Replica'}{' '}
+          <select value={props.source} onChange={e => props.onSourceChange(e.target.value)}>
+            {props.allLabel && <option value={ALL_SOURCES}>{props.allLabel}</option>}
+            {props.sources.map(r => (
               <option key={r} value={r}>
                 {r}
               </option>
@@ -92,7 +99,7 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
       <pre
         ref={preRef}
         className="kf-log-text"
-        aria-label="Job logs"
+        aria-label={props.label ?? 'Logs'}
         aria-busy={props.loading}
         tabIndex={0}
       >

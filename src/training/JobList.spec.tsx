@@ -21,7 +21,7 @@ function setup(count: number) {
   return { model, onOpen, onNew, stream: client.streams[0] };
 }
 
-const rows = () => document.querySelectorAll('.kf-job-row');
+const rows = () => document.querySelectorAll('.kf-live-row');
 
 describe('JobList', () => {
   it('renders far fewer rows than jobs for 10,000 jobs, newest first', () => {
@@ -61,7 +61,7 @@ describe('JobList', () => {
     expect(screen.getByText('No training jobs in team-a')).toBeTruthy();
     fireEvent.click(screen.getAllByRole('button', { name: 'New training job' })[1]);
     expect(onNew).toHaveBeenCalled();
-    act(() => stream.push({ type: 'added', job: makeJob('fresh') }));
+    act(() => stream.push({ type: 'added', object: makeJob('fresh') }));
     expect([...rows()].map(r => r.getAttribute('aria-label'))).toEqual(['fresh']);
   });
 });

@@ -88,7 +88,7 @@ describe('JobView', () => {
     );
     expect(screen.getByLabelText('Job status: Running')).toBeTruthy();
     await act(async () =>
-      client.streams[0].push({ type: 'deleted', job: { name: 'mnist', namespace: 'team-a' } })
+      client.streams[0].push({ type: 'deleted', object: { name: 'mnist', namespace: 'team-a' } })
     );
     expect(screen.getByRole('alert').textContent).toMatch(/no longer exists/);
   });

@@ -1,13 +1,12 @@
 /** The main-area view of one job: status, why it is stuck, conditions, replicas, events, logs and YAML. */
 import React from 'react';
 import { IJob, IJobCondition, IJobEvent, IReplicaState } from '../../contract/training';
-import { ErrorBanner } from '../components/ErrorBanner';
-import { LogViewer } from '../components/LogViewer';
 import { StatusBadge } from '../components/StatusBadge';
 import { useSignal } from '../components/useSignal';
 import { YamlView } from '../components/YamlView';
 import { explainReason, isTroubled } from './explain';
-import { JobLogsModel } from './logs-model';
+import { DetailFrame, DetailPlaceholder } from '../live/DetailFrame';
+import { LiveLogs } from '../live/LiveLogs';
 import { JobViewModel } from './view-model';
 
 export interface IJobViewProps {
@@ -17,39 +16,27 @@ export interface IJobViewProps {
   onRerun: (job: IJob) => void;
 }
 
-type Tab = 'overview' | 'logs' | 'yaml';
-const TABS: { id: Tab; label: string }[] = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'logs', label: 'Logs' },
-  { id: 'yaml', label: 'YAML' }
-];
-
 export function JobView({ model, onDelete, onClone, onRerun }: IJobViewProps): JSX.Element {
   useSignal(model.changed);
-  const [tab, setTab] = React.useState<Tab>('overview');
   const job = model.job;
   if (!job) {
-    return (
-      <div className="kf-job-view">
-        {model.error ? (
-          <ErrorBanner message={model.error} />
-        ) : (
-          <p className="kf-job-view-note">Loading {model.name}…</p>
-        )}
-      </div>
-    );
+    return <DetailPlaceholder name={model.name} error={model.error} />;
   }
   const canRerun = !!job.spec;
   return (
-    <div className="kf-job-view">
-      <header className="kf-job-view-header">
-        <h2>{job.name}</h2>
-        <StatusBadge status={job.phase} label="Job status" />
-        <span className="kf-job-view-meta">
-          {job.framework} · {job.kind} · {job.backend} backend · {job.namespace}
-          {model.live ? '' : ' · not live'}
-        </span>
-        <span className="kf-job-view-actions">
+    <DetailFrame
+      kind="Job"
+      name={job.name}
+      status={job.phase}
+      meta={`${job.framework} · ${job.kind} · ${job.backend} backend · ${job.namespace}`}
+      live={model.live}
+      goneMessage={
+        model.gone
+          ? 'This job no longer exists in the cluster; the last state seen is shown.'
+          : undefined
+      }
+      actions={
+        <>
           <button
             type="button"
             className="jp-mod-styled"
@@ -74,33 +61,37 @@ export function JobView({ model, onDelete, onClone, onRerun }: IJobViewProps): J
           >
             Delete
           </button>
-        </span>
-      </header>
-      {model.gone && (
-        <ErrorBanner message="This job no longer exists in the cluster; the last state seen is shown." />
-      )}
-      <div role="tablist" aria-label="Job details" className="kf-tabs">
-        {TABS.map(t => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            aria-selected={tab === t.id}
-            className={tab === t.id ? 'kf-tab kf-mod-selected' : 'kf-tab'}
-            onClick={() => setTab(t.id)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" className="kf-tab-panel">
-        {tab === 'overview' && <Overview job={job} events={model.events} />}
-        {tab === 'logs' && <Logs logs={model.logs} job={job} />}
-        {tab === 'yaml' && (
-          <YamlView value={job.manifest ?? job.spec ?? job} label={`YAML of ${job.name}`} />
-        )}
-      </div>
-    </div>
+        </>
+      }
+      tabs={[
+        {
+          id: 'overview',
+          label: 'Overview',
+          render: () => <Overview job={job} events={model.events} />
+        },
+        {
+          id: 'logs',
+          label: 'Logs',
+          render: () => (
+            <LiveLogs
+              logs={model.logs}
+              sources={job.replicas.map(r => r.name)}
+              sourceLabel="Replica"
+              allLabel="all replicas (merged)"
+              label="Job logs"
+              fileStem={job.name}
+            />
+          )
+        },
+        {
+          id: 'yaml',
+          label: 'YAML',
+          render: () => (
+            <YamlView value={job.manifest ?? job.spec ?? job} label={`YAML of ${job.name}`} />
+          )
+        }
+      ]}
+    />
   );
 }
 
@@ -136,7 +127,7 @@ function Overview({ job, events }: { job: IJob; events: IJobEvent[] }): JSX.Elem
 
 function ReplicaTable({ replicas }: { replicas: IReplicaState[] }): JSX.Element {
   if (replicas.length === 0) {
-    return <p className="kf-job-view-note">No replicas yet.</p>;
+    return <p className="kf-detail-note">No replicas yet.</p>;
   }
   return (
     <table className="kf-table" aria-label="Replicas">
@@ -170,7 +161,7 @@ function ReplicaTable({ replicas }: { replicas: IReplicaState[] }): JSX.Element 
 
 function ConditionTimeline({ conditions }: { conditions: IJobCondition[] }): JSX.Element {
   if (conditions.length === 0) {
-    return <p className="kf-job-view-note">No conditions reported yet.</p>;
+    return <p className="kf-detail-note">No conditions reported yet.</p>;
   }
   return (
     <ol className="kf-timeline" aria-label="Conditions">
@@ -189,7 +180,7 @@ function ConditionTimeline({ conditions }: { conditions: IJobCondition[] }): JSX
 
 function EventTable({ events }: { events: IJobEvent[] }): JSX.Element {
   if (events.length === 0) {
-    return <p className="kf-job-view-note">No events.</p>;
+    return <p className="kf-detail-note">No events.</p>;
   }
   return (
     <table className="kf-table" aria-label="Events">
@@ -217,31 +208,6 @@ function EventTable({ events }: { events: IJobEvent[] }): JSX.Element {
         ))}
       </tbody>
     </table>
-  );
-}
-
-function Logs({ logs, job }: { logs: JobLogsModel; job: IJob }): JSX.Element {
-  useSignal(logs.changed);
-  // First visit of the tab loads the logs; later option changes reload through the model.
-  React.useEffect(() => {
-    if (!logs.text && !logs.loading) {
-      void logs.reload();
-    }
-  }, [logs]);
-  return (
-    <LogViewer
-      replicas={job.replicas.map(r => r.name)}
-      replica={logs.replica}
-      onReplicaChange={r => logs.setReplica(r)}
-      follow={logs.follow}
-      onFollowChange={f => logs.setFollow(f)}
-      tail={logs.tail}
-      onTailChange={t => logs.setTail(t)}
-      text={logs.text}
-      loading={logs.loading}
-      error={logs.error}
-      fileName={`${job.name}${logs.replica ? `-${logs.replica}` : ''}.log`}
-    />
   );
 }
 

@@ -28,7 +28,7 @@ describe('JobsModel', () => {
     });
     expect(model.hasSnapshot).toBe(true);
     expect(model.visible.map(j => j.name)).toEqual(['b', 'a']);
-    stream().push({ type: 'deleted', job: { name: 'b', namespace: 'team-a' } });
+    stream().push({ type: 'deleted', object: { name: 'b', namespace: 'team-a' } });
     expect(model.visible.map(j => j.name)).toEqual(['a']);
     expect(model.get('a')?.name).toBe('a');
   });
@@ -38,13 +38,13 @@ describe('JobsModel', () => {
     stream().setState('open');
     stream().push({ type: 'snapshot', items: [makeJob('a')] });
     changes.mockClear();
-    stream().push({ type: 'modified', job: makeJob('a') });
+    stream().push({ type: 'modified', object: makeJob('a') });
     stream().setState('open');
     model.setFilter({ text: '' });
     expect(changes).not.toHaveBeenCalled();
     stream().push({
       type: 'modified',
-      job: makeJob('a', { resourceVersion: '2', phase: 'Failed' })
+      object: makeJob('a', { resourceVersion: '2', phase: 'Failed' })
     });
     expect(changes).toHaveBeenCalledTimes(1);
   });

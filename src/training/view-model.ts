@@ -1,107 +1,68 @@
-/**
- * One job's view: the job itself, followed live through the shared `JobsModel` of its namespace, its events,
- * and its logs. Falls back to one `getJob` so the view has something before the stream's first snapshot.
- */
-import { ISignal, Signal } from '@lumino/signaling';
+/** One job's view: the live job (src/live/item-model), its events and its logs. */
 import { IJob, IJobEvent } from '../../contract/training';
-import { ILogsClient, JobLogsModel } from './logs-model';
+import { LiveItemModel } from '../live/item-model';
+import { ILogSource, LogsModel } from '../live/logs-model';
+import { ILogRequest } from '../api/client';
 import { JobsModel, JobsModelPool } from './model';
 
-export interface IJobViewClient extends ILogsClient {
+export interface IJobViewClient {
   getJob(namespace: string, name: string): Promise<IJob>;
   jobEvents(namespace: string, name: string): Promise<IJobEvent[]>;
+  jobLogs(namespace: string, name: string, options?: ILogRequest): Promise<string>;
+  followLogs(
+    namespace: string,
+    name: string,
+    options: ILogRequest,
+    onText: (text: string) => void,
+    signal: AbortSignal
+  ): Promise<void>;
 }
 
-export class JobViewModel {
-  readonly logs: JobLogsModel;
-  private readonly jobs: JobsModel;
-  private _fetched: IJob | undefined;
-  private _lastKnown: IJob | undefined;
-  private _events: IJobEvent[] = [];
-  private _error = '';
-  private _lastVersion: string | undefined;
-  private _lastSeen: { job: IJob | undefined; live: boolean; gone: boolean } = {
-    job: undefined,
-    live: false,
-    gone: false
+/** The logs of one job's replicas ('' = all merged). */
+export function jobLogSource(client: IJobViewClient, namespace: string, name: string): ILogSource {
+  const options = (replica: string, tail: number) => ({ replica: replica || undefined, tail });
+  return {
+    read: (replica, tail) => client.jobLogs(namespace, name, options(replica, tail)),
+    follow: (replica, tail, onText, signal) =>
+      client.followLogs(namespace, name, options(replica, tail), onText, signal)
   };
-  private readonly _changed = new Signal<this, void>(this);
+}
+
+export class JobViewModel extends LiveItemModel<IJob, JobsModel> {
+  readonly logs: LogsModel;
+  private _events: IJobEvent[] = [];
 
   constructor(
     private readonly client: IJobViewClient,
-    private readonly pool: JobsModelPool,
-    readonly namespace: string,
-    readonly name: string
+    pool: JobsModelPool,
+    namespace: string,
+    name: string
   ) {
-    this.logs = new JobLogsModel(client, namespace, name);
-    this.jobs = pool.acquire(namespace);
-    this.jobs.changed.connect(this.onJobsChanged, this);
-    void this.fetchJob();
+    super(pool, () => client.getJob(namespace, name), namespace, name);
+    this.logs = new LogsModel(jobLogSource(client, namespace, name));
+    // A changed job usually means new events (scheduling, pulls, restarts): fetch them with it.
+    this.versionChanged.connect(() => void this.refreshEvents());
     void this.refreshEvents();
   }
 
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
-
-  /** The live job; else the last one seen (deleted since), or the one fetched at open. */
   get job(): IJob | undefined {
-    return this.jobs.get(this.name) ?? this._lastKnown ?? this._fetched;
-  }
-  /** True when the live list no longer has the job (deleted elsewhere). */
-  get gone(): boolean {
-    return this.jobs.hasSnapshot && !this.jobs.get(this.name);
+    return this.item;
   }
   get events(): IJobEvent[] {
     return this._events;
-  }
-  get error(): string {
-    return this._error;
-  }
-  get live(): boolean {
-    return this.jobs.liveState === 'live';
   }
 
   async refreshEvents(): Promise<void> {
     try {
       this._events = await this.client.jobEvents(this.namespace, this.name);
-      this._changed.emit();
+      this.emitChanged();
     } catch {
       // Events are a help, not the job: a failure here leaves the last list in place.
     }
   }
 
   dispose(): void {
-    this.jobs.changed.disconnect(this.onJobsChanged, this);
-    this.pool.release(this.jobs);
     this.logs.dispose();
-    Signal.clearData(this);
-  }
-
-  private async fetchJob(): Promise<void> {
-    try {
-      this._fetched = await this.client.getJob(this.namespace, this.name);
-    } catch (e) {
-      this._error = (e as Error).message;
-    }
-    this._changed.emit();
-  }
-
-  private onJobsChanged(): void {
-    // The namespace's list changes for every job in it; re-render only when this one (or liveness) did.
-    this._lastKnown = this.jobs.get(this.name) ?? this._lastKnown;
-    const seen = { job: this.job, live: this.live, gone: this.gone };
-    const last = this._lastSeen;
-    if (seen.job === last.job && seen.live === last.live && seen.gone === last.gone) {
-      return;
-    }
-    this._lastSeen = seen;
-    const version = this.job?.resourceVersion;
-    if (version !== this._lastVersion) {
-      // A changed job usually means new events (scheduling, pulls, restarts): fetch them with it.
-      this._lastVersion = version;
-      void this.refreshEvents();
-    }
-    this._changed.emit();
+    super.dispose();
   }
 }

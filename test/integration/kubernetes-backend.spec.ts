@@ -126,10 +126,10 @@ class Recorder {
     for (const e of this.events) {
       if (e.type === 'snapshot') {
         job = e.items.find(j => j.name === name) ?? null;
-      } else if (e.type === 'deleted' && e.job.name === name) {
+      } else if (e.type === 'deleted' && e.object.name === name) {
         job = null;
-      } else if ((e.type === 'added' || e.type === 'modified') && e.job.name === name) {
-        job = e.job;
+      } else if ((e.type === 'added' || e.type === 'modified') && e.object.name === name) {
+        job = e.object;
       }
     }
     return job;
@@ -140,9 +140,9 @@ const jobEvent =
   (type: string, name: string, test: (job: IJob) => boolean = () => true) =>
   (e: JobStreamEvent) =>
     (e.type === type &&
-      'job' in e &&
-      e.job.name === name &&
-      (type === 'deleted' || test(e.job as IJob))) ||
+      'object' in e &&
+      e.object.name === name &&
+      (type === 'deleted' || test(e.object as IJob))) ||
     (e.type === 'snapshot' && type !== 'deleted' && e.items.some(j => j.name === name && test(j)));
 
 const condition = (type: string) => ({
@@ -755,7 +755,7 @@ describe('watch across an apiserver restart', () => {
       // No change was told twice: each (job, resourceVersion) appears once among added/modified.
       const told = recorder.events.flatMap(e =>
         e.type === 'added' || e.type === 'modified'
-          ? [`${e.job.name}@${e.job.resourceVersion}`]
+          ? [`${e.object.name}@${e.object.resourceVersion}`]
           : []
       );
       expect(new Set(told).size).toBe(told.length);

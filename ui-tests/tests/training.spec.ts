@@ -31,7 +31,7 @@ test.describe('training jobs', () => {
     await page.screenshot({ path: test.info().outputPath('training-job-logs.png') });
 
     await page.sidebar.openTab(SIDEBAR);
-    await expect(page.locator('.kf-job-row[aria-label="form-ddp"]')).toBeVisible();
+    await expect(page.locator('.kf-live-row[aria-label="form-ddp"]')).toBeVisible();
   });
 
   test('%%kf train shows a live job card that reaches Succeeded', async ({ page }) => {

@@ -1,4 +1,4 @@
-/** Training jobs: validate → backend → JSON; live list over server-sent events; logs as streamed text. */
+/** Training jobs: validate → backend → JSON; live list over the shared watch route; logs as streamed text. */
 import type { FastifyInstance } from 'fastify';
 import { API } from '../../../contract/routes';
 import { ITrainingJobSpec } from '../../../contract/training';
@@ -7,7 +7,7 @@ import { validate } from '../../../contract/validate';
 import { BackendError } from '../backends/types';
 import type { IAppDeps } from '../app';
 import { checkName, checkNamespace, flagParam, intParam } from './params';
-import { openEventStream, openTextStream } from './stream';
+import { openTextStream, registerWatchRoute } from './stream';
 
 const DEFAULT_TAIL = 1000;
 const MAX_TAIL = 10000;
@@ -90,13 +90,5 @@ export function registerJobRoutes(app: FastifyInstance, deps: IAppDeps): void {
     }
   );
 
-  app.get<{ Params: NsParams }>(`${base}/watch/jobs`, async (request, reply) => {
-    const ns = checkNamespace(deps, request.params.ns);
-    const backend = jobs();
-    // A namespace the user may not read fails here as a JSON error, not as a stream that never starts.
-    await backend.checkAccess(ns);
-    const live: { subscription?: { close(): void } } = {};
-    const send = openEventStream(request, reply, () => live.subscription?.close());
-    live.subscription = backend.watch(ns, event => send(event.type, event));
-  });
+  registerWatchRoute(app, deps, 'jobs', jobs);
 }

@@ -1,5 +1,10 @@
 /** Long-lived responses (server-sent events, followed logs) written straight to the socket. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ILiveResource, ResourceEvent } from '../../../contract/live';
+import { API } from '../../../contract/routes';
+import type { IAppDeps } from '../app';
+import type { ISubscription } from '../backends/types';
+import { checkNamespace } from './params';
 
 const HEARTBEAT_MS = 15000;
 
@@ -38,4 +43,34 @@ export function openTextStream(reply: FastifyReply): (chunk: string) => void {
   return chunk => {
     reply.raw.write(chunk);
   };
+}
+
+/** What a live kind (jobs, studies, runs) of a backend offers the shared watch route. */
+export interface IWatchable<T extends ILiveResource> {
+  /** Fails (forbidden, unreachable…) when the kind cannot be read in the namespace; cheap, unlike a list. */
+  checkAccess(namespace: string): Promise<void>;
+  watch(namespace: string, onEvent: (event: ResourceEvent<T>) => void): ISubscription;
+}
+
+/**
+ * `GET /api/v1/namespaces/{ns}/watch/{kind}`: the one live stream route of every kind. A namespace the user
+ * may not read fails as a JSON error before the stream opens, not as a stream that never starts.
+ */
+export function registerWatchRoute<T extends ILiveResource>(
+  app: FastifyInstance,
+  deps: IAppDeps,
+  kind: string,
+  source: () => IWatchable<T>
+): void {
+  app.get<{ Params: { ns: string } }>(
+    `${API}/namespaces/:ns/watch/${kind}`,
+    async (request, reply) => {
+      const ns = checkNamespace(deps, request.params.ns);
+      const backend = source();
+      await backend.checkAccess(ns);
+      const live: { subscription?: ISubscription } = {};
+      const send = openEventStream(request, reply, () => live.subscription?.close());
+      live.subscription = backend.watch(ns, event => send(event.type, event));
+    }
+  );
 }

@@ -1,7 +1,7 @@
 /** Test helpers shared by the training specs (not a test file itself; excluded from the build). */
 import { ISignal, Signal } from '@lumino/signaling';
 import { IJob, JobStreamEvent } from '../../../contract/training';
-import { StreamState } from '../../api/job-stream';
+import { StreamState } from '../../api/resource-stream';
 
 export function makeJob(name: string, extra: Partial<IJob> = {}): IJob {
   return {
@@ -19,7 +19,7 @@ export function makeJob(name: string, extra: Partial<IJob> = {}): IJob {
   };
 }
 
-/** Stands in for `JobStream`: tests push events and states by hand. */
+/** Stands in for `ResourceStream`: tests push events and states by hand. */
 export class FakeStream {
   started = false;
   disposed = false;

@@ -254,13 +254,13 @@ class JobWatch implements ISubscription {
       this.sent.delete(name);
       this.onEvent({
         type: 'deleted',
-        job: { name, namespace: object.metadata?.namespace ?? this.namespace }
+        object: { name, namespace: object.metadata?.namespace ?? this.namespace }
       });
       return;
     }
     const job = this.toJob(object);
     this.sent.set(name, JSON.stringify(job));
-    this.onEvent({ type: change, job });
+    this.onEvent({ type: change, object: job });
   }
 
   /** A pod changed: resend its job if what the job shows (replica phase, reason…) changed. */
@@ -274,7 +274,7 @@ class JobWatch implements ISubscription {
     const text = JSON.stringify(job);
     if (this.sent.get(jobName) !== text) {
       this.sent.set(jobName, text);
-      this.onEvent({ type: 'modified', job });
+      this.onEvent({ type: 'modified', object: job });
     }
   }
 

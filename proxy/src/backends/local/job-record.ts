@@ -64,6 +64,7 @@ export function jobOfRecord(record: IJobRecord): IJob {
       ({ port: _port, pid: _pid, startedAt: _s, finishedAt: _f, ...state }) => ({ ...state })
     ),
     resourceVersion: String(record.generation),
+    version: String(record.generation),
     spec: record.spec
   };
 }

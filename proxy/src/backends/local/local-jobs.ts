@@ -77,7 +77,7 @@ export class LocalJobs implements IJobsBackend {
     this.revision++;
     this.records.set(keyOf(saved.namespace, saved.name), saved);
     this.store.save(saved);
-    this.changes.publish(saved.namespace, { type, job: jobOfRecord(saved) });
+    this.changes.publish(saved.namespace, { type, object: jobOfRecord(saved) });
     return saved;
   }
 
@@ -200,7 +200,7 @@ export class LocalJobs implements IJobsBackend {
       this.records.delete(key);
       this.changes.publish(namespace, {
         type: 'deleted',
-        job: { name, namespace }
+        object: { name, namespace }
       });
     } finally {
       this.deleting.delete(key);

@@ -1,4 +1,5 @@
 /** The reverse mapping: a job object (any of the seven kinds) and its pods → the `IJob` every client sees. */
+import { derivedVersion } from '../../../../../contract/live';
 import { IJob, IJobCondition, ITrainingJobSpec, JobPhase } from '../../../../../contract/training';
 import { frameworkOfKind, KIND_INFO, SPEC_ANNOTATION } from './kind-info';
 import { IPodLike, replicaFromPod } from './replica-from-pod';
@@ -120,6 +121,11 @@ export function jobFromObject(object: IJobLikeObject, pods: IPodLike[] = []): IJ
     conditions,
     replicas,
     ...(metadata.resourceVersion ? { resourceVersion: metadata.resourceVersion } : {}),
+    // Pods change while the job object does not (a stuck job): the version covers both.
+    version: derivedVersion(
+      metadata.resourceVersion,
+      pods.map(pod => pod.metadata?.resourceVersion)
+    ),
     ...(spec ? { spec } : {}),
     manifest: {
       apiVersion: object.apiVersion,

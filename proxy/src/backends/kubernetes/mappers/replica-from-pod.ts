@@ -9,7 +9,7 @@ interface IContainerState {
 }
 
 export interface IPodLike {
-  metadata?: { name?: string; labels?: Record<string, string> };
+  metadata?: { name?: string; labels?: Record<string, string>; resourceVersion?: string };
   spec?: { containers?: { name: string }[] };
   status?: {
     phase?: string;

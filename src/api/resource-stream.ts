@@ -1,13 +1,12 @@
 /**
- * The live job list of one namespace over server-sent events. EventSource reconnects by itself after a dropped
+ * The live list of one kind (jobs, studies, runs) in one namespace over server-sent events. EventSource reconnects by itself after a dropped
  * connection; we add backoff for the case where it gives up (HTTP error), and announce each new snapshot.
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { JobStreamEvent } from '../../contract/training';
+import { ILiveResource, RESOURCE_EVENT_TYPES, ResourceEvent } from '../../contract/live';
 
 export type StreamState = 'connecting' | 'open' | 'retrying' | 'closed';
 
-const EVENT_TYPES = ['snapshot', 'added', 'modified', 'deleted'] as const;
 const MAX_BACKOFF_MS = 30000;
 
 /** What the stream needs of EventSource; tests pass a fake. */
@@ -21,12 +20,12 @@ export interface IEventSourceLike {
 
 export type EventSourceFactory = (url: string) => IEventSourceLike;
 
-export class JobStream {
+export class ResourceStream<T extends ILiveResource> {
   private _source: IEventSourceLike | undefined;
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _attempt = 0;
   private _state: StreamState = 'connecting';
-  private readonly _event = new Signal<this, JobStreamEvent>(this);
+  private readonly _event = new Signal<this, ResourceEvent<T>>(this);
   private readonly _stateChanged = new Signal<this, StreamState>(this);
 
   constructor(
@@ -35,7 +34,7 @@ export class JobStream {
       new EventSource(u, { withCredentials: true })
   ) {}
 
-  get event(): ISignal<this, JobStreamEvent> {
+  get event(): ISignal<this, ResourceEvent<T>> {
     return this._event;
   }
   get stateChanged(): ISignal<this, StreamState> {
@@ -63,7 +62,7 @@ export class JobStream {
         this.setState('retrying');
       }
     };
-    for (const type of EVENT_TYPES) {
+    for (const type of RESOURCE_EVENT_TYPES) {
       source.addEventListener(type, e => this.receive(e.data));
     }
   }
@@ -78,7 +77,7 @@ export class JobStream {
 
   private receive(data: string): void {
     try {
-      this._event.emit(JSON.parse(data) as JobStreamEvent);
+      this._event.emit(JSON.parse(data) as ResourceEvent<T>);
     } catch {
       // A malformed message is dropped; the next snapshot repairs the state.
     }

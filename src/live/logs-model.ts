@@ -1,16 +1,16 @@
 /**
- * Logs of one job: which replica, how many lines, and whether to follow. Following streams through
- * `client.followLogs` and is cancelled with an AbortController when the options change or the view closes.
+ * Logs of one live resource (a job's replicas, a study's trials, a run's steps): which source, how many
+ * lines, and whether to follow. Following is cancelled with an AbortController when the options change or the
+ * view closes. Each feature supplies an `ILogSource` over its own routes.
  */
 import { ISignal, Signal } from '@lumino/signaling';
-import { ILogRequest } from '../api/client';
 
-export interface ILogsClient {
-  jobLogs(namespace: string, name: string, options?: ILogRequest): Promise<string>;
-  followLogs(
-    namespace: string,
-    name: string,
-    options: ILogRequest,
+/** `source` is a replica, trial or step name; '' means all of them merged (where the feature allows it). */
+export interface ILogSource {
+  read(source: string, tail: number): Promise<string>;
+  follow(
+    source: string,
+    tail: number,
     onText: (text: string) => void,
     signal: AbortSignal
   ): Promise<void>;
@@ -19,8 +19,8 @@ export interface ILogsClient {
 /** Keep at most this many characters while following, so a chatty job cannot exhaust the tab's memory. */
 const MAX_CHARS = 5_000_000;
 
-export class JobLogsModel {
-  private _replica = '';
+export class LogsModel {
+  private _source = '';
   private _tail = 1000;
   private _follow = false;
   private _text = '';
@@ -30,16 +30,17 @@ export class JobLogsModel {
   private readonly _changed = new Signal<this, void>(this);
 
   constructor(
-    private readonly client: ILogsClient,
-    readonly namespace: string,
-    readonly name: string
-  ) {}
+    private readonly logSource: ILogSource,
+    initialSource = ''
+  ) {
+    this._source = initialSource;
+  }
 
   get changed(): ISignal<this, void> {
     return this._changed;
   }
-  get replica(): string {
-    return this._replica;
+  get source(): string {
+    return this._source;
   }
   get tail(): number {
     return this._tail;
@@ -57,8 +58,8 @@ export class JobLogsModel {
     return this._error;
   }
 
-  setReplica(replica: string): void {
-    this._replica = replica;
+  setSource(source: string): void {
+    this._source = source;
     void this.reload();
   }
   setTail(tail: number): void {
@@ -79,18 +80,16 @@ export class JobLogsModel {
     this._error = '';
     this._loading = true;
     this._changed.emit();
-    const options = { replica: this._replica || undefined, tail: this._tail };
     try {
       if (this._follow) {
-        await this.client.followLogs(
-          this.namespace,
-          this.name,
-          options,
+        await this.logSource.follow(
+          this._source,
+          this._tail,
           text => this.append(text, abort),
           abort.signal
         );
       } else {
-        const text = await this.client.jobLogs(this.namespace, this.name, options);
+        const text = await this.logSource.read(this._source, this._tail);
         if (!abort.signal.aborted) {
           this._text = text;
         }
