@@ -2,12 +2,14 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import analysisPlugins from './analysis';
 import { workbenchPlugin } from './cluster/plugin';
+import pipelinePlugins from './pipelines';
 import trainingPlugins from './training';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   workbenchPlugin,
   ...trainingPlugins,
-  ...analysisPlugins
+  ...analysisPlugins,
+  ...pipelinePlugins
 ];
 
 export default plugins;

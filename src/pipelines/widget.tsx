@@ -7,7 +7,6 @@ import { DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { ReactWidget, ToolbarButton } from '@jupyterlab/ui-components';
 import { IPipelineProblem, IPipelineSpec } from '../../contract/pipeline';
 import { useSignal } from '../components/useSignal';
-import { PipelineDocument } from './document';
 import type { IIrPreview } from './editor/Editor';
 import { PipelineEditorModel } from './editor-model';
 
