@@ -240,10 +240,30 @@ export interface ICreateRunRequest {
   /** Run name; generated (`<pipeline>-<5 chars>`) when absent. */
   name?: string;
   backend?: RunBackend;
+  /** With `ir`: kfp's second YAML document (the Kubernetes platform spec), for timeouts. */
+  platformSpec?: Record<string, unknown>;
 }
 
 /** Body of `POST …/runs/{name}/rerun`: everything (neither), from a task on, or only a task (upstream cached). */
 export interface IRerunRequest {
   fromTask?: string;
   onlyTask?: string;
+}
+
+/** Answer of `GET …/steps/{task}/outputs/{artifact}`: a preview bounded in size (see `truncated`). */
+export interface IArtifactPreview {
+  artifact: IArtifactRef;
+  /** How to show it; `missing` when the step did not write it, `binary` when nothing readable can be shown. */
+  kind: 'text' | 'markdown' | 'html' | 'json' | 'image' | 'table' | 'notebook' | 'directory' | 'binary' | 'missing';
+  /** text, markdown, html, json, notebook (the .ipynb JSON): the first bytes, as UTF-8. */
+  text?: string;
+  /** image: its mime type and bytes. */
+  mime?: string;
+  base64?: string;
+  /** table (CSV/TSV): the header and the first rows. */
+  table?: { columns: string[]; rows: string[][] };
+  /** directory: its entries (first ones), paths relative to the artifact. */
+  entries?: { path: string; size: number }[];
+  truncated: boolean;
+  message?: string;
 }

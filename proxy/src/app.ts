@@ -11,6 +11,7 @@ import { TOKEN_HEADER } from '../../contract/routes';
 import { registerInfoRoutes } from './routes/info';
 import { registerJobRoutes } from './routes/jobs';
 import { registerAnalysisRoutes } from './routes/analysis';
+import { registerPipelineRoutes } from './routes/pipelines';
 
 export interface IAppDeps {
   token: string;
@@ -132,5 +133,6 @@ export function createApp(deps: IAppDeps): FastifyInstance {
   registerInfoRoutes(app, deps);
   registerJobRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
+  registerPipelineRoutes(app, deps);
   return app;
 }

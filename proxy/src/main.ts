@@ -18,7 +18,8 @@ async function main(): Promise<void> {
       stateDir: config.stateDir,
       namespace: config.namespace,
       context: config.context,
-      impersonateUser: config.impersonateUser
+      impersonateUser: config.impersonateUser,
+      rootDir: config.rootDir
     },
     { kubernetes: connectKubernetes, local: createLocalBackend }
   );

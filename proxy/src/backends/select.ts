@@ -12,6 +12,8 @@ export interface ISelectOptions {
   context?: string;
   kubeconfig?: string;
   impersonateUser?: string;
+  /** The Jupyter root: working directory of locally run pipeline steps. */
+  rootDir?: string;
 }
 
 export interface IBackendFactories {

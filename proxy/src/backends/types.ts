@@ -4,6 +4,8 @@
  */
 import { IBackendInfo, IContextList, INamespaceList } from '../../../contract/info';
 import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../contract/training';
+import { ResourceEvent } from '../../../contract/live';
+import { IArtifactPreview, IPipelineSpec, IRerunRequest, IRun } from '../../../contract/pipeline';
 
 /** A running subscription; `close()` stops it and frees its resources. */
 export interface ISubscription {
@@ -40,6 +42,62 @@ export interface IJobsBackend {
   watch(namespace: string, onEvent: (event: JobStreamEvent) => void): ISubscription;
 }
 
+/** What a backend needs to start a run: the compiled IR (a KFP v2 PipelineSpec as JSON), whoever compiled it. */
+export interface ICreateRunInput {
+  ir: Record<string, unknown>;
+  /** kfp's second YAML document (Kubernetes platform spec: timeouts as `activeDeadlineSeconds`). */
+  platformSpec?: Record<string, unknown>;
+  parameters?: Record<string, unknown>;
+  /** Generated (`<pipeline>-<5 chars>`) when absent; a create with an existing name is answered idempotently. */
+  name?: string;
+  /** The document it was compiled from, and its path in the Jupyter root, kept for the run view. */
+  spec?: IPipelineSpec;
+  pipelinePath?: string;
+}
+
+export interface IStepLogOptions {
+  tail?: number;
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A step's output artifact as a file to download. */
+export interface IArtifactFile {
+  path: string;
+  size: number;
+  filename: string;
+}
+
+/**
+ * Pipeline runs, behind one interface whether they run on this machine (local runner) or on Kubeflow Pipelines
+ * (the KFP backend): everything is said in IR task names and `IRun`/`IStep`.
+ */
+export interface IPipelinesBackend {
+  /** Idempotent by name: an existing run with the same IR and parameters is answered with `created: false`. */
+  createRun(namespace: string, input: ICreateRunInput): Promise<{ run: IRun; created: boolean }>;
+  list(namespace: string): Promise<{ items: IRun[]; resourceVersion?: string }>;
+  checkAccess(namespace: string): Promise<void>;
+  /** With `ir` and `spec`. */
+  get(namespace: string, name: string): Promise<IRun>;
+  delete(namespace: string, name: string): Promise<void>;
+  /** Stops every running step (process trees, pods) and skips the rest; resolves when they are stopped. */
+  cancel(namespace: string, name: string): Promise<IRun>;
+  /** A new run of the same IR and parameters; `fromTask`/`onlyTask` reuse the upstream outputs of this run. */
+  rerun(namespace: string, name: string, request: IRerunRequest & { name?: string }): Promise<IRun>;
+  /** Live updates: first a snapshot, then changes; `version` changes whenever a step does. */
+  watch(namespace: string, onEvent: (event: ResourceEvent<IRun>) => void): ISubscription;
+  stepLogs(
+    namespace: string,
+    name: string,
+    task: string,
+    options: IStepLogOptions,
+    sink: (chunk: string) => void
+  ): Promise<void>;
+  /** A bounded preview of an output artifact: text, an image, a small table, a directory listing. */
+  stepOutput(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactPreview>;
+  stepOutputFile(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactFile>;
+}
+
 export interface IBackend {
   readonly kind: 'local' | 'kubernetes';
   /** The apiserver's gitVersion (kubernetes backend only). */
@@ -48,6 +106,7 @@ export interface IBackend {
   namespaces(): Promise<INamespaceList>;
   contexts(): Promise<IContextList>;
   jobs: IJobsBackend;
+  pipelines: IPipelinesBackend;
   close(): Promise<void>;
 }
 

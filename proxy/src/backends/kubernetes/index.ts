@@ -13,9 +13,12 @@ import { BackendError, IBackend } from '../types';
 import { IKubeClient, openCluster } from './client';
 import { KubernetesJobs } from './jobs';
 import { LogStore } from './log-store';
+import { createLocalPipelines } from '../local/pipelines';
 
 export interface IKubernetesOptions {
   stateDir: string;
+  /** The Jupyter root: working directory of locally run pipeline steps. */
+  rootDir?: string;
   namespace?: string;
   context?: string;
   kubeconfig?: string;
@@ -108,6 +111,8 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     server: client.server,
     namespace
   };
+  // Pipelines run on this machine until the KFP backend (next issue) plugs in here.
+  const pipelines = createLocalPipelines(opts);
   return {
     kind: 'kubernetes',
     kubernetesVersion: version.gitVersion,
@@ -115,6 +120,10 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     namespaces: () => listNamespaces(client, fallbackNamespaces, namespace),
     contexts: async (): Promise<IContextList> => client.contexts(),
     jobs,
-    close: async () => jobs.close()
+    pipelines,
+    close: async () => {
+      jobs.close();
+      pipelines.close();
+    }
   };
 }

@@ -9,6 +9,7 @@
 import { IBackendInfo, IContextList, INamespaceList } from '../../../../contract/info';
 import { IBackend } from '../types';
 import { LocalJobs } from './local-jobs';
+import { createLocalPipelines, ILocalPipelinesOptions } from './pipelines';
 
 export interface ILocalBackendOptions {
   stateDir: string;
@@ -20,6 +21,10 @@ export interface ILocalBackendOptions {
   orphanPollMs?: number;
   /** How long a stopped replica gets between SIGTERM and SIGKILL. */
   stopGraceMs?: number;
+  /** The Jupyter root: working directory of pipeline steps. */
+  rootDir?: string;
+  /** Options of the pipeline runner (parallelism, pipeline root, …). */
+  pipelines?: Partial<ILocalPipelinesOptions>;
 }
 
 const DEFAULT_MAX_PROCESSES = 16;
@@ -40,6 +45,14 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
     stopGraceMs: opts.stopGraceMs ?? 3000
   });
   jobs.recover();
+  const pipelines = createLocalPipelines({
+    stateDir: opts.stateDir,
+    rootDir: opts.rootDir,
+    python: opts.python,
+    orphanPollMs: opts.orphanPollMs,
+    stopGraceMs: opts.stopGraceMs,
+    ...opts.pipelines
+  });
   const info: IBackendInfo = {
     kind: 'local',
     selected: 'local',
@@ -50,11 +63,16 @@ export async function createLocalBackend(opts: ILocalBackendOptions): Promise<IB
     kind: 'local',
     info: () => ({ ...info }),
     namespaces: async (): Promise<INamespaceList> => {
-      const names = [...new Set([namespace, ...jobs.namespacesUsed()])].sort();
+      const used = [...jobs.namespacesUsed(), ...pipelines.namespacesUsed()];
+      const names = [...new Set([namespace, ...used])].sort();
       return { items: names.map(name => ({ name })), default: namespace };
     },
     contexts: async (): Promise<IContextList> => ({ items: [] }),
     jobs,
-    close: async () => jobs.close()
+    pipelines,
+    close: async () => {
+      jobs.close();
+      pipelines.close();
+    }
   };
 }

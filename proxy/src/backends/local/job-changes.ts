@@ -1,9 +1,12 @@
-/** The in-process change feed of local jobs: watchers per namespace and "has this job ended" waiters. */
+/**
+ * The in-process change feed of local jobs (and, with another event type, local runs): watchers per namespace and
+ * "has this ended" waiters.
+ */
 import { EventEmitter } from 'node:events';
 import { JobStreamEvent } from '../../../../contract/training';
 import { ISubscription } from '../types';
 
-export class JobChanges {
+export class JobChanges<E = JobStreamEvent> {
   private readonly emitter = new EventEmitter();
 
   constructor() {
@@ -11,7 +14,7 @@ export class JobChanges {
   }
 
   /** `jobChanged` wakes the `until` waiters; the event (if any) goes to the namespace's watchers. */
-  publish(namespace: string, event: JobStreamEvent): void {
+  publish(namespace: string, event: E): void {
     this.emitter.emit(namespace, event);
     this.emitter.emit('job-changed');
   }
@@ -22,12 +25,12 @@ export class JobChanges {
    */
   watch(
     namespace: string,
-    snapshot: JobStreamEvent,
-    onEvent: (event: JobStreamEvent) => void
+    snapshot: E,
+    onEvent: (event: E) => void
   ): ISubscription {
-    let backlog: JobStreamEvent[] | undefined = [];
+    let backlog: E[] | undefined = [];
     let closed = false;
-    const listener = (event: JobStreamEvent) => (backlog ? backlog.push(event) : onEvent(event));
+    const listener = (event: E) => (backlog ? backlog.push(event) : onEvent(event));
     this.emitter.on(namespace, listener);
     queueMicrotask(() => {
       if (!closed) {

@@ -1,0 +1,198 @@
+/**
+ * Pipelines and runs: compile a document, create runs (from a document, compiled here, or from an IR compiled
+ * anywhere, e.g. by the kfp SDK), list, get, cancel, re-run, delete, step logs (streamed text), step output
+ * previews and downloads, and the live list over server-sent events. Invalid documents answer 400 with JSON
+ * pointers and node names, and nothing starts.
+ */
+import { createReadStream } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { ICompileRequest, ICreateRunRequest, IRerunRequest } from '../../../contract/pipeline';
+import { API } from '../../../contract/routes';
+import { BackendError } from '../backends/types';
+import type { IAppDeps } from '../app';
+import { compileDocument } from './pipeline-compile';
+import { checkName, checkNamespace, flagParam, intParam } from './params';
+import { openEventStream, openTextStream } from './stream';
+
+const DEFAULT_TAIL = 1000;
+const MAX_TAIL = 10000;
+/** Documents and IRs carry the steps' files (notebooks, scripts) inline. */
+export const PIPELINE_BODY_LIMIT = 64 * 1024 * 1024;
+
+type NsParams = { ns: string };
+type RunParams = { ns: string; name: string };
+type StepParams = RunParams & { task: string };
+
+const TASK = /^[a-z0-9]([-a-z0-9_.]{0,126}[a-z0-9])?$/i;
+
+function checkTask(task: string): string {
+  if (!TASK.test(task)) {
+    throw new BackendError('invalid_spec', `"${task}" is not a task name`);
+  }
+  return task;
+}
+
+function objectBody<T>(body: unknown): T {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new BackendError('invalid_spec', 'The request body must be a JSON object.');
+  }
+  return body as T;
+}
+
+function checkOptionalName(body: { name?: unknown }): string | undefined {
+  if (body.name === undefined) {
+    return undefined;
+  }
+  if (typeof body.name !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(body.name)) {
+    throw new BackendError('invalid_spec', 'The run name is invalid.', [
+      { path: '/name', message: 'must be lower case letters, digits and "-", at most 63 characters' }
+    ]);
+  }
+  return body.name;
+}
+
+export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): void {
+  const pipelines = () => deps.backends.current.pipelines;
+  const base = `${API}/namespaces/:ns`;
+  const rootDir = deps.rootDir ?? process.cwd();
+  const limit = { bodyLimit: PIPELINE_BODY_LIMIT };
+
+  app.post(`${API}/pipelines/compile`, limit, async request => {
+    const body = objectBody<ICompileRequest>(request.body);
+    return compileDocument(rootDir, body.spec, body.path);
+  });
+
+  app.post<{ Params: NsParams }>(`${base}/runs`, limit, async (request, reply) => {
+    const ns = checkNamespace(deps, request.params.ns);
+    const body = objectBody<ICreateRunRequest>(request.body);
+    const name = checkOptionalName(body);
+    if (body.backend !== undefined && body.backend !== 'local') {
+      throw new BackendError(
+        'invalid_spec',
+        'Runs on Kubeflow Pipelines are not available yet: KFP submission comes with the KFP backend.',
+        [{ path: '/backend', message: 'must be "local" for now' }]
+      );
+    }
+    if ((body.spec === undefined) === (body.ir === undefined)) {
+      throw new BackendError('invalid_spec', 'Send a pipeline document (spec) or a compiled IR (ir).', [
+        { path: body.spec ? '/ir' : '/spec', message: 'give exactly one of spec and ir' }
+      ]);
+    }
+    if (body.parameters !== undefined && (typeof body.parameters !== 'object' || Array.isArray(body.parameters))) {
+      throw new BackendError('invalid_spec', 'The run parameters must be an object.', [
+        { path: '/parameters', message: 'must be an object of name → value' }
+      ]);
+    }
+    const compiled = body.spec ? compileDocument(rootDir, body.spec, body.path) : undefined;
+    const ir = compiled?.ir ?? body.ir;
+    if (!ir || typeof ir !== 'object' || Array.isArray(ir)) {
+      throw new BackendError('invalid_spec', 'The IR must be a KFP PipelineSpec object.', [
+        { path: '/ir', message: 'must be an object' }
+      ]);
+    }
+    const platformSpec = compiled ? compiled.platformSpec : body.platformSpec;
+    const { run, created } = await pipelines().createRun(ns, {
+      ir,
+      ...(platformSpec ? { platformSpec } : {}),
+      parameters: body.parameters ?? {},
+      ...(name ? { name } : {}),
+      ...(body.spec ? { spec: body.spec } : {}),
+      ...(body.path ? { pipelinePath: body.path } : {})
+    });
+    return reply.code(created ? 201 : 200).send(run);
+  });
+
+  app.get<{ Params: NsParams }>(`${base}/runs`, async request => {
+    return pipelines().list(checkNamespace(deps, request.params.ns));
+  });
+
+  app.get<{ Params: RunParams }>(`${base}/runs/:name`, async request => {
+    const ns = checkNamespace(deps, request.params.ns);
+    return pipelines().get(ns, checkName('name', request.params.name));
+  });
+
+  app.delete<{ Params: RunParams }>(`${base}/runs/:name`, async request => {
+    const ns = checkNamespace(deps, request.params.ns);
+    await pipelines().delete(ns, checkName('name', request.params.name));
+    return { deleted: true };
+  });
+
+  app.post<{ Params: RunParams }>(`${base}/runs/:name/cancel`, async request => {
+    const ns = checkNamespace(deps, request.params.ns);
+    return pipelines().cancel(ns, checkName('name', request.params.name));
+  });
+
+  app.post<{ Params: RunParams }>(`${base}/runs/:name/rerun`, async (request, reply) => {
+    const ns = checkNamespace(deps, request.params.ns);
+    const body = objectBody<IRerunRequest & { name?: string }>(request.body ?? {});
+    for (const field of ['fromTask', 'onlyTask'] as const) {
+      if (body[field] !== undefined && typeof body[field] !== 'string') {
+        throw new BackendError('invalid_spec', `${field} must be a task name.`, [
+          { path: `/${field}`, message: 'must be a string' }
+        ]);
+      }
+    }
+    const name = checkOptionalName(body);
+    const run = await pipelines().rerun(ns, checkName('name', request.params.name), {
+      ...(body.fromTask ? { fromTask: body.fromTask } : {}),
+      ...(body.onlyTask ? { onlyTask: body.onlyTask } : {}),
+      ...(name ? { name } : {})
+    });
+    return reply.code(201).send(run);
+  });
+
+  app.get<{ Params: StepParams; Querystring: Record<string, string> }>(
+    `${base}/runs/:name/steps/:task/logs`,
+    async (request, reply) => {
+      const ns = checkNamespace(deps, request.params.ns);
+      const name = checkName('name', request.params.name);
+      const task = checkTask(request.params.task);
+      const options = {
+        tail: intParam(request.query.tail, DEFAULT_TAIL, MAX_TAIL),
+        follow: flagParam(request.query.follow)
+      };
+      // Fail before the stream opens (unknown run or step) so the client gets a JSON error.
+      const run = await pipelines().get(ns, name);
+      if (!run.steps.some(s => s.task === task)) {
+        throw new BackendError('not_found', `Run "${name}" has no step "${task}".`);
+      }
+      const abort = new AbortController();
+      const write = openTextStream(reply);
+      request.raw.on('close', () => abort.abort());
+      try {
+        await pipelines().stepLogs(ns, name, task, { ...options, signal: abort.signal }, write);
+      } catch (e) {
+        write(`\n[workbench] log stream ended: ${e instanceof Error ? e.message : String(e)}\n`);
+      }
+      reply.raw.end();
+    }
+  );
+
+  app.get<{ Params: StepParams & { artifact: string }; Querystring: Record<string, string> }>(
+    `${base}/runs/:name/steps/:task/outputs/:artifact`,
+    async (request, reply) => {
+      const ns = checkNamespace(deps, request.params.ns);
+      const name = checkName('name', request.params.name);
+      const task = checkTask(request.params.task);
+      const artifact = checkTask(request.params.artifact);
+      if (!flagParam(request.query.download)) {
+        return pipelines().stepOutput(ns, name, task, artifact);
+      }
+      const file = await pipelines().stepOutputFile(ns, name, task, artifact);
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-length', String(file.size))
+        .header('content-disposition', `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`)
+        .send(createReadStream(file.path));
+    }
+  );
+
+  app.get<{ Params: NsParams }>(`${base}/watch/runs`, async (request, reply) => {
+    const ns = checkNamespace(deps, request.params.ns);
+    const backend = pipelines();
+    await backend.checkAccess(ns);
+    const live: { subscription?: { close(): void } } = {};
+    const send = openEventStream(request, reply, () => live.subscription?.close());
+    live.subscription = backend.watch(ns, event => send(event.type, event));
+  });
+}
