@@ -15,7 +15,12 @@ const TONE: Record<string, string> = {
   Pending: 'pending',
   Created: 'pending',
   Suspended: 'muted',
-  Unknown: 'muted'
+  Unknown: 'muted',
+  // Pipeline runs and steps
+  Cached: 'ok',
+  Cancelling: 'warn',
+  Cancelled: 'muted',
+  Skipped: 'muted'
 };
 
 export function StatusBadge({ status, label }: IStatusBadgeProps): JSX.Element {

@@ -1,4 +1,5 @@
 /** The pipelines feature's plugins, composed by src/index.ts (styles: style/pipelines.css). */
-import plugins from './plugin';
+import runPlugins from '../runs/plugin';
+import editorPlugins from './plugin';
 
-export default plugins;
+export default [...editorPlugins, ...runPlugins];
