@@ -1,5 +1,7 @@
 import './base.css';
 import './components.css';
 import './cluster.css';
+import './live.css';
 import './training.css';
 import './analysis.css';
+import './pipelines.css';
