@@ -4,8 +4,6 @@
  */
 import React from 'react';
 import {
-  applyEdgeChanges,
-  applyNodeChanges,
   Background,
   Connection,
   Controls,
@@ -69,12 +67,48 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
     () => toFlowEdges(spec, steps, selected),
     [spec, steps, selected]
   );
-  // Local copies so a drag moves smoothly and a click selects at once; the document is written when a drag
-  // ends, and removals go through `onDelete` (the document), never straight to the canvas.
-  const [nodes, setNodes] = React.useState(derived);
-  const [edges, setEdges] = React.useState(derivedEdges);
-  React.useEffect(() => setNodes(derived), [derived]);
-  React.useEffect(() => setEdges(derivedEdges), [derivedEdges]);
+  // The canvas is fully controlled: nodes are derived from the document during render (no lagging copy that
+  // could answer an old selection back), plus what only the canvas knows: the positions of a drag in flight
+  // (the document is written when it ends) and the measured sizes (without them every node hides until
+  // measured again). Selection belongs to the owner; removals go through `onDelete` (the document).
+  const [dragging, setDragging] = React.useState<ReadonlyMap<string, { x: number; y: number }>>(
+    () => new Map()
+  );
+  const measured = React.useRef(new Map<string, { width?: number; height?: number }>());
+  const [measuredVersion, setMeasuredVersion] = React.useState(0);
+  const nodes = React.useMemo(
+    () =>
+      derived.map(n => ({
+        ...n,
+        position: dragging.get(n.id) ?? n.position,
+        measured: measured.current.get(n.id)
+      })),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [derived, dragging, measuredVersion]
+  );
+  const edges = derivedEdges;
+  const latestSelected = React.useRef(selected);
+  latestSelected.current = selected;
+
+  const onSelectChanges = (changes: { id: string; selected: boolean }[]) => {
+    const next = new Set(latestSelected.current);
+    for (const c of changes) {
+      if (c.selected) {
+        next.add(c.id);
+      } else {
+        next.delete(c.id);
+      }
+    }
+    const same = next.size === latestSelected.current.size && [...next].every(id => latestSelected.current.has(id));
+    if (!same) {
+      latestSelected.current = next;
+      const nodeIds = new Set(spec.nodes.map(n => n.id));
+      props.onSelect({
+        nodes: [...next].filter(id => nodeIds.has(id)),
+        edges: [...next].filter(id => !nodeIds.has(id))
+      });
+    }
+  };
 
   React.useEffect(() => {
     props.onReady?.({ fitView: () => void flow.fitView({ padding: 0.15, duration: 200 }) });
@@ -85,25 +119,43 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
     flow.screenToFlowPosition(point)
   );
 
-  const onNodesChange = React.useCallback(
-    (changes: NodeChange<StepFlowNode>[]) => {
-      const kept = changes.filter(c => c.type !== 'remove' && c.type !== 'add');
-      if (kept.length) {
-        setNodes(ns => applyNodeChanges(kept, ns));
+  const onNodesChange = (changes: NodeChange<StepFlowNode>[]) => {
+    const selects: { id: string; selected: boolean }[] = [];
+    let sized = false;
+    let moves: Map<string, { x: number; y: number }> | null = null;
+    for (const c of changes) {
+      if (c.type === 'select') {
+        selects.push(c);
+      } else if (c.type === 'dimensions' && c.dimensions) {
+        measured.current.set(c.id, c.dimensions);
+        sized = true;
+      } else if (c.type === 'position' && c.position) {
+        moves ??= new Map(dragging);
+        moves.set(c.id, c.position);
       }
-    },
-    []
-  );
-  const onEdgesChange = React.useCallback((changes: EdgeChange<Edge>[]) => {
-    const kept = changes.filter(c => c.type === 'select');
-    if (kept.length) {
-      setEdges(es => applyEdgeChanges(kept, es));
     }
-  }, []);
+    if (sized) {
+      setMeasuredVersion(v => v + 1);
+    }
+    if (moves) {
+      setDragging(moves);
+    }
+    if (selects.length) {
+      onSelectChanges(selects);
+    }
+  };
+  const onEdgesChange = (changes: EdgeChange<Edge>[]) => {
+    const selects = changes.filter(c => c.type === 'select');
+    if (selects.length) {
+      onSelectChanges(selects);
+    }
+  };
 
   const onDragStop = React.useCallback(
     (_: unknown, __: StepFlowNode, dragged: StepFlowNode[]) => {
       props.onMoved?.(new Map(dragged.map(n => [n.id, n.position])));
+      // The document now holds the positions (or, without an owner writing them, the drag is undone).
+      setDragging(new Map());
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [props.onMoved]
@@ -132,15 +184,6 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onDragStop}
-        onSelectionChange={({ nodes: n, edges: e }) => {
-          const ids = { nodes: n.map(x => x.id), edges: e.map(x => x.id) };
-          const same =
-            ids.nodes.length + ids.edges.length === selected.size &&
-            [...ids.nodes, ...ids.edges].every(id => selected.has(id));
-          if (!same) {
-            props.onSelect(ids);
-          }
-        }}
         onConnect={(c: Connection) => props.onConnect?.(c)}
         isValidConnection={c => !props.connectionProblem?.(c as IConnection)}
         onDelete={({ nodes: n, edges: e }) =>
