@@ -63,6 +63,7 @@ export function RunView(props: IRunViewProps): JSX.Element {
     () => (model.step ? new Set([model.step]) : new Set<string>()),
     [model.step]
   );
+  const selectRequest = React.useMemo(() => ({ ids: model.step ? [model.step] : [] }), [model.step]);
   if (!run || !spec) {
     return <DetailPlaceholder name={model.name} error={model.error} />;
   }
@@ -161,6 +162,7 @@ export function RunView(props: IRunViewProps): JSX.Element {
                   readOnly
                   positions={positions}
                   selected={selected}
+                  selectRequest={selectRequest}
                   onSelect={({ nodes }) => nodes[0] && model.selectStep(nodes[0])}
                 />
               </div>

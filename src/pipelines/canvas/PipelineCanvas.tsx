@@ -4,6 +4,8 @@
  */
 import React from 'react';
 import {
+  applyEdgeChanges,
+  applyNodeChanges,
   Background,
   Connection,
   Controls,
@@ -30,7 +32,10 @@ export interface IPipelineCanvasProps {
   readOnly?: boolean;
   /** Positions overriding the document's (the run view lays out a document with none). */
   positions?: Map<string, { x: number; y: number }>;
+  /** What is selected (the owner's record of `onSelect`). */
   selected: ReadonlySet<string>;
+  /** Select these nodes (a new request object each time, e.g. for a node just added). */
+  selectRequest?: { ids: string[] };
   onSelect: (ids: { nodes: string[]; edges: string[] }) => void;
   onConnect?: (connection: IConnection) => void;
   connectionProblem?: (connection: IConnection) => string;
@@ -57,58 +62,43 @@ export function PipelineCanvas(props: IPipelineCanvasProps): JSX.Element {
 
 function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
   const { spec, problems, steps, now, readOnly, selected, positions } = props;
+  const latestSelected = React.useRef(selected);
+  latestSelected.current = selected;
   const flow = useReactFlow<StepFlowNode, Edge>();
   const host = React.useRef<HTMLDivElement>(null);
   const derived = React.useMemo(
-    () => toFlowNodes(spec, { problems, steps, now, readOnly, selected, positions }),
-    [spec, problems, steps, now, readOnly, selected, positions]
+    () => toFlowNodes(spec, { problems, steps, now, readOnly, positions }),
+    [spec, problems, steps, now, readOnly, positions]
   );
-  const derivedEdges = React.useMemo(
-    () => toFlowEdges(spec, steps, selected),
-    [spec, steps, selected]
-  );
-  // The canvas is fully controlled: nodes are derived from the document during render (no lagging copy that
-  // could answer an old selection back), plus what only the canvas knows: the positions of a drag in flight
-  // (the document is written when it ends) and the measured sizes (without them every node hides until
-  // measured again). Selection belongs to the owner; removals go through `onDelete` (the document).
-  const [dragging, setDragging] = React.useState<ReadonlyMap<string, { x: number; y: number }>>(
-    () => new Map()
-  );
-  const measured = React.useRef(new Map<string, { width?: number; height?: number }>());
-  const [measuredVersion, setMeasuredVersion] = React.useState(0);
-  const nodes = React.useMemo(
-    () =>
-      derived.map(n => ({
-        ...n,
-        position: dragging.get(n.id) ?? n.position,
-        measured: measured.current.get(n.id)
-      })),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [derived, dragging, measuredVersion]
-  );
-  const edges = derivedEdges;
-  const latestSelected = React.useRef(selected);
-  latestSelected.current = selected;
-
-  const onSelectChanges = (changes: { id: string; selected: boolean }[]) => {
-    const next = new Set(latestSelected.current);
-    for (const c of changes) {
-      if (c.selected) {
-        next.add(c.id);
-      } else {
-        next.delete(c.id);
-      }
-    }
-    const same = next.size === latestSelected.current.size && [...next].every(id => latestSelected.current.has(id));
-    if (!same) {
-      latestSelected.current = next;
-      const nodeIds = new Set(spec.nodes.map(n => n.id));
-      props.onSelect({
-        nodes: [...next].filter(id => nodeIds.has(id)),
-        edges: [...next].filter(id => !nodeIds.has(id))
+  const derivedEdges = React.useMemo(() => toFlowEdges(spec, steps), [spec, steps]);
+  // React Flow's own state (measured sizes, handle positions, selection, a drag in flight) lives in these
+  // copies, updated by its changes; a new document is merged in keeping that state. The selection is the
+  // canvas's, reported through `onSelect`; the owner only asks for one (`selectRequest`, e.g. a node just added).
+  const [nodes, setNodes] = React.useState(derived);
+  const [edges, setEdges] = React.useState(derivedEdges);
+  const request = React.useRef(props.selectRequest);
+  React.useEffect(() => {
+    const asked = request.current !== props.selectRequest ? props.selectRequest : undefined;
+    request.current = props.selectRequest;
+    setNodes(previous => {
+      const before = new Map(previous.map(n => [n.id, n]));
+      return derived.map(n => {
+        const old = before.get(n.id);
+        return {
+          ...n,
+          measured: old?.measured,
+          selected: asked ? asked.ids.includes(n.id) : (old?.selected ?? false)
+        };
       });
-    }
-  };
+    });
+    setEdges(previous => {
+      const before = new Map(previous.map(e => [e.id, e]));
+      return derivedEdges.map(e => ({
+        ...e,
+        selected: asked ? false : (before.get(e.id)?.selected ?? false)
+      }));
+    });
+  }, [derived, derivedEdges, props.selectRequest]);
 
   React.useEffect(() => {
     props.onReady?.({ fitView: () => void flow.fitView({ padding: 0.15, duration: 200 }) });
@@ -119,43 +109,22 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
     flow.screenToFlowPosition(point)
   );
 
-  const onNodesChange = (changes: NodeChange<StepFlowNode>[]) => {
-    const selects: { id: string; selected: boolean }[] = [];
-    let sized = false;
-    let moves: Map<string, { x: number; y: number }> | null = null;
-    for (const c of changes) {
-      if (c.type === 'select') {
-        selects.push(c);
-      } else if (c.type === 'dimensions' && c.dimensions) {
-        measured.current.set(c.id, c.dimensions);
-        sized = true;
-      } else if (c.type === 'position' && c.position) {
-        moves ??= new Map(dragging);
-        moves.set(c.id, c.position);
-      }
+  const onNodesChange = React.useCallback((changes: NodeChange<StepFlowNode>[]) => {
+    const kept = changes.filter(c => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
+    if (kept.length) {
+      setNodes(ns => applyNodeChanges(kept, ns));
     }
-    if (sized) {
-      setMeasuredVersion(v => v + 1);
+  }, []);
+  const onEdgesChange = React.useCallback((changes: EdgeChange<Edge>[]) => {
+    const kept = changes.filter(c => c.type === 'select');
+    if (kept.length) {
+      setEdges(es => applyEdgeChanges(kept, es));
     }
-    if (moves) {
-      setDragging(moves);
-    }
-    if (selects.length) {
-      onSelectChanges(selects);
-    }
-  };
-  const onEdgesChange = (changes: EdgeChange<Edge>[]) => {
-    const selects = changes.filter(c => c.type === 'select');
-    if (selects.length) {
-      onSelectChanges(selects);
-    }
-  };
+  }, []);
 
   const onDragStop = React.useCallback(
     (_: unknown, __: StepFlowNode, dragged: StepFlowNode[]) => {
       props.onMoved?.(new Map(dragged.map(n => [n.id, n.position])));
-      // The document now holds the positions (or, without an owner writing them, the drag is undone).
-      setDragging(new Map());
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [props.onMoved]
@@ -184,6 +153,14 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onDragStop}
+        onSelectionChange={({ nodes: n, edges: e }) => {
+          const ids = [...n.map(x => x.id), ...e.map(x => x.id)];
+          const current = latestSelected.current;
+          if (ids.length !== current.size || ids.some(id => !current.has(id))) {
+            latestSelected.current = new Set(ids);
+            props.onSelect({ nodes: n.map(x => x.id), edges: e.map(x => x.id) });
+          }
+        }}
         onConnect={(c: Connection) => props.onConnect?.(c)}
         isValidConnection={c => !props.connectionProblem?.(c as IConnection)}
         onDelete={({ nodes: n, edges: e }) =>

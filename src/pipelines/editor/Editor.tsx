@@ -47,7 +47,12 @@ export function Editor(props: IEditorProps): JSX.Element {
   useSignal(doc.changed);
   const spec = doc.spec;
   const [selected, setSelected] = React.useState<ReadonlySet<string>>(NO_SELECTION);
+  const [selectRequest, setSelectRequest] = React.useState<{ ids: string[] }>();
   const [notice, setNotice] = React.useState('');
+  const select = (id: string) => {
+    setSelected(new Set([id]));
+    setSelectRequest({ ids: [id] });
+  };
   const fit = React.useRef<() => void>(() => undefined);
   const byNode = React.useMemo(() => problemsByNode(problems), [problems]);
   const apply = React.useCallback((op: Parameters<PipelineDocument['apply']>[0]) => doc.apply(op), [
@@ -90,7 +95,7 @@ export function Editor(props: IEditorProps): JSX.Element {
       offset += 40;
     }
     if (last) {
-      setSelected(new Set([last]));
+      select(last);
     }
     setNotice(
       skipped.length
@@ -104,8 +109,7 @@ export function Editor(props: IEditorProps): JSX.Element {
       (m, n) => Math.max(m, (n.position?.x ?? 0) + 260),
       spec.nodes.length ? -Infinity : 40
     );
-    const id = addAt(kind, { x: right, y: 60 });
-    setSelected(new Set([id]));
+    select(addAt(kind, { x: right, y: 60 }));
   };
 
   const layout = () => {
@@ -162,6 +166,7 @@ export function Editor(props: IEditorProps): JSX.Element {
           spec={spec}
           problems={byNode}
           selected={selected}
+          selectRequest={selectRequest}
           onSelect={({ nodes, edges }) => setSelected(new Set([...nodes, ...edges]))}
           connectionProblem={c => connectionProblem(spec, c)}
           onConnect={c => {
@@ -178,8 +183,7 @@ export function Editor(props: IEditorProps): JSX.Element {
           }}
           onDropFiles={dropFiles}
           onDropKind={(kind, at) => {
-            const id = addAt(kind as NodeKind, at);
-            setSelected(new Set([id]));
+            select(addAt(kind as NodeKind, at));
           }}
           onReady={api => (fit.current = api.fitView)}
         >
