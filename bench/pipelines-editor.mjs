@@ -23,7 +23,13 @@ import { createRequire } from 'node:module';
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const REPO = resolve(HERE, '..');
 const CHROMIUM = process.env.KFWB_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-sync'
+];
 const TIMEOUT_MS = 120_000;
 const PAGES = 3;
 
@@ -39,12 +45,20 @@ export function pipelineOf(n) {
       label: `Step ${i}`,
       kind: 'script',
       file: `step_${i % 5}.py`,
-      inputs: layer ? [{ name: 'a', type: 'STRING' }, { name: 'b', type: 'STRING', default: '' }] : [],
+      inputs: layer
+        ? [
+            { name: 'a', type: 'STRING' },
+            { name: 'b', type: 'STRING', default: '' }
+          ]
+        : [],
       outputs: [{ name: 'out', type: 'STRING' }]
     });
     if (layer) {
       const prev = (layer - 1) * perLayer;
-      edges.push({ from: { node: `step-${prev + (i % perLayer)}`, output: 'out' }, to: { node: `step-${i}`, input: 'a' } });
+      edges.push({
+        from: { node: `step-${prev + (i % perLayer)}`, output: 'out' },
+        to: { node: `step-${i}`, input: 'a' }
+      });
       if (i % 3 === 0) {
         edges.push({
           from: { node: `step-${prev + ((i + 1) % perLayer)}`, output: 'out' },
@@ -58,9 +72,13 @@ export function pipelineOf(n) {
 
 async function measure(page, labUrl, file) {
   await page.goto(`${labUrl}/lab?reset`, { waitUntil: 'load', timeout: TIMEOUT_MS });
-  await page.waitForFunction(() => window.jupyterapp?.commands.hasCommand('docmanager:open'), null, {
-    timeout: TIMEOUT_MS
-  });
+  await page.waitForFunction(
+    () => window.jupyterapp?.commands.hasCommand('docmanager:open'),
+    null,
+    {
+      timeout: TIMEOUT_MS
+    }
+  );
   const firstRender = await page.evaluate(async path => {
     const t0 = performance.now();
     void window.jupyterapp.commands.execute('docmanager:open', { path });
@@ -79,7 +97,8 @@ async function measure(page, labUrl, file) {
     }
   }, file);
   const layout = await page.evaluate(async () => {
-    const first = () => document.querySelector('.kf-pipeline-editor .react-flow__node[data-id="step-0"]');
+    const first = () =>
+      document.querySelector('.kf-pipeline-editor .react-flow__node[data-id="step-0"]');
     const before = first()?.style.transform;
     const button = [...document.querySelectorAll('.kf-canvas-toolbar button')].find(
       b => b.textContent === 'Auto-layout'
@@ -111,7 +130,11 @@ async function main(sizes) {
     for (let i = 0; i < 5; i++) {
       writeFileSync(join(lab.dir, `step_${i}.py`), 'import sys\nprint(sys.argv)\n');
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: false, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: false,
+      args: CHROMIUM_ARGS
+    });
     for (const n of sizes) {
       const runs = [];
       for (let i = 0; i < PAGES; i++) {
@@ -134,7 +157,12 @@ async function main(sizes) {
 function table(rows) {
   const median = values => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
   const ms = v => `${v.toFixed(0)} ms`;
-  const header = ['steps', 'open -> first step shown (first page, median)', 'steps in DOM', 'auto-layout (median)'];
+  const header = [
+    'steps',
+    'open -> first step shown (first page, median)',
+    'steps in DOM',
+    'auto-layout (median)'
+  ];
   const body = rows.map(({ n, runs }) => [
     n.toLocaleString('en'),
     `${ms(runs[0].ms)}, ${ms(median(runs.map(r => r.ms)))}`,
@@ -176,7 +204,12 @@ async function startJupyterLab() {
       `--LabApp.workspaces_dir=${join(dir, '.workspaces')}`
     ],
     {
-      env: { ...process.env, KFWB_BACKEND: 'local', KFWB_STATE_DIR: join(dir, '.state'), JUPYTER_RUNTIME_DIR: join(dir, '.runtime') },
+      env: {
+        ...process.env,
+        KFWB_BACKEND: 'local',
+        KFWB_STATE_DIR: join(dir, '.state'),
+        JUPYTER_RUNTIME_DIR: join(dir, '.runtime')
+      },
       detached: true, // own process group: stopping it also stops the proxy it started
       stdio: ['ignore', 'ignore', 'pipe']
     }
@@ -212,7 +245,12 @@ async function startJupyterLab() {
       await stop();
       throw new Error('jupyter lab did not answer in time');
     }
-    if (await fetch(`${url}/api/status`).then(r => r.ok, () => false)) {
+    if (
+      await fetch(`${url}/api/status`).then(
+        r => r.ok,
+        () => false
+      )
+    ) {
       return { url, dir, stop };
     }
     await new Promise(r => setTimeout(r, 250));

@@ -3,12 +3,7 @@
  * run routes the same way src/api/analysis.ts adds its own): create, get, delete, cancel, re-run, step logs
  * (read or follow), output previews and downloads, and the live run stream.
  */
-import {
-  IArtifactPreview,
-  ICreateRunRequest,
-  IRerunRequest,
-  IRun
-} from '../../contract/pipeline';
+import { IArtifactPreview, ICreateRunRequest, IRerunRequest, IRun } from '../../contract/pipeline';
 import { routes } from '../../contract/routes';
 import { ProxyClient } from './client';
 import { ResourceStream } from './resource-stream';
@@ -45,7 +40,11 @@ export class RunsClient {
     });
 
   async stepLogs(namespace: string, name: string, task: string, tail: number): Promise<string> {
-    const response = await this.proxy.request(routes.runStepLogs(namespace, name, task), {}, { tail });
+    const response = await this.proxy.request(
+      routes.runStepLogs(namespace, name, task),
+      {},
+      { tail }
+    );
     return response.text();
   }
 

@@ -37,7 +37,11 @@ function sample(): IPipelineSpec {
 describe('adding nodes', () => {
   it('names a node after its file, as a DNS-1123 label unique in the pipeline', () => {
     let spec = newPipeline();
-    const a = addNode(spec, { kind: 'notebook', file: 'data/Prepare Data.ipynb', position: { x: 1.4, y: 2.6 } });
+    const a = addNode(spec, {
+      kind: 'notebook',
+      file: 'data/Prepare Data.ipynb',
+      position: { x: 1.4, y: 2.6 }
+    });
     expect(a.id).toBe('prepare-data');
     expect(a.spec.nodes[0]).toEqual({
       id: 'prepare-data',
@@ -49,9 +53,13 @@ describe('adding nodes', () => {
       position: { x: 1, y: 3 }
     });
     spec = a.spec;
-    expect(addNode(spec, { kind: 'notebook', file: 'other/prepare_data.ipynb', position: { x: 0, y: 0 } }).id).toBe(
-      'prepare-data-2'
-    );
+    expect(
+      addNode(spec, {
+        kind: 'notebook',
+        file: 'other/prepare_data.ipynb',
+        position: { x: 0, y: 0 }
+      }).id
+    ).toBe('prepare-data-2');
   });
 
   it('gives palette kinds usable defaults', () => {
@@ -91,10 +99,12 @@ describe('connecting', () => {
     expect(spec.edges).toEqual([
       { from: { node: 'prepare', output: 'data' }, to: { node: 'train', input: 'data' } }
     ]);
-    const fed = connect(
-      spec,
-      { source: 'prepare', sourceHandle: 'out:rows', target: 'train', targetHandle: 'in:epochs' }
-    );
+    const fed = connect(spec, {
+      source: 'prepare',
+      sourceHandle: 'out:rows',
+      target: 'train',
+      targetHandle: 'in:epochs'
+    });
     expect(fed.nodes.find(n => n.id === 'train')!.inputs[1]).toEqual({
       name: 'epochs',
       type: 'NUMBER_INTEGER'
@@ -104,23 +114,62 @@ describe('connecting', () => {
   it('refuses mismatched types, self-loops and cycles, saying why', () => {
     const spec = sample();
     expect(
-      connectionProblem(spec, { source: 'prepare', sourceHandle: 'out:rows', target: 'train', targetHandle: 'in:data' })
+      connectionProblem(spec, {
+        source: 'prepare',
+        sourceHandle: 'out:rows',
+        target: 'train',
+        targetHandle: 'in:data'
+      })
     ).toBe('prepare.rows is NUMBER_INTEGER; train.data expects artifact system.Dataset.');
-    expect(connectionProblem(spec, { source: 'train', target: 'train' })).toMatch(/cannot feed itself/);
-    const chained = connect(spec, { source: 'prepare', sourceHandle: 'after', target: 'train', targetHandle: 'before' });
-    expect(connectionProblem(chained, { source: 'train', sourceHandle: 'after', target: 'prepare', targetHandle: 'before' })).toMatch(
-      /cycle/
+    expect(connectionProblem(spec, { source: 'train', target: 'train' })).toMatch(
+      /cannot feed itself/
     );
+    const chained = connect(spec, {
+      source: 'prepare',
+      sourceHandle: 'after',
+      target: 'train',
+      targetHandle: 'before'
+    });
+    expect(
+      connectionProblem(chained, {
+        source: 'train',
+        sourceHandle: 'after',
+        target: 'prepare',
+        targetHandle: 'before'
+      })
+    ).toMatch(/cycle/);
     // An invalid connection leaves the very same document.
-    expect(connect(spec, { source: 'prepare', sourceHandle: 'out:rows', target: 'train', targetHandle: 'in:data' })).toBe(spec);
+    expect(
+      connect(spec, {
+        source: 'prepare',
+        sourceHandle: 'out:rows',
+        target: 'train',
+        targetHandle: 'in:data'
+      })
+    ).toBe(spec);
   });
 
   it('adds order-only edges and replaces the edge into an input that is fed again', () => {
-    let spec = connect(sample(), { source: 'prepare', sourceHandle: 'after', target: 'stats', targetHandle: 'before' });
+    let spec = connect(sample(), {
+      source: 'prepare',
+      sourceHandle: 'after',
+      target: 'stats',
+      targetHandle: 'before'
+    });
     expect(spec.edges).toEqual([{ from: { node: 'prepare' }, to: { node: 'stats' } }]);
     spec = setPorts(spec, 'stats', 'outputs', [{ name: 'n', type: 'NUMBER_INTEGER' }]);
-    spec = connect(spec, { source: 'prepare', sourceHandle: 'out:rows', target: 'train', targetHandle: 'in:epochs' });
-    spec = connect(spec, { source: 'stats', sourceHandle: 'out:n', target: 'train', targetHandle: 'in:epochs' });
+    spec = connect(spec, {
+      source: 'prepare',
+      sourceHandle: 'out:rows',
+      target: 'train',
+      targetHandle: 'in:epochs'
+    });
+    spec = connect(spec, {
+      source: 'stats',
+      sourceHandle: 'out:n',
+      target: 'train',
+      targetHandle: 'in:epochs'
+    });
     expect(spec.edges.filter(e => e.to.input === 'epochs')).toEqual([
       { from: { node: 'stats', output: 'n' }, to: { node: 'train', input: 'epochs' } }
     ]);
@@ -129,7 +178,12 @@ describe('connecting', () => {
 
 describe('deleting, moving, renaming', () => {
   const connected = () =>
-    connect(sample(), { source: 'prepare', sourceHandle: 'out:data', target: 'train', targetHandle: 'in:data' });
+    connect(sample(), {
+      source: 'prepare',
+      sourceHandle: 'out:data',
+      target: 'train',
+      targetHandle: 'in:data'
+    });
 
   it('deletes a node with its edges, or an edge alone', () => {
     const spec = connected();
@@ -175,7 +229,11 @@ describe('pipeline properties', () => {
       parameters: [{ name: 'epochs', type: 'NUMBER_INTEGER', default: 5 }]
     });
     spec = updateInput(spec, 'train', 'epochs', { value: undefined, parameter: 'epochs' });
-    expect(spec.nodes[1].inputs[1]).toEqual({ name: 'epochs', type: 'NUMBER_INTEGER', parameter: 'epochs' });
+    expect(spec.nodes[1].inputs[1]).toEqual({
+      name: 'epochs',
+      type: 'NUMBER_INTEGER',
+      parameter: 'epochs'
+    });
     spec = updatePipeline(
       spec,
       { parameters: [{ name: 'n_epochs', type: 'NUMBER_INTEGER', default: 5 }] },

@@ -116,7 +116,10 @@ export interface INewNode {
 /** Adds a node; its id comes from the file name or the kind. Returns the document and the new id. */
 export function addNode(spec: IPipelineSpec, init: INewNode): { spec: IPipelineSpec; id: string } {
   const base = init.file ? (init.file.split('/').pop() ?? init.kind) : init.kind;
-  const id = uniqueId(base, spec.nodes.map(n => n.id));
+  const id = uniqueId(
+    base,
+    spec.nodes.map(n => n.id)
+  );
   const node: IPipelineNode = {
     id,
     label: init.file ? (init.file.split('/').pop() ?? id) : KIND_LABELS[init.kind],
@@ -273,9 +276,7 @@ export function connect(spec: IPipelineSpec, c: IConnection): IPipelineSpec {
   if (exists) {
     return spec;
   }
-  const edges = spec.edges.filter(
-    e => !(input && e.to.node === c.target && e.to.input === input)
-  );
+  const edges = spec.edges.filter(e => !(input && e.to.node === c.target && e.to.input === input));
   // An input fed by an edge no longer takes its value from a parameter or a constant.
   const fed = input
     ? updateInput(spec, c.target, input, { parameter: undefined, value: undefined })

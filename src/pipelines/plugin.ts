@@ -114,7 +114,9 @@ export const pipelinesPlugin: JupyterFrontEndPlugin<void> = {
           await contents.save(path, {
             type: 'file',
             format: 'text',
-            content: serializeDocument(emptyPipeline(PathExt.basename(path, PIPELINE_FILE_EXTENSION)))
+            content: serializeDocument(
+              emptyPipeline(PathExt.basename(path, PIPELINE_FILE_EXTENSION))
+            )
           });
           return app.commands.execute('docmanager:open', { path, factory: FACTORY });
         } catch (e) {

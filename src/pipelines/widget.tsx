@@ -89,7 +89,12 @@ export class PipelineEditorWidget extends DocumentWidget<
     }
     this.toolbar.addItem(
       'submit',
-      new ToolbarButton({ label: 'Submit', tooltip: SUBMIT_TOOLTIP, enabled: false, onClick: () => undefined })
+      new ToolbarButton({
+        label: 'Submit',
+        tooltip: SUBMIT_TOOLTIP,
+        enabled: false,
+        onClick: () => undefined
+      })
     );
   }
 }

@@ -19,7 +19,12 @@ export interface IRunOutput {
 
 export function isRunOutput(value: unknown): value is IRunOutput {
   const v = value as IRunOutput | null;
-  return typeof v === 'object' && v !== null && typeof v.name === 'string' && typeof v.namespace === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.name === 'string' &&
+    typeof v.namespace === 'string'
+  );
 }
 
 export interface IRunCardProps {
@@ -37,7 +42,9 @@ export function RunCard({ data, runs, onOpen }: IRunCardProps): JSX.Element {
   const now = useNow(!!run && isActive(run));
   let note = '';
   if (!live) {
-    note = data.run ? 'saved snapshot — not live' : 'not live: the Kubeflow Workbench proxy is not reachable';
+    note = data.run
+      ? 'saved snapshot — not live'
+      : 'not live: the Kubeflow Workbench proxy is not reachable';
   } else if (!liveRun) {
     note = `no longer in ${data.namespace}${data.run ? ' — saved snapshot' : ''}`;
   }
@@ -52,7 +59,11 @@ export function RunCard({ data, runs, onOpen }: IRunCardProps): JSX.Element {
           {data.namespace}
           {run ? ` · ${formatDuration(run, now)}` : ''}
         </span>
-        {note ? <span className="kf-job-card-note">{note}</span> : <span className="kf-live kf-live-live">live</span>}
+        {note ? (
+          <span className="kf-job-card-note">{note}</span>
+        ) : (
+          <span className="kf-live kf-live-live">live</span>
+        )}
       </div>
       {run && (
         <ol className="kf-run-card-steps" aria-label="Steps">

@@ -6,7 +6,14 @@ import { LiveList } from '../live/LiveList';
 import { formatAge } from '../training/explain';
 import { RunsModel } from './model';
 
-export const RUN_PHASES: RunPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Cancelling', 'Cancelled'];
+export const RUN_PHASES: RunPhase[] = [
+  'Pending',
+  'Running',
+  'Succeeded',
+  'Failed',
+  'Cancelling',
+  'Cancelled'
+];
 
 export interface IRunListProps {
   model: RunsModel;

@@ -41,7 +41,13 @@ function specOf(run: IRun): IPipelineSpec {
     version: 1,
     name: run.displayName ?? run.pipelineName,
     parameters: [],
-    nodes: run.steps.map(s => ({ id: s.task, label: s.label, kind: 'container', inputs: [], outputs: [] })),
+    nodes: run.steps.map(s => ({
+      id: s.task,
+      label: s.label,
+      kind: 'container',
+      inputs: [],
+      outputs: []
+    })),
     edges: []
   };
 }
@@ -63,7 +69,10 @@ export function RunView(props: IRunViewProps): JSX.Element {
     () => (model.step ? new Set([model.step]) : new Set<string>()),
     [model.step]
   );
-  const selectRequest = React.useMemo(() => ({ ids: model.step ? [model.step] : [] }), [model.step]);
+  const selectRequest = React.useMemo(
+    () => ({ ids: model.step ? [model.step] : [] }),
+    [model.step]
+  );
   if (!run || !spec) {
     return <DetailPlaceholder name={model.name} error={model.error} />;
   }
@@ -80,7 +89,11 @@ export function RunView(props: IRunViewProps): JSX.Element {
         type="button"
         className="jp-mod-styled"
         disabled={!step}
-        title={step ? `Re-run ${step.task} and the steps after it; earlier outputs are reused` : 'Select a step first'}
+        title={
+          step
+            ? `Re-run ${step.task} and the steps after it; earlier outputs are reused`
+            : 'Select a step first'
+        }
         onClick={() => step && props.onRerun(run, { fromTask: step.task })}
       >
         Run from step
@@ -89,7 +102,11 @@ export function RunView(props: IRunViewProps): JSX.Element {
         type="button"
         className="jp-mod-styled"
         disabled={!step}
-        title={step ? `Run only ${step.task}, with the outputs of this run as its inputs` : 'Select a step first'}
+        title={
+          step
+            ? `Run only ${step.task}, with the outputs of this run as its inputs`
+            : 'Select a step first'
+        }
         onClick={() => step && props.onRerun(run, { onlyTask: step.task })}
       >
         Run only step
@@ -142,7 +159,9 @@ export function RunView(props: IRunViewProps): JSX.Element {
         .join(' · ')}
       live={model.live}
       actions={actions}
-      goneMessage={model.gone ? 'This run no longer exists; the last state seen is shown.' : undefined}
+      goneMessage={
+        model.gone ? 'This run no longer exists; the last state seen is shown.' : undefined
+      }
       tabs={[
         {
           id: 'graph',
@@ -175,7 +194,12 @@ export function RunView(props: IRunViewProps): JSX.Element {
           label: 'Steps',
           render: () => (
             <>
-              <StepTable steps={run.steps} now={now} selected={model.step} onSelect={t => model.selectStep(t)} />
+              <StepTable
+                steps={run.steps}
+                now={now}
+                selected={model.step}
+                onSelect={t => model.selectStep(t)}
+              />
               {stepPanel}
             </>
           )
@@ -234,7 +258,13 @@ function StepTable(props: {
   );
 }
 
-function RunDetails({ run, onOpenPath }: { run: IRun; onOpenPath: (path: string) => void }): JSX.Element {
+function RunDetails({
+  run,
+  onOpenPath
+}: {
+  run: IRun;
+  onOpenPath: (path: string) => void;
+}): JSX.Element {
   const params = Object.entries(run.parameters);
   return (
     <div className="kf-run-details">

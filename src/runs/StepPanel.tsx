@@ -108,14 +108,22 @@ function InputsOutputs(props: IStepPanelProps): JSX.Element {
       ))}
       {step.outputs.artifacts.length === 0 && outputs.length === 0 && (
         <p className="kf-muted">
-          {step.phase === 'Succeeded' || step.phase === 'Cached' ? 'No outputs.' : 'No outputs yet.'}
+          {step.phase === 'Succeeded' || step.phase === 'Cached'
+            ? 'No outputs.'
+            : 'No outputs yet.'}
         </p>
       )}
     </div>
   );
 }
 
-function ValueTable({ label, values }: { label: string; values: [string, unknown][] }): JSX.Element | null {
+function ValueTable({
+  label,
+  values
+}: {
+  label: string;
+  values: [string, unknown][];
+}): JSX.Element | null {
   if (!values.length) {
     return null;
   }
@@ -153,7 +161,11 @@ function ArtifactRow(props: IStepPanelProps & { artifact: IArtifactRef }): JSX.E
         >
           {state ? 'Refresh preview' : 'Preview'}
         </button>
-        <a className="jp-mod-styled kf-button-link" href={props.downloadUrl(artifact.name)} download>
+        <a
+          className="jp-mod-styled kf-button-link"
+          href={props.downloadUrl(artifact.name)}
+          download
+        >
           Download
         </a>
       </div>
@@ -236,7 +248,11 @@ function Preview({
       );
     case 'missing':
     case 'binary':
-      return <p className="kf-muted">{p.message ?? (p.kind === 'missing' ? 'Not written.' : 'Binary file: download it.')}</p>;
+      return (
+        <p className="kf-muted">
+          {p.message ?? (p.kind === 'missing' ? 'Not written.' : 'Binary file: download it.')}
+        </p>
+      );
     default:
       // Text, Markdown, JSON and HTML are shown as text: safe, and what was written is what is seen.
       return (

@@ -51,7 +51,11 @@ export class RunRenderer extends ReactWidget implements IRenderMime.IRenderer {
   protected render(): JSX.Element {
     const data = this.data;
     if (!data) {
-      return React.createElement('div', { className: 'kf-run-card', role: 'alert' }, 'This run output is damaged.');
+      return React.createElement(
+        'div',
+        { className: 'kf-run-card', role: 'alert' },
+        'This run output is damaged.'
+      );
     }
     return React.createElement(RunCard, {
       data,

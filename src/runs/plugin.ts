@@ -3,12 +3,7 @@
  * run`), and the commands that start and open runs (the editor's "Run locally" goes through them).
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import {
-  Dialog,
-  MainAreaWidget,
-  showDialog,
-  showErrorMessage
-} from '@jupyterlab/apputils';
+import { Dialog, MainAreaWidget, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IPipelineSpec, IRun } from '../../contract/pipeline';
@@ -44,11 +39,14 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     const actions: IRunActions = {
       onRerun: (run, request) => void rerun(run, request),
       onCancel: run =>
-        void client.cancelRun(run.namespace, run.name).catch(e => showErrorMessage('Cancel run', (e as Error).message)),
+        void client
+          .cancelRun(run.namespace, run.name)
+          .catch(e => showErrorMessage('Cancel run', (e as Error).message)),
       onDelete: run => void deleteRun(run),
       onOpenPath: path => void app.commands.execute('docmanager:open', { path }),
       onOpenNotebook: (run, task, text) => void openNotebook(run, task, text),
-      downloadUrl: (run, task, artifact) => client.stepOutputUrl(run.namespace, run.name, task, artifact)
+      downloadUrl: (run, task, artifact) =>
+        client.stepOutputUrl(run.namespace, run.name, task, artifact)
     };
 
     const openRun = (namespace: string, name: string) => {
@@ -100,7 +98,11 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       const folder = run.pipelinePath ? PathExt.dirname(run.pipelinePath) : '';
       const path = PathExt.join(folder, `${run.name}-${task}.executed.ipynb`);
       try {
-        await app.serviceManager.contents.save(path, { type: 'notebook', format: 'json', content: JSON.parse(text) });
+        await app.serviceManager.contents.save(path, {
+          type: 'notebook',
+          format: 'json',
+          content: JSON.parse(text)
+        });
         await app.commands.execute('docmanager:open', { path });
       } catch (e) {
         await showErrorMessage('Open executed notebook', (e as Error).message);
@@ -138,7 +140,8 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     rendermime.addFactory(
       runRendererFactory({
         pool,
-        openRun: (namespace, name) => void app.commands.execute(PipelineCommandIDs.openRun, { namespace, name })
+        openRun: (namespace, name) =>
+          void app.commands.execute(PipelineCommandIDs.openRun, { namespace, name })
       }),
       RUN_RANK
     );

@@ -63,9 +63,9 @@ describe('run view selectors', () => {
     expect(troubledSteps(r).map(s => s.task)).toEqual(['b', 'd']);
     expect([...stepsByTask(r).keys()]).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(runProgress(r)).toBe('b failed');
-    expect(runProgress(run('r2', [step('a', 'Succeeded'), step('b', 'Cached'), step('c', 'Running')]))).toBe(
-      '2/3 steps'
-    );
+    expect(
+      runProgress(run('r2', [step('a', 'Succeeded'), step('b', 'Cached'), step('c', 'Running')]))
+    ).toBe('2/3 steps');
   });
 
   it('explains reasons in words and keeps the last log lines', () => {
@@ -94,7 +94,10 @@ describe('the run list', () => {
     const map = applyResourceEvent(new Map(), { type: 'snapshot', items: [first] });
     const same = applyResourceEvent(map, { type: 'modified', object: { ...first } });
     expect(same).toBe(map);
-    const next = applyResourceEvent(map, { type: 'modified', object: run('r', [step('a', 'Succeeded')]) });
+    const next = applyResourceEvent(map, {
+      type: 'modified',
+      object: run('r', [step('a', 'Succeeded')])
+    });
     expect(next).not.toBe(map);
     expect(next.get('default/r')!.steps[0].phase).toBe('Succeeded');
   });

@@ -63,7 +63,8 @@ export function troubledSteps(run: IRun): IStep[] {
 const REASONS: Record<string, string> = {
   UpstreamFailed: 'A step it depends on failed, so it was not started.',
   CacheHit: 'Its inputs and files were unchanged: the outputs of an earlier execution were reused.',
-  ImagePullBackOff: 'The cluster cannot pull the image: check its name, tag and registry credentials.',
+  ImagePullBackOff:
+    'The cluster cannot pull the image: check its name, tag and registry credentials.',
   ErrImagePull: 'The cluster cannot pull the image: check its name, tag and registry credentials.',
   Unschedulable: 'No node has the CPU, memory or GPUs it asks for.',
   Timeout: 'It ran longer than its timeout and was stopped.',

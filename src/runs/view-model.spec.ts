@@ -42,18 +42,19 @@ function setUp(first: IRun) {
   const client = {
     watchRuns: jest.fn(() => stream),
     getRun: jest.fn(async () => first),
-    stepLogs: jest.fn(async (_ns: string, _name: string, task: string) => `line 1\n${task} says\nTraceback: boom\n`),
-    followStepLogs: jest.fn(
-      async (_ns: string, _n: string, task: string, _t: number, onText: (t: string) => void) => onText(`${task} live\n`)
+    stepLogs: jest.fn(
+      async (_ns: string, _name: string, task: string) => `line 1\n${task} says\nTraceback: boom\n`
     ),
-    stepOutput: jest.fn(
-      async (): Promise<IArtifactPreview> => ({
-        artifact: { name: 'report', uri: '/tmp/report', schemaTitle: 'system.Markdown' },
-        kind: 'markdown',
-        text: '# Report',
-        truncated: false
-      })
-    )
+    followStepLogs: jest.fn(
+      async (_ns: string, _n: string, task: string, _t: number, onText: (t: string) => void) =>
+        onText(`${task} live\n`)
+    ),
+    stepOutput: jest.fn(async (): Promise<IArtifactPreview> => ({
+      artifact: { name: 'report', uri: '/tmp/report', schemaTitle: 'system.Markdown' },
+      kind: 'markdown',
+      text: '# Report',
+      truncated: false
+    }))
   };
   const model = new RunViewModel(client, new RunsModelPool(client), 'default', 'demo-abc12');
   return { stream, client, model };
@@ -78,7 +79,9 @@ describe('RunViewModel', () => {
     const { stream, client, model } = setUp(run([]));
     stream.event.emit({
       type: 'snapshot',
-      items: [run([step('a', 'Running'), step('b', 'Failed', { reason: 'ExitCode 1', exitCode: 1 })])]
+      items: [
+        run([step('a', 'Running'), step('b', 'Failed', { reason: 'ExitCode 1', exitCode: 1 })])
+      ]
     });
     model.selectStep('a');
     await settle();
@@ -102,7 +105,10 @@ describe('RunViewModel', () => {
     expect(client.stepOutput).toHaveBeenCalledWith('default', 'demo-abc12', 'report', 'report');
     client.stepOutput.mockRejectedValueOnce(new Error('Run has no step'));
     await model.loadPreview('report', 'missing');
-    expect(model.preview('report', 'missing')).toEqual({ loading: false, error: 'Run has no step' });
+    expect(model.preview('report', 'missing')).toEqual({
+      loading: false,
+      error: 'Run has no step'
+    });
     model.dispose();
   });
 });

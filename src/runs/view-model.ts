@@ -20,7 +20,12 @@ export interface IRunViewClient {
     onText: (text: string) => void,
     signal: AbortSignal
   ): Promise<void>;
-  stepOutput(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactPreview>;
+  stepOutput(
+    namespace: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactPreview>;
 }
 
 export interface IPreviewState {
@@ -35,9 +40,7 @@ export function stepLogSource(client: IRunViewClient, namespace: string, name: s
     read: (task, tail) =>
       task ? client.stepLogs(namespace, name, task, tail) : Promise.resolve(''),
     follow: (task, tail, onText, signal) =>
-      task
-        ? client.followStepLogs(namespace, name, task, tail, onText, signal)
-        : Promise.resolve()
+      task ? client.followStepLogs(namespace, name, task, tail, onText, signal) : Promise.resolve()
   };
 }
 

@@ -40,7 +40,9 @@ function LazyRunView(props: { model: RunViewModel; actions: IRunActions }): JSX.
   const [mod, setMod] = React.useState<RunViewModule | null>(null);
   const [error, setError] = React.useState('');
   React.useEffect(() => {
-    loadRunView().then(setMod, e => setError(`The run view could not load: ${(e as Error).message}`));
+    loadRunView().then(setMod, e =>
+      setError(`The run view could not load: ${(e as Error).message}`)
+    );
   }, []);
   if (!mod) {
     return <DetailPlaceholder name={props.model.name} error={error} />;

@@ -63,7 +63,13 @@ print('report written')
 `;
 
 /** Drags a file-browser row onto the canvas at (dx, dy) from its top-left corner (a Lumino drag). */
-async function dragFile(page: IJupyterLabPageFixture, name: string, canvas: Locator, dx: number, dy: number) {
+async function dragFile(
+  page: IJupyterLabPageFixture,
+  name: string,
+  canvas: Locator,
+  dx: number,
+  dy: number
+) {
   const item = page.locator('.jp-DirListing-item', { hasText: name }).first();
   const from = (await item.boundingBox())!;
   const to = (await canvas.boundingBox())!;
@@ -90,10 +96,18 @@ const node = (page: IJupyterLabPageFixture, id: string) =>
 const handle = (page: IJupyterLabPageFixture, id: string, handleId: string) =>
   node(page, id).locator(`.react-flow__handle[data-handleid="${handleId}"]`);
 const toolbarButton = (page: IJupyterLabPageFixture, label: string) =>
-  page.locator('.kf-pipeline-document .jp-Toolbar-item', { hasText: label }).locator('button, jp-button').first();
+  page
+    .locator('.kf-pipeline-document .jp-Toolbar-item', { hasText: label })
+    .locator('button, jp-button')
+    .first();
 
 /** Adds a port to the selected node's properties and sets its name and type. */
-async function addPort(page: IJupyterLabPageFixture, side: 'Inputs' | 'Outputs', name: string, type: string) {
+async function addPort(
+  page: IJupyterLabPageFixture,
+  side: 'Inputs' | 'Outputs',
+  name: string,
+  type: string
+) {
   const props = page.getByRole('complementary', { name: 'Properties' });
   await props.getByRole('button', { name: side === 'Inputs' ? 'Add input' : 'Add output' }).click();
   const names = props.locator('fieldset', { hasText: side }).locator('.kf-port-name');
@@ -110,7 +124,11 @@ test.describe('pipelines', () => {
     page,
     tmpPath
   }) => {
-    await page.contents.uploadContent(JSON.stringify(GENERATE_NB), 'text', `${tmpPath}/generate.ipynb`);
+    await page.contents.uploadContent(
+      JSON.stringify(GENERATE_NB),
+      'text',
+      `${tmpPath}/generate.ipynb`
+    );
     await page.contents.uploadContent(STATS_PY, 'text', `${tmpPath}/stats.py`);
     await page.contents.uploadContent(REPORT_PY, 'text', `${tmpPath}/report.py`);
     await page.filebrowser.refresh();
@@ -120,7 +138,9 @@ test.describe('pipelines', () => {
     await page.locator('.jp-LauncherCard:visible', { hasText: 'Pipeline' }).first().click();
     const editor = page.locator('.kf-pipeline-editor');
     await expect(editor).toBeVisible({ timeout: 30000 });
-    await expect(page.locator('.jp-DirListing-item', { hasText: 'Untitled.kfpipeline' })).toBeVisible();
+    await expect(
+      page.locator('.jp-DirListing-item', { hasText: 'Untitled.kfpipeline' })
+    ).toBeVisible();
     const canvas = editor.locator('.kf-pipeline-canvas');
 
     // Pipeline parameter first (nothing selected: the panel shows the pipeline).
@@ -153,10 +173,21 @@ test.describe('pipelines', () => {
 
     // Unconnected inputs are named on their nodes until they are connected.
     await expect(node(page, 'stats').locator('.kf-step-problems')).toBeVisible();
-    await connectHandles(page, handle(page, 'generate', 'out:data'), handle(page, 'stats', 'in:data'));
-    await connectHandles(page, handle(page, 'stats', 'out:count'), handle(page, 'report', 'in:count'));
+    await editor.getByRole('button', { name: 'Auto-layout' }).click();
+    await connectHandles(
+      page,
+      handle(page, 'generate', 'out:data'),
+      handle(page, 'stats', 'in:data')
+    );
+    await connectHandles(
+      page,
+      handle(page, 'stats', 'out:count'),
+      handle(page, 'report', 'in:count')
+    );
     await expect(editor.locator('.react-flow__edge')).toHaveCount(2);
-    await expect(editor.locator('.kf-canvas-status')).toContainText('no problems', { timeout: 15000 });
+    await expect(editor.locator('.kf-canvas-status')).toContainText('no problems', {
+      timeout: 15000
+    });
 
     // Every canvas button once: palette kinds, auto-layout, fit, undo/redo, delete.
     await editor.getByRole('button', { name: 'Container' }).click();
@@ -186,20 +217,27 @@ test.describe('pipelines', () => {
     // Submit is there but not yet: it says why.
     const submit = toolbarButton(page, 'Submit');
     await expect(submit).toBeDisabled();
-    await expect(page.locator('.kf-pipeline-document .jp-Toolbar-item', { hasText: 'Submit' }).locator('[title]').first()).toHaveAttribute(
-      'title',
-      'Kubeflow Pipelines submission comes next'
-    );
+    await expect(
+      page
+        .locator('.kf-pipeline-document .jp-Toolbar-item', { hasText: 'Submit' })
+        .locator('[title]')
+        .first()
+    ).toHaveAttribute('title', 'Kubeflow Pipelines submission comes next');
 
     // Preview and export the IR.
     await toolbarButton(page, 'Preview IR').click();
-    await expect(page.getByLabel('IR YAML')).toContainText('# PIPELINE DEFINITION', { timeout: 30000 });
+    await expect(page.getByLabel('IR YAML')).toContainText('# PIPELINE DEFINITION', {
+      timeout: 30000
+    });
     await expect(page.getByLabel('IR YAML')).toContainText('galata-demo');
     const downloading = page.waitForEvent('download');
     await toolbarButton(page, 'Export IR').click();
     const download = await downloading;
     expect(download.suggestedFilename()).toBe('Untitled.yaml');
-    await page.getByRole('region', { name: 'Compiled IR' }).getByRole('button', { name: 'Close' }).click();
+    await page
+      .getByRole('region', { name: 'Compiled IR' })
+      .getByRole('button', { name: 'Close' })
+      .click();
 
     await page.keyboard.press('Control+s');
     await node(page, 'stats').click();
@@ -215,15 +253,21 @@ test.describe('pipelines', () => {
     const steps = view.locator('.kf-step-node');
     await expect(steps).toHaveCount(3);
     for (const id of ['generate', 'stats', 'report']) {
-      await expect(view.locator(`.kf-step-node[data-step="${id}"]`)).toHaveAttribute('data-phase', 'Succeeded', {
-        timeout: 120000
-      });
+      await expect(view.locator(`.kf-step-node[data-step="${id}"]`)).toHaveAttribute(
+        'data-phase',
+        'Succeeded',
+        {
+          timeout: 120000
+        }
+      );
     }
     await expect(view.locator('.kf-detail-header .kf-status-badge')).toHaveText('Succeeded');
 
     // A step's logs, then an output's preview.
     await view.locator('.react-flow__node[data-id="stats"]').click();
-    await expect(view.getByLabel('Logs of step stats')).toContainText('counted 7 rows', { timeout: 30000 });
+    await expect(view.getByLabel('Logs of step stats')).toContainText('counted 7 rows', {
+      timeout: 30000
+    });
     await view.getByRole('searchbox', { name: 'Search logs' }).fill('counted');
     await expect(view.locator('.kf-log-text mark')).toHaveCount(1);
     await view.locator('.react-flow__node[data-id="report"]').click();
@@ -245,9 +289,13 @@ test.describe('pipelines', () => {
     await view.locator('.react-flow__node[data-id="report"]').click();
     await view.getByRole('button', { name: 'Run only step' }).click();
     const only = page.locator('.kf-run-view').last();
-    await expect(only.locator('.kf-step-node[data-step="report"]')).toHaveAttribute('data-phase', 'Succeeded', {
-      timeout: 60000
-    });
+    await expect(only.locator('.kf-step-node[data-step="report"]')).toHaveAttribute(
+      'data-phase',
+      'Succeeded',
+      {
+        timeout: 60000
+      }
+    );
     await page.sidebar.openTab(SIDEBAR);
     await expect(page.locator('.kf-run-list .kf-live-row')).toHaveCount(2, { timeout: 30000 });
   });

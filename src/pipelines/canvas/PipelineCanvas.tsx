@@ -64,6 +64,9 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
   const { spec, problems, steps, now, readOnly, selected, positions } = props;
   const latestSelected = React.useRef(selected);
   latestSelected.current = selected;
+  // Fit a document that has steps when it opens; an empty one keeps zoom 1 (fitting the first step dropped
+  // on it would blow that step up to the whole canvas).
+  const [fitOnOpen] = React.useState(spec.nodes.length > 0);
   const flow = useReactFlow<StepFlowNode, Edge>();
   const host = React.useRef<HTMLDivElement>(null);
   const derived = React.useMemo(
@@ -110,7 +113,9 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
   );
 
   const onNodesChange = React.useCallback((changes: NodeChange<StepFlowNode>[]) => {
-    const kept = changes.filter(c => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
+    const kept = changes.filter(
+      c => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace'
+    );
     if (kept.length) {
       setNodes(ns => applyNodeChanges(kept, ns));
     }
@@ -171,7 +176,7 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
         nodesConnectable={!readOnly}
         edgesFocusable={!readOnly}
         onlyRenderVisibleElements={spec.nodes.length > 150}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
         minZoom={0.05}
         proOptions={{ hideAttribution: true }}

@@ -55,9 +55,10 @@ export function Editor(props: IEditorProps): JSX.Element {
   };
   const fit = React.useRef<() => void>(() => undefined);
   const byNode = React.useMemo(() => problemsByNode(problems), [problems]);
-  const apply = React.useCallback((op: Parameters<PipelineDocument['apply']>[0]) => doc.apply(op), [
-    doc
-  ]);
+  const apply = React.useCallback(
+    (op: Parameters<PipelineDocument['apply']>[0]) => doc.apply(op),
+    [doc]
+  );
 
   if (!spec) {
     return (
@@ -188,10 +189,20 @@ export function Editor(props: IEditorProps): JSX.Element {
           onReady={api => (fit.current = api.fitView)}
         >
           <Panel position="top-left" className="kf-canvas-toolbar">
-            <button type="button" className="jp-mod-styled" onClick={layout} title="Arrange the steps left to right">
+            <button
+              type="button"
+              className="jp-mod-styled"
+              onClick={layout}
+              title="Arrange the steps left to right"
+            >
               Auto-layout
             </button>
-            <button type="button" className="jp-mod-styled" onClick={() => fit.current()} title="Show the whole pipeline">
+            <button
+              type="button"
+              className="jp-mod-styled"
+              onClick={() => fit.current()}
+              title="Show the whole pipeline"
+            >
               Fit
             </button>
             <button

@@ -46,7 +46,10 @@ export function Ports(props: IPortsProps): JSX.Element {
     while (taken.has(`${side === 'inputs' ? 'input' : 'output'}_${i}`)) {
       i++;
     }
-    props.onChange([...ports, { name: `${side === 'inputs' ? 'input' : 'output'}_${i}`, type: 'STRING' }]);
+    props.onChange([
+      ...ports,
+      { name: `${side === 'inputs' ? 'input' : 'output'}_${i}`, type: 'STRING' }
+    ]);
   };
   const title = side === 'inputs' ? 'Inputs' : 'Outputs';
   return (
@@ -169,9 +172,7 @@ function InputSource({
           onBlur={e => {
             const value = parseValue(input.type, e.target.value);
             if (formatValue(value) !== formatValue(input.value)) {
-              onChange(
-                value === undefined ? clear(input) : { ...clear(input), value }
-              );
+              onChange(value === undefined ? clear(input) : { ...clear(input), value });
             }
           }}
         />

@@ -11,13 +11,7 @@ import {
   PARAMETER_TYPES,
   ParameterType
 } from '../../../contract/pipeline';
-import {
-  KIND_LABELS,
-  renameNode,
-  setPorts,
-  updateNode,
-  updatePipeline
-} from '../ops';
+import { KIND_LABELS, renameNode, setPorts, updateNode, updatePipeline } from '../ops';
 import { CheckField, envOf, envText, formatValue, linesOf, parseValue, TextField } from './fields';
 import { Ports } from './Ports';
 
@@ -79,7 +73,11 @@ function NodeProperties({
           ))}
         </ul>
       )}
-      <TextField label="Label" value={node.label ?? ''} onCommit={v => set({ label: v || undefined })} />
+      <TextField
+        label="Label"
+        value={node.label ?? ''}
+        onCommit={v => set({ label: v || undefined })}
+      />
       <TextField
         label="Task name"
         value={node.id}
@@ -137,7 +135,12 @@ function NodeProperties({
       )}
       <fieldset className="kf-properties-resources">
         <legend>Resources</legend>
-        <TextField label="CPU" value={res.cpu ?? ''} placeholder="1, 500m" onCommit={v => setRes({ cpu: v.trim() })} />
+        <TextField
+          label="CPU"
+          value={res.cpu ?? ''}
+          placeholder="1, 500m"
+          onCommit={v => setRes({ cpu: v.trim() })}
+        />
         <TextField
           label="Memory"
           value={res.memory ?? ''}
@@ -276,8 +279,8 @@ function PipelineProperties({ spec, problems, apply }: IPropertiesProps): JSX.El
       </fieldset>
       <p className="kf-muted kf-properties-tip">
         Drag notebooks and scripts from the file browser onto the canvas, or kinds from the palette.
-        Connect an output (right) to an input (left); the small handles in a step&apos;s header order
-        steps without passing data.
+        Connect an output (right) to an input (left); the small handles in a step&apos;s header
+        order steps without passing data.
       </p>
     </div>
   );
