@@ -82,12 +82,12 @@ async function dragFile(
 
 /** Drags from one handle to another (React Flow's connect gesture). */
 async function connectHandles(page: IJupyterLabPageFixture, from: Locator, to: Locator) {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  // hover() checks that nothing covers the handle before pressing on it.
+  await from.hover();
   await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2 - 10, b.y + b.height / 2, { steps: 8 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 4 });
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(b.x + b.width / 2 - 12, b.y + b.height / 2, { steps: 10 });
+  await to.hover();
   await page.mouse.up();
 }
 
@@ -174,11 +174,16 @@ test.describe('pipelines', () => {
     // Unconnected inputs are named on their nodes until they are connected.
     await expect(node(page, 'stats').locator('.kf-step-problems')).toBeVisible();
     await editor.getByRole('button', { name: 'Auto-layout' }).click();
+    // Auto-layout ends with an animated fit (200 ms): let the handles come to rest before pressing on them.
+    await page.waitForTimeout(500);
     await connectHandles(
       page,
       handle(page, 'generate', 'out:data'),
       handle(page, 'stats', 'in:data')
     );
+    await expect(editor.locator('.react-flow__edge')).toHaveCount(1);
+    // Validation catches up (the problem line under the step goes away) before the next gesture.
+    await expect(node(page, 'stats').locator('.kf-step-problems')).toHaveCount(0);
     await connectHandles(
       page,
       handle(page, 'stats', 'out:count'),

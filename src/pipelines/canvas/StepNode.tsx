@@ -3,7 +3,7 @@
  * order handle pair in the header, validation problems (editor) or the step's state and duration (run view).
  */
 import React from 'react';
-import { Handle, NodeProps, Position } from '@xyflow/react';
+import { Handle, NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
 import { INodeInput, INodeOutput, NodeKind } from '../../../contract/pipeline';
 import { StatusBadge } from '../../components/StatusBadge';
 import { inHandle, KIND_LABELS, ORDER_IN, ORDER_OUT, outHandle, portType } from '../ops';
@@ -17,8 +17,16 @@ const KIND_MARK: Record<NodeKind, string> = {
   container: '▣'
 };
 
-export function StepNode({ data, selected }: NodeProps<StepFlowNode>): JSX.Element {
+export function StepNode({ id, data, selected }: NodeProps<StepFlowNode>): JSX.Element {
   const { node, problems, step, readOnly } = data;
+  // React Flow measures handles when a node's size changes; a port added on the shorter side changes no size,
+  // so tell it, or the new handle could neither start nor end a connection.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const ports = [
+    ...node.inputs.map(p => `in:${p.name}`),
+    ...node.outputs.map(p => `out:${p.name}`)
+  ].join('|');
+  React.useEffect(() => updateNodeInternals(id), [id, ports, updateNodeInternals]);
   const phase = step?.phase;
   const classes = ['kf-step-node', `kf-step-kind-${node.kind}`];
   if (problems.length) {
