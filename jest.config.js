@@ -59,7 +59,10 @@ module.exports = {
     nodeProject('proxy', ['<rootDir>/proxy/test/**/*.spec.ts']),
     nodeProject('engine', ['<rootDir>/engine/**/*.spec.ts']),
     nodeProject('tuner', ['<rootDir>/tuner/**/*.spec.ts']),
-    nodeProject('compiler', ['<rootDir>/compiler/**/*.spec.ts']),
+    nodeProject('compiler', ['<rootDir>/compiler/**/*.spec.ts'], {
+      // The KFP SDK venv the IR fidelity tests parse and compare with (test/kfp/venv.sh).
+      globalSetup: '<rootDir>/test/kfp/globalSetup.ts'
+    }),
     nodeProject('integration', ['<rootDir>/test/integration/**/*.spec.ts'], {
       globalSetup: '<rootDir>/test/apiserver/globalSetup.ts',
       globalTeardown: '<rootDir>/test/apiserver/globalTeardown.ts'

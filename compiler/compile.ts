@@ -26,6 +26,8 @@ export const SCHEMA_VERSION = '2.1.0';
 /** kfp's default base image for Python components (2.17). */
 export const DEFAULT_PYTHON_IMAGE = 'python:3.11';
 const ARTIFACT_SCHEMA_VERSION = '0.0.1';
+/** Above this the whole IR compiles with a warning (etcd's object limit is 1.5 MiB). */
+const IR_WARN_BYTES = 1024 * 1024;
 
 type Json = Record<string, unknown>;
 
@@ -100,6 +102,13 @@ export function compile(document: unknown, files: FileReader): ICompiled {
     schemaVersion: SCHEMA_VERSION,
     sdkVersion: SDK_VERSION
   };
+  const size = JSON.stringify(ir).length;
+  if (size > IR_WARN_BYTES) {
+    warnings.push({
+      path: '/nodes',
+      message: `the compiled pipeline takes ${Math.round(size / 1024)} KiB; KFP keeps it in Kubernetes objects of at most about 1.5 MiB (each Python step carries its files and a ${Math.round(STEP_SHIM.length / 1024)} KiB runner)`
+    });
+  }
   const compiled: ICompiled = { ir, warnings };
   if (Object.keys(platformExecutors).length) {
     compiled.platformSpec = {
@@ -225,10 +234,12 @@ function taskOf(node: IPipelineNode, spec: IPipelineSpec): Json {
   return task;
 }
 
-function portTypes(ports: IPort[]): IPortTypes {
+function portTypes(ports: (IPort & { default?: unknown })[]): IPortTypes {
   const out: IPortTypes = {};
   for (const p of ports) {
-    out[p.name] = p.artifact ? { artifact: p.artifact } : { type: p.type };
+    out[p.name] = p.artifact
+      ? { artifact: p.artifact }
+      : { type: p.type, ...(p.default !== undefined && { default: p.default }) };
   }
   return out;
 }

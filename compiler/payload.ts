@@ -10,7 +10,8 @@ export const CHUNK_CHARS = 96 * 1024;
 export const EMBED_WARN_BYTES = 512 * 1024;
 
 export interface IPortTypes {
-  [name: string]: { type?: string; artifact?: string };
+  /** `default`: the input's default, used when the launcher passes no value (KFP fills it in; not every runner does). */
+  [name: string]: { type?: string; artifact?: string; default?: unknown };
 }
 
 export interface IStepPayload {

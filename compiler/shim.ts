@@ -103,7 +103,7 @@ def install_kfp_stand_in():
             return cls
 
     for name in ("Input", "Output", "InputPath", "OutputPath"):
-        setattr(dsl, name, type(name, (Marker,), {}))
+        setattr(dsl, name, type(name, (Marker,), {"kfwb_object": "Path" not in name}))
     for name in ("Artifact", "Dataset", "Model", "Metrics", "ClassificationMetrics",
                  "SlicedClassificationMetrics", "HTML", "Markdown"):
         setattr(dsl, name, type(name, (Artifact,), {}))
@@ -129,9 +129,10 @@ def ports(executor_input, payload):
     outputs = executor_input.get("outputs", {})
     types_in = payload["inputs"]
     values = {}
-    for name, value in inputs.get("parameterValues", {}).items():
-        if types_in.get(name, {}).get("type"):
-            values[name] = typed(value, types_in[name]["type"])
+    given = inputs.get("parameterValues", {})
+    for name, spec in types_in.items():
+        if spec.get("type") and (name in given or "default" in spec):
+            values[name] = typed(given.get(name, spec.get("default")), spec["type"])
     arts_in = {}
     for name, entry in inputs.get("artifacts", {}).items():
         first = (entry.get("artifacts") or [{}])[0]
@@ -214,7 +215,14 @@ def run_notebook(path, named, arts_out):
         from nbclient.exceptions import CellExecutionError
     except ImportError:
         fail("notebook steps need nbclient and ipykernel in this Python (pip install nbclient ipykernel)")
-    nb = nbformat.read(path, as_version=4)
+    with open(path, encoding="utf-8") as f:
+        raw = json.load(f)
+    # Cell ids (nbformat 4.5) before nbformat validates, so older notebooks and the injected cell agree.
+    if raw.get("nbformat") == 4:
+        raw["nbformat_minor"] = max(raw.get("nbformat_minor", 0), 5)
+        for index, existing in enumerate(raw.get("cells", [])):
+            existing.setdefault("id", "cell-" + str(index))
+    nb = nbformat.reads(json.dumps(raw), as_version=4)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
     lines = ["# Parameters"] + [name + " = " + repr(value) for name, value in named.items()]
     cell = nbformat.v4.new_code_cell("\n".join(lines))
@@ -250,19 +258,31 @@ def run_notebook(path, named, arts_out):
         sys.exit(1)
 
 
+def wants_object(annotation):
+    """Input[...] / Output[...] (kfp or the stand-in) get an Artifact; InputPath, OutputPath, str get a path."""
+    marked = getattr(annotation, "kfwb_object", None)
+    if marked is not None:
+        return marked
+    shown = str(annotation)
+    return "Input[" in shown or "Output[" in shown or ("kfp.dsl" in shown and "Path" not in shown)
+
+
 def run_function(path, name, values, arts_in, arts_out, param_files, payload):
     install_kfp_stand_in()
+    # As under kfp's own executor: kfp's decorators skip their compile-time work.
+    os.environ["_KFP_RUNTIME"] = "true"
     sys.path.insert(0, os.path.dirname(path))
     namespace = runpy.run_path(path, run_name="__kfwb_component__")
     func = namespace.get(name)
+    # A function decorated with the real @dsl.component is a PythonComponent wrapping it.
+    func = getattr(func, "python_func", func)
     if not callable(func):
         fail("there is no function '" + name + "' in " + os.path.basename(path))
     signature = inspect.signature(func)
     accepts_any = any(p.kind == p.VAR_KEYWORD for p in signature.parameters.values())
     kwargs = {}
     for pname, param in signature.parameters.items():
-        shown = str(param.annotation)
-        as_object = "Input[" in shown or "Output[" in shown or "kfp.dsl" in shown and "Path" not in shown
+        as_object = wants_object(param.annotation)
         if pname in values:
             kwargs[pname] = values[pname]
         elif pname in arts_in:

@@ -50,6 +50,13 @@ export function fitsType(value: unknown, type: ParameterType): boolean {
   }
 }
 
+/** Python's keywords: notebook and function steps use port names as Python names (variables, arguments). */
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' '
+  )
+);
+
 const describePort = (p: IPort) => p.type ?? p.artifact ?? 'untyped';
 
 /** May an output of type `from` feed an input of type `to`? (kfp: equal types; `system.Artifact` takes any.) */
@@ -75,7 +82,8 @@ export function checkPipeline(document: unknown, files: FileReader): IChecked {
     list.push(node ? { path, node, message: `node '${node}': ${message}` } : { path, message });
 
   // Names
-  const params = new Map(spec.parameters.map(p => [p.name, p]));
+  // The first of duplicate names counts (the others are reported).
+  const params = new Map([...spec.parameters].reverse().map(p => [p.name, p]));
   spec.parameters.forEach((p, i) => {
     if (spec.parameters.findIndex(q => q.name === p.name) !== i) {
       problem(
@@ -243,6 +251,15 @@ function checkNode(
         report(
           path,
           `${field.slice(0, -1)} '${port.name}' needs either a parameter type or an artifact type`
+        );
+      }
+      if (
+        (node.kind === 'notebook' || node.kind === 'function') &&
+        PYTHON_KEYWORDS.has(port.name)
+      ) {
+        report(
+          `${path}/name`,
+          `'${port.name}' is a Python keyword; ${node.kind} steps use input and output names as Python names`
         );
       }
       if (seen.has(port.name)) {

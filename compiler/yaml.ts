@@ -2,7 +2,8 @@
  * The IR as the YAML file `kfp` writes: the `# PIPELINE DEFINITION` comment header, keys sorted, block style,
  * the platform spec (when there is one) as a second document.
  */
-import { stringify } from 'yaml';
+import { Document, isPair, isScalar, visit } from 'yaml';
+import { foldLikePyYaml } from './pyyaml-fold';
 
 const COMMENT_TYPE: Record<string, string> = {
   STRING: 'str',
@@ -27,7 +28,7 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** Python's str() of a default, as kfp's header shows it (strings quoted, floats with a decimal point). */
+/** Python's str() of a default, as kfp's header shows it: strings quoted, numbers as floats (protobuf). */
 function pythonRepr(value: unknown): string {
   if (typeof value === 'string') {
     return `'${value}'`;
@@ -38,7 +39,14 @@ function pythonRepr(value: unknown): string {
   if (typeof value === 'boolean') {
     return value ? 'True' : 'False';
   }
-  return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    return `[${value.map(pythonRepr).join(', ')}]`;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => `'${k}': ${pythonRepr(v)}`);
+    return `{${entries.join(', ')}}`;
+  }
+  return 'None';
 }
 
 function header(ir: Record<string, unknown>): string {
@@ -60,14 +68,57 @@ function header(ir: Record<string, unknown>): string {
   return lines.join('\n') + '\n';
 }
 
+/** Integer fields of the protos we emit; every other number is a double (or a protobuf Value), e.g. `3.0`. */
+const INTEGER_FIELDS = new Set(['maxRetryCount']);
+
+// PyYAML's layout (what kfp writes): sequences flush with their key, single quotes; multi-line strings stay
+// readable as literal blocks (PyYAML escapes them into one double-quoted line).
+const OPTIONS = {
+  // Folding is PyYAML's, done after (pyyaml-fold.ts).
+  lineWidth: 0,
+  blockQuote: 'literal',
+  indentSeq: false,
+  singleQuote: true
+} as const;
+
+/** Strings that cannot be plain scalars (and have no line break, which PyYAML double-quotes). */
+const NEEDS_QUOTES = /^(?![^\n]*\n)(?:[-?:,[\]{}#&*!|>'"%@`]|.*(?:: | #|:$))/s;
+
+/** One YAML document; whole doubles written `3.0` as Python does (kfp's numbers went through protobuf). */
+function documentText(value: unknown): string {
+  const doc = new Document(sortKeys(value));
+  visit(doc, {
+    Scalar(key, node, path) {
+      const parent = path[path.length - 1];
+      const field =
+        key === 'value' && isPair(parent) && isScalar(parent.key) ? parent.key.value : undefined;
+      if (
+        typeof node.value === 'number' &&
+        Number.isInteger(node.value) &&
+        !INTEGER_FIELDS.has(String(field))
+      ) {
+        node.minFractionDigits = 1;
+      }
+      // PyYAML single-quotes (doubling ') where the yaml package would switch to double quotes.
+      if (
+        typeof node.value === 'string' &&
+        node.value.includes("'") &&
+        NEEDS_QUOTES.test(node.value)
+      ) {
+        node.type = 'QUOTE_SINGLE';
+      }
+    }
+  });
+  return foldLikePyYaml(doc.toString(OPTIONS));
+}
+
 export function toYaml(
   ir: Record<string, unknown>,
   platformSpec?: Record<string, unknown>
 ): string {
-  const options = { lineWidth: 80, minContentWidth: 20, blockQuote: 'literal' } as const;
-  let out = header(ir) + stringify(sortKeys(ir), options);
+  let out = header(ir) + documentText(ir);
   if (platformSpec) {
-    out += '---\n' + stringify(sortKeys(platformSpec), options);
+    out += '---\n' + documentText(platformSpec);
   }
   return out;
 }

@@ -20,7 +20,8 @@ export interface IInfo {
 }
 
 export interface INamespaceList {
-  items: { name: string }[];
+  /** Kubeflow profile namespaces first, then the others; system namespaces (kube-*) last and marked. */
+  items: { name: string; profile?: boolean; system?: boolean }[];
   default: string;
 }
 

@@ -43,3 +43,10 @@ export function derivedVersion(own: string | undefined, children: (string | unde
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
+
+/**
+ * Log text the workbench itself writes into a log stream: a note in plain words, and its upstream details
+ * (raw apiserver text), which the log viewer folds behind a toggle and `%kf logs` leaves out.
+ */
+export const LOG_NOTE_TAG = '[workbench]';
+export const LOG_DETAILS_TAG = '[workbench:details]';

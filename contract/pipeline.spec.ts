@@ -106,7 +106,7 @@ describe('pipeline document schema', () => {
       { path: '/nodes/0/resources/cpu', message: 'must be a CPU quantity such as 2, 0.5 or 500m' },
       {
         path: '/nodes/0/resources/memory',
-        message: 'must be a memory quantity such as 512Mi or 4Gi'
+        message: PIPELINE_SCHEMA.$defs.node.properties.resources.properties.memory['x-message']
       }
     ]);
   });

@@ -254,7 +254,17 @@ export interface IRerunRequest {
 export interface IArtifactPreview {
   artifact: IArtifactRef;
   /** How to show it; `missing` when the step did not write it, `binary` when nothing readable can be shown. */
-  kind: 'text' | 'markdown' | 'html' | 'json' | 'image' | 'table' | 'notebook' | 'directory' | 'binary' | 'missing';
+  kind:
+    | 'text'
+    | 'markdown'
+    | 'html'
+    | 'json'
+    | 'image'
+    | 'table'
+    | 'notebook'
+    | 'directory'
+    | 'binary'
+    | 'missing';
   /** text, markdown, html, json, notebook (the .ipynb JSON): the first bytes, as UTF-8. */
   text?: string;
   /** image: its mime type and bytes. */

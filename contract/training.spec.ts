@@ -150,22 +150,27 @@ describe('invalid specs: path and message', () => {
     [
       'no replicas',
       { framework: 'jax', replicas: {} },
-      [{ path: '/replicas', message: 'must NOT have fewer than 1 properties' }]
+      [
+        {
+          path: '/replicas',
+          message: 'add at least one replica (a role such as Worker with its count)'
+        }
+      ]
     ],
     [
       'zero workers',
       torch({ replicas: { Worker: { count: 0 } } }),
-      [{ path: '/replicas/Worker/count', message: 'must be >= 1' }]
+      [{ path: '/replicas/Worker/count', message: 'must be at least 1' }]
     ],
     [
       'fractional count',
       torch({ replicas: { Worker: { count: 1.5 } } }),
-      [{ path: '/replicas/Worker/count', message: 'must be integer' }]
+      [{ path: '/replicas/Worker/count', message: 'must be a whole number' }]
     ],
     [
       'too many replicas',
       torch({ replicas: { Worker: { count: 1001 } } }),
-      [{ path: '/replicas/Worker/count', message: 'must be <= 1000' }]
+      [{ path: '/replicas/Worker/count', message: 'must be at most 1000' }]
     ],
     [
       'count missing',
@@ -175,17 +180,17 @@ describe('invalid specs: path and message', () => {
     [
       'two PyTorch masters',
       torch({ replicas: { Master: { count: 2 } } }),
-      [{ path: '/replicas/Master/count', message: 'must be <= 1' }]
+      [{ path: '/replicas/Master/count', message: 'must be at most 1' }]
     ],
     [
       'two TF chiefs',
       { framework: 'tensorflow', replicas: { Chief: { count: 2 } } },
-      [{ path: '/replicas/Chief/count', message: 'must be <= 1' }]
+      [{ path: '/replicas/Chief/count', message: 'must be at most 1' }]
     ],
     [
       'two MPI launchers',
       { framework: 'mpi', replicas: { Launcher: { count: 2 } } },
-      [{ path: '/replicas/Launcher/count', message: 'must be <= 1' }]
+      [{ path: '/replicas/Launcher/count', message: 'must be at most 1' }]
     ],
     [
       'MPI without a launcher',
@@ -205,7 +210,7 @@ describe('invalid specs: path and message', () => {
     [
       'TrainJob with volumes',
       { ...MINIMAL.trainjob, volumes: [{ claimName: 'd', mountPath: '/d' }] },
-      [{ path: '/volumes', message: 'must NOT have more than 0 items' }]
+      [{ path: '/volumes', message: 'is not supported here' }]
     ],
     [
       'TrainJob with a node selector',
@@ -213,14 +218,14 @@ describe('invalid specs: path and message', () => {
       [
         {
           path: '/nodeSelector',
-          message: 'must NOT have more than 0 properties'
+          message: 'is not supported here'
         }
       ]
     ],
     [
       'env value not a string',
       torch({ env: { A: 1 } }),
-      [{ path: '/env/A', message: 'must be string' }]
+      [{ path: '/env/A', message: 'must be a string' }]
     ],
     [
       'cpu in words',
@@ -245,7 +250,7 @@ describe('invalid specs: path and message', () => {
     [
       'negative GPUs',
       torch({ resources: { gpus: -1 } }),
-      [{ path: '/resources/gpus', message: 'must be >= 0' }]
+      [{ path: '/resources/gpus', message: 'must be at least 0' }]
     ],
     [
       'GPU resource without a vendor domain',
@@ -300,12 +305,12 @@ describe('invalid specs: path and message', () => {
     [
       'negative ttl',
       torch({ runPolicy: { ttlSecondsAfterFinished: -1 } }),
-      [{ path: '/runPolicy/ttlSecondsAfterFinished', message: 'must be >= 0' }]
+      [{ path: '/runPolicy/ttlSecondsAfterFinished', message: 'must be at least 0' }]
     ],
     [
       'zero deadline',
       torch({ runPolicy: { activeDeadlineSeconds: 0 } }),
-      [{ path: '/runPolicy/activeDeadlineSeconds', message: 'must be >= 1' }]
+      [{ path: '/runPolicy/activeDeadlineSeconds', message: 'must be at least 1' }]
     ],
     [
       'a shell command as a package',
@@ -361,7 +366,7 @@ describe('invalid specs: path and message', () => {
       [
         {
           path: '/labels/team',
-          message: 'must NOT have more than 63 characters'
+          message: 'is too long: at most 63 characters'
         }
       ]
     ],
@@ -378,7 +383,7 @@ describe('invalid specs: path and message', () => {
     [
       'command as a string',
       torch({ command: 'python train.py' }),
-      [{ path: '/command', message: 'must be array' }]
+      [{ path: '/command', message: 'must be an array' }]
     ],
     [
       'unknown top-level field',

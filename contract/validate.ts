@@ -55,13 +55,13 @@ export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
     } else if (e.keyword === 'unevaluatedProperties') {
       path = `${e.instancePath}/${e.params.unevaluatedProperty}`;
       message = 'is not a known field';
-    } else if (
-      ['pattern', 'const'].includes(e.keyword) &&
-      typeof e.parentSchema?.['x-message'] === 'string'
-    ) {
+    } else if (typeof e.parentSchema?.['x-message'] === 'string' && e.keyword !== 'type') {
+      // The schema's own words for this field (a pattern, a minimum count…) beat the validator's.
       message = e.parentSchema['x-message'];
     } else if (e.keyword === 'enum') {
       message = `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
+    } else {
+      message = plainWords(e) ?? message;
     }
     const key = `${path}\u0000${message}`;
     if (!seen.has(key)) {
@@ -70,4 +70,44 @@ export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
     }
   }
   return fields;
+}
+
+/** The validator's generic messages in plain words ("must NOT have fewer than 1 properties" → …). */
+function plainWords(e: ErrorObject): string | undefined {
+  const limit = e.params.limit as number | undefined;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  switch (e.keyword) {
+    case 'minProperties':
+      return `needs at least ${plural(limit ?? 1, 'entry', 'entries')}`;
+    case 'maxProperties':
+      return limit === 0 ? 'is not supported here' : `has too many entries: at most ${limit}`;
+    case 'minItems':
+      return `needs at least ${plural(limit ?? 1, 'item', 'items')}`;
+    case 'maxItems':
+      return limit === 0 ? 'is not supported here' : `has too many items: at most ${limit}`;
+    case 'minLength':
+      return limit === 1 ? 'must not be empty' : `must be at least ${limit} characters long`;
+    case 'maxLength':
+      return `is too long: at most ${plural(limit ?? 0, 'character', 'characters')}`;
+    case 'minimum':
+      return `must be at least ${limit}`;
+    case 'maximum':
+      return `must be at most ${limit}`;
+    case 'exclusiveMinimum':
+      return `must be more than ${limit}`;
+    case 'exclusiveMaximum':
+      return `must be less than ${limit}`;
+    case 'type': {
+      const type = String(e.params.type);
+      return type === 'integer'
+        ? 'must be a whole number'
+        : `must be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+    }
+    case 'const':
+      return `must be ${JSON.stringify(e.params.allowedValue)}`;
+    case 'uniqueItems':
+      return 'must not repeat an item';
+    default:
+      return undefined;
+  }
 }

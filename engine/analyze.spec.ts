@@ -115,6 +115,13 @@ describe('analyze rejects bad input naming the column', () => {
       '/slices/0'
     ],
     [
+      'a misspelt column: the closest names are suggested',
+      { y: [1, 0], p: [0.1, 0.2], Country: ['a', 'b'] },
+      { slices: ['country_'] },
+      /column "country_" is not in the data; did you mean "Country"\?/,
+      '/slices/0'
+    ],
+    [
       'non-numeric predictions',
       { y: [1, 0], p: ['a', 'b'] },
       {},

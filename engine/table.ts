@@ -16,16 +16,48 @@ export class AnalysisInputError extends Error {
   }
 }
 
+/** Up to three column names close to `name` (case-insensitive edit distance, or one containing the other). */
+export function closestNames(name: string, known: string[]): string[] {
+  const wanted = name.toLowerCase();
+  const scored = known
+    .map(candidate => {
+      const lower = candidate.toLowerCase();
+      const shorter = Math.min(lower.length, wanted.length);
+      const contains = shorter >= 3 && (lower.includes(wanted) || wanted.includes(lower));
+      return { candidate, distance: contains ? 0.5 : editDistance(wanted, lower) };
+    })
+    .filter(({ distance }) => distance <= Math.max(2, Math.floor(wanted.length / 3)))
+    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate));
+  return scored.slice(0, 3).map(s => s.candidate);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
 export function columnOf(table: Table, name: string, field: string): Vector {
   const column = table.getChild(name);
   if (!column) {
     const known = table.schema.fields.map(f => f.name);
-    const shown = known.slice(0, 20).join(', ') + (known.length > 20 ? ', …' : '');
-    throw new AnalysisInputError(
-      `column "${name}" is not in the data (columns: ${shown})`,
-      field,
-      name
-    );
+    const close = closestNames(name, known);
+    const hint = close.length
+      ? `did you mean ${close.map(c => `"${c}"`).join(' or ')}?`
+      : `the data has ${known.length} column${known.length === 1 ? '' : 's'}: ` +
+        known.slice(0, 20).join(', ') +
+        (known.length > 20 ? ', …' : '');
+    throw new AnalysisInputError(`column "${name}" is not in the data; ${hint}`, field, name);
   }
   return column;
 }

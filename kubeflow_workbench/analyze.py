@@ -23,12 +23,19 @@ Slice = Union[str, Mapping[str, Any]]
 
 
 class AnalysisError(Exception):
-    """The proxy refused the analysis (bad spec or bad data); the message names the column and the problem."""
+    """The proxy refused the analysis (bad spec or bad data); the message names the column, the problem and the
+    fix. Shown in a notebook as that message alone (IPython's `_render_traceback_`): the traceback would only
+    walk through the workbench's own files."""
 
     def __init__(self, message: str, fields: Optional[Sequence[Mapping[str, str]]] = None):
-        details = "".join(f"\n  {f.get('path', '')}: {f.get('message', '')}" for f in fields or [] if f.get("message") != message)
-        super().__init__(message + details)
+        details = [f"  {f.get('path', '')}: {f.get('message', '')}" for f in fields or []
+                   if f.get("message") and f.get("message") not in message]
+        super().__init__("\n".join([message, *details]))
         self.fields = list(fields or [])
+
+    def _render_traceback_(self) -> list:
+        return [f"\x1b[0;31mAnalysisError: {line}\x1b[0m" if i == 0 else line
+                for i, line in enumerate(str(self).splitlines())]
 
 
 def _columns(label, prediction, weights, baseline, slices: Iterable[Slice]) -> list:
@@ -51,7 +58,7 @@ def _arrow_base64(data, columns: list) -> str:
     else:
         missing = [c for c in columns if c not in data.columns]
         if missing:
-            raise AnalysisError(f"column {missing[0]!r} is not in the DataFrame (columns: {', '.join(map(str, data.columns[:20]))})")
+            raise AnalysisError(_missing_column(missing[0], [str(c) for c in data.columns]))
         table = pa.Table.from_pandas(data[columns], preserve_index=False)
     table = table.select([c for c in columns if c in table.column_names])
     sink = io.BytesIO()
@@ -65,6 +72,18 @@ def _arrow_base64(data, columns: list) -> str:
             "(df.to_parquet('scores.parquet')) and call analyze('scores.parquet', …)"
         )
     return base64.b64encode(raw).decode("ascii")
+
+
+def _missing_column(name: str, known: list) -> str:
+    """One line: the column, the problem and the likely fix (the closest names, else what there is)."""
+    import difflib
+
+    lowered = {k.lower(): k for k in known}
+    close = [lowered[c] for c in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)]
+    if close:
+        return f"column {name!r} is not in the DataFrame; did you mean {' or '.join(map(repr, close))}?"
+    shown = ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
+    return f"column {name!r} is not in the DataFrame, which has {len(known)} columns: {shown}"
 
 
 def _default_post() -> Post:

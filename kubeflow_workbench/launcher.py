@@ -13,6 +13,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -117,6 +118,15 @@ def _root_args(default: Optional[str]) -> list[str]:
     return []
 
 
+def python_environment() -> dict[str, str]:
+    """`KFWB_PYTHON`: the interpreter local pipeline steps and jobs run with (`python`/`python3` in their commands).
+
+    The Python this process runs in, i.e. JupyterLab's (or the kernel's, for a standalone proxy): the user's venv,
+    where their packages, nbclient and ipykernel are. An explicit `KFWB_PYTHON` in the environment wins.
+    """
+    return {} if os.environ.get("KFWB_PYTHON") else {"KFWB_PYTHON": sys.executable}
+
+
 def setup_proxy() -> dict[str, Any]:
     """Entry point `jupyter_serverproxy_servers` → `kubeflow-workbench`, served at `<base_url>kubeflow-workbench/`.
 
@@ -129,7 +139,7 @@ def setup_proxy() -> dict[str, Any]:
     command += [_literal(arg) for arg in _root_args(jupyter_root_dir())]
     return {
         "command": [arg.replace(_literal(PORT), PORT) for arg in command],
-        "environment": {"KFWB_TOKEN": secret},
+        "environment": {"KFWB_TOKEN": secret, **python_environment()},
         "timeout": 30,
         "absolute_url": False,
         "request_headers_override": {TOKEN_HEADER: secret},
@@ -154,7 +164,7 @@ def start_standalone(
     # Port 0: the OS picks a free one. Root: a kernel does not know the Jupyter root; the home directory covers
     # the usual one, and this proxy only serves kernels of this user, who can read those files anyway.
     command = proxy_command(find_node(), find_bundle(), "0", directory) + _root_args(str(Path.home()))
-    environment = {**os.environ, **(env or {}), "KFWB_TOKEN": secret}
+    environment = {**os.environ, **python_environment(), **(env or {}), "KFWB_TOKEN": secret}
     log_path = directory / STANDALONE_LOG
     with open(log_path, "ab") as log:
         log_start = log.tell()  # the log is shared by successive proxies: report only this one's lines

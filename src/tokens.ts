@@ -2,12 +2,15 @@
 import { Token } from '@lumino/coreutils';
 import { ProxyClient } from './api/client';
 import type { ClusterModel } from './cluster/model';
+import type { WorkbenchSettings } from './cluster/settings';
 
 export interface IKubeflowWorkbench {
   /** The typed client of the proxy: the only way to the cluster. */
   readonly client: ProxyClient;
   /** Active backend, connection state and current namespace. */
   readonly cluster: ClusterModel;
+  /** The Settings Editor's values, followed live. */
+  readonly settings: WorkbenchSettings;
   /** Adds a section (a widget with a title) to the Kubeflow sidebar, below the cluster section. */
   addSection(widget: import('@lumino/widgets').Widget, rank: number): void;
 }

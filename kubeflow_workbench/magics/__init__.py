@@ -2,5 +2,7 @@
 
 from .display import JOB_MIME, JobOutput, JobTable, KubeflowError, StatusView
 from .magics import KubeflowMagics
+from .pipelines import RUN_MIME, RunOutput, RunStatus, RunTable
 
-__all__ = ["JOB_MIME", "JobOutput", "JobTable", "KubeflowError", "KubeflowMagics", "StatusView"]
+__all__ = ["JOB_MIME", "RUN_MIME", "JobOutput", "JobTable", "KubeflowError", "KubeflowMagics", "RunOutput",
+           "RunStatus", "RunTable", "StatusView"]

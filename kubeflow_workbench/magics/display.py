@@ -93,10 +93,18 @@ def _table_text(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(fmt.format(*r).rstrip() for r in [list(headers), *rows])
 
 
+def _why(job: Mapping[str, Any]) -> str:
+    """The first replica's reason for being stuck or failed (`worker-0: Unschedulable`), or '-'."""
+    for replica in job.get("replicas") or []:
+        if replica.get("reason"):
+            return f"{replica.get('name', '?')}: {replica['reason']}"
+    return "-"
+
+
 class JobTable:
     """`%kf jobs`: one row per job."""
 
-    HEADERS = ("NAME", "KIND", "PHASE", "REPLICAS", "BACKEND", "CREATED")
+    HEADERS = ("NAME", "KIND", "PHASE", "REPLICAS", "WHY", "BACKEND", "CREATED")
 
     def __init__(self, namespace: str, jobs: Sequence[Mapping[str, Any]]):
         self.namespace = namespace
@@ -111,6 +119,7 @@ class JobTable:
                 str(job.get("kind", "")),
                 str(job.get("phase", "")),
                 ", ".join(f"{n} {phase}" for phase, n in phases.items()) or "-",
+                _why(job),
                 str(job.get("backend", "")),
                 str(job.get("created", "")),
             ])

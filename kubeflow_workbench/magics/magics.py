@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
 from .. import runtime
+from . import pipelines
 from ..runtime import ProxyClient, ProxyError
 from .display import JobOutput, JobTable, KubeflowError, StatusView
 from .parsers import (
@@ -28,7 +29,22 @@ from .parsers import (
 from .specs import analysis_slice, training_spec
 
 FINISHED = ("Succeeded", "Failed")
+# The proxy's upstream details of a log note (raw apiserver text): the note itself already says it in words.
+LOG_DETAILS_TAG = "[workbench:details]"
 BACKEND_WORDS = {"local": "--local", "kubernetes": "--cluster"}
+
+
+def without_details(chunks: Iterable[str]) -> Iterator[str]:
+    """The log text with the proxy's detail lines left out; whole lines only, as they complete."""
+    pending = ""
+    for chunk in chunks:
+        pending += chunk
+        *lines, pending = pending.split("\n")
+        kept = [line for line in lines if LOG_DETAILS_TAG not in line]
+        if kept:
+            yield "\n".join(kept) + "\n"
+    if pending and LOG_DETAILS_TAG not in pending:
+        yield pending
 
 
 @magics_class
@@ -64,6 +80,8 @@ class KubeflowMagics(Magics):
             return self._delete(command)
         if isinstance(command, AnalyzeArgs):
             return self._analyze(command)
+        if isinstance(command, pipelines.COMMANDS):
+            return pipelines.dispatch(command, self._client, self._namespace)
         raise UsageError(f"%kf: unhandled command {command!r}")
 
     # helpers ----------------------------------------------------------------------------------------------------
@@ -183,7 +201,8 @@ class KubeflowMagics(Magics):
         namespace = self._namespace(client, args.namespace)
         query = {"replica": args.replica, "tail": args.tail, "follow": "1" if args.follow else None}
         try:
-            for text in client.stream(runtime.job_logs_path(namespace, args.name), query, follow=args.follow):
+            chunks = client.stream(runtime.job_logs_path(namespace, args.name), query, follow=args.follow)
+            for text in without_details(chunks):
                 sys.stdout.write(text)
                 sys.stdout.flush()
         except KeyboardInterrupt:

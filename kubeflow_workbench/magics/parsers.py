@@ -9,6 +9,8 @@ from typing import Optional, Union
 
 from IPython.core.error import UsageError
 
+from . import pipelines
+
 FRAMEWORKS = ("pytorch", "tensorflow", "mpi", "xgboost", "jax", "paddle", "trainjob")
 #: Replica-count flags and the role names of contract/training.ts they set (the proxy checks which fit).
 ROLE_FLAGS = {
@@ -102,7 +104,8 @@ class AnalyzeArgs:
     title: Optional[str] = None
 
 
-Command = Union[HelpArgs, StatusArgs, JobsArgs, TrainArgs, LogsArgs, DeleteArgs, AnalyzeArgs]
+Command = Union[HelpArgs, StatusArgs, JobsArgs, TrainArgs, LogsArgs, DeleteArgs, AnalyzeArgs,
+                pipelines.PipelineRunArgs, pipelines.PipelineCompileArgs, pipelines.RunsArgs, pipelines.RunArgs]
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -227,6 +230,9 @@ PARSERS = {
     "delete": _delete_parser,
     "analyze": _analyze_parser,
 }
+# Pipelines and runs live in their own module (pipelines.py); registered here for parse() and help.
+PARSERS.update({sub: (lambda make=make: make(_Parser)) for sub, make in pipelines.PARSER_MAKERS.items()})
+SYNOPSIS.update(pipelines.SYNOPSIS)
 
 
 def parse(line: str) -> Command:
@@ -241,6 +247,8 @@ def parse(line: str) -> Command:
     if sub not in PARSERS:
         raise UsageError(f"%kf: unknown command {sub!r}; commands: {', '.join(PARSERS)} (see %kf help)")
     ns = PARSERS[sub]().parse_args(rest)
+    if sub in pipelines.PARSER_MAKERS:
+        return pipelines.args_of(sub, ns)
     if sub == "help":
         return HelpArgs(ns.topic)
     if sub == "status":

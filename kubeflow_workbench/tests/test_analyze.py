@@ -92,8 +92,13 @@ def test_bad_data_raises_with_the_column_named(engine_post):
     df.loc[5, "score"] = 1.7
     with pytest.raises(AnalysisError, match=r'column "score" has a prediction outside \[0, 1\] \(1.7 at row 5\)'):
         analyze(df, label="y", prediction="score", post=engine_post)
-    with pytest.raises(AnalysisError, match="'region' is not in the DataFrame"):
+    with pytest.raises(AnalysisError, match="'region' is not in the DataFrame") as missing:
         analyze(df, label="y", prediction="score", slices=["region"], post=engine_post)
+    # One line in the notebook (no traceback through the workbench's files), said once.
+    shown = missing.value._render_traceback_()
+    assert len(shown) == 1 and shown[0].count("is not in the DataFrame") == 1
+    with pytest.raises(AnalysisError, match="'segmnet' is not in the DataFrame; did you mean 'segment'"):
+        analyze(df, label="y", prediction="score", slices=["segmnet"], post=engine_post)
 
 
 def test_incomplete_documents_say_so(engine_post):

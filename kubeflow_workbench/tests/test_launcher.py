@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,15 @@ def test_setup_proxy_shape(bundle, runtime_dir):
     assert config["timeout"] == 30 and config["absolute_url"] is False
     assert config["launcher_entry"] == {"enabled": False}
     assert setup_proxy()["environment"]["KFWB_TOKEN"] != secret  # a fresh secret per launch
+
+
+def test_the_proxy_learns_the_users_python(bundle, runtime_dir, monkeypatch):
+    """Pipeline steps run `python3` as the Python JupyterLab runs in, unless KFWB_PYTHON says otherwise."""
+    monkeypatch.delenv("KFWB_PYTHON", raising=False)
+    assert setup_proxy()["environment"]["KFWB_PYTHON"] == sys.executable
+    monkeypatch.setenv("KFWB_PYTHON", "/opt/py/bin/python")
+    # Inherited by the proxy from os.environ; not overridden.
+    assert "KFWB_PYTHON" not in setup_proxy()["environment"]
 
 
 def test_jupyter_server_proxy_accepts_the_config(bundle, runtime_dir):

@@ -192,14 +192,16 @@ def test_unknown_job_shows_the_proxy_message(shell, proxy):
 
 def test_jobs_table(shell, proxy):
     running = job_body("a", "team-a", phase="Running",
-                       replicas=[{"name": "worker-0", "phase": "Running"}, {"name": "worker-1", "phase": "Pending"}])
+                       replicas=[{"name": "worker-0", "phase": "Running"},
+                                 {"name": "worker-1", "phase": "Pending", "reason": "Unschedulable"}])
     proxy.route("GET", JOBS, {"items": [running, job_body("<b>", "team-a", phase="Failed")]})
     table = shell.run_line_magic("kf", "jobs")
     bundle = table._repr_mimebundle_()
     lines = bundle["text/plain"].splitlines()
-    assert lines[0].split() == ["NAME", "KIND", "PHASE", "REPLICAS", "BACKEND", "CREATED"]
+    assert lines[0].split() == ["NAME", "KIND", "PHASE", "REPLICAS", "WHY", "BACKEND", "CREATED"]
     assert lines[1].split()[:6] == ["a", "PyTorchJob", "Running", "1", "Running,", "1"]
     assert "1 Running, 1 Pending" in lines[1]
+    assert "worker-1: Unschedulable" in lines[1]  # why a job is stuck, in the list itself
     assert "&lt;b&gt;" in bundle["text/html"] and "<b>" not in bundle["text/html"].replace("<b>team-a</b>", "")
     proxy.route("GET", "/api/v1/namespaces/empty/jobs", {"items": []})
     assert repr(shell.run_line_magic("kf", "jobs -n empty")) == "No training jobs in namespace empty."
@@ -355,3 +357,12 @@ def test_unload_removes_the_magic():
     assert "kf" in ip.magics_manager.magics["line"] and "kf" in ip.magics_manager.magics["cell"]
     ip.run_line_magic("unload_ext", "kubeflow_workbench")
     assert "kf" not in ip.magics_manager.magics["line"] and "kf" not in ip.magics_manager.magics["cell"]
+
+
+def test_log_detail_lines_are_left_out_whole_lines_only():
+    from kubeflow_workbench.magics.magics import without_details
+    chunks = ["[worker-0] epoch 1\n[work", "er-1] [workbench] The log of worker-1 cannot be read: the node is gone.\n",
+              "[worker-1] [workbench:details] pods \"n\" not found\n[worker-0] epo", "ch 2"]
+    assert "".join(without_details(chunks)) == (
+        "[worker-0] epoch 1\n[worker-1] [workbench] The log of worker-1 cannot be read: the node is gone.\n"
+        "[worker-0] epoch 2")

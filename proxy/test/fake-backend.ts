@@ -1,12 +1,14 @@
 /** An in-memory backend for route tests: behaves like a backend, records what routes asked of it. */
 import { IJob, ITrainingJobSpec, JobStreamEvent } from '../../contract/training';
 import { BackendError, IBackend, ILogOptions } from '../src/backends/types';
+import { FakePipelines } from './pipelines/fake-pipelines';
 
 export class FakeBackend implements IBackend {
   readonly kind = 'local' as const;
   readonly jobsByKey = new Map<string, IJob>();
   readonly watchers = new Set<(event: JobStreamEvent) => void>();
   closed = false;
+  readonly pipelines = new FakePipelines();
 
   info() {
     return {
@@ -69,7 +71,10 @@ export class FakeBackend implements IBackend {
     }),
     checkAccess: async (ns: string) => {
       if (ns === 'forbidden-ns') {
-        throw new BackendError('forbidden', `You may not list pytorchjobs in namespace "${ns}".`);
+        throw new BackendError(
+          'forbidden',
+          `You may not list training jobs (pytorchjobs) in namespace "${ns}".`
+        );
       }
     },
     get: async (ns: string, name: string) => this.found(ns, name),

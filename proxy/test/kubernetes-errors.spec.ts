@@ -121,7 +121,9 @@ describe('toBackendError', () => {
     const error = toBackendError(apiException(403, status), createInTeamB);
     expect(error).toBeInstanceOf(BackendError);
     expect(error.code).toBe('forbidden');
-    expect(error.message).toBe('You may not create pytorchjobs in namespace "team-b".');
+    expect(error.message).toBe(
+      'You may not create training jobs (pytorchjobs) in namespace "team-b".'
+    );
   });
 
   test('404 names the missing object', () => {
@@ -391,5 +393,29 @@ describe('not found of something else than the object asked for', () => {
     };
     const request = describeRequest('GET', '/api/v1/namespaces/a/pods/p-0/log');
     expect(toBackendError(apiException(404, status), request).message).toBe('nodes "n1" not found');
+  });
+});
+
+describe('namespace order', () => {
+  it("puts Kubeflow profiles first and marks the cluster's own namespaces, last", () => {
+    const { orderNamespaces } = jest.requireActual('../src/backends/kubernetes');
+    const ns = (name: string, labels?: Record<string, string>) => ({ metadata: { name, labels } });
+    expect(
+      orderNamespaces([
+        ns('kube-system'),
+        ns('default'),
+        ns('team-b', { 'app.kubernetes.io/part-of': 'kubeflow-profile' }),
+        ns('kubeflow'),
+        ns('kube-public'),
+        ns('team-a', { 'app.kubernetes.io/part-of': 'kubeflow-profile' })
+      ])
+    ).toEqual([
+      { name: 'team-a', profile: true },
+      { name: 'team-b', profile: true },
+      { name: 'default' },
+      { name: 'kubeflow' },
+      { name: 'kube-public', system: true },
+      { name: 'kube-system', system: true }
+    ]);
   });
 });

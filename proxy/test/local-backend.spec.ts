@@ -324,6 +324,32 @@ describe('delete, logs, watch and create semantics', () => {
     await b.jobs.delete(NS, 'abort-follow');
   });
 
+  test('the YAML view gets the object a cluster would get, marked as run here', async () => {
+    const { job } = await b.jobs.create(
+      NS,
+      spec(
+        'manifest',
+        'pytorch',
+        { Worker: { count: 1 } },
+        {
+          command: ['python', '-c', 'print(1)']
+        }
+      )
+    );
+    const manifest = job.manifest as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string; annotations: Record<string, string> };
+    };
+    expect(manifest.apiVersion).toBe('kubeflow.org/v1');
+    expect(manifest.kind).toBe('PyTorchJob');
+    expect(manifest.metadata.name).toBe('manifest');
+    expect(manifest.metadata.annotations['kubeflow-workbench.io/local-backend']).toMatch(
+      /Ran on this machine/
+    );
+    await until(b, 'manifest', j => j.phase === 'Succeeded', 'Succeeded');
+  });
+
   test('watch: a snapshot first, then the job added and each status change in order', async () => {
     const events: JobStreamEvent[] = [];
     const subscription = b.jobs.watch(NS, e => events.push(e));

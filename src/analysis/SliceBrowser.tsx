@@ -18,7 +18,7 @@ import {
   NO_SHORTCUTS
 } from './model';
 import { ISort, SliceTable } from './SliceTable';
-import { VegaChart } from './VegaChart';
+import { VegaChart } from '../components/VegaChart';
 
 export interface ISliceBrowserProps {
   document: IAnalysisResult;
@@ -179,7 +179,12 @@ export function SliceBrowser(props: ISliceBrowserProps): JSX.Element {
             sort={sort}
             onSort={onSort}
           />
-          <VegaChart spec={spec} rendermime={props.rendermime} />
+          <VegaChart
+            spec={spec}
+            rendermime={props.rendermime}
+            className="kf-slices-chart"
+            fallback="The chart needs JupyterLab's Vega-Lite renderer; the table above has every value."
+          />
           {info && <p className="kf-slices-note">Interval: {info.interval}.</p>}
         </>
       )}

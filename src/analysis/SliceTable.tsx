@@ -103,58 +103,61 @@ export function SliceTable(props: IProps): JSX.Element {
   const active = (key: SortKey, name?: string) =>
     sort.key === key && (key !== 'metric' || name === metric);
   const minSize = doc.spec.minSliceSize;
+  // The table scrolls inside its own box: a wide table never pushes the output past the notebook's width.
   return (
-    <table className="kf-slices-table">
-      <thead>
-        <tr>
-          <Header
-            label="Feature"
-            active={active('feature')}
-            descending={sort.descending}
-            onClick={() => onSort('feature')}
-          />
-          <Header
-            label="Value"
-            active={active('value')}
-            descending={sort.descending}
-            onClick={() => onSort('value')}
-          />
-          <Header
-            label="Count"
-            active={active('count')}
-            descending={sort.descending}
-            onClick={() => onSort('count')}
-          />
-          {props.metrics.map(name => (
+    <div className="kf-slices-table-scroll" role="region" aria-label="Slices table" tabIndex={0}>
+      <table className="kf-slices-table">
+        <thead>
+          <tr>
             <Header
-              key={name}
-              label={doc.metricInfo[name]?.short ?? name}
-              title={doc.metricInfo[name]?.label}
-              active={active('metric', name)}
+              label="Feature"
+              active={active('feature')}
               descending={sort.descending}
-              onClick={() => onSort('metric', name)}
+              onClick={() => onSort('feature')}
             />
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        <SliceRow
-          row={props.overall}
-          metrics={props.metrics}
-          metric={metric}
-          minSize={minSize}
-          isOverall
-        />
-        {props.rows.map(row => (
+            <Header
+              label="Value"
+              active={active('value')}
+              descending={sort.descending}
+              onClick={() => onSort('value')}
+            />
+            <Header
+              label="Count"
+              active={active('count')}
+              descending={sort.descending}
+              onClick={() => onSort('count')}
+            />
+            {props.metrics.map(name => (
+              <Header
+                key={name}
+                label={doc.metricInfo[name]?.short ?? name}
+                title={doc.metricInfo[name]?.label}
+                active={active('metric', name)}
+                descending={sort.descending}
+                onClick={() => onSort('metric', name)}
+              />
+            ))}
+          </tr>
+        </thead>
+        <tbody>
           <SliceRow
-            key={`${row.slice.feature}\u0000${row.slice.value}`}
-            row={row}
+            row={props.overall}
             metrics={props.metrics}
             metric={metric}
             minSize={minSize}
+            isOverall
           />
-        ))}
-      </tbody>
-    </table>
+          {props.rows.map(row => (
+            <SliceRow
+              key={`${row.slice.feature}\u0000${row.slice.value}`}
+              row={row}
+              metrics={props.metrics}
+              metric={metric}
+              minSize={minSize}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

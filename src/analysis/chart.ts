@@ -5,7 +5,7 @@
  */
 import { IRow } from './model';
 
-export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
+export { VEGALITE_MIME } from '../components/vega-theme';
 
 export interface IChartOptions {
   metric: string;
@@ -35,7 +35,14 @@ export function chartSpec(rows: IRow[], options: IChartOptions): Record<string, 
     title: options.label,
     ...(options.bounded ? { scale: { domain: [0, 1] } } : {})
   };
-  const y = { field: 'slice', type: 'nominal', sort: null, title: null };
+  // Long slice names are elided on the axis (the tooltip keeps the whole name).
+  const y = {
+    field: 'slice',
+    type: 'nominal',
+    sort: null,
+    title: null,
+    axis: { labelLimit: 220 }
+  };
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: 'bar', height: { band: 0.7 } },
@@ -60,7 +67,7 @@ export function chartSpec(rows: IRow[], options: IChartOptions): Record<string, 
       }
     },
     {
-      mark: { type: 'rule', color: '#616161' },
+      mark: { type: 'rule' },
       encoding: {
         y,
         x: { field: 'lo', type: 'quantitative' },
@@ -71,7 +78,7 @@ export function chartSpec(rows: IRow[], options: IChartOptions): Record<string, 
   if (options.overall !== null) {
     layers.push({
       data: { values: [{ overall: options.overall }] },
-      mark: { type: 'rule', strokeDash: [4, 4], color: '#757575' },
+      mark: { type: 'rule', strokeDash: [4, 4] },
       encoding: { x: { field: 'overall', type: 'quantitative' } }
     });
   }

@@ -4,9 +4,17 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
-import { IContextList, IInfo, INamespaceList } from '../../contract/info';
+import { BackendSelection, IContextList, IInfo, INamespaceList } from '../../contract/info';
 import { PROXY_NAME, routes } from '../../contract/routes';
 import { IJob, IJobEvent, ITrainingJobSpec } from '../../contract/training';
+import {
+  IArtifactPreview,
+  ICompileRequest,
+  ICompileResponse,
+  ICreateRunRequest,
+  IRerunRequest,
+  IRun
+} from '../../contract/pipeline';
 import { errorOfResponse, networkError } from './errors';
 import { ResourceStream } from './resource-stream';
 
@@ -53,7 +61,12 @@ export class ProxyClient {
   }
 
   info = () => this.json<IInfo>(routes.info());
-  retry = () => this.json<IInfo>(routes.retry(), { method: 'POST' });
+  /** Re-picks the backend; `backend` switches the selection (auto, local, kubernetes). */
+  retry = (backend?: BackendSelection) =>
+    this.json<IInfo>(routes.retry(), {
+      method: 'POST',
+      ...(backend ? { body: JSON.stringify({ backend }) } : {})
+    });
   namespaces = () => this.json<INamespaceList>(routes.namespaces());
   contexts = () => this.json<IContextList>(routes.contexts());
 
@@ -104,5 +117,75 @@ export class ProxyClient {
   /** Live updates of the jobs of a namespace (server-sent events; reconnects with backoff). */
   watchJobs(namespace: string): ResourceStream<IJob> {
     return new ResourceStream<IJob>(this.url(routes.watchJobs(namespace)));
+  }
+
+  // Pipelines and runs ----------------------------------------------------------------------------------------
+
+  compilePipeline = (request: ICompileRequest) =>
+    this.json<ICompileResponse>(routes.pipelineCompile(), {
+      method: 'POST',
+      body: JSON.stringify(request)
+    });
+  createRun = (namespace: string, request: ICreateRunRequest) =>
+    this.json<IRun>(routes.runs(namespace), { method: 'POST', body: JSON.stringify(request) });
+  listRuns = (namespace: string) => this.json<{ items: IRun[] }>(routes.runs(namespace));
+  /** With the IR and the document it came from (for the DAG view). */
+  getRun = (namespace: string, name: string) => this.json<IRun>(routes.run(namespace, name));
+  deleteRun = (namespace: string, name: string) =>
+    this.json<{ deleted: boolean }>(routes.run(namespace, name), { method: 'DELETE' });
+  /** Resolves once every running step is stopped (its process tree killed). */
+  cancelRun = (namespace: string, name: string) =>
+    this.json<IRun>(routes.runCancel(namespace, name), { method: 'POST', body: '{}' });
+  /** A new run: all steps, or from a task on / only a task, reusing this run's upstream outputs. */
+  rerun = (namespace: string, name: string, request: IRerunRequest = {}) =>
+    this.json<IRun>(routes.runRerun(namespace, name), {
+      method: 'POST',
+      body: JSON.stringify(request)
+    });
+
+  async stepLogs(namespace: string, name: string, task: string, tail?: number): Promise<string> {
+    return (await this.request(routes.runStepLogs(namespace, name, task), {}, { tail })).text();
+  }
+
+  /** Follows a step's log until the step ends or `signal` aborts (a retried step's attempts follow each other). */
+  async followStepLogs(
+    namespace: string,
+    name: string,
+    task: string,
+    onText: (text: string) => void,
+    signal: AbortSignal,
+    tail?: number
+  ): Promise<void> {
+    const response = await this.request(
+      routes.runStepLogs(namespace, name, task),
+      { headers: { Accept: 'text/event-stream' }, signal },
+      { tail, follow: 1 }
+    );
+    const reader = response.body?.getReader();
+    if (!reader) {
+      onText(await response.text());
+      return;
+    }
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      onText(decoder.decode(value, { stream: true }));
+    }
+  }
+
+  /** A bounded preview of an output artifact (text, image, small table, directory listing). */
+  stepOutput = (namespace: string, name: string, task: string, artifact: string) =>
+    this.json<IArtifactPreview>(routes.runStepOutput(namespace, name, task, artifact));
+
+  /** The URL that downloads an output artifact's file (for a link; the browser sends the Jupyter cookie). */
+  stepOutputDownloadUrl = (namespace: string, name: string, task: string, artifact: string) =>
+    this.url(routes.runStepOutput(namespace, name, task, artifact), { download: 1 });
+
+  /** Live updates of the runs of a namespace (server-sent events; reconnects with backoff). */
+  watchRuns(namespace: string): ResourceStream<IRun> {
+    return new ResourceStream<IRun>(this.url(routes.watchRuns(namespace)));
   }
 }

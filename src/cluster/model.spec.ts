@@ -8,7 +8,10 @@ const info = (over: Partial<IInfo['backend']> = {}): IInfo => ({
   versions: { proxy: '0.1.0', node: 'v20', clientNode: '1.4.0' }
 });
 
-function fakeClient(infos: (IInfo | Error)[], namespaces = ['default', 'team-a']) {
+function fakeClient(
+  infos: (IInfo | Error)[],
+  namespaces: (string | { name: string; system?: boolean })[] = ['default', 'team-a']
+) {
   return {
     info: jest.fn(async () => {
       const next = infos.length > 1 ? infos.shift()! : infos[0];
@@ -18,7 +21,7 @@ function fakeClient(infos: (IInfo | Error)[], namespaces = ['default', 'team-a']
       return next;
     }),
     namespaces: jest.fn(async () => ({
-      items: namespaces.map(name => ({ name })),
+      items: namespaces.map(n => (typeof n === 'string' ? { name: n } : n)),
       default: 'default'
     })),
     retry: jest.fn(async () => infos[0])
@@ -48,6 +51,31 @@ describe('ClusterModel', () => {
     model.preferNamespace('team-a');
     await model.start();
     expect(model.namespace).toBe('team-a');
+    model.dispose();
+  });
+
+  it("hides the cluster's own namespaces unless asked for, and reloads when asked", async () => {
+    const client = fakeClient(
+      [info()],
+      ['team-a', 'default', { name: 'kube-system', system: true }]
+    );
+    const model = new ClusterModel(client);
+    await model.start();
+    expect(model.state).toMatchObject({ namespaces: ['team-a', 'default'] });
+    model.showSystemNamespaces(true);
+    await new Promise(resolve => setTimeout(resolve, 0));
+    expect(model.state).toMatchObject({ namespaces: ['team-a', 'default', 'kube-system'] });
+    model.dispose();
+  });
+
+  it('switches the proxy to the backend chosen in the settings, only when it runs another one', async () => {
+    const client = fakeClient([info({ selected: 'auto' })]);
+    const model = new ClusterModel(client);
+    await model.start();
+    await model.useBackend('auto');
+    expect(client.retry).not.toHaveBeenCalled();
+    await model.useBackend('local');
+    expect(client.retry).toHaveBeenCalledWith('local');
     model.dispose();
   });
 

@@ -5,7 +5,7 @@
 import { JSONExt } from '@lumino/coreutils';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
-import { IInfo } from '../../contract/info';
+import { BackendSelection, IInfo } from '../../contract/info';
 import { ProxyClient } from '../api/client';
 import { ProxyError } from '../api/errors';
 
@@ -17,6 +17,7 @@ export type ClusterState =
 export class ClusterModel {
   private _state: ClusterState = { status: 'loading' };
   private _namespace = '';
+  private _showSystemNamespaces = false;
   private readonly _stateChanged = new Signal<this, ClusterState>(this);
   private readonly _namespaceChanged = new Signal<this, string>(this);
   /** Reconnects with backoff after a failure; idle (no requests) while things work: live data is pushed. */
@@ -56,20 +57,41 @@ export class ClusterModel {
     }
   }
 
-  /** Asks the proxy to pick its backend again (e.g. after fixing a kubeconfig), then reloads. */
-  async retry(): Promise<void> {
+  /**
+   * Asks the proxy to pick its backend again (e.g. after fixing a kubeconfig), then reloads; with `backend`,
+   * switches what it picks (the Backend setting).
+   */
+  async retry(backend?: BackendSelection): Promise<void> {
     this.setState({ status: 'loading' });
     try {
-      await this.client.retry();
+      await this.client.retry(backend);
       await this.load();
     } catch {
       void this._reconnect.start();
     }
   }
 
+  /** Applies the Backend setting: switches the proxy when it runs another selection. */
+  async useBackend(backend: BackendSelection): Promise<void> {
+    const current = this._state.status === 'ready' ? this._state.info.backend.selected : undefined;
+    if (backend !== current) {
+      await this.retry(backend);
+    }
+  }
+
   /** The namespace to pick at the next load when the backend offers it (from the settings). */
   preferNamespace(namespace: string): void {
     this.preferredNamespace = namespace;
+  }
+
+  /** Whether the picker offers the cluster's own namespaces (kube-*); reloads the list when it changes. */
+  showSystemNamespaces(show: boolean): void {
+    if (show !== this._showSystemNamespaces) {
+      this._showSystemNamespaces = show;
+      if (this._state.status === 'ready') {
+        void this.load().catch(() => undefined);
+      }
+    }
   }
 
   setNamespace(namespace: string): void {
@@ -90,7 +112,9 @@ export class ClusterModel {
       const info = await this.client.info();
       const names =
         info.backend.state === 'connected'
-          ? (await this.client.namespaces()).items.map(n => n.name)
+          ? (await this.client.namespaces()).items
+              .filter(n => this._showSystemNamespaces || !n.system)
+              .map(n => n.name)
           : [];
       const preferred = [this.preferredNamespace, this._namespace, info.backend.namespace].find(
         n => n && (names.length === 0 || names.includes(n))

@@ -11,6 +11,7 @@ import { AccordionPanel, Widget } from '@lumino/widgets';
 import React from 'react';
 import { ProxyClient } from '../api/client';
 import { kubeflowIcon } from '../icons';
+import { IWorkbenchSettings, WorkbenchSettings } from './settings';
 import { CommandIDs, IKubeflowWorkbench, SIDEBAR_ID } from '../tokens';
 import { ClusterSection } from './ClusterSection';
 import { ClusterModel } from './model';
@@ -42,12 +43,42 @@ function clusterSection(model: ClusterModel): Widget {
 }
 
 /** The cluster section needs a few lines; the lists below it get the rest of the height. */
+/** The least a list section gets, so a long cluster message cannot squeeze the lists away. */
+const MIN_LIST_HEIGHT = 140;
+
+/** The height a section's content takes, with the section's own padding. */
+function neededHeight(node: HTMLElement): number {
+  const content = node.firstElementChild as HTMLElement | null;
+  if (!content) {
+    return 0;
+  }
+  const style = getComputedStyle(node);
+  const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+  return Math.ceil(content.getBoundingClientRect().height + padding) + 2;
+}
+
+/**
+ * The cluster section gets the height its content needs (the namespace picker is never hidden under the next
+ * header); the list sections share the rest equally.
+ */
 function fitSections(panel: SidePanel): void {
+  const content = panel.content as AccordionPanel;
+  const lists = panel.widgets.filter(w => w.id !== CLUSTER_SECTION_ID);
   for (const widget of panel.widgets) {
     AccordionPanel.setStretch(widget, widget.id === CLUSTER_SECTION_ID ? 0 : 1);
   }
-  (panel.content as AccordionPanel).setRelativeSizes(
-    panel.widgets.map(w => (w.id === CLUSTER_SECTION_ID ? 1 : 4))
+  const cluster = panel.widgets.find(w => w.id === CLUSTER_SECTION_ID);
+  const titles = content.titles.reduce((sum, title) => sum + title.offsetHeight, 0);
+  const available = content.node.clientHeight - titles;
+  const needed = cluster ? neededHeight(cluster.node) : 0;
+  if (available <= 0 || needed <= 0) {
+    return;
+  }
+  const forLists = Math.max(available - needed, lists.length * MIN_LIST_HEIGHT);
+  content.setRelativeSizes(
+    panel.widgets.map(w =>
+      w.id === CLUSTER_SECTION_ID ? needed : forLists / Math.max(1, lists.length)
+    )
   );
 }
 
@@ -70,13 +101,15 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
     const panel = new SidePanel();
     panel.id = SIDEBAR_ID;
     panel.title.icon = kubeflowIcon;
-    panel.title.caption = 'Kubeflow';
+    panel.title.caption = 'Kubeflow: cluster, training jobs, studies, pipeline runs';
     panel.addClass('kf-sidebar');
     panel.addWidget(clusterSection(cluster));
     shell.add(panel, 'left', { rank: 450 });
     // Sizes set while the sidebar is hidden are lost; set them again the first time it is shown.
+    // The cluster section's content grows and shrinks with its state (a message, an error): refit then too.
+    cluster.stateChanged.connect(() => requestAnimationFrame(() => fitSections(panel)));
     MessageLoop.installMessageHook(panel, (_, msg) => {
-      if (msg.type === 'after-show') {
+      if (msg.type === 'after-show' || msg.type === 'resize') {
         requestAnimationFrame(() => fitSections(panel));
       }
       return true;
@@ -92,19 +125,36 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
       palette?.addItem({ command: id, category: 'Kubeflow' });
     }
 
-    // The namespace chosen in the Settings Editor wins over the backend's default, once known.
+    // Settings apply live: the namespace chosen wins over the backend's default, the backend chosen in the
+    // Settings Editor switches the proxy (over KFWB_BACKEND), the picker shows system namespaces on request.
+    const workbenchSettings = new WorkbenchSettings();
+    const apply = (values: IWorkbenchSettings) => {
+      cluster.preferNamespace(values.defaultNamespace);
+      cluster.showSystemNamespaces(values.showSystemNamespaces);
+    };
     const start = async () => {
       const loaded = await settings?.load(PLUGIN_ID).catch(() => undefined);
-      cluster.preferNamespace(
-        (loaded?.get('defaultNamespace').composite as string | undefined) ?? ''
-      );
+      if (loaded) {
+        workbenchSettings.follow(loaded);
+      }
+      apply(workbenchSettings.values);
       await cluster.start();
+      if (workbenchSettings.values.backendChosen) {
+        await cluster.useBackend(workbenchSettings.values.backend);
+      }
+      workbenchSettings.changed.connect((_, values) => {
+        apply(values);
+        if (values.backendChosen) {
+          void cluster.useBackend(values.backend);
+        }
+      });
     };
     void start();
 
     return {
       client,
       cluster,
+      settings: workbenchSettings,
       addSection: (widget: Widget, rank: number) => {
         widget.addClass('kf-section');
         const sections = panel.widgets;

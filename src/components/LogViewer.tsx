@@ -4,6 +4,7 @@
  * and follows (src/live/LiveLogs binds it to a LogsModel).
  */
 import React from 'react';
+import { LOG_DETAILS_TAG } from '../../contract/live';
 
 export const ALL_SOURCES = '';
 export const TAIL_CHOICES = [100, 1000, 10000];
@@ -31,6 +32,7 @@ export interface ILogViewerProps {
 
 export function LogViewer(props: ILogViewerProps): JSX.Element {
   const [query, setQuery] = React.useState('');
+  const [details, setDetails] = React.useState(false);
   const preRef = React.useRef<HTMLPreElement>(null);
 
   // While following, stay at the bottom as text arrives.
@@ -40,7 +42,12 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
     }
   }, [props.text, props.follow]);
 
-  const matches = React.useMemo(() => highlight(props.text, query), [props.text, query]);
+  const hidden = React.useMemo(() => countDetails(props.text), [props.text]);
+  const shown = React.useMemo(
+    () => (details || hidden === 0 ? props.text : withoutDetails(props.text)),
+    [props.text, details, hidden]
+  );
+  const matches = React.useMemo(() => highlight(shown, query), [shown, query]);
 
   return (
     <div className="kf-log-viewer">
@@ -59,11 +66,13 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
         <label>
           Last{' '}
           <select value={props.tail} onChange={e => props.onTailChange(Number(e.target.value))}>
-            {TAIL_CHOICES.map(n => (
-              <option key={n} value={n}>
-                {n.toLocaleString()} lines
-              </option>
-            ))}
+            {[...new Set([...TAIL_CHOICES, props.tail])]
+              .sort((a, b) => a - b)
+              .map(n => (
+                <option key={n} value={n}>
+                  {n.toLocaleString()} lines
+                </option>
+              ))}
           </select>
         </label>
         <label>
@@ -83,6 +92,12 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
           onChange={e => setQuery(e.target.value)}
         />
         {query && <span className="kf-log-count">{matches.count} matches</span>}
+        {hidden > 0 && (
+          <label title="The cluster's own words for the problems noted in the log">
+            <input type="checkbox" checked={details} onChange={e => setDetails(e.target.checked)} />{' '}
+            Details ({hidden})
+          </label>
+        )}
         <button
           type="button"
           className="jp-mod-styled"
@@ -103,10 +118,22 @@ export function LogViewer(props: ILogViewerProps): JSX.Element {
         aria-busy={props.loading}
         tabIndex={0}
       >
-        {props.text ? matches.nodes : props.loading ? 'Loading logs…' : 'No log lines yet.'}
+        {shown ? matches.nodes : props.loading ? 'Loading logs…' : 'No log lines yet.'}
       </pre>
     </div>
   );
+}
+
+/** Lines the proxy marked as upstream details of a note (raw apiserver text): folded unless asked for. */
+function countDetails(text: string): number {
+  return text.includes(LOG_DETAILS_TAG) ? text.split(LOG_DETAILS_TAG).length - 1 : 0;
+}
+
+export function withoutDetails(text: string): string {
+  return text
+    .split('\n')
+    .filter(line => !line.includes(LOG_DETAILS_TAG))
+    .join('\n');
 }
 
 /** Splits `text` around case-insensitive matches of `query`, wrapping matches in <mark>. */

@@ -1,6 +1,6 @@
 /**
  * A windowed list with a fixed row height: only the rows in view (plus a small overscan) are in the DOM, so
- * 10,000 items cost as much as 30. Keyboard: arrow keys, Home/End, PageUp/PageDown move; Enter opens.
+ * 10,000 items cost as much as 30. Click or Enter opens; arrow keys, Home/End, PageUp/PageDown move.
  */
 import React from 'react';
 
@@ -94,8 +94,12 @@ export function VirtualList<T>(props: IVirtualListProps<T>): JSX.Element {
         aria-posinset={i + 1}
         className={`${props.rowClassName ?? ''}${i === active ? ' kf-mod-selected' : ''}`}
         style={{ position: 'absolute', top: i * rowHeight, height: rowHeight, left: 0, right: 0 }}
-        onClick={() => setSelected(i)}
-        onDoubleClick={() => props.onOpen(item)}
+        onClick={() => {
+          // One click opens (a sidebar list, like the file browser's single-click setting): no double-click
+          // that also selects text.
+          setSelected(i);
+          props.onOpen(item);
+        }}
       >
         {props.renderRow(item, i === active)}
       </div>

@@ -31,9 +31,11 @@ export class LogsModel {
 
   constructor(
     private readonly logSource: ILogSource,
-    initialSource = ''
+    initialSource = '',
+    tail = 1000
   ) {
     this._source = initialSource;
+    this._tail = tail;
   }
 
   get changed(): ISignal<this, void> {
@@ -62,9 +64,17 @@ export class LogsModel {
     this._source = source;
     void this.reload();
   }
+  /** A new tail reloads only what is already shown (a closed Logs tab loads when first opened). */
   setTail(tail: number): void {
+    if (tail === this._tail) {
+      return;
+    }
     this._tail = tail;
-    void this.reload();
+    if (this._text || this._loading || this._follow) {
+      void this.reload();
+    } else {
+      this._changed.emit();
+    }
   }
   setFollow(follow: boolean): void {
     this._follow = follow;

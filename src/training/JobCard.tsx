@@ -1,19 +1,38 @@
 /**
  * The compact card of a `%%kf train` output: live through the namespace's job stream when the proxy answers,
- * else the snapshot saved in the notebook, clearly marked as such.
+ * else the last state saved in the notebook, clearly marked as such; why a job is stuck or failing, in words.
  */
 import React from 'react';
 import { IJob } from '../../contract/training';
 import { StatusBadge } from '../components/StatusBadge';
+import { FailureTail } from './FailureTail';
 import { useSignal } from '../components/useSignal';
-import { replicaSummary } from './explain';
+import { explainReason, isTroubled, replicaSummary } from './explain';
 import { JobsModel } from './model';
 
-/** The output's data: what the magic saved when it created the job. */
+/** The output's data: what the magic saved when it created the job, then the last state seen live. */
 export interface IJobOutput {
   name: string;
   namespace: string;
   job?: IJob;
+  /** Set once the live list no longer has the job: `job` is then the last state seen. */
+  deleted?: boolean;
+  /** The last lines of the replica that made the job fail (the exception). */
+  failureTail?: { replica: string; text: string };
+}
+
+/**
+ * The output to save after the live list changed: the live job when it differs from the saved one, the
+ * saved one marked deleted when the job is gone; `saved` itself (same object) when nothing changed.
+ */
+export function nextSavedOutput(saved: IJobOutput, live: IJob | undefined): IJobOutput {
+  if (live) {
+    const same = saved.job && (live.version ?? '') === (saved.job.version ?? '') && live.version;
+    return same && !saved.deleted
+      ? saved
+      : { name: saved.name, namespace: saved.namespace, job: live };
+  }
+  return saved.deleted ? saved : { ...saved, deleted: true };
 }
 
 export function isJobOutput(value: unknown): value is IJobOutput {
@@ -39,14 +58,17 @@ export function JobCard({ data, jobs, onOpen }: IJobCardProps): JSX.Element {
   const liveJob = live ? jobs.get(data.name) : undefined;
   const job = liveJob ?? data.job;
   let note = '';
-  if (!live) {
-    note = data.job
-      ? 'saved snapshot — not live'
-      : 'not live: the Kubeflow Workbench proxy is not reachable';
-  } else if (!liveJob) {
-    note = `no longer in ${data.namespace}${data.job ? ' — saved snapshot' : ''}`;
+  if (live && !liveJob) {
+    note = `deleted from ${data.namespace}${data.job ? ' — last state seen' : ''}`;
+  } else if (!live) {
+    note = data.deleted
+      ? 'deleted — last state seen'
+      : data.job
+        ? 'last state seen — not live'
+        : 'not live: the Kubeflow Workbench proxy is not reachable';
   }
   const last = job?.conditions[job.conditions.length - 1];
+  const troubled = job?.replicas.filter(isTroubled) ?? [];
   return (
     <div className="kf-job-card" role="group" aria-label={`Training job ${data.name}`}>
       <div className="kf-job-card-header">
@@ -63,6 +85,18 @@ export function JobCard({ data, jobs, onOpen }: IJobCardProps): JSX.Element {
         )}
       </div>
       {job && <div className="kf-job-card-replicas">{replicaSummary(job)}</div>}
+      {troubled.length > 0 && (
+        <ul className="kf-job-card-why" aria-label="Why is it stuck or failing">
+          {troubled.map(r => (
+            <li key={r.name}>
+              <strong>{r.name}</strong>: {r.reason ?? r.phase}
+              {r.message ? ` — ${r.message}` : ''}
+              {explainReason(r.reason) && <div>{explainReason(r.reason)}</div>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {data.failureTail?.text && <FailureTail tail={data.failureTail} />}
       {last && (
         <div className="kf-job-card-condition">
           {last.type}

@@ -1,7 +1,7 @@
 import React from 'react';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { ProxyError } from '../api/errors';
-import { makeJob } from './__tests__/fakes';
+import { FakeCluster, makeJob } from './__tests__/fakes';
 import { JobForm } from './JobForm';
 import { JobFormModel } from './form-model';
 
@@ -33,6 +33,23 @@ describe('JobForm', () => {
     fireEvent.change(name, { target: { value: 'good-name' } });
     expect(name.getAttribute('aria-invalid')).toBe('false');
     expect(isDisabled()).toBe(false);
+  });
+
+  it('follows the namespace picker: shows and submits to the namespace chosen after opening', async () => {
+    const cluster = new FakeCluster('team-a');
+    const createJob = jest.fn(async () => makeJob('created'));
+    const model = new JobFormModel({
+      client: { createJob },
+      namespace: () => cluster.namespace,
+      namespaceChanged: cluster.namespaceChanged,
+      onCreated: jest.fn()
+    });
+    render(<JobForm model={model} />);
+    expect(screen.getByText('team-a', { selector: 'strong' })).toBeTruthy();
+    act(() => cluster.setNamespace('team-b'));
+    expect(screen.getByText('team-b', { selector: 'strong' })).toBeTruthy();
+    await act(async () => fireEvent.click(submit()));
+    expect(createJob).toHaveBeenCalledWith('team-b', expect.anything());
   });
 
   it('changes the role rows with the framework', () => {

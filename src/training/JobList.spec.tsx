@@ -56,6 +56,14 @@ describe('JobList', () => {
     expect(document.querySelector('[aria-label="job-0"]')).toBeTruthy();
   });
 
+  it('opens a job with one click, its full name on the row', () => {
+    const { onOpen } = setup(3);
+    const row = document.querySelector('[aria-label="job-1"]') as HTMLElement;
+    expect(row.querySelector('.kf-live-row-name')?.getAttribute('title')).toBe('job-1');
+    fireEvent.click(row);
+    expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ name: 'job-1' }));
+  });
+
   it('shows an empty state with a New button, and updates live', () => {
     const { onNew, stream } = setup(0);
     expect(screen.getByText('No training jobs in team-a')).toBeTruthy();
@@ -63,5 +71,41 @@ describe('JobList', () => {
     expect(onNew).toHaveBeenCalled();
     act(() => stream.push({ type: 'added', object: makeJob('fresh') }));
     expect([...rows()].map(r => r.getAttribute('aria-label'))).toEqual(['fresh']);
+  });
+
+  it('shows why a job is stuck beside its phase, and ages that tick', () => {
+    jest.useFakeTimers();
+    try {
+      jest.setSystemTime(Date.UTC(2026, 0, 1, 0, 0, 20));
+      const { stream } = setup(0);
+      act(() =>
+        stream.push({
+          type: 'added',
+          object: makeJob('stuck', {
+            created: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+            phase: 'Created',
+            replicas: [
+              {
+                name: 'worker-0',
+                role: 'Worker',
+                index: 0,
+                phase: 'Pending',
+                reason: 'ImagePullBackOff'
+              }
+            ]
+          })
+        })
+      );
+      const row = rows()[0];
+      expect(row.querySelector('.kf-live-row-reason')?.textContent).toBe('ImagePullBackOff');
+      expect(row.querySelector('.kf-live-row-age')?.textContent).toBe('20s');
+      act(() => {
+        jest.setSystemTime(Date.UTC(2026, 0, 1, 0, 1, 30));
+        jest.advanceTimersByTime(5000);
+      });
+      expect(rows()[0].querySelector('.kf-live-row-age')?.textContent).toBe('1m');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

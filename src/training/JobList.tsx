@@ -3,7 +3,7 @@ import React from 'react';
 import { IJob, JobPhase } from '../../contract/training';
 import { StatusBadge } from '../components/StatusBadge';
 import { LiveList } from '../live/LiveList';
-import { formatAge } from './explain';
+import { explainReason, formatAge, isTroubled } from './explain';
 import { JobsModel } from './model';
 import { FRAMEWORKS, PHASES } from './roles';
 
@@ -72,11 +72,28 @@ export function JobList({ model, onOpen, onNew, now }: IJobListProps): JSX.Eleme
           </span>
           <span className="kf-live-row-detail">{job.framework}</span>
           <StatusBadge status={job.phase} />
+          <StuckReason job={job} />
           <span className="kf-live-row-age" title={job.created}>
             {formatAge(job.created, clock)}
           </span>
         </>
       )}
     />
+  );
+}
+
+/** The first troubled replica's reason, short, beside the phase (the whole story is in the job view). */
+function StuckReason({ job }: { job: IJob }): JSX.Element | null {
+  const replica = job.replicas.find(isTroubled);
+  if (!replica?.reason) {
+    return null;
+  }
+  return (
+    <span
+      className="kf-live-row-reason"
+      title={`${replica.name}: ${replica.reason}${replica.message ? ` — ${replica.message}` : ''}. ${explainReason(replica.reason) ?? ''}`}
+    >
+      {replica.reason}
+    </span>
   );
 }

@@ -1,5 +1,5 @@
 import React from 'react';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { fakeClient, makeJob } from './__tests__/fakes';
 import { JobView } from './JobView';
 import { JobsModelPool } from './model';
@@ -40,9 +40,9 @@ const stuck = makeJob('mnist', {
   ]
 });
 
-async function setup() {
+async function setup(job = stuck) {
   const client = fakeClient();
-  client.getJob.mockResolvedValue(stuck);
+  client.getJob.mockResolvedValue(job);
   client.jobEvents.mockResolvedValue([
     {
       type: 'Warning',
@@ -122,6 +122,47 @@ describe('JobView', () => {
       expect.any(Function),
       expect.anything()
     );
+  });
+
+  it("says in words why a replica log is missing and folds the cluster's own text behind Details", async () => {
+    const { client } = await setup();
+    client.jobLogs.mockResolvedValue(
+      '[master-0] epoch 1\n' +
+        '[worker-0] [workbench] The log of worker-0 cannot be read: the node running it does not answer.\n' +
+        '[worker-0] [workbench:details] Get "https://10.0.0.9:10250/containerLogs/x": connection refused\n'
+    );
+    await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'Logs' })));
+    const text = () => screen.getByLabelText('Job logs').textContent ?? '';
+    expect(text()).toMatch(/epoch 1/);
+    expect(text()).toMatch(/worker-0 cannot be read: the node running it does not answer/);
+    expect(text()).not.toMatch(/10250/);
+    fireEvent.click(screen.getByLabelText('Details (1)'));
+    expect(text()).toMatch(/10\.0\.0\.9:10250/);
+  });
+
+  it('shows the last lines of the failing replica in the failure box, without opening the logs', async () => {
+    const { client } = await setup();
+    await waitFor(() =>
+      expect(client.jobLogs).toHaveBeenCalledWith('team-a', 'mnist', {
+        replica: 'worker-0',
+        tail: 15
+      })
+    );
+    const tail = await screen.findByLabelText('Last log lines of worker-0');
+    expect(tail.textContent).toMatch(/epoch 2 loss 0.4/);
+    expect(screen.getByRole('region', { name: 'Why is it stuck' }).contains(tail)).toBe(true);
+  });
+
+  it('shows the exact cluster object as YAML, with a toggle for the workbench spec', async () => {
+    await setup({
+      ...stuck,
+      manifest: { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: { name: 'mnist' } }
+    });
+    await act(async () => fireEvent.click(screen.getByRole('tab', { name: 'YAML' })));
+    const yaml = () => screen.getByLabelText(/^YAML of mnist/).textContent ?? '';
+    await waitFor(() => expect(yaml()).toMatch(/kind: PyTorchJob/));
+    fireEvent.click(screen.getByLabelText('Show the workbench spec instead of the PyTorchJob'));
+    await waitFor(() => expect(yaml()).toMatch(/framework: pytorch/));
   });
 
   it('offers clone, re-run and delete', async () => {

@@ -3,11 +3,12 @@ import React from 'react';
 import { IJob, IJobCondition, IJobEvent, IReplicaState } from '../../contract/training';
 import { StatusBadge } from '../components/StatusBadge';
 import { useSignal } from '../components/useSignal';
-import { YamlView } from '../components/YamlView';
 import { explainReason, isTroubled } from './explain';
 import { DetailFrame, DetailPlaceholder } from '../live/DetailFrame';
 import { LiveLogs } from '../live/LiveLogs';
-import { JobViewModel } from './view-model';
+import { ManifestYaml } from '../live/ManifestYaml';
+import { FailureTail } from './FailureTail';
+import { IFailureTail, JobViewModel } from './view-model';
 
 export interface IJobViewProps {
   model: JobViewModel;
@@ -67,7 +68,7 @@ export function JobView({ model, onDelete, onClone, onRerun }: IJobViewProps): J
         {
           id: 'overview',
           label: 'Overview',
-          render: () => <Overview job={job} events={model.events} />
+          render: () => <Overview job={job} events={model.events} failureTail={model.failureTail} />
         },
         {
           id: 'logs',
@@ -87,7 +88,12 @@ export function JobView({ model, onDelete, onClone, onRerun }: IJobViewProps): J
           id: 'yaml',
           label: 'YAML',
           render: () => (
-            <YamlView value={job.manifest ?? job.spec ?? job} label={`YAML of ${job.name}`} />
+            <ManifestYaml
+              name={job.name}
+              manifest={job.manifest}
+              spec={job.spec}
+              manifestLabel={job.kind}
+            />
           )
         }
       ]}
@@ -95,7 +101,15 @@ export function JobView({ model, onDelete, onClone, onRerun }: IJobViewProps): J
   );
 }
 
-function Overview({ job, events }: { job: IJob; events: IJobEvent[] }): JSX.Element {
+function Overview({
+  job,
+  events,
+  failureTail
+}: {
+  job: IJob;
+  events: IJobEvent[];
+  failureTail?: IFailureTail;
+}): JSX.Element {
   const troubled = job.replicas.filter(isTroubled);
   return (
     <>
@@ -113,6 +127,7 @@ function Overview({ job, events }: { job: IJob; events: IJobEvent[] }): JSX.Elem
               </li>
             ))}
           </ul>
+          {failureTail?.text && <FailureTail tail={failureTail} />}
         </section>
       )}
       <h3>Replicas</h3>

@@ -42,6 +42,17 @@ export function isTroubled(replica: IReplicaState): boolean {
   );
 }
 
+/** The replica whose log says why the job failed: the first Failed one, else one that keeps crashing. */
+export function failingReplica(job: IJob): IReplicaState | undefined {
+  return (
+    job.replicas.find(r => r.phase === 'Failed') ??
+    job.replicas.find(r => r.reason === 'CrashLoopBackOff' || r.reason === 'OOMKilled')
+  );
+}
+
+/** How many log lines a failure box shows: enough for a Python traceback's end. */
+export const FAILURE_TAIL_LINES = 15;
+
 /** `3 replicas: 2 Running, 1 Pending` */
 export function replicaSummary(job: IJob): string {
   if (job.replicas.length === 0) {

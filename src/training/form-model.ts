@@ -22,6 +22,8 @@ export type CurrentFileSource = () => Promise<{ filename: string; content: strin
 export interface IJobFormOptions {
   client: { createJob(namespace: string, spec: ITrainingJobSpec): Promise<IJob> };
   namespace: () => string;
+  /** Fires when `namespace()` changes (the sidebar's picker), so the form shows where the job will go. */
+  namespaceChanged?: ISignal<unknown, string>;
   onCreated: (job: IJob) => void;
   /** Prefill (clone); its name and namespace are dropped so the copy gets its own. */
   initial?: ITrainingJobSpec;
@@ -41,6 +43,7 @@ export class JobFormModel {
       ? fromSpec({ ...options.initial, name: undefined, namespace: undefined })
       : emptyValues();
     this.validate();
+    options.namespaceChanged?.connect(this.onNamespaceChanged, this);
   }
 
   get changed(): ISignal<this, void> {
@@ -148,7 +151,12 @@ export class JobFormModel {
   }
 
   dispose(): void {
+    this.options.namespaceChanged?.disconnect(this.onNamespaceChanged, this);
     Signal.clearData(this);
+  }
+
+  private onNamespaceChanged(): void {
+    this._changed.emit();
   }
 
   private showServerError(e: unknown): void {

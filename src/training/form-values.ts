@@ -127,7 +127,7 @@ export const formatPairs = (pairs: Record<string, string> | undefined): string =
     .map(([k, v]) => `${k}=${v}`)
     .join('\n');
 
-/** An integer when the text is one, else the trimmed text (so the validator says "must be integer"). */
+/** An integer when the text is one, else the trimmed text (so the validator says "must be a whole number"). */
 function numberOrText(text: string): number | string {
   const trimmed = text.trim();
   return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed;

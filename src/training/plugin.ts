@@ -11,10 +11,13 @@ import {
   showErrorMessage
 } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { ILauncher } from '@jupyterlab/launcher';
+import { kubeflowIcon } from '../icons';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IJob, ITrainingJobSpec } from '../../contract/training';
 import { CommandIDs, IKubeflowWorkbench } from '../tokens';
 import { CurrentFileTracker } from './current-file';
+import { FAILURE_TAIL_LINES } from './explain';
 import { JobFormModel } from './form-model';
 import { rerunName } from './form-values';
 import { jobRendererFactory, JOB_RANK } from './mime';
@@ -34,19 +37,26 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Training jobs: sidebar list, launcher form, job views and the job output renderer.',
   autoStart: true,
   requires: [IKubeflowWorkbench, IRenderMimeRegistry],
-  optional: [ICommandPalette, INotebookTracker, ILabShell],
+  optional: [ICommandPalette, INotebookTracker, ILabShell, ILauncher],
   activate: (
     app: JupyterFrontEnd,
     workbench: IKubeflowWorkbench,
     rendermime: IRenderMimeRegistry,
     palette: ICommandPalette | null,
     notebooks: INotebookTracker | null,
-    labShell: ILabShell | null
+    labShell: ILabShell | null,
+    launcher: ILauncher | null
   ) => {
-    const { client, cluster } = workbench;
+    const { client, cluster, settings } = workbench;
     const pool = new JobsModelPool(client);
     const currentFile = new CurrentFileTracker(labShell, notebooks);
-    const views = new Map<string, MainAreaWidget>();
+    const views = new Map<string, MainAreaWidget<JobViewWidget>>();
+    // "Log lines to show" applies to open job views at once, and to those opened later.
+    settings.changed.connect((_, values) => {
+      for (const view of views.values()) {
+        view.content.model.logs.setTail(values.logTailLines);
+      }
+    });
 
     const openJob = (namespace: string, name: string) => {
       const id = jobViewId(namespace, name);
@@ -55,7 +65,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(id);
         return existing;
       }
-      const content = new JobViewWidget(new JobViewModel(client, pool, namespace, name), {
+      const model = new JobViewModel(client, pool, namespace, name, settings.values.logTailLines);
+      const content = new JobViewWidget(model, {
         onDelete: job => void deleteJob(job),
         onClone: job => openForm(job.spec, job.namespace),
         onRerun: job => void rerun(job)
@@ -77,6 +88,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       const model = new JobFormModel({
         client,
         namespace: () => namespace ?? cluster.namespace,
+        namespaceChanged: namespace ? undefined : cluster.namespaceChanged,
         initial,
         currentFile: currentFile.read,
         onCreated: job => {
@@ -91,13 +103,15 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const deleteJob = async (job: IJob) => {
-      const answer = await showDialog({
-        title: 'Delete training job',
-        body: `Delete ${job.name} in ${job.namespace}? Its replicas stop and their logs may be lost.`,
-        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
-      });
-      if (!answer.button.accept) {
-        return;
+      if (settings.values.confirmDelete) {
+        const answer = await showDialog({
+          title: 'Delete training job',
+          body: `Delete ${job.name} in ${job.namespace}? Its replicas stop and their logs may be lost.`,
+          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+        });
+        if (!answer.button.accept) {
+          return;
+        }
       }
       try {
         await client.deleteJob(job.namespace, job.name);
@@ -122,7 +136,9 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     app.commands.addCommand(CommandIDs.newTrainingJob, {
-      label: 'New Training Job',
+      label: args =>
+        (args as { isLauncher?: boolean }).isLauncher ? 'Training Job' : 'New Training Job',
+      icon: args => ((args as { isLauncher?: boolean }).isLauncher ? kubeflowIcon : undefined),
       caption:
         'Launch a distributed training job (PyTorch, TensorFlow, MPI, XGBoost, Paddle, JAX, TrainJob)',
       execute: () => openForm()
@@ -152,6 +168,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     palette?.addItem({ command: CommandIDs.newTrainingJob, category: 'Kubeflow' });
+    launcher?.add({ command: CommandIDs.newTrainingJob, category: 'Kubeflow', rank: 0 });
 
     const section = new JobListSection(new JobsModel(client, cluster), {
       onOpen: job => openJob(job.namespace, job.name),
@@ -162,6 +179,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     rendermime.addFactory(
       jobRendererFactory({
         pool,
+        readTail: (namespace, name, replica) =>
+          client.jobLogs(namespace, name, { replica, tail: FAILURE_TAIL_LINES }),
         openJob: (namespace, name) =>
           void app.commands.execute(CommandIDs.openJob, { namespace, name })
       }),

@@ -3,6 +3,7 @@ import { IJob, IJobEvent } from '../../contract/training';
 import { LiveItemModel } from '../live/item-model';
 import { ILogSource, LogsModel } from '../live/logs-model';
 import { ILogRequest } from '../api/client';
+import { FAILURE_TAIL_LINES, failingReplica } from './explain';
 import { JobsModel, JobsModelPool } from './model';
 
 export interface IJobViewClient {
@@ -28,20 +29,31 @@ export function jobLogSource(client: IJobViewClient, namespace: string, name: st
   };
 }
 
+/** The last lines of the replica that made a job fail (the exception), for the failure box. */
+export interface IFailureTail {
+  replica: string;
+  text: string;
+}
+
 export class JobViewModel extends LiveItemModel<IJob, JobsModel> {
   readonly logs: LogsModel;
   private _events: IJobEvent[] = [];
+  private _failureTail: IFailureTail | undefined;
+  private _tailOf = '';
 
   constructor(
     private readonly client: IJobViewClient,
     pool: JobsModelPool,
     namespace: string,
-    name: string
+    name: string,
+    logTail?: number
   ) {
     super(pool, () => client.getJob(namespace, name), namespace, name);
-    this.logs = new LogsModel(jobLogSource(client, namespace, name));
+    this.logs = new LogsModel(jobLogSource(client, namespace, name), '', logTail);
     // A changed job usually means new events (scheduling, pulls, restarts): fetch them with it.
     this.versionChanged.connect(() => void this.refreshEvents());
+    // Cheap when nothing failed: it reads a log only once per failing replica and job version.
+    this.changed.connect(() => void this.refreshFailureTail());
     void this.refreshEvents();
   }
 
@@ -51,6 +63,9 @@ export class JobViewModel extends LiveItemModel<IJob, JobsModel> {
   get events(): IJobEvent[] {
     return this._events;
   }
+  get failureTail(): IFailureTail | undefined {
+    return this._failureTail;
+  }
 
   async refreshEvents(): Promise<void> {
     try {
@@ -58,6 +73,27 @@ export class JobViewModel extends LiveItemModel<IJob, JobsModel> {
       this.emitChanged();
     } catch {
       // Events are a help, not the job: a failure here leaves the last list in place.
+    }
+  }
+
+  /** Once per failing replica (and version): its last lines, so the failure box shows the exception. */
+  async refreshFailureTail(): Promise<void> {
+    const job = this.job;
+    const replica = job && failingReplica(job);
+    const key = replica ? `${replica.name}@${job?.version ?? ''}` : '';
+    if (!replica || key === this._tailOf) {
+      return;
+    }
+    this._tailOf = key;
+    try {
+      const text = await this.client.jobLogs(this.namespace, this.name, {
+        replica: replica.name,
+        tail: FAILURE_TAIL_LINES
+      });
+      this._failureTail = { replica: replica.name, text };
+      this.emitChanged();
+    } catch {
+      // The failure box still says which replica failed and why; the lines are a help.
     }
   }
 

@@ -14,7 +14,7 @@ import { connectKubernetes } from '../../proxy/src/backends/kubernetes';
 import { JOB_KINDS, kindOfFramework } from '../../proxy/src/backends/kubernetes/kinds';
 import { LogStore, parseStampedLines } from '../../proxy/src/backends/kubernetes/log-store';
 import { toSourceConfigMap } from '../../proxy/src/backends/kubernetes/mappers';
-import { IBackend, ISubscription } from '../../proxy/src/backends/types';
+import { BackendError, IBackend, ISubscription } from '../../proxy/src/backends/types';
 import {
   STUCK_PODS,
   clusterInfo,
@@ -210,10 +210,14 @@ describe('connection, contexts and namespaces', () => {
     });
     const listed = await failure(alice.jobs.list(ns));
     expect(listed.code).toBe('forbidden');
-    expect(listed.message).toBe(`You may not list ${JOB_KINDS[0].plural} in namespace "${ns}".`);
+    expect(listed.message).toBe(
+      `You may not list training jobs (${JOB_KINDS[0].plural}) in namespace "${ns}".`
+    );
     const created = await failure(alice.jobs.create(ns, specOf('pytorch', 'not-hers')));
     expect(created.code).toBe('forbidden');
-    expect(created.message).toBe(`You may not create pytorchjobs in namespace "${ns}".`);
+    expect(created.message).toBe(
+      `You may not create training jobs (pytorchjobs) in namespace "${ns}".`
+    );
     expect((await alice.jobs.list('team-a')).items).toEqual([]);
     // The live stream's cheap pre-check says the same before any stream opens.
     expect((await failure(alice.jobs.checkAccess(ns))).code).toBe('forbidden');
@@ -242,7 +246,9 @@ describe('connection, contexts and namespaces', () => {
     });
     const error = await failure(asAlice.jobs.get(ns, 'anything'));
     expect(error.code).toBe('forbidden');
-    expect(error.message).toBe(`You may not get ${JOB_KINDS[0].plural} in namespace "${ns}".`);
+    expect(error.message).toBe(
+      `You may not get training jobs (${JOB_KINDS[0].plural}) in namespace "${ns}".`
+    );
   });
 
   test("credentials that may not impersonate are refused at connect, in the apiserver's words", async () => {
@@ -633,14 +639,13 @@ describe('pods, events and logs', () => {
       '[master-0] m2',
       '[worker-0] w2'
     ]);
-    // A replica with neither a readable pod log nor a kept one says why, in the merged view.
-    // (The apiserver words it `pods "node-gone" not found`: the missing thing is the node.)
-    const unreadable = /^Cannot read the log of worker-1: \w+ "node-gone" not found$/;
+    // A replica with neither a readable pod log nor a kept one says why in words, after the others' lines;
+    // the apiserver's own text (`pods "node-gone" not found`: the missing thing is the node) is a detail line.
     expect(lines.slice(4)).toEqual([
-      expect.stringMatching(/^\[worker-1\] \[workbench\] no log: /),
+      '[worker-1] [workbench] The log of worker-1 cannot be read: the node it ran on ("node-gone") is gone.',
+      expect.stringMatching(/^\[worker-1\] \[workbench:details\] \w+ "node-gone" not found$/),
       ''
     ]);
-    expect(lines[4].replace('[worker-1] [workbench] no log: ', '')).toMatch(unreadable);
 
     const one = sink();
     await admin.jobs.logs(ns, 'logs', { replica: 'worker-0', tail: 1 }, one.write);
@@ -660,7 +665,10 @@ describe('pods, events and logs', () => {
       admin.jobs.logs(ns, 'logs', { replica: 'worker-1' }, () => undefined)
     );
     expect(nothing.code).toBe('not_found');
-    expect(nothing.message).toMatch(unreadable);
+    expect(nothing.message).toBe(
+      'The log of worker-1 cannot be read: the node it ran on ("node-gone") is gone.'
+    );
+    expect((nothing as BackendError & { detail?: string }).detail).toMatch(/"node-gone" not found/);
     const unknown = await failure(
       admin.jobs.logs(ns, 'logs', { replica: 'worker-9' }, () => undefined)
     );

@@ -62,7 +62,11 @@ export class BackendHolder {
     return this._backend?.kubernetesVersion;
   }
 
-  async select(): Promise<IBackendInfo> {
+  /** Picks the backend again; with `selection`, switches what is asked for first (the Backend setting). */
+  async select(wanted?: BackendSelection): Promise<IBackendInfo> {
+    if (wanted) {
+      this.opts.selection = wanted;
+    }
     const previous = this._backend;
     this._backend = undefined;
     this._note = undefined;

@@ -94,8 +94,18 @@ export interface IPipelinesBackend {
     sink: (chunk: string) => void
   ): Promise<void>;
   /** A bounded preview of an output artifact: text, an image, a small table, a directory listing. */
-  stepOutput(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactPreview>;
-  stepOutputFile(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactFile>;
+  stepOutput(
+    namespace: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactPreview>;
+  stepOutputFile(
+    namespace: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactFile>;
 }
 
 export interface IBackend {

@@ -7,7 +7,7 @@ import { validate } from '../../../contract/validate';
 import { BackendError } from '../backends/types';
 import type { IAppDeps } from '../app';
 import { checkName, checkNamespace, flagParam, intParam } from './params';
-import { openTextStream, registerWatchRoute } from './stream';
+import { logEndLines, openTextStream, registerWatchRoute } from './stream';
 
 const DEFAULT_TAIL = 1000;
 const MAX_TAIL = 10000;
@@ -84,7 +84,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: IAppDeps): void {
       try {
         await jobs().logs(ns, name, { ...options, signal: abort.signal }, write);
       } catch (e) {
-        write(`\n[workbench] log stream ended: ${e instanceof Error ? e.message : String(e)}\n`);
+        write(logEndLines(e));
       }
       reply.raw.end();
     }

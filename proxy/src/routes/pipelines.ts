@@ -2,7 +2,8 @@
  * Pipelines and runs: compile a document, create runs (from a document, compiled here, or from an IR compiled
  * anywhere, e.g. by the kfp SDK), list, get, cancel, re-run, delete, step logs (streamed text), step output
  * previews and downloads, and the live list over server-sent events. Invalid documents answer 400 with JSON
- * pointers and node names, and nothing starts.
+ * pointers and node names, and nothing starts. Bodies keep the default 1 MiB cap: documents name their files
+ * (the IR the proxy compiles embeds them), and an IR compiled elsewhere is as small as KFP needs it (etcd).
  */
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -10,14 +11,12 @@ import { ICompileRequest, ICreateRunRequest, IRerunRequest } from '../../../cont
 import { API } from '../../../contract/routes';
 import { BackendError } from '../backends/types';
 import type { IAppDeps } from '../app';
-import { compileDocument } from './pipeline-compile';
+import { compileDocument, rootRelative } from './pipeline-compile';
 import { checkName, checkNamespace, flagParam, intParam } from './params';
-import { openEventStream, openTextStream } from './stream';
+import { openTextStream, registerWatchRoute } from './stream';
 
 const DEFAULT_TAIL = 1000;
 const MAX_TAIL = 10000;
-/** Documents and IRs carry the steps' files (notebooks, scripts) inline. */
-export const PIPELINE_BODY_LIMIT = 64 * 1024 * 1024;
 
 type NsParams = { ns: string };
 type RunParams = { ns: string; name: string };
@@ -45,7 +44,10 @@ function checkOptionalName(body: { name?: unknown }): string | undefined {
   }
   if (typeof body.name !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(body.name)) {
     throw new BackendError('invalid_spec', 'The run name is invalid.', [
-      { path: '/name', message: 'must be lower case letters, digits and "-", at most 63 characters' }
+      {
+        path: '/name',
+        message: 'must be lower case letters, digits and "-", at most 63 characters'
+      }
     ]);
   }
   return body.name;
@@ -55,14 +57,13 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
   const pipelines = () => deps.backends.current.pipelines;
   const base = `${API}/namespaces/:ns`;
   const rootDir = deps.rootDir ?? process.cwd();
-  const limit = { bodyLimit: PIPELINE_BODY_LIMIT };
 
-  app.post(`${API}/pipelines/compile`, limit, async request => {
+  app.post(`${API}/pipelines/compile`, async request => {
     const body = objectBody<ICompileRequest>(request.body);
     return compileDocument(rootDir, body.spec, body.path);
   });
 
-  app.post<{ Params: NsParams }>(`${base}/runs`, limit, async (request, reply) => {
+  app.post<{ Params: NsParams }>(`${base}/runs`, async (request, reply) => {
     const ns = checkNamespace(deps, request.params.ns);
     const body = objectBody<ICreateRunRequest>(request.body);
     const name = checkOptionalName(body);
@@ -74,11 +75,16 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
       );
     }
     if ((body.spec === undefined) === (body.ir === undefined)) {
-      throw new BackendError('invalid_spec', 'Send a pipeline document (spec) or a compiled IR (ir).', [
-        { path: body.spec ? '/ir' : '/spec', message: 'give exactly one of spec and ir' }
-      ]);
+      throw new BackendError(
+        'invalid_spec',
+        'Send a pipeline document (spec) or a compiled IR (ir).',
+        [{ path: body.spec ? '/ir' : '/spec', message: 'give exactly one of spec and ir' }]
+      );
     }
-    if (body.parameters !== undefined && (typeof body.parameters !== 'object' || Array.isArray(body.parameters))) {
+    if (
+      body.parameters !== undefined &&
+      (typeof body.parameters !== 'object' || Array.isArray(body.parameters))
+    ) {
       throw new BackendError('invalid_spec', 'The run parameters must be an object.', [
         { path: '/parameters', message: 'must be an object of name → value' }
       ]);
@@ -97,7 +103,7 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
       parameters: body.parameters ?? {},
       ...(name ? { name } : {}),
       ...(body.spec ? { spec: body.spec } : {}),
-      ...(body.path ? { pipelinePath: body.path } : {})
+      ...(body.path ? { pipelinePath: rootRelative(rootDir, body.path) } : {})
     });
     return reply.code(created ? 201 : 200).send(run);
   });
@@ -182,17 +188,13 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
       return reply
         .header('content-type', 'application/octet-stream')
         .header('content-length', String(file.size))
-        .header('content-disposition', `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`
+        )
         .send(createReadStream(file.path));
     }
   );
 
-  app.get<{ Params: NsParams }>(`${base}/watch/runs`, async (request, reply) => {
-    const ns = checkNamespace(deps, request.params.ns);
-    const backend = pipelines();
-    await backend.checkAccess(ns);
-    const live: { subscription?: { close(): void } } = {};
-    const send = openEventStream(request, reply, () => live.subscription?.close());
-    live.subscription = backend.watch(ns, event => send(event.type, event));
-  });
+  registerWatchRoute(app, deps, 'runs', pipelines);
 }

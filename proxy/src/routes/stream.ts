@@ -1,6 +1,11 @@
 /** Long-lived responses (server-sent events, followed logs) written straight to the socket. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ILiveResource, ResourceEvent } from '../../../contract/live';
+import {
+  ILiveResource,
+  LOG_DETAILS_TAG,
+  LOG_NOTE_TAG,
+  ResourceEvent
+} from '../../../contract/live';
 import { API } from '../../../contract/routes';
 import type { IAppDeps } from '../app';
 import type { ISubscription } from '../backends/types';
@@ -72,5 +77,15 @@ export function registerWatchRoute<T extends ILiveResource>(
       const send = openEventStream(request, reply, () => live.subscription?.close());
       live.subscription = backend.watch(ns, event => send(event.type, event));
     }
+  );
+}
+
+/** The last lines of a log stream that ended on an error: the words, then the upstream detail if any. */
+export function logEndLines(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const detail = (e as { detail?: unknown } | null)?.detail;
+  return (
+    `\n${LOG_NOTE_TAG} ${message}\n` +
+    (typeof detail === 'string' && detail ? `${LOG_DETAILS_TAG} ${detail}\n` : '')
   );
 }

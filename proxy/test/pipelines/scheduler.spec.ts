@@ -28,9 +28,9 @@ describe('decide', () => {
   });
 
   it('treats a cached step like a succeeded one', () => {
-    expect(decide(steps({ a: 'Cached', e: 'Cached', b: 'Cached', c: 'Succeeded' }), 2).start).toEqual([
-      'd'
-    ]);
+    expect(
+      decide(steps({ a: 'Cached', e: 'Cached', b: 'Cached', c: 'Succeeded' }), 2).start
+    ).toEqual(['d']);
   });
 
   it('skips every dependant of a failed step and names the step that failed', () => {
@@ -53,7 +53,11 @@ describe('decide', () => {
   it('after a cancel starts nothing and skips dependants of cancelled steps as cancelled', () => {
     const { start, skip } = decide(steps({ a: 'Cancelled' }), 2, true);
     expect(start).toEqual([]);
-    expect(skip.map(s => s.reason)).toEqual(['UpstreamCancelled', 'UpstreamCancelled', 'UpstreamCancelled']);
+    expect(skip.map(s => s.reason)).toEqual([
+      'UpstreamCancelled',
+      'UpstreamCancelled',
+      'UpstreamCancelled'
+    ]);
   });
 });
 
@@ -62,10 +66,22 @@ describe('runPhaseOf', () => {
     [{}, false, 'Pending'],
     [{ a: 'Running' }, false, 'Running'],
     [{ a: 'Succeeded' }, false, 'Running'],
-    [{ a: 'Succeeded', e: 'Cached', b: 'Succeeded', c: 'Succeeded', d: 'Succeeded' }, false, 'Succeeded'],
-    [{ a: 'Succeeded', e: 'Failed', b: 'Succeeded', c: 'Succeeded', d: 'Succeeded' }, false, 'Failed'],
+    [
+      { a: 'Succeeded', e: 'Cached', b: 'Succeeded', c: 'Succeeded', d: 'Succeeded' },
+      false,
+      'Succeeded'
+    ],
+    [
+      { a: 'Succeeded', e: 'Failed', b: 'Succeeded', c: 'Succeeded', d: 'Succeeded' },
+      false,
+      'Failed'
+    ],
     [{ a: 'Failed', e: 'Succeeded', b: 'Skipped', c: 'Skipped', d: 'Skipped' }, false, 'Failed'],
-    [{ a: 'Cancelled', e: 'Cancelled', b: 'Skipped', c: 'Skipped', d: 'Skipped' }, true, 'Cancelled'],
+    [
+      { a: 'Cancelled', e: 'Cancelled', b: 'Skipped', c: 'Skipped', d: 'Skipped' },
+      true,
+      'Cancelled'
+    ],
     [{ a: 'Running' }, true, 'Cancelling']
   ])('%j (cancelled %s) → %s', (phases, cancelled, expected) => {
     expect(runPhaseOf(steps(phases), cancelled)).toBe(expected);

@@ -109,9 +109,33 @@ function where(request: IRequestDescription): string {
   return request.namespace ? ` in namespace "${request.namespace}"` : '';
 }
 
+/** What the user asked for, in their words, with the Kubernetes resource after it. */
+const TRAINING = [
+  'tfjobs',
+  'pytorchjobs',
+  'mpijobs',
+  'xgboostjobs',
+  'jaxjobs',
+  'paddlejobs',
+  'trainjobs'
+];
+function resourceWords(resource: string): string {
+  if (TRAINING.includes(resource)) {
+    return `training jobs (${resource})`;
+  }
+  const words: Record<string, string> = {
+    experiments: 'studies (Katib experiments)',
+    trials: 'study trials (Katib trials)',
+    suggestions: 'study suggestions (Katib suggestions)',
+    workflows: 'pipeline runs (Argo workflows)',
+    'pods/log': 'pod logs (pods/log)'
+  };
+  return words[resource] ?? resource;
+}
+
 function forbiddenMessage(request: IRequestDescription, status: IStatus): string {
   if (request.verb && request.resource) {
-    return `You may not ${request.verb} ${request.resource}${where(request)}.`;
+    return `You may not ${request.verb} ${resourceWords(request.resource)}${where(request)}.`;
   }
   return status.message ?? 'The cluster refused this request.';
 }

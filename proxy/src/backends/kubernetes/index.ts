@@ -58,6 +58,29 @@ function namespacesFromEnv(): string[] {
     .filter(Boolean);
 }
 
+/** Kubeflow's profile controller labels the namespaces it makes for users' profiles. */
+const PROFILE_LABEL = ['app.kubernetes.io/part-of', 'kubeflow-profile'];
+const SYSTEM = /^kube-/;
+
+/** Profiles first (what a Kubeflow user works in), then the rest; the cluster's own (kube-*) last, marked. */
+export function orderNamespaces(
+  items: { metadata?: { name?: string; labels?: Record<string, string> } }[]
+): INamespaceList['items'] {
+  const rank = (n: { profile?: boolean; system?: boolean }) => (n.profile ? 0 : n.system ? 2 : 1);
+  return items
+    .filter(item => item.metadata?.name)
+    .map(item => {
+      const name = item.metadata!.name!;
+      const profile = item.metadata?.labels?.[PROFILE_LABEL[0]] === PROFILE_LABEL[1];
+      return {
+        name,
+        ...(profile ? { profile } : {}),
+        ...(SYSTEM.test(name) ? { system: true } : {})
+      };
+    })
+    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+}
+
 async function listNamespaces(
   client: IKubeClient,
   fallback: string[],
@@ -65,10 +88,9 @@ async function listNamespaces(
 ): Promise<INamespaceList> {
   try {
     const list = await client.request<{
-      items?: { metadata?: { name?: string } }[];
+      items?: { metadata?: { name?: string; labels?: Record<string, string> } }[];
     }>('GET', '/api/v1/namespaces');
-    const names = (list.items ?? []).map(item => item.metadata?.name ?? '').filter(Boolean);
-    return { items: names.sort().map(name => ({ name })), default: current };
+    return { items: orderNamespaces(list.items ?? []), default: current };
   } catch (e) {
     if (!(e instanceof BackendError && e.code === 'forbidden')) {
       throw e;

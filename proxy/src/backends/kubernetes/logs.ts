@@ -7,6 +7,7 @@ import { BackendError, ILogOptions } from '../types';
 import { IKubeClient } from './client';
 import { JOB_KINDS } from './kinds';
 import { IStampedLine, LogStore, parseStampedLines, stampKey } from './log-store';
+import { explainLogError, LogError, logErrorLines } from './log-errors';
 import { IPod, podsOfJob, replicaNameOfPod } from './pods';
 
 export const DEFAULT_TAIL = 1000;
@@ -120,11 +121,7 @@ async function readReplica(
       live = parseStampedLines(text);
       await keep(context, source, live);
     } catch (e) {
-      const cause = asBackendError(e);
-      error = new BackendError(
-        cause.code,
-        `Cannot read the log of ${source.name}: ${cause.message}`
-      );
+      error = asBackendError(e);
     }
   } else {
     error = new BackendError(
@@ -151,9 +148,11 @@ async function readAll(
   sink: (s: string) => void
 ) {
   const results = await Promise.all(sources.map(source => readReplica(context, source)));
-  const failures = results.filter(result => result.error);
+  const failures = results.flatMap((result, i) =>
+    result.error ? [{ replica: sources[i].name, error: result.error }] : []
+  );
   if (sources.length > 0 && failures.length === sources.length) {
-    throw failures[0].error;
+    throw plainError(failures[0].replica, failures[0].error);
   }
   const tagged = results.flatMap((result, i) =>
     (result.lines ?? []).map((line, order) => ({
@@ -170,9 +169,8 @@ async function readAll(
       byTime(a.replica, b.replica) ||
       a.order - b.order
   );
-  const notes = results.flatMap((result, i) =>
-    result.error ? [`[${sources[i].name}] [workbench] no log: ${result.error.message}\n`] : []
-  );
+  // Every replica is tried; those that fail say why in words, after the lines of the others.
+  const notes = failures.map(f => logErrorLines(f.replica, f.error, prefixed));
   const text =
     tagged.map(t => render([t.line], prefixed ? t.replica : undefined)).join('') + notes.join('');
   if (text) {
@@ -249,15 +247,32 @@ async function followAll(
   sink: (s: string) => void,
   signal?: AbortSignal
 ) {
+  // Each replica is followed on its own: one that fails says why and the others go on.
   const errors = await Promise.all(
-    sources.map(source =>
-      followReplica(context, source, prefixed ? source.name : undefined, sink, signal)
-    )
+    sources.map(async source => {
+      const error = await followReplica(
+        context,
+        source,
+        prefixed ? source.name : undefined,
+        sink,
+        signal
+      );
+      if (error && sources.length > 1) {
+        sink(logErrorLines(source.name, error, prefixed));
+      }
+      return error;
+    })
   );
-  const failed = errors.filter((e): e is BackendError => e !== undefined);
+  const failed = errors.flatMap((e, i) => (e ? [{ replica: sources[i].name, error: e }] : []));
   if (sources.length > 0 && failed.length === sources.length) {
-    throw failed[0];
+    throw plainError(failed[0].replica, failed[0].error);
   }
+}
+
+/** The error a route answers when no replica's log could be read: plain words, the cause as its detail. */
+function plainError(replica: string, error: BackendError): LogError {
+  const { message, detail } = explainLogError(replica, error);
+  return new LogError(error.code, message, detail === message ? undefined : detail);
 }
 
 export async function writeJobLogs(

@@ -23,11 +23,7 @@ export class JobChanges<E = JobStreamEvent> {
    * Snapshot first, then changes. Subscribed in the same turn the snapshot is taken, so no change falls between
    * them; changes that come before the snapshot is delivered wait behind it.
    */
-  watch(
-    namespace: string,
-    snapshot: E,
-    onEvent: (event: E) => void
-  ): ISubscription {
+  watch(namespace: string, snapshot: E, onEvent: (event: E) => void): ISubscription {
     let backlog: E[] | undefined = [];
     let closed = false;
     const listener = (event: E) => (backlog ? backlog.push(event) : onEvent(event));

@@ -9,7 +9,7 @@ import {
   IReplicaState,
   ITrainingJobSpec
 } from '../../../../contract/training';
-import { KIND_INFO } from '../kubernetes/mappers';
+import { KIND_INFO, toKubeflowObject } from '../kubernetes/mappers';
 
 export interface IReplicaRecord extends IReplicaState {
   port: number;
@@ -65,8 +65,37 @@ export function jobOfRecord(record: IJobRecord): IJob {
     ),
     resourceVersion: String(record.generation),
     version: String(record.generation),
-    spec: record.spec
+    spec: record.spec,
+    manifest: manifestOf(record)
   };
+}
+
+/** The spec never changes after creation: one manifest per spec object. */
+const manifests = new WeakMap<ITrainingJobSpec, unknown>();
+export const LOCAL_NOTE_ANNOTATION = 'kubeflow-workbench.io/local-backend';
+
+/**
+ * The object the kubernetes backend would send for this job, so the YAML view shows the same thing either
+ * way; annotated that this machine ran it instead (processes, no image, no pods).
+ */
+function manifestOf(record: IJobRecord): unknown {
+  let manifest = manifests.get(record.spec);
+  if (manifest === undefined) {
+    try {
+      const object = toKubeflowObject({ ...record.spec, name: record.name }, record.namespace);
+      const metadata = object.metadata as { annotations?: Record<string, string> };
+      metadata.annotations = {
+        ...metadata.annotations,
+        [LOCAL_NOTE_ANNOTATION]:
+          'Ran on this machine as local processes: the object a cluster would get, never sent; the image was not used.'
+      };
+      manifest = object;
+    } catch {
+      manifest = null;
+    }
+    manifests.set(record.spec, manifest);
+  }
+  return manifest ?? undefined;
 }
 
 /** Like the operator: the previous condition goes False and the new one is appended as True. */

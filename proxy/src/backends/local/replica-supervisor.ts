@@ -33,11 +33,13 @@ export class ReplicaSupervisor {
   constructor(
     private readonly onEnd: EndHandler,
     private readonly orphanPollMs: number,
-    private readonly stopGraceMs: number
+    private readonly stopGraceMs: number,
+    /** How a launch becomes a process group (pipeline steps use a lighter wrapper than replicas). */
+    private readonly starter: (launch: IReplicaLaunch) => ChildProcess = startReplica
   ) {}
 
   start(ref: IReplicaRef, launch: IReplicaLaunch): ChildProcess {
-    const child = startReplica(launch);
+    const child = this.starter(launch);
     child.once('error', error => {
       if (!this.closed && child.pid === undefined) {
         this.onEnd(ref, {

@@ -28,5 +28,7 @@ export {
   toSourceConfigMap,
   withOwner
 } from './source-config-map';
-export { IJobLikeObject, jobFromObject } from './job-from-object';
-export { IPodLike, replicaFromPod } from './replica-from-pod';
+export type { IJobLikeObject } from './job-from-object';
+export { jobFromObject } from './job-from-object';
+export type { IPodLike } from './replica-from-pod';
+export { replicaFromPod } from './replica-from-pod';

@@ -29,7 +29,8 @@ function envNumber(name: string): number | undefined {
 export function createLocalPipelines(opts: ILocalPipelinesOptions): LocalRuns {
   const runs = new LocalRuns({
     stateDir: opts.stateDir,
-    pipelineRoot: opts.pipelineRoot ?? process.env.KFWB_PIPELINE_ROOT ?? join(opts.stateDir, 'pipeline-root'),
+    pipelineRoot:
+      opts.pipelineRoot ?? process.env.KFWB_PIPELINE_ROOT ?? join(opts.stateDir, 'pipeline-root'),
     python: opts.python ?? process.env.KFWB_PYTHON ?? 'python3',
     workDir: opts.rootDir ?? process.cwd(),
     parallelism: opts.parallelism ?? envNumber('KFWB_PIPELINE_PARALLELISM') ?? DEFAULT_PARALLELISM,

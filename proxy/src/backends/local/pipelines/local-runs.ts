@@ -5,7 +5,8 @@
  * `recover()` re-attaches steps still running and settles the others from their exit files.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ResourceEvent } from '../../../../../contract/live';
 import { IArtifactPreview, IRerunRequest, IRun } from '../../../../../contract/pipeline';
 import {
@@ -38,8 +39,14 @@ import {
 import { IRunDocuments, RunStore } from './run-store';
 import { runOfRecord } from './run-view';
 import { decide, downstreamOf, isStepFinished, runPhaseOf, upstreamClosure } from './scheduler';
-import { cacheKey, readOutputs, resolveInputs, resolveRunParameters, StepInputError } from './step-io';
-import { prepareStepLaunch, StepLaunchError } from './step-launch';
+import {
+  cacheKey,
+  readOutputs,
+  resolveInputs,
+  resolveRunParameters,
+  StepInputError
+} from './step-io';
+import { prepareStepLaunch, startStep, StepLaunchError } from './step-launch';
 
 export interface ILocalRunsOptions {
   stateDir: string;
@@ -61,12 +68,17 @@ function runName(pipelineName: string): string {
     .replace(/[^a-z0-9-]+/g, '-')
     .slice(0, 56)
     .replace(/^-+|-+$/g, '');
-  const suffix = Array.from(randomBytes(5), b => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+  const suffix = Array.from(
+    randomBytes(5),
+    b => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]
+  ).join('');
   return `${base || 'run'}-${suffix}`;
 }
 
 const requestHash = (ir: unknown, parameters: unknown) =>
-  createHash('sha256').update(JSON.stringify([ir, parameters])).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([ir, parameters]))
+    .digest('hex');
 
 export class LocalRuns implements IPipelinesBackend {
   private readonly records = new Map<string, IRunRecord>();
@@ -89,7 +101,8 @@ export class LocalRuns implements IPipelinesBackend {
     this.supervisor = new ReplicaSupervisor(
       (ref, how) => this.stepEnded(ref, how),
       opts.orphanPollMs,
-      opts.stopGraceMs
+      opts.stopGraceMs,
+      startStep
     );
   }
 
@@ -133,7 +146,10 @@ export class LocalRuns implements IPipelinesBackend {
 
   // -- create, rerun -------------------------------------------------------------------------------------------
 
-  async createRun(namespace: string, input: ICreateRunInput): Promise<{ run: IRun; created: boolean }> {
+  async createRun(
+    namespace: string,
+    input: ICreateRunInput
+  ): Promise<{ run: IRun; created: boolean }> {
     const ir = input.ir as IPipelineIr;
     let plan: IPlan;
     try {
@@ -141,7 +157,11 @@ export class LocalRuns implements IPipelinesBackend {
     } catch (e) {
       if (e instanceof PlanError) {
         const fields = e.fields.map(f => ({ ...f, path: `/ir${f.path}` }));
-        throw new BackendError('invalid_spec', 'The local runner cannot run this pipeline.', fields);
+        throw new BackendError(
+          'invalid_spec',
+          'The local runner cannot run this pipeline.',
+          fields
+        );
       }
       throw e;
     }
@@ -179,7 +199,10 @@ export class LocalRuns implements IPipelinesBackend {
     const key = keyOf(record.namespace, record.name);
     let hash = this.hashes.get(key);
     if (!hash) {
-      hash = requestHash(this.store.loadDocuments(record.namespace, record.name).ir, record.parameters);
+      hash = requestHash(
+        this.store.loadDocuments(record.namespace, record.name).ir,
+        record.parameters
+      );
       this.hashes.set(key, hash);
     }
     return hash;
@@ -209,20 +232,18 @@ export class LocalRuns implements IPipelinesBackend {
       outputRoot,
       python: this.opts.python,
       parallelism: this.opts.parallelism,
-      steps: plan.steps.map(
-        (s): IStepRecord => ({
-          task: s.task,
-          component: s.component,
-          upstream: s.upstream,
-          phase: 'Pending',
-          attempts: 0,
-          maxAttempts: 1 + s.retry.maxRetryCount,
-          taskRoot: join(outputRoot, s.task),
-          ...(s.container.image ? { image: s.container.image } : {}),
-          inputs: { parameters: {}, artifacts: {} },
-          outputs: { parameters: {}, artifacts: {} }
-        })
-      ),
+      steps: plan.steps.map((s): IStepRecord => ({
+        task: s.task,
+        component: s.component,
+        upstream: s.upstream,
+        phase: 'Pending',
+        attempts: 0,
+        maxAttempts: 1 + s.retry.maxRetryCount,
+        taskRoot: join(outputRoot, s.task),
+        ...(s.container.image ? { image: s.container.image } : {}),
+        inputs: { parameters: {}, artifacts: {} },
+        outputs: { parameters: {}, artifacts: {} }
+      })),
       generation: 0
     };
   }
@@ -242,14 +263,21 @@ export class LocalRuns implements IPipelinesBackend {
     const target = fromTask ?? onlyTask;
     if (target && !source.steps.some(s => s.task === target)) {
       throw new BackendError('invalid_spec', `Run ${name} has no step "${target}".`, [
-        { path: fromTask ? '/fromTask' : '/onlyTask', message: `must be one of: ${source.steps.map(s => s.task).join(', ')}` }
+        {
+          path: fromTask ? '/fromTask' : '/onlyTask',
+          message: `must be one of: ${source.steps.map(s => s.task).join(', ')}`
+        }
       ]);
     }
     const docs = this.store.loadDocuments(namespace, name);
     const plan = this.planOf(source);
     const reuse = target
       ? fromTask
-        ? new Set(source.steps.map(s => s.task).filter(t => t !== fromTask && !downstreamOf(source.steps, fromTask).has(t)))
+        ? new Set(
+            source.steps
+              .map(s => s.task)
+              .filter(t => t !== fromTask && !downstreamOf(source.steps, fromTask).has(t))
+          )
         : upstreamClosure(source.steps, target)
       : new Set<string>();
     for (const task of reuse) {
@@ -258,7 +286,12 @@ export class LocalRuns implements IPipelinesBackend {
         throw new BackendError(
           'invalid_spec',
           `Step ${task} ${step.phase.toLowerCase()} in run ${name}, so there are no outputs of it to reuse; run from ${task} instead.`,
-          [{ path: fromTask ? '/fromTask' : '/onlyTask', message: `needs the outputs of ${task}, which it has not` }]
+          [
+            {
+              path: fromTask ? '/fromTask' : '/onlyTask',
+              message: `needs the outputs of ${task}, which it has not`
+            }
+          ]
         );
       }
     }
@@ -270,7 +303,10 @@ export class LocalRuns implements IPipelinesBackend {
       spec: docs.spec,
       pipelinePath: source.pipelinePath
     });
-    record = { ...record, rerunOf: { run: name, ...(fromTask ? { fromTask } : {}), ...(onlyTask ? { onlyTask } : {}) } };
+    record = {
+      ...record,
+      rerunOf: { run: name, ...(fromTask ? { fromTask } : {}), ...(onlyTask ? { onlyTask } : {}) }
+    };
     for (const step of source.steps) {
       if (reuse.has(step.task)) {
         record = withStep(record, step.task, {
@@ -311,7 +347,10 @@ export class LocalRuns implements IPipelinesBackend {
         return;
       }
       // A step waiting out a retry backoff holds its slot like a running one.
-      const view = record.steps.map(s => ({ ...s, phase: s.retryAt ? ('Running' as const) : s.phase }));
+      const view = record.steps.map(s => ({
+        ...s,
+        phase: s.retryAt ? ('Running' as const) : s.phase
+      }));
       const { start, skip } = decide(view, record.parallelism, record.cancelled);
       let next = record;
       for (const s of skip) {
@@ -338,7 +377,12 @@ export class LocalRuns implements IPipelinesBackend {
     const planned = this.plannedStep(record, task);
     const step = stepOf(record, task);
     const fail = (reason: string, message: string) =>
-      withStep(record, task, { phase: 'Failed', reason, message, finished: new Date().toISOString() });
+      withStep(record, task, {
+        phase: 'Failed',
+        reason,
+        message,
+        finished: new Date().toISOString()
+      });
     let inputs;
     try {
       inputs = resolveInputs(planned, record.parameters, up => stepOf(record, up).outputs);
@@ -369,7 +413,7 @@ export class LocalRuns implements IPipelinesBackend {
       prepared = prepareStepLaunch(planned, step.taskRoot, inputs, {
         python: record.python,
         workDir: this.opts.workDir,
-        shimRoot: join(this.opts.stateDir, 'runs', '.python-shims'),
+        shimRoot: join(this.opts.stateDir, 'python-shims'),
         logPath: this.store.logPath(record.namespace, record.name, task),
         exitPath: this.store.exitPath(record.namespace, record.name, task, attempt)
       });
@@ -395,7 +439,12 @@ export class LocalRuns implements IPipelinesBackend {
     });
   }
 
-  private armDeadline(runKey: string, task: string, pid: number | undefined, deadline?: string): void {
+  private armDeadline(
+    runKey: string,
+    task: string,
+    pid: number | undefined,
+    deadline?: string
+  ): void {
     if (!deadline || !pid) {
       return;
     }
@@ -420,7 +469,7 @@ export class LocalRuns implements IPipelinesBackend {
         const record = this.records.get(runKey);
         if (record && !isRunFinished(record)) {
           this.commit(withStep(record, task, { retryAt: undefined }));
-          this.schedule(runKey);
+          this.guarded(runKey, () => this.schedule(runKey));
         }
       },
       Math.max(0, Date.parse(retryAt) - Date.now())
@@ -437,7 +486,14 @@ export class LocalRuns implements IPipelinesBackend {
     }
   }
 
-  private stepEnded({ key, replica: task }: IReplicaRef, how: { signal?: string; startError?: string }): void {
+  private stepEnded(ref: IReplicaRef, how: { signal?: string; startError?: string }): void {
+    this.guarded(ref.key, () => this.settleStep(ref, how));
+  }
+
+  private settleStep(
+    { key, replica: task }: IReplicaRef,
+    how: { signal?: string; startError?: string }
+  ): void {
     const record = this.records.get(key);
     if (!record || this.deleting.has(key)) {
       return;
@@ -464,7 +520,10 @@ export class LocalRuns implements IPipelinesBackend {
       const read = readOutputs(planned, step.taskRoot);
       outputs = read.outputs;
       if (read.missing.length > 0) {
-        error = { reason: 'OutputMissing', message: `the step exited 0 but did not write ${read.missing.join(', ')}` };
+        error = {
+          reason: 'OutputMissing',
+          message: `the step exited 0 but did not write ${read.missing.join(', ')}`
+        };
       }
     }
     const { backoffSeconds, factor, maxBackoffSeconds } = planned.retry;
@@ -499,35 +558,69 @@ export class LocalRuns implements IPipelinesBackend {
       if (isRunFinished(stored)) {
         continue;
       }
-      for (const step of stored.steps) {
-        const current = this.records.get(key) as IRunRecord;
-        if (step.phase === 'Pending' && step.retryAt) {
-          this.armRetry(key, step.task, step.retryAt);
-        }
-        if (step.phase !== 'Running') {
-          continue;
-        }
-        const logPath = this.store.logPath(stored.namespace, stored.name, step.task);
-        const exitCode = this.store.readExitCode(stored.namespace, stored.name, step.task, step.attempts);
-        if (exitCode !== undefined) {
-          this.commitEnd(current, step, { exitCode, ...(current.cancelled ? { stopReason: 'Cancelled' } : {}) });
-        } else if (step.pid && isReplicaAlive(step.pid, logPath)) {
-          this.supervisor.adopt({ key, replica: step.task }, step.pid, logPath);
-          this.armDeadline(key, step.task, step.pid, step.deadline);
-        } else {
-          this.commit(
-            withStep(current, step.task, {
-              phase: 'Failed',
-              reason: 'ProxyRestarted',
-              message: "the step's process was no longer running when the proxy restarted, and left no exit code",
-              finished: new Date().toISOString(),
-              pid: undefined
-            })
-          );
-        }
-      }
-      this.schedule(key);
+      this.guarded(key, () => this.recoverRun(key, stored));
     }
+  }
+
+  /**
+   * Runs `fn` for a run; if the run's own files cannot be read back (a damaged documents.json), the run fails
+   * with that reason instead of the error escaping into a timer or the proxy's start.
+   */
+  private guarded(key: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const current = this.records.get(key);
+      if (!current || isRunFinished(current)) {
+        return;
+      }
+      const reason = e instanceof Error ? e.message : String(e);
+      this.commit({
+        ...withRunPhase(current, 'Failed'),
+        reason: 'Unrecoverable',
+        message: `the proxy could not resume this run: ${reason}`
+      });
+    }
+  }
+
+  private recoverRun(key: string, stored: IRunRecord): void {
+    for (const step of stored.steps) {
+      const current = this.records.get(key) as IRunRecord;
+      if (step.phase === 'Pending' && step.retryAt) {
+        this.armRetry(key, step.task, step.retryAt);
+      }
+      if (step.phase !== 'Running') {
+        continue;
+      }
+      const logPath = this.store.logPath(stored.namespace, stored.name, step.task);
+      const exitCode = this.store.readExitCode(
+        stored.namespace,
+        stored.name,
+        step.task,
+        step.attempts
+      );
+      if (exitCode !== undefined) {
+        this.commitEnd(current, step, {
+          exitCode,
+          ...(current.cancelled ? { stopReason: 'Cancelled' } : {})
+        });
+      } else if (step.pid && isReplicaAlive(step.pid, logPath)) {
+        this.supervisor.adopt({ key, replica: step.task }, step.pid, logPath);
+        this.armDeadline(key, step.task, step.pid, step.deadline);
+      } else {
+        this.commit(
+          withStep(current, step.task, {
+            phase: 'Failed',
+            reason: 'ProxyRestarted',
+            message:
+              "the step's process was no longer running when the proxy restarted, and left no exit code",
+            finished: new Date().toISOString(),
+            pid: undefined
+          })
+        );
+      }
+    }
+    this.schedule(key);
   }
 
   // -- reading ---------------------------------------------------------------------------------------------------
@@ -540,7 +633,9 @@ export class LocalRuns implements IPipelinesBackend {
     const items = [...this.records.values()]
       .filter(r => r.namespace === namespace && !this.deleting.has(keyOf(r.namespace, r.name)))
       .map(r => runOfRecord(r))
-      .sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)));
+      .sort((a, b) =>
+        a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)
+      );
     return { items, resourceVersion: String(this.revision) };
   }
 
@@ -560,7 +655,11 @@ export class LocalRuns implements IPipelinesBackend {
     return this.changes.watch(namespace, { type: 'snapshot', ...this.listNow(namespace) }, onEvent);
   }
 
-  private step(namespace: string, name: string, task: string): { record: IRunRecord; step: IStepRecord } {
+  private step(
+    namespace: string,
+    name: string,
+    task: string
+  ): { record: IRunRecord; step: IStepRecord } {
     const record = this.found(namespace, name);
     const step = record.steps.find(s => s.task === task);
     if (!step) {
@@ -578,31 +677,50 @@ export class LocalRuns implements IPipelinesBackend {
   ): Promise<void> {
     const { step } = this.step(namespace, name, task);
     if (step.cachedFrom && step.attempts === 0) {
-      sink(`[workbench] ${task} did not run: its outputs come from run ${step.cachedFrom.run}, step ${step.cachedFrom.task}.\n`);
+      sink(
+        `[workbench] ${task} did not run: its outputs come from run ${step.cachedFrom.run}, step ${step.cachedFrom.task}.\n`
+      );
     }
     const stepDone = () => {
       const current = this.records.get(keyOf(namespace, name));
       const s = current?.steps.find(x => x.task === task);
-      return !s || (isStepFinished(s.phase) && s.phase !== 'Pending') || !current || isRunFinished(current);
+      return (
+        !s ||
+        (isStepFinished(s.phase) && s.phase !== 'Pending') ||
+        !current ||
+        isRunFinished(current)
+      );
     };
     const follow =
       options.follow && !stepDone()
         ? { ended: this.changes.until(stepDone), signal: options.signal }
         : undefined;
     const tail = Math.max(0, Math.min(options.tail ?? MAX_TAIL, MAX_TAIL));
-    await writeLogs(
-      [{ replica: task, path: this.store.logPath(namespace, name, task) }],
-      { tail, prefixed: false, follow },
-      sink
-    );
+    const path = this.store.logPath(namespace, name, task);
+    if (follow) {
+      // A step that has not started has no log yet; following it must wait for its first line, not fail.
+      mkdirSync(dirname(path), { recursive: true });
+      closeSync(openSync(path, 'a'));
+    }
+    await writeLogs([{ replica: task, path }], { tail, prefixed: false, follow }, sink);
   }
 
-  async stepOutput(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactPreview> {
+  async stepOutput(
+    namespace: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactPreview> {
     const { step } = this.step(namespace, name, task);
     return previewArtifact(this.outputArtifact(step, name, artifact));
   }
 
-  async stepOutputFile(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactFile> {
+  async stepOutputFile(
+    namespace: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactFile> {
     const { step } = this.step(namespace, name, task);
     return artifactFile(this.outputArtifact(step, name, artifact));
   }
@@ -666,7 +784,9 @@ export class LocalRuns implements IPipelinesBackend {
     try {
       this.supervisor.forget(key);
       record.steps.forEach(s => this.clearTimer(`${key}/${s.task}`));
-      const pids = record.steps.filter(s => s.phase === 'Running' && s.pid).map(s => s.pid as number);
+      const pids = record.steps
+        .filter(s => s.phase === 'Running' && s.pid)
+        .map(s => s.pid as number);
       await this.supervisor.stopAndWait(pids);
       this.store.remove(record);
       this.records.delete(key);

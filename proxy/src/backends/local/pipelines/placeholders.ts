@@ -56,15 +56,16 @@ export function executorInput(
     },
     outputs: {
       parameters: Object.fromEntries(
-        Object.keys(outputs.parameters ?? {}).map(name => [name, { outputFile: join(taskRoot, name) }])
+        Object.keys(outputs.parameters ?? {}).map(name => [
+          name,
+          { outputFile: join(taskRoot, name) }
+        ])
       ),
       artifacts: Object.fromEntries(
         Object.entries(outputs.artifacts ?? {}).map(([name, def]) => [
           name,
           {
-            artifacts: [
-              { name, uri: join(taskRoot, name), metadata: {}, type: artifactType(def) }
-            ]
+            artifacts: [{ name, uri: join(taskRoot, name), metadata: {}, type: artifactType(def) }]
           }
         ])
       ),
@@ -100,7 +101,9 @@ function artifactField(
     return artifact.uri;
   }
   if (field === 'metadata') {
-    return key === undefined ? JSON.stringify(artifact.metadata) : parameterText(artifact.metadata[key]);
+    return key === undefined
+      ? JSON.stringify(artifact.metadata)
+      : parameterText(artifact.metadata[key]);
   }
   throw new PlaceholderError(`unknown placeholder ${text}`);
 }
@@ -121,7 +124,9 @@ function resolveOne(text: string, input: IExecutorInput): string {
       if (side === 'outputs' && kind === 'parameters' && field === 'output_file') {
         const out = input.outputs.parameters[name!];
         if (!out) {
-          throw new PlaceholderError(`${whole}: the component declares no output parameter "${name}"`);
+          throw new PlaceholderError(
+            `${whole}: the component declares no output parameter "${name}"`
+          );
         }
         return out.outputFile;
       }
@@ -137,7 +142,10 @@ function resolveOne(text: string, input: IExecutorInput): string {
   );
 }
 
-type Structured = { IfPresent?: { InputName: string; Then?: unknown; Else?: unknown }; Concat?: unknown[] };
+type Structured = {
+  IfPresent?: { InputName: string; Then?: unknown; Else?: unknown };
+  Concat?: unknown[];
+};
 
 function isPresent(name: string, input: IExecutorInput): boolean {
   return name in input.inputs.parameterValues || name in input.inputs.artifacts;

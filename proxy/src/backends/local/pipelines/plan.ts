@@ -23,7 +23,12 @@ export interface IPlannedStep {
   componentSpec: IComponentSpec;
   upstream: string[];
   cache: boolean;
-  retry: { maxRetryCount: number; backoffSeconds: number; factor: number; maxBackoffSeconds: number };
+  retry: {
+    maxRetryCount: number;
+    backoffSeconds: number;
+    factor: number;
+    maxBackoffSeconds: number;
+  };
   /** From the platform spec's `activeDeadlineSeconds`, when the IR carries one. */
   timeoutSeconds?: number;
 }
@@ -89,7 +94,9 @@ export function topologicalOrder(upstream: Map<string, string[]>): string[] {
     }
     if (state.get(task) === 'visiting') {
       const cycle = [...path.slice(path.indexOf(task)), task].join(' → ');
-      throw new PlanError([{ path: '/root/dag/tasks', message: `the tasks form a cycle: ${cycle}` }]);
+      throw new PlanError([
+        { path: '/root/dag/tasks', message: `the tasks form a cycle: ${cycle}` }
+      ]);
     }
     state.set(task, 'visiting');
     for (const up of upstream.get(task) ?? []) {
@@ -142,7 +149,11 @@ function planTask(
     );
   }
   if (!executor.container) {
-    const kind = executor.importer ? 'an importer' : executor.resolver ? 'a resolver' : 'not a container';
+    const kind = executor.importer
+      ? 'an importer'
+      : executor.resolver
+        ? 'a resolver'
+        : 'not a container';
     return fail(
       `/deploymentSpec/executors/${esc(label)}`,
       `is ${kind}; the local runner runs container executors only`
@@ -150,21 +161,33 @@ function planTask(
   }
   const argv = [...(executor.container.command ?? []), ...(executor.container.args ?? [])];
   if (argv.length === 0) {
-    return fail(`/deploymentSpec/executors/${esc(label)}/container`, 'has neither command nor args');
+    return fail(
+      `/deploymentSpec/executors/${esc(label)}/container`,
+      'has neither command nor args'
+    );
   }
   for (const [name, p] of Object.entries(spec.inputs?.parameters ?? {})) {
     const producer = p.taskOutputParameter?.producerTask ?? p.taskFinalStatus?.producerTask;
     if (producer && !ir.root?.dag?.tasks?.[producer]) {
-      fail(`${at}/inputs/parameters/${esc(name)}`, `reads from task "${producer}", which does not exist`);
+      fail(
+        `${at}/inputs/parameters/${esc(name)}`,
+        `reads from task "${producer}", which does not exist`
+      );
     }
   }
   for (const [name, a] of Object.entries(spec.inputs?.artifacts ?? {})) {
     const producer = a.taskOutputArtifact?.producerTask;
     if (producer && !ir.root?.dag?.tasks?.[producer]) {
-      fail(`${at}/inputs/artifacts/${esc(name)}`, `reads from task "${producer}", which does not exist`);
+      fail(
+        `${at}/inputs/artifacts/${esc(name)}`,
+        `reads from task "${producer}", which does not exist`
+      );
     }
     if (a.componentInputArtifact) {
-      fail(`${at}/inputs/artifacts/${esc(name)}`, 'pipeline input artifacts are not supported locally');
+      fail(
+        `${at}/inputs/artifacts/${esc(name)}`,
+        'pipeline input artifacts are not supported locally'
+      );
     }
   }
   for (const up of spec.dependentTasks ?? []) {
@@ -172,7 +195,8 @@ function planTask(
       fail(`${at}/dependentTasks`, `depends on task "${up}", which does not exist`);
     }
   }
-  const deadline = platform?.platforms?.kubernetes?.deploymentSpec?.executors?.[label]?.activeDeadlineSeconds;
+  const deadline =
+    platform?.platforms?.kubernetes?.deploymentSpec?.executors?.[label]?.activeDeadlineSeconds;
   const timeoutSeconds = Number(deadline) > 0 ? Number(deadline) : undefined;
   return {
     task,
@@ -182,7 +206,8 @@ function planTask(
     spec,
     componentSpec,
     upstream: upstreamOf(spec),
-    cache: spec.cachingOptions?.enableCache !== false,
+    // proto3: an absent `enableCache` is false (the SDK writes `enableCache: true` for cached tasks).
+    cache: spec.cachingOptions?.enableCache === true,
     retry: retryOf(spec.retryPolicy),
     ...(timeoutSeconds ? { timeoutSeconds } : {})
   };

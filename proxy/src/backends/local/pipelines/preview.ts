@@ -83,11 +83,16 @@ function parseDelimited(text: string, separator: string): string[][] {
   return rows;
 }
 
-function listDirectory(root: string): { entries: { path: string; size: number }[]; truncated: boolean } {
+function listDirectory(root: string): {
+  entries: { path: string; size: number }[];
+  truncated: boolean;
+} {
   const entries: { path: string; size: number }[] = [];
   let truncated = false;
   const visit = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name)
+    )) {
       if (entries.length >= DIRECTORY_ENTRIES) {
         truncated = true;
         return;
@@ -102,6 +107,18 @@ function listDirectory(root: string): { entries: { path: string; size: number }[
   };
   visit(root);
   return { entries, truncated };
+}
+
+/** kfp artifacts have no extension: a file whose first lines split into the same number (>1) of fields is a table. */
+function sniffSeparator(text: string): string | undefined {
+  const lines = text.split(/\r?\n/, 3).filter(Boolean);
+  if (lines.length < 2) {
+    return undefined;
+  }
+  return [',', '\t'].find(sep => {
+    const counts = lines.map(line => parseDelimited(line, sep)[0]?.length ?? 0);
+    return counts[0] > 1 && counts.every(n => n === counts[0]);
+  });
 }
 
 export function artifactRef(a: IRuntimeArtifact, size?: number): IArtifactRef {
@@ -130,7 +147,10 @@ export function previewArtifact(artifact: IRuntimeArtifact): IArtifactPreview {
   }
   if (stat.isDirectory()) {
     const { entries, truncated } = listDirectory(path);
-    const ref = artifactRef(artifact, entries.reduce((sum, e) => sum + e.size, 0));
+    const ref = artifactRef(
+      artifact,
+      entries.reduce((sum, e) => sum + e.size, 0)
+    );
     return { artifact: ref, kind: 'directory', entries, truncated };
   }
   const ref = artifactRef(artifact, stat.size);
@@ -138,7 +158,12 @@ export function previewArtifact(artifact: IRuntimeArtifact): IArtifactPreview {
   const title = artifact.type.schemaTitle;
   if (IMAGE_TYPES[ext]) {
     if (stat.size > IMAGE_LIMIT) {
-      return { artifact: ref, kind: 'binary', truncated: true, message: `the image is larger than ${IMAGE_LIMIT} bytes; download it` };
+      return {
+        artifact: ref,
+        kind: 'binary',
+        truncated: true,
+        message: `the image is larger than ${IMAGE_LIMIT} bytes; download it`
+      };
     }
     return {
       artifact: ref,
@@ -148,25 +173,41 @@ export function previewArtifact(artifact: IRuntimeArtifact): IArtifactPreview {
       truncated: false
     };
   }
-  const notebook = ext === '.ipynb';
-  const { bytes, truncated } = readHead(path, notebook ? NOTEBOOK_LIMIT : TEXT_LIMIT);
+  // Artifact files have no extension in kfp's layout (`<task_root>/<name>`): a notebook is known by its JSON.
+  const { bytes, truncated } = readHead(path, NOTEBOOK_LIMIT);
+  const notebook =
+    ext === '.ipynb' ||
+    /^\s*\{[\s\S]{0,200}"(cells|nbformat)"/.test(bytes.subarray(0, 4096).toString('utf8'));
   if (looksBinary(bytes)) {
-    return { artifact: ref, kind: 'binary', truncated: false, message: 'binary content; download it' };
+    return {
+      artifact: ref,
+      kind: 'binary',
+      truncated: false,
+      message: 'binary content; download it'
+    };
   }
-  const text = bytes.toString('utf8');
+  const text = bytes.subarray(0, notebook ? NOTEBOOK_LIMIT : TEXT_LIMIT).toString('utf8');
   if (notebook) {
     return truncated
-      ? { artifact: ref, kind: 'binary', truncated, message: `the notebook is larger than ${NOTEBOOK_LIMIT} bytes; download it` }
+      ? {
+          artifact: ref,
+          kind: 'binary',
+          truncated,
+          message: `the notebook is larger than ${NOTEBOOK_LIMIT} bytes; download it`
+        }
       : { artifact: ref, kind: 'notebook', text, truncated };
   }
-  if (ext === '.csv' || ext === '.tsv') {
-    const rows = parseDelimited(text, ext === '.tsv' ? '\t' : ',');
-    const body = truncated ? rows.slice(1, -1) : rows.slice(1);
+  const textTruncated = truncated || bytes.length > TEXT_LIMIT;
+  const separator =
+    ext === '.csv' ? ',' : ext === '.tsv' ? '\t' : ext === '' ? sniffSeparator(text) : undefined;
+  if (separator) {
+    const rows = parseDelimited(text, separator);
+    const body = textTruncated ? rows.slice(1, -1) : rows.slice(1);
     return {
       artifact: ref,
       kind: 'table',
       table: { columns: rows[0] ?? [], rows: body.slice(0, TABLE_ROWS) },
-      truncated: truncated || body.length > TABLE_ROWS
+      truncated: textTruncated || body.length > TABLE_ROWS
     };
   }
   const kind =
@@ -177,7 +218,7 @@ export function previewArtifact(artifact: IRuntimeArtifact): IArtifactPreview {
         : ext === '.json' || title === 'system.Metrics'
           ? 'json'
           : 'text';
-  return { artifact: ref, kind, text, truncated };
+  return { artifact: ref, kind, text, truncated: textTruncated };
 }
 
 export function artifactFile(artifact: IRuntimeArtifact): IArtifactFile {
@@ -188,7 +229,10 @@ export function artifactFile(artifact: IRuntimeArtifact): IArtifactFile {
     throw new BackendError('not_found', `The step did not write ${artifact.uri}.`);
   }
   if (stat.isDirectory()) {
-    throw new BackendError('invalid_spec', `${artifact.name} is a directory; download its files one by one.`);
+    throw new BackendError(
+      'invalid_spec',
+      `${artifact.name} is a directory; download its files one by one.`
+    );
   }
   return { path: artifact.uri, size: stat.size, filename: basename(artifact.uri) };
 }

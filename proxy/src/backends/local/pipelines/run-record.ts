@@ -79,7 +79,11 @@ export function stepOf(record: IRunRecord, task: string): IStepRecord {
   return step;
 }
 
-export function withStep(record: IRunRecord, task: string, change: Partial<IStepRecord>): IRunRecord {
+export function withStep(
+  record: IRunRecord,
+  task: string,
+  change: Partial<IStepRecord>
+): IRunRecord {
   return {
     ...record,
     steps: record.steps.map(s =>
@@ -93,7 +97,11 @@ export function withStep(record: IRunRecord, task: string, change: Partial<IStep
 }
 
 /** Clears the fields of a previous attempt when a step (re)starts. */
-export function startedStep(pid: number | undefined, attempts: number, deadline?: string): Partial<IStepRecord> {
+export function startedStep(
+  pid: number | undefined,
+  attempts: number,
+  deadline?: string
+): Partial<IStepRecord> {
   return {
     phase: 'Running',
     pid,
@@ -111,7 +119,12 @@ export function startedStep(pid: number | undefined, attempts: number, deadline?
 /** What an ended attempt means: success, a retry (with its backoff), or the step's failure. */
 export function endedStep(
   step: IStepRecord,
-  end: { exitCode?: number; signal?: string; stopReason?: string; error?: { reason: string; message: string } },
+  end: {
+    exitCode?: number;
+    signal?: string;
+    stopReason?: string;
+    error?: { reason: string; message: string };
+  },
   backoffSeconds: (attempt: number) => number
 ): Partial<IStepRecord> {
   const finished = now();
@@ -127,11 +140,20 @@ export function endedStep(
   }
   let failure: { reason: string; message: string } | undefined = end.error;
   if (!failure && end.stopReason === 'DeadlineExceeded') {
-    failure = { reason: 'DeadlineExceeded', message: 'the step ran longer than its timeout and was stopped' };
+    failure = {
+      reason: 'DeadlineExceeded',
+      message: 'the step ran longer than its timeout and was stopped'
+    };
   } else if (!failure && end.exitCode === undefined) {
-    failure = { reason: 'Killed', message: `ended by ${end.signal ?? 'a signal'} without an exit code` };
+    failure = {
+      reason: 'Killed',
+      message: `ended by ${end.signal ?? 'a signal'} without an exit code`
+    };
   } else if (!failure && end.exitCode !== 0) {
-    failure = { reason: `ExitCode ${end.exitCode}`, message: `the command exited with code ${end.exitCode}` };
+    failure = {
+      reason: `ExitCode ${end.exitCode}`,
+      message: `the command exited with code ${end.exitCode}`
+    };
   }
   if (!failure) {
     return { phase: 'Succeeded', exitCode: 0, finished, pid: undefined, deadline: undefined };
@@ -152,7 +174,15 @@ export function endedStep(
     };
   }
   const tries = step.maxAttempts > 1 ? ` (after ${step.attempts} attempts)` : '';
-  return { phase: 'Failed', ...failure, message: failure.message + tries, finished, pid: undefined, deadline: undefined, ...exit };
+  return {
+    phase: 'Failed',
+    ...failure,
+    message: failure.message + tries,
+    finished,
+    pid: undefined,
+    deadline: undefined,
+    ...exit
+  };
 }
 
 /** The run-level fields that follow from its steps. */
@@ -165,13 +195,24 @@ export function withRunPhase(record: IRunRecord, phase: RunPhase): IRunRecord {
   let message: string | undefined;
   if (phase === 'Failed') {
     const failed = record.steps.filter(s => s.phase === 'Failed');
-    message = failed.map(s => `step ${s.task} failed: ${s.reason}${s.message ? ` (${s.message})` : ''}`).join('; ');
+    message = failed
+      .map(s => `step ${s.task} failed: ${s.reason}${s.message ? ` (${s.message})` : ''}`)
+      .join('; ');
   } else if (phase === 'Cancelled') {
     message = 'cancelled';
   } else if (phase === 'Succeeded') {
     message = `all ${record.steps.length} steps succeeded or were cached`;
   }
-  return { ...record, ...started, ...finished, phase, ...(message ? { message } : {}) };
+  const reason =
+    phase === 'Failed' ? 'StepFailed' : phase === 'Cancelled' ? 'Cancelled' : undefined;
+  return {
+    ...record,
+    ...started,
+    ...finished,
+    phase,
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {})
+  };
 }
 
 export function isRunFinished(record: IRunRecord): boolean {

@@ -1,20 +1,24 @@
 /** A run record as the wire's `IRun`: what every client (run view, magics, list) reads. */
 import { derivedVersion } from '../../../../../contract/live';
-import { IArtifactRef, IPipelineSpec, IRun, IStep, IStepOutputs } from '../../../../../contract/pipeline';
+import {
+  IArtifactRef,
+  IPipelineSpec,
+  IRun,
+  IStep,
+  IStepOutputs
+} from '../../../../../contract/pipeline';
 import { IRunRecord, IStepIo, IStepRecord } from './run-record';
 
 function outputsOf(io: IStepIo): IStepOutputs {
   return {
     parameters: { ...io.parameters },
-    artifacts: Object.values(io.artifacts).map(
-      (a): IArtifactRef => ({
-        name: a.name,
-        uri: a.uri,
-        path: a.uri,
-        schemaTitle: a.type.schemaTitle,
-        ...(Object.keys(a.metadata ?? {}).length > 0 ? { metadata: a.metadata } : {})
-      })
-    )
+    artifacts: Object.values(io.artifacts).map((a): IArtifactRef => ({
+      name: a.name,
+      uri: a.uri,
+      path: a.uri,
+      schemaTitle: a.type.schemaTitle,
+      ...(Object.keys(a.metadata ?? {}).length > 0 ? { metadata: a.metadata } : {})
+    }))
   };
 }
 
@@ -40,13 +44,17 @@ function stepOf(step: IStepRecord, labels: Map<string, string>): IStep {
 
 /** What of a step the user sees, as one string, for the run's derived version. */
 const stepFingerprint = (s: IStepRecord) =>
-  [s.task, s.phase, s.reason, s.message, s.exitCode, s.attempts, s.started, s.finished].join('\u0000');
+  [s.task, s.phase, s.reason, s.message, s.exitCode, s.attempts, s.started, s.finished].join(
+    '\u0000'
+  );
 
 export function runOfRecord(
   record: IRunRecord,
   extra: { ir?: Record<string, unknown>; spec?: IPipelineSpec } = {}
 ): IRun {
-  const labels = new Map((extra.spec?.nodes ?? record.labels ?? []).map(n => [n.id, n.label ?? n.id]));
+  const labels = new Map(
+    (extra.spec?.nodes ?? record.labels ?? []).map(n => [n.id, n.label ?? n.id])
+  );
   return {
     name: record.name,
     namespace: record.namespace,

@@ -44,9 +44,12 @@ export function decide(steps: ISchedStep[], parallelism: number, cancelled = fal
     if (step.phase !== 'Pending') {
       continue;
     }
-    const blocked = step.upstream.map(up => byTask.get(up)).find(up => up && DONE_BAD.has(up.phase));
+    const blocked = step.upstream
+      .map(up => byTask.get(up))
+      .find(up => up && DONE_BAD.has(up.phase));
     if (blocked) {
-      const rootCause = blocked.phase === 'Skipped' ? (blocked.rootCause ?? blocked.task) : blocked.task;
+      const rootCause =
+        blocked.phase === 'Skipped' ? (blocked.rootCause ?? blocked.task) : blocked.task;
       const cancelledUp = byTask.get(rootCause)?.phase === 'Cancelled';
       const via = rootCause === blocked.task ? '' : ` (through ${blocked.task})`;
       const entry: ISkip = {
@@ -90,7 +93,10 @@ export function runPhaseOf(steps: ISchedStep[], cancelled = false): RunPhase {
 }
 
 /** Every task downstream of `task` (not including it), in no particular order. */
-export function downstreamOf(steps: { task: string; upstream: string[] }[], task: string): Set<string> {
+export function downstreamOf(
+  steps: { task: string; upstream: string[] }[],
+  task: string
+): Set<string> {
   const found = new Set<string>();
   let grew = true;
   while (grew) {
@@ -106,7 +112,10 @@ export function downstreamOf(steps: { task: string; upstream: string[] }[], task
 }
 
 /** Every task upstream of `task` (not including it). */
-export function upstreamClosure(steps: { task: string; upstream: string[] }[], task: string): Set<string> {
+export function upstreamClosure(
+  steps: { task: string; upstream: string[] }[],
+  task: string
+): Set<string> {
   const byTask = new Map(steps.map(s => [s.task, s]));
   const found = new Set<string>();
   const visit = (t: string) =>

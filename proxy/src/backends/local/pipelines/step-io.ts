@@ -32,7 +32,10 @@ export function resolveRunParameters(
     const raw = name in given ? given[name] : def.defaultValue;
     if (raw === undefined) {
       if (!def.isOptional) {
-        errors.push({ path: `/parameters/${name}`, message: 'is required (the pipeline gives no default)' });
+        errors.push({
+          path: `/parameters/${name}`,
+          message: 'is required (the pipeline gives no default)'
+        });
       }
       continue;
     }
@@ -106,7 +109,8 @@ export function resolveInputs(
         parameters[name] = runParameters[source];
       }
     } else if (input.runtimeValue) {
-      parameters[name] = input.runtimeValue.constant ?? input.runtimeValue.constantValue?.stringValue;
+      parameters[name] =
+        input.runtimeValue.constant ?? input.runtimeValue.constantValue?.stringValue;
     } else if (input.taskOutputParameter) {
       const { producerTask, outputParameterKey } = input.taskOutputParameter;
       const outputs = upstreamOutputs(producerTask)?.parameters ?? {};
@@ -117,7 +121,10 @@ export function resolveInputs(
       }
       parameters[name] = outputs[outputParameterKey];
     } else if (input.taskFinalStatus) {
-      parameters[name] = { state: 'SUCCEEDED', pipelineTaskName: input.taskFinalStatus.producerTask };
+      parameters[name] = {
+        state: 'SUCCEEDED',
+        pipelineTaskName: input.taskFinalStatus.producerTask
+      };
     }
   }
   for (const [name, def] of Object.entries(defs.parameters ?? {})) {
@@ -125,7 +132,9 @@ export function resolveInputs(
       parameters[name] = def.defaultValue;
     }
     if (!(name in parameters) && !def.isOptional) {
-      throw new StepInputError(`input parameter "${name}" has no value (not connected, no default)`);
+      throw new StepInputError(
+        `input parameter "${name}" has no value (not connected, no default)`
+      );
     }
   }
   for (const [name, input] of Object.entries(step.spec.inputs?.artifacts ?? {})) {
@@ -153,9 +162,15 @@ export function resolveInputs(
  * The step's outputs after it exited 0: `executor_output.json` wins when the step wrote one (kfp's Python
  * executor does), else one file per output parameter; a declared output that is missing is named.
  */
-export function readOutputs(step: IPlannedStep, taskRoot: string): { outputs: IStepIo; missing: string[] } {
+export function readOutputs(
+  step: IPlannedStep,
+  taskRoot: string
+): { outputs: IStepIo; missing: string[] } {
   const defs = step.componentSpec.outputDefinitions ?? {};
-  let executorOutput: { parameterValues?: Record<string, unknown>; artifacts?: Record<string, { artifacts?: IRuntimeArtifact[] }> } = {};
+  let executorOutput: {
+    parameterValues?: Record<string, unknown>;
+    artifacts?: Record<string, { artifacts?: IRuntimeArtifact[] }>;
+  } = {};
   try {
     executorOutput = JSON.parse(readFileSync(join(taskRoot, EXECUTOR_OUTPUT_FILE), 'utf8'));
   } catch {
@@ -176,9 +191,14 @@ export function readOutputs(step: IPlannedStep, taskRoot: string): { outputs: IS
       missing.push(`output parameter "${name}" (the step did not write ${file})`);
       continue;
     }
-    const value = def.parameterType === 'STRING' || !def.parameterType ? text : coerce(text.trim(), def.parameterType);
+    const value =
+      def.parameterType === 'STRING' || !def.parameterType
+        ? text
+        : coerce(text.trim(), def.parameterType);
     if (value === undefined) {
-      missing.push(`output parameter "${name}" (${file} does not hold ${typeWords(def.parameterType)})`);
+      missing.push(
+        `output parameter "${name}" (${file} does not hold ${typeWords(def.parameterType)})`
+      );
     } else {
       parameters[name] = value;
     }
@@ -250,7 +270,9 @@ function stableJson(value: unknown): string {
     return `[${value.map(stableJson).join(',')}]`;
   }
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0
+    );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

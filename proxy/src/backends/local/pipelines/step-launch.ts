@@ -1,10 +1,18 @@
 /**
- * One attempt of a step → the process the wrapper of replica-process.ts runs (its own process group, a stamped
- * log, an exit file). The command is the IR's, placeholders resolved; `python`/`python3` mean the user's Python
+ * One attempt of a step → a process group (`startStep`: its own session, a log, an exit file). The command is the IR's, placeholders resolved; `python`/`python3` mean the user's Python
  * through a shim directory first on PATH (so they also work inside `sh -c` scripts, as kfp's Python-function
  * steps use them), and the image is not used: the step says so.
  */
-import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  writeFileSync
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { IReplicaLaunch } from '../replica-process';
@@ -21,6 +29,31 @@ export interface IStepLaunchContext {
   exitPath: string;
 }
 
+/**
+ * A step's process group: `sh` (the session leader, ~1 ms to start, where the replica wrapper costs a Python
+ * start per step) runs the command with its output appended to the log, then records the exit code in the exit
+ * file, so a restarted proxy learns how a step it could not wait() for ended. The log path is sh's `$0`, so it is
+ * in the command line the liveness check looks for. Step logs need no per-line stamps: one log per step.
+ */
+const STEP_WRAPPER =
+  '"$@"; code=$?; printf %s "$code" > "$KFWB_EXIT_FILE.tmp" && mv "$KFWB_EXIT_FILE.tmp" "$KFWB_EXIT_FILE"; exit $code';
+
+export function startStep(launch: IReplicaLaunch): ChildProcess {
+  const log = openSync(launch.logPath, 'a');
+  try {
+    const child = spawn('/bin/sh', ['-c', STEP_WRAPPER, launch.logPath, ...launch.command], {
+      cwd: launch.cwd,
+      env: { ...launch.env, KFWB_EXIT_FILE: launch.exitPath },
+      detached: true,
+      stdio: ['ignore', log, log]
+    });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(log);
+  }
+}
+
 export class StepLaunchError extends Error {
   constructor(
     readonly reason: string,
@@ -31,7 +64,15 @@ export class StepLaunchError extends Error {
 }
 
 /** A directory with `python` and `python3` scripts that exec the user's interpreter (a symlink would lose its venv). */
-export function pythonShim(shimRoot: string, python: string): string {
+export function pythonShim(shimRoot: string, configured: string): string {
+  // A bare name is looked up now: on PATH at run time it would find the shim itself.
+  const python = configured.includes('/') ? configured : whichProgram(configured);
+  if (!python) {
+    throw new StepLaunchError(
+      'CommandNotFound',
+      `the Python for steps, "${configured}", is not on PATH; set KFWB_PYTHON to an interpreter`
+    );
+  }
   const dir = join(shimRoot, createHash('sha256').update(python).digest('hex').slice(0, 12));
   if (!existsSync(join(dir, 'python3'))) {
     mkdirSync(dir, { recursive: true });
@@ -43,9 +84,11 @@ export function pythonShim(shimRoot: string, python: string): string {
   return dir;
 }
 
-function onPath(command: string, path: string): boolean {
-  const candidates = command.includes('/') ? [command] : path.split(delimiter).map(d => join(d, command));
-  return candidates.some(c => {
+function whichProgram(command: string, path = process.env.PATH ?? ''): string | undefined {
+  const candidates = command.includes('/')
+    ? [command]
+    : path.split(delimiter).map(d => join(d, command));
+  return candidates.find(c => {
     try {
       accessSync(c, constants.X_OK);
       return true;
@@ -55,10 +98,17 @@ function onPath(command: string, path: string): boolean {
   });
 }
 
+const onPath = (command: string, path: string) => whichProgram(command, path) !== undefined;
+
 const SCRIPT_RUNNERS = /^(python3?|sh|bash|Rscript)$/;
 
 /** Names what cannot run here before a process starts: an unknown program, a script file that is not there. */
-function checkRunnable(argv: string[], path: string, workDir: string, image: string | undefined): void {
+function checkRunnable(
+  argv: string[],
+  path: string,
+  workDir: string,
+  image: string | undefined
+): void {
   const imageWords = image ? ` (the image ${image} is not used by the local runner)` : '';
   if (!onPath(argv[0], path)) {
     throw new StepLaunchError(
@@ -67,10 +117,17 @@ function checkRunnable(argv: string[], path: string, workDir: string, image: str
     );
   }
   const script = argv[1];
-  if (SCRIPT_RUNNERS.test(argv[0].split('/').pop() ?? '') && script && /\.(py|sh|ipynb|R)$/.test(script)) {
+  if (
+    SCRIPT_RUNNERS.test(argv[0].split('/').pop() ?? '') &&
+    script &&
+    /\.(py|sh|ipynb|R)$/.test(script)
+  ) {
     const full = isAbsolute(script) ? script : join(workDir, script);
     if (!existsSync(full)) {
-      throw new StepLaunchError('FileNotFound', `the file ${script} does not exist (looked for ${full})`);
+      throw new StepLaunchError(
+        'FileNotFound',
+        `the file ${script} does not exist (looked for ${full})`
+      );
     }
   }
 }
