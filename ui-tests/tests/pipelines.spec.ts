@@ -97,9 +97,8 @@ const handle = (page: IJupyterLabPageFixture, id: string, handleId: string) =>
   node(page, id).locator(`.react-flow__handle[data-handleid="${handleId}"]`);
 const toolbarButton = (page: IJupyterLabPageFixture, label: string) =>
   page
-    .locator('.kf-pipeline-document .jp-Toolbar-item', { hasText: label })
-    .locator('button, jp-button')
-    .first();
+    .getByRole('toolbar', { name: 'main area toolbar' })
+    .getByRole('button', { name: label, exact: true });
 
 /** Adds a port to the selected node's properties and sets its name and type. */
 async function addPort(
@@ -119,6 +118,8 @@ async function addPort(
 
 test.describe('pipelines', () => {
   test.use({ viewport: { width: 1500, height: 900 } });
+  // Building, three local steps (one a notebook with its own kernel), a re-run: minutes on a busy machine.
+  test.setTimeout(420000);
 
   test('build from the file browser, run locally, read logs and outputs, export the IR', async ({
     page,
@@ -223,11 +224,8 @@ test.describe('pipelines', () => {
     const submit = toolbarButton(page, 'Submit');
     await expect(submit).toBeDisabled();
     await expect(
-      page
-        .locator('.kf-pipeline-document .jp-Toolbar-item', { hasText: 'Submit' })
-        .locator('[title]')
-        .first()
-    ).toHaveAttribute('title', 'Kubeflow Pipelines submission comes next');
+      page.locator('.kf-pipeline-document [title="Kubeflow Pipelines submission comes next"]')
+    ).toHaveCount(1);
 
     // Preview and export the IR.
     await toolbarButton(page, 'Preview IR').click();
@@ -246,6 +244,8 @@ test.describe('pipelines', () => {
 
     await page.keyboard.press('Control+s');
     await node(page, 'stats').click();
+    await editor.getByRole('button', { name: 'Fit', exact: true }).click();
+    await page.waitForTimeout(400);
     await page.screenshot({ path: `${SHOTS}/pipeline-editor-light.png` });
     await page.theme.setDarkTheme();
     await page.screenshot({ path: `${SHOTS}/pipeline-editor-dark.png` });

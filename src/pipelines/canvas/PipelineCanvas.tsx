@@ -104,7 +104,9 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
   }, [derived, derivedEdges, props.selectRequest]);
 
   React.useEffect(() => {
-    props.onReady?.({ fitView: () => void flow.fitView({ padding: 0.15, duration: 200 }) });
+    props.onReady?.({
+      fitView: () => void flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.2 })
+    });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [flow]);
 
