@@ -33,9 +33,9 @@ export interface IRunViewProps extends IRunActions {
 }
 
 /** A document for the canvas when the run has none (a run of an IR): one node per step. */
-function specOf(run: IRun): IPipelineSpec {
-  if (run.spec) {
-    return run.spec;
+function specOf(run: IRun, spec: IPipelineSpec | undefined): IPipelineSpec {
+  if (spec) {
+    return spec;
   }
   return {
     version: 1,
@@ -58,7 +58,14 @@ export function RunView(props: IRunViewProps): JSX.Element {
   const run = model.run;
   const ticking = useNow(!!run && isActive(run) && props.now === undefined);
   const now = props.now ?? ticking;
-  const spec = React.useMemo(() => (run ? specOf(run) : undefined), [run]);
+  const document = model.spec;
+  // Only the steps' names matter to the fallback document; a new run object must not lay it out again.
+  const stepNames = run?.steps.map(s => s.task).join('|');
+  const spec = React.useMemo(
+    () => (run ? specOf(run, document) : undefined),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [document, stepNames]
+  );
   // Laid out once per document: the run's own positions when the editor saved them, dagre otherwise.
   const positions = React.useMemo(
     () => (spec && spec.nodes.some(n => !n.position) ? autoLayout(spec) : undefined),

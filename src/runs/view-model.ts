@@ -2,7 +2,7 @@
  * One run's view: the live run (src/live/item-model), the selected step, that step's logs (the shared logs
  * model, one source per step), its output previews, and the last log lines behind "why is it stuck/failed".
  */
-import { IArtifactPreview, IRun } from '../../contract/pipeline';
+import { IArtifactPreview, IPipelineSpec, IRun } from '../../contract/pipeline';
 import { LiveItemModel } from '../live/item-model';
 import { ILogSource, LogsModel } from '../live/logs-model';
 import { RunsModel, RunsModelPool } from './model';
@@ -51,6 +51,7 @@ export class RunViewModel extends LiveItemModel<IRun, RunsModel> {
   private _step = '';
   private readonly _previews = new Map<string, IPreviewState>();
   private readonly _tails = new Map<string, string>();
+  private _spec: IPipelineSpec | undefined;
 
   constructor(
     private readonly client: IRunViewClient,
@@ -60,10 +61,22 @@ export class RunViewModel extends LiveItemModel<IRun, RunsModel> {
   ) {
     super(pool, () => client.getRun(namespace, name), namespace, name);
     this.logs = new LogsModel(stepLogSource(client, namespace, name));
+    // The stream's runs leave out the document (it is big and never changes): read it once.
+    void client.getRun(namespace, name).then(
+      run => {
+        this._spec = run.spec;
+        this.emitChanged();
+      },
+      () => undefined
+    );
   }
 
   get run(): IRun | undefined {
     return this.item;
+  }
+  /** The document the run was started from (its steps' kinds, ports, edges and positions), once read. */
+  get spec(): IPipelineSpec | undefined {
+    return this.item?.spec ?? this._spec;
   }
   /** The selected step's task name ('' for none). */
   get step(): string {

@@ -301,7 +301,58 @@ test.describe('pipelines', () => {
         timeout: 60000
       }
     );
+    const firstRun = (await view.locator('.kf-detail-header h2').textContent())!;
+
+    // Re-run everything: every step is taken from the cache.
+    await only.getByRole('button', { name: 'Re-run', exact: true }).click();
+    const rerun = page.locator('.kf-run-view').last();
+    await expect(rerun.locator('.kf-step-node[data-step="generate"]')).toHaveAttribute(
+      'data-phase',
+      'Cached',
+      { timeout: 60000 }
+    );
+
+    // Without caching on the notebook step, a new run really runs it: cancel it while it does, then delete it.
+    await page.activity.activateTab('Untitled.kfpipeline');
+    await node(page, 'generate').click();
+    await props.getByLabel('Cache results').uncheck();
+    await toolbarButton(page, 'Run locally').click();
+    const again = page.locator('.kf-run-view').last();
+    await expect(again.locator('.kf-step-node[data-step="generate"]')).toHaveAttribute(
+      'data-phase',
+      /Pending|Running/,
+      { timeout: 30000 }
+    );
+    await again.getByRole('button', { name: 'Cancel' }).click();
+    await expect(again.locator('.kf-detail-header .kf-status-badge')).toHaveText('Cancelled', {
+      timeout: 60000
+    });
+    await again.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await expect(again.getByText('This run no longer exists')).toBeVisible({ timeout: 30000 });
+
+    // The sidebar lists the runs live; a row opens its run view.
     await page.sidebar.openTab(SIDEBAR);
-    await expect(page.locator('.kf-run-list .kf-live-row')).toHaveCount(2, { timeout: 30000 });
+    const rows = page.locator('.kf-run-list .kf-live-row');
+    await expect(rows).toHaveCount(3, { timeout: 30000 });
+    await page.locator('.kf-run-list .kf-live-row', { hasText: firstRun }).click();
+    await expect(page.locator('.jp-MainAreaWidget:visible .kf-detail-header h2')).toHaveText(
+      firstRun
+    );
+
+    // A %kf pipeline run output (the run mime bundle) renders as a live card, no kernel needed to follow it.
+    await page.notebook.createNew('card.ipynb');
+    await page.notebook.setCell(
+      0,
+      'code',
+      `from IPython.display import display\ndisplay({'application/vnd.kubeflow.run+json': {'name': '${firstRun}', 'namespace': 'default'}, 'text/plain': '${firstRun}'}, raw=True)`
+    );
+    await page.notebook.run();
+    const card = page.getByRole('group', { name: `Pipeline run ${firstRun}` });
+    await expect(card.getByLabel('Run status: Succeeded')).toBeVisible({ timeout: 60000 });
+    await card.getByRole('button', { name: 'Open run view' }).click();
+    await expect(page.locator('.jp-MainAreaWidget:visible .kf-detail-header h2')).toHaveText(
+      firstRun
+    );
   });
 });
