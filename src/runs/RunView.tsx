@@ -182,6 +182,8 @@ export function RunView(props: IRunViewProps): JSX.Element {
               )}
               <div className="kf-run-canvas">
                 <PipelineCanvas
+                  // Opened again (and fitted) when the run's document arrives after the steps.
+                  key={document ? 'document' : 'steps'}
                   spec={spec}
                   steps={steps}
                   now={now}
