@@ -2,7 +2,7 @@
  * Benchmark: the pipeline editor in Chromium against a real `jupyter lab` (local backend), for pipelines of
  * 20, 200 and 1,000 steps (a layered DAG: each step after one or two of the previous layer, ports and edges like a
  * real pipeline, no saved positions). Per size, in a fresh browser context:
- *   - first render: from `docmanager:open` of the `.kfpipeline` file to the animation frame in which the editor
+ *   - first render: from the double-click on the `.kfpipeline` file in the file browser to the frame in which the editor
  *     shows its first step (includes loading the lazy canvas chunk on the first page and reading the file);
  *   - steps in the DOM then (React Flow renders only the visible ones beyond 150 steps);
  *   - auto-layout: from the click on "Auto-layout" to the frame in which the first step has moved (dagre, the
@@ -72,34 +72,42 @@ export function pipelineOf(n) {
 
 async function measure(page, labUrl, file) {
   await page.goto(`${labUrl}/lab?reset`, { waitUntil: 'load', timeout: TIMEOUT_MS });
-  await page.waitForFunction(
-    () => window.jupyterapp?.commands.hasCommand('docmanager:open'),
-    null,
-    {
-      timeout: TIMEOUT_MS
-    }
-  );
-  const firstRender = await page.evaluate(async path => {
-    const t0 = performance.now();
-    void window.jupyterapp.commands.execute('docmanager:open', { path });
+  const item = page.locator('.jp-DirListing-item', { hasText: file });
+  await item.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+  // t0 is the page's own timestamp of the real double-click, so only browser-side clocks are compared.
+  await page.evaluate(() => {
+    window.__kfwbOpenAt = undefined;
+    window.addEventListener('dblclick', e => (window.__kfwbOpenAt ??= e.timeStamp), {
+      capture: true
+    });
+  });
+  page.on('console', m => m.type() === 'error' && console.error('page:', m.text()));
+  page.on('pageerror', e => console.error('page error:', e.message));
+  await item.dblclick();
+  const firstRender = await page.evaluate(async () => {
+    const started = performance.now();
     for (;;) {
       await new Promise(r => requestAnimationFrame(r));
       const node = document.querySelector('.kf-pipeline-editor .react-flow__node');
       if (node && getComputedStyle(node).visibility !== 'hidden') {
         return {
-          ms: performance.now() - t0,
+          ms: performance.now() - window.__kfwbOpenAt,
           domSteps: document.querySelectorAll('.kf-pipeline-editor .react-flow__node').length
         };
       }
-      if (performance.now() - t0 > 120000) {
+      if (performance.now() - started > 120000) {
         throw new Error('the editor showed no step');
       }
     }
-  }, file);
+  });
   const layout = await page.evaluate(async () => {
-    const first = () =>
-      document.querySelector('.kf-pipeline-editor .react-flow__node[data-id="step-0"]');
-    const before = first()?.style.transform;
+    // Beyond 150 steps only the visible ones are in the DOM, and the layout may move step-0 out of view: the
+    // layout has landed when the drawn steps (which ones, and where) differ from before.
+    const drawn = () =>
+      [...document.querySelectorAll('.kf-pipeline-editor .react-flow__node')]
+        .map(n => n.dataset.id + n.style.transform)
+        .join('|');
+    const before = drawn();
     const button = [...document.querySelectorAll('.kf-canvas-toolbar button')].find(
       b => b.textContent === 'Auto-layout'
     );
@@ -107,7 +115,7 @@ async function measure(page, labUrl, file) {
     button.click();
     for (;;) {
       await new Promise(r => requestAnimationFrame(r));
-      if (first() && first().style.transform !== before) {
+      if (drawn() !== before) {
         return performance.now() - t0;
       }
       if (performance.now() - t0 > 120000) {
