@@ -15,6 +15,7 @@ import {
   NodeChange,
   ReactFlow,
   ReactFlowProvider,
+  useNodesInitialized,
   useReactFlow
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -102,6 +103,15 @@ function CanvasInner(props: IPipelineCanvasProps): JSX.Element {
       }));
     });
   }, [derived, derivedEdges, props.selectRequest]);
+
+  // Fit once every step has been measured (the fitView prop can fire before the panel has its final size).
+  const initialized = useNodesInitialized();
+  React.useEffect(() => {
+    if (initialized && fitOnOpen) {
+      void flow.fitView({ padding: 0.15, maxZoom: 1.2 });
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initialized]);
 
   React.useEffect(() => {
     props.onReady?.({
