@@ -253,7 +253,9 @@ test.describe('pipelines', () => {
 
     // Run locally: the run view opens and every step turns green.
     await toolbarButton(page, 'Run locally').click();
-    const view = page.locator('.kf-run-view').last();
+    // The run view in the active main-area tab (views of earlier runs stay open in hidden tabs).
+    const current = () => page.locator('.kf-run-view:visible');
+    const view = current();
     await expect(view).toBeVisible({ timeout: 30000 });
     const steps = view.locator('.kf-step-node');
     await expect(steps).toHaveCount(3);
@@ -292,8 +294,11 @@ test.describe('pipelines', () => {
     await expect(view.getByRole('table', { name: 'Run parameters' })).toContainText('7');
     await view.getByRole('tab', { name: 'Graph' }).click();
     await view.locator('.react-flow__node[data-id="report"]').click();
+    const firstRun = (await view.locator('.kf-detail-header h2').textContent())!;
     await view.getByRole('button', { name: 'Run only step' }).click();
-    const only = page.locator('.kf-run-view').last();
+    const only = current();
+    await expect(only.locator('.kf-detail-header h2')).not.toHaveText(firstRun);
+    const onlyRun = (await only.locator('.kf-detail-header h2').textContent())!;
     await expect(only.locator('.kf-step-node[data-step="report"]')).toHaveAttribute(
       'data-phase',
       'Succeeded',
@@ -301,11 +306,11 @@ test.describe('pipelines', () => {
         timeout: 60000
       }
     );
-    const firstRun = (await view.locator('.kf-detail-header h2').textContent())!;
 
     // Re-run everything: every step is taken from the cache.
     await only.getByRole('button', { name: 'Re-run', exact: true }).click();
-    const rerun = page.locator('.kf-run-view').last();
+    const rerun = current();
+    await expect(rerun.locator('.kf-detail-header h2')).not.toHaveText(onlyRun);
     await expect(rerun.locator('.kf-step-node[data-step="generate"]')).toHaveAttribute(
       'data-phase',
       'Cached',
@@ -317,7 +322,8 @@ test.describe('pipelines', () => {
     await node(page, 'generate').click();
     await props.getByLabel('Cache results').uncheck();
     await toolbarButton(page, 'Run locally').click();
-    const again = page.locator('.kf-run-view').last();
+    const again = current();
+    await expect(again).toBeVisible();
     await expect(again.locator('.kf-step-node[data-step="generate"]')).toHaveAttribute(
       'data-phase',
       /Pending|Running/,
