@@ -66,6 +66,11 @@ module.exports = {
     nodeProject('integration', ['<rootDir>/test/integration/**/*.spec.ts'], {
       globalSetup: '<rootDir>/test/apiserver/globalSetup.ts',
       globalTeardown: '<rootDir>/test/apiserver/globalTeardown.ts'
+    }),
+    // The real Training Operator and a kwok node on their own cluster (slower to start; run it separately).
+    nodeProject('operators', ['<rootDir>/test/operators/**/*.spec.ts'], {
+      globalSetup: '<rootDir>/test/operators/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/operators/globalTeardown.ts'
     })
   ]
 };

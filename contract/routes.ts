@@ -8,6 +8,8 @@ const run = (namespace: string, name: string) =>
   `${ns(namespace)}/runs/${encodeURIComponent(name)}`;
 const job = (namespace: string, name: string) =>
   `${ns(namespace)}/jobs/${encodeURIComponent(name)}`;
+const study = (namespace: string, name: string) =>
+  `${ns(namespace)}/studies/${encodeURIComponent(name)}`;
 
 export const routes = {
   info: () => `${API}/info`,
@@ -20,6 +22,13 @@ export const routes = {
   jobLogs: (namespace: string, name: string) => `${job(namespace, name)}/logs`,
   watchJobs: (namespace: string) => `${ns(namespace)}/watch/jobs`,
   analysis: () => `${API}/analysis`,
+  studies: (namespace: string) => `${ns(namespace)}/studies`,
+  study,
+  stopStudy: (namespace: string, name: string) => `${study(namespace, name)}/stop`,
+  studyBudget: (namespace: string, name: string) => `${study(namespace, name)}/budget`,
+  trialLogs: (namespace: string, name: string, trial: string) =>
+    `${study(namespace, name)}/trials/${encodeURIComponent(trial)}/logs`,
+  watchStudies: (namespace: string) => `${ns(namespace)}/watch/studies`,
   /** POST a pipeline document → IR + YAML + warnings (400 with field paths when invalid). */
   pipelineCompile: () => `${API}/pipelines/compile`,
   /** GET list, POST create (`ICreateRunRequest`). */

@@ -4,6 +4,7 @@
  */
 import schema from './schemas/training-job.schema.json';
 import { ITrainingJobSpec } from './training';
+import { clusterRules } from './training-rules';
 import { registerSchema, validate, Validation } from './validate';
 
 export const TRAINING_JOB_SCHEMA = schema as typeof schema & {
@@ -20,10 +21,15 @@ export function registerTrainingSchema(): void {
 
 registerTrainingSchema();
 
-/** Validates a spec and fills its defaults (into a copy). */
+/** Validates a spec and fills its defaults (into a copy); then the cluster's rules the schema cannot say. */
 export function validateTrainingJobSpec(value: unknown): Validation<ITrainingJobSpec> {
   registerTrainingSchema();
-  return validate<ITrainingJobSpec>(TRAINING_JOB_SCHEMA.$id, value);
+  const result = validate<ITrainingJobSpec>(TRAINING_JOB_SCHEMA.$id, value);
+  if (!result.ok) {
+    return result;
+  }
+  const fields = clusterRules(result.value);
+  return fields.length > 0 ? { ok: false, fields } : result;
 }
 
 const NAME_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';

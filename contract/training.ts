@@ -45,8 +45,12 @@ export interface ITrainingJobSpec {
     backoffLimit?: number;
     activeDeadlineSeconds?: number;
   };
-  /** pip requirements installed when each replica starts (kubernetes); the local backend refuses them. */
+  /** pip requirements: installed when each replica starts (kubernetes), or into a cached virtual environment
+   * layered on this machine's Python (local backend). */
   packages?: string[];
+  /** Seconds between the SIGTERM and the SIGKILL when a replica is stopped (the pods'
+   * `terminationGracePeriodSeconds`); default 30, or the local backend's setting. */
+  terminationGracePeriodSeconds?: number;
   labels?: Record<string, string>;
   /** Trainer v2 only: the (Cluster)TrainingRuntime to run on. */
   runtimeRef?: {
@@ -71,7 +75,8 @@ export interface IReplicaState {
   name: string;
   role: string;
   index: number;
-  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  /** `Terminating`: told to stop (SIGTERM sent), within its grace period; its final phase follows. */
+  phase: 'Pending' | 'Running' | 'Terminating' | 'Succeeded' | 'Failed' | 'Unknown';
   /** Why it is not running: Unschedulable, ImagePullBackOff, CrashLoopBackOff, OOMKilled, ExitCode 1, … */
   reason?: string;
   message?: string;

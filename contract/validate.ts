@@ -5,6 +5,7 @@
 import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { IFieldError } from './errors';
+import { shapeProblems } from './json-shape';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; fields: IFieldError[] };
 
@@ -21,11 +22,21 @@ export function registerSchema(schema: { $id: string }): void {
   }
 }
 
+/** The `$id` of every schema registered so far (tests check generic rules hold for all of them). */
+export function registeredSchemaIds(): string[] {
+  return [...compiled.keys()];
+}
+
 /** Validates (and fills defaults into a copy of) `value` against the schema registered as `id`. */
 export function validate<T>(id: string, value: unknown): Validation<T> {
   const check = compiled.get(id);
   if (!check) {
     throw new Error(`schema ${id} is not registered`);
+  }
+  // Generic to every schema, and first: a 10,000-deep value would overflow the validator's recursion.
+  const shape = shapeProblems(value, { nul: true, prototypeKeys: true });
+  if (shape.length > 0) {
+    return { ok: false, fields: shape };
   }
   const copy = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   if (check(copy)) {

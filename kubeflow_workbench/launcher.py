@@ -1,4 +1,5 @@
-"""Start the bundled Node proxy: under jupyter-server-proxy (`setup_proxy`) or on its own (`start_standalone`).
+"""Start the bundled Node proxy: one per Jupyter server (server_proxy.py, shared by `setup_proxy` for the
+browser and by every kernel) or on its own for plain IPython outside Jupyter (`start_standalone`).
 
 Both give the proxy a fresh per-launch secret in `KFWB_TOKEN` and the directory for its runtime file with
 `--runtime-dir`; the proxy names the file `proxy-<its pid>.json` there once it listens (see runtime.py).
@@ -83,13 +84,6 @@ def find_bundle() -> Path:
     )
 
 
-PORT = "{port}"  # jupyter-server-proxy's placeholder for the port it picked
-
-
-def _literal(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
 def proxy_command(node: str, bundle: Path, port: str, runtime: Path) -> list[str]:
     return [node, str(bundle), "--port", port, "--runtime-dir", str(runtime)]
 
@@ -130,19 +124,20 @@ def python_environment() -> dict[str, str]:
 def setup_proxy() -> dict[str, Any]:
     """Entry point `jupyter_serverproxy_servers` → `kubeflow-workbench`, served at `<base_url>kubeflow-workbench/`.
 
-    jupyter-server-proxy calls this once at server start and starts the process on first use. An exception
-    here makes it skip the proxy with a warning carrying our message, so the message must say what to do.
+    jupyter-server-proxy calls this once at server start. The browser gets the server's one proxy (started here
+    or by the server extension, whichever runs first; see server_proxy.py), the same one every kernel finds
+    through its runtime file: no command, so jupyter-server-proxy only forwards to its port with its secret.
+    An exception here makes it skip the proxy with a warning carrying our message, so the message must say
+    what to do.
     """
-    secret = secrets.token_urlsafe(32)  # URL-safe alphabet: no `{}` for jupyter-server-proxy's templating
-    # jupyter-server-proxy runs str.format(port=…) over every argument: keep braces in paths literal.
-    command = [_literal(arg) for arg in proxy_command(find_node(), find_bundle(), PORT, runtime_dir())]
-    command += [_literal(arg) for arg in _root_args(jupyter_root_dir())]
+    from .server_proxy import ensure_server_proxy, port_of
+
+    info = ensure_server_proxy(jupyter_root_dir())
     return {
-        "command": [arg.replace(_literal(PORT), PORT) for arg in command],
-        "environment": {"KFWB_TOKEN": secret, **python_environment()},
-        "timeout": 30,
+        "command": [],
+        "port": port_of(info),
         "absolute_url": False,
-        "request_headers_override": {TOKEN_HEADER: secret},
+        "request_headers_override": {TOKEN_HEADER: info.token},
         "launcher_entry": {"enabled": False},
     }
 
@@ -158,14 +153,30 @@ def start_standalone(
     output goes to `<runtime dir>/standalone.log`. Returns once `/api/v1/info` answers. The backend settings
     come from the environment (`KFWB_BACKEND`, …) plus `env`.
     """
+    # Root: a kernel does not know the Jupyter root; the home directory covers the usual one, and this proxy
+    # only serves kernels of this user, who can read those files anyway.
+    info, _process = launch_proxy(str(Path.home()), STANDALONE_LOG, timeout, env, directory)
+    return info
+
+
+def launch_proxy(
+    root_dir: Optional[str],
+    log_name: str,
+    timeout: float = 30.0,
+    env: Optional[Mapping[str, str]] = None,
+    directory: Optional[Path] = None,
+) -> tuple[RuntimeInfo, subprocess.Popen]:
+    """Start a proxy on a free loopback port in its own session; returns once `/api/v1/info` answers.
+
+    Its output goes to `<runtime dir>/<log_name>`; a proxy that exits at start raises with its own reason.
+    """
     directory = directory or runtime_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     secret = secrets.token_urlsafe(32)
-    # Port 0: the OS picks a free one. Root: a kernel does not know the Jupyter root; the home directory covers
-    # the usual one, and this proxy only serves kernels of this user, who can read those files anyway.
-    command = proxy_command(find_node(), find_bundle(), "0", directory) + _root_args(str(Path.home()))
+    # Port 0: the OS picks a free one.
+    command = proxy_command(find_node(), find_bundle(), "0", directory) + _root_args(root_dir)
     environment = {**os.environ, **python_environment(), **(env or {}), "KFWB_TOKEN": secret}
-    log_path = directory / STANDALONE_LOG
+    log_path = directory / log_name
     with open(log_path, "ab") as log:
         log_start = log.tell()  # the log is shared by successive proxies: report only this one's lines
         process = subprocess.Popen(
@@ -183,7 +194,7 @@ def start_standalone(
         if info is not None and info.token == secret:
             try:
                 ProxyClient(info.url, info.token, timeout=2.0).info()
-                return info
+                return info, process
             except ProxyError as error:
                 last_error = error.message
         time.sleep(0.05)  # waiting for a local file to appear: nothing to subscribe to portably

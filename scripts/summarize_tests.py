@@ -28,8 +28,10 @@ def playwright(path):
 SUITES = [
     ("jest unit/proxy/engine", "jest-unit.json", jest),
     ("jest integration", "jest-integration.json", jest),
+    ("jest operators", "jest-operators.json", jest),
     ("pytest", "pytest.xml", pytest),
     ("galata", "galata.json", playwright),
+    ("galata kubernetes mode", "galata-k8s.json", playwright),
 ]
 
 

@@ -4,10 +4,12 @@ import analysisPlugins from './analysis';
 import { workbenchPlugin } from './cluster/plugin';
 import pipelinePlugins from './pipelines';
 import trainingPlugins from './training';
+import tuningPlugins from './tuning';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   workbenchPlugin,
   ...trainingPlugins,
+  ...tuningPlugins,
   ...analysisPlugins,
   ...pipelinePlugins
 ];

@@ -4,4 +4,5 @@ import './cluster.css';
 import './live.css';
 import './training.css';
 import './analysis.css';
+import './tuning.css';
 import './pipelines.css';

@@ -37,7 +37,8 @@ describe('suggest: rules common to every algorithm', () => {
           (e): e is [string, string] => e[1] !== undefined
         )
       );
-      const extra = name === 'hyperband' ? { r_l: '9', resource_name: 'layers' } : {};
+      const extra: Record<string, string> =
+        name === 'hyperband' ? { r_l: '9', resource_name: 'layers' } : {};
       const space =
         name === 'grid' ? MIXED.map(p => (p.type === 'double' ? { ...p, step: 0.01 } : p)) : MIXED;
       expect(

@@ -6,6 +6,8 @@ process.env.TARGET_URL = process.env.TARGET_URL || `http://localhost:${port}`;
 
 module.exports = {
   ...base,
+  // tests-k8s/ needs the cluster of playwright.k8s.config.js
+  testDir: './tests',
   workers: 1,
   retries: 0,
   timeout: 120000,

@@ -26,6 +26,7 @@ from .parsers import (
     parse,
     usage,
 )
+from . import tune
 from .specs import analysis_slice, training_spec
 
 FINISHED = ("Succeeded", "Failed")
@@ -53,6 +54,8 @@ class KubeflowMagics(Magics):
 
     @line_cell_magic
     def kf(self, line: str, cell: Optional[str] = None) -> Any:
+        if tune.handles(line):
+            return tune.run(self, line, cell)
         try:
             command = parse(line)
         except HelpShown:

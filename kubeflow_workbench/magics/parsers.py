@@ -66,6 +66,7 @@ class TrainArgs:
     gpus: Optional[int] = None
     gpu_resource: Optional[str] = None
     packages: list = field(default_factory=list)
+    grace_period: Optional[int] = None
     env: dict = field(default_factory=dict)
     name: Optional[str] = None
     namespace: Optional[str] = None
@@ -163,6 +164,8 @@ def _train_parser() -> _Parser:
     p.add_argument("--gpus", type=int, metavar="N", help="GPUs per replica")
     p.add_argument("--gpu-resource", metavar="NAME", help="GPU resource name, e.g. nvidia.com/gpu")
     p.add_argument("--packages", default="", metavar="A,B", help="pip packages to install before the script")
+    p.add_argument("--grace-period", type=int, metavar="S",
+                   help="seconds a stopped replica gets between SIGTERM and SIGKILL (default 30)")
     p.add_argument("--env", action="append", type=_key_value, default=[], metavar="K=V", help="environment variable")
     p.add_argument("--name", help="job name (default: generated)")
     p.add_argument("--runtime", metavar="NAME", help="TrainingRuntime of a Trainer v2 trainjob")
@@ -181,7 +184,7 @@ def _train_parser() -> _Parser:
 def _logs_parser() -> _Parser:
     p = _Parser(prog="%kf logs", description="Print a job's logs (all replicas merged unless --replica).")
     p.add_argument("name")
-    p.add_argument("--replica", "-r", help="one replica, e.g. worker-0")
+    p.add_argument("--replica", "-r", help="one replica, e.g. worker-0, or launcher (an MPI launcher has no index)")
     p.add_argument("--tail", type=int, metavar="N", help="last N lines (the proxy's default: 1000)")
     p.add_argument("--follow", "-f", action="store_true", help="keep printing new lines (interrupt to stop)")
     _namespace(p)
@@ -273,6 +276,7 @@ def parse(line: str) -> Command:
         gpus=ns.gpus,
         gpu_resource=ns.gpu_resource,
         packages=[p.strip() for p in ns.packages.split(",") if p.strip()],
+        grace_period=ns.grace_period,
         env=dict(ns.env),
         name=ns.name,
         namespace=ns.namespace,

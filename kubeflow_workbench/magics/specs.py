@@ -22,15 +22,29 @@ _FLAG_OF_FIELD = {
     "/resources/gpus": "--gpus",
     "/resources/gpuResource": "--gpu-resource",
     "/packages": "--packages",
+    "/terminationGracePeriodSeconds": "--grace-period",
     "/env": "--env",
     "/runtimeRef": "--runtime",
     "/source": "the cell",
 }
 
 
+def pytorch_workers(replicas: dict[str, int]) -> dict[str, int]:
+    """PyTorch: `--workers N` means N processes in all (WORLD_SIZE = N), as the form's default of Master 1 +
+    Worker 1 means 2: one Master (rank 0; Training Operator v1 sets MASTER_ADDR and RANK only when a Master
+    exists) and N - 1 Workers. With `--masters` given, the counts are taken as they are. See docs/magics.md."""
+    workers = replicas.get("Worker")
+    if "Master" in replicas or workers is None or workers < 1:
+        return replicas
+    rest = {role: n for role, n in replicas.items() if role != "Worker"}
+    return {"Master": 1, **({"Worker": workers - 1} if workers > 1 else {}), **rest}
+
+
 def training_spec(args: TrainArgs, source: str, filename: Optional[str] = None) -> dict[str, Any]:
     """An ITrainingJobSpec (contract/training.ts): the script travels as `source` and runs as `python <file>`."""
     replicas = args.replicas or DEFAULT_REPLICAS.get(args.framework, ONE_WORKER)
+    if args.framework == "pytorch":
+        replicas = pytorch_workers(replicas)
     spec: dict[str, Any] = {
         "framework": args.framework,
         "replicas": {role: {"count": count} for role, count in replicas.items()},
@@ -51,6 +65,8 @@ def training_spec(args: TrainArgs, source: str, filename: Optional[str] = None) 
         spec["resources"] = resources
     if args.packages:
         spec["packages"] = list(args.packages)
+    if args.grace_period is not None:
+        spec["terminationGracePeriodSeconds"] = args.grace_period
     if args.env:
         spec["env"] = dict(args.env)
     if args.runtime:

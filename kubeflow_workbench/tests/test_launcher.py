@@ -34,36 +34,50 @@ def fake_node(directory: Path, version: str) -> Path:
     return node
 
 
-def test_setup_proxy_shape(bundle, runtime_dir):
+@pytest.fixture
+def shared_proxy(monkeypatch):
+    """The server's proxy as `ensure_server_proxy` answers it, recording the root it was asked for."""
+    from kubeflow_workbench import server_proxy
+    from kubeflow_workbench.runtime import RuntimeInfo
+
+    asked: list = []
+    info = RuntimeInfo("http://127.0.0.1:43117", "s3cret-token", 4242)
+
+    def ensure(root_dir):
+        asked.append(root_dir)
+        return info
+
+    monkeypatch.setattr(server_proxy, "ensure_server_proxy", ensure)
+    return info, asked
+
+
+def test_setup_proxy_forwards_to_the_servers_one_proxy(shared_proxy):
+    info, _ = shared_proxy
     config = setup_proxy()
-    node = config["command"][0]
-    assert config["command"] == [node, str(bundle), "--port", "{port}", "--runtime-dir", str(runtime_dir)]
-    secret = config["environment"]["KFWB_TOKEN"]
-    assert len(secret) >= 40 and set(secret) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-    assert config["request_headers_override"] == {"X-Kubeflow-Workbench-Token": secret}
-    assert config["timeout"] == 30 and config["absolute_url"] is False
-    assert config["launcher_entry"] == {"enabled": False}
-    assert setup_proxy()["environment"]["KFWB_TOKEN"] != secret  # a fresh secret per launch
+    # No command: jupyter-server-proxy starts nothing, it forwards to the shared proxy with its secret.
+    assert config["command"] == [] and config["port"] == 43117
+    assert config["request_headers_override"] == {"X-Kubeflow-Workbench-Token": info.token}
+    assert config["absolute_url"] is False and config["launcher_entry"] == {"enabled": False}
 
 
-def test_the_proxy_learns_the_users_python(bundle, runtime_dir, monkeypatch):
+def test_the_proxy_learns_the_users_python(monkeypatch):
     """Pipeline steps run `python3` as the Python JupyterLab runs in, unless KFWB_PYTHON says otherwise."""
     monkeypatch.delenv("KFWB_PYTHON", raising=False)
-    assert setup_proxy()["environment"]["KFWB_PYTHON"] == sys.executable
+    assert launcher.python_environment() == {"KFWB_PYTHON": sys.executable}
     monkeypatch.setenv("KFWB_PYTHON", "/opt/py/bin/python")
     # Inherited by the proxy from os.environ; not overridden.
-    assert "KFWB_PYTHON" not in setup_proxy()["environment"]
+    assert launcher.python_environment() == {}
 
 
-def test_jupyter_server_proxy_accepts_the_config(bundle, runtime_dir):
+def test_jupyter_server_proxy_accepts_the_config(shared_proxy):
     from jupyter_server_proxy.config import ServerProcess
 
     process = ServerProcess(name="kubeflow-workbench", **setup_proxy())
-    assert process.timeout == 30 and process.launcher_entry.enabled is False
+    assert process.command == [] and process.port == 43117 and process.launcher_entry.enabled is False
     assert process.request_headers_override.keys() == {"X-Kubeflow-Workbench-Token"}
 
 
-def test_missing_bundle_says_how_to_build_it(tmp_path, monkeypatch):
+def test_missing_bundle_says_how_to_build_it(tmp_path, monkeypatch, runtime_dir):
     monkeypatch.setenv("KFWB_PROXY_BUNDLE", str(tmp_path / "absent.mjs"))
     with pytest.raises(LauncherError, match=r"npm run build:proxy"):
         setup_proxy()
@@ -128,26 +142,22 @@ def test_start_standalone_reports_a_proxy_that_exits(tmp_path, monkeypatch, runt
     assert os.environ.get("KFWB_TOKEN") is None  # the secret went to the child only
 
 
-def test_braces_in_paths_survive_jupyter_server_proxy_templating(bundle, tmp_path, monkeypatch):
-    odd = tmp_path / "run{time}"
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(odd))
-    command = setup_proxy()["command"]
-    # What jupyter-server-proxy does before starting the process:
-    rendered = [arg.format(port=8123, base_url="/", unix_socket="") for arg in command]
-    assert rendered[2:6] == ["--port", "8123", "--runtime-dir", str(odd / "kubeflow-workbench")]
-
-
-def test_the_jupyter_root_becomes_the_proxy_root(bundle, runtime_dir, tmp_path, monkeypatch):
+def test_the_jupyter_root_becomes_the_proxy_root(shared_proxy, tmp_path):
     from jupyter_server.serverapp import ServerApp
 
-    monkeypatch.delenv("KFWB_ROOT_DIR", raising=False)
+    _, asked = shared_proxy
     ServerApp.clear_instance()
     ServerApp.instance(root_dir=str(tmp_path))
     try:
-        assert setup_proxy()["command"][-2:] == ["--root-dir", str(tmp_path)]
-        monkeypatch.setenv("KFWB_ROOT_DIR", "/elsewhere")  # explicit setting: left to the proxy
-        assert "--root-dir" not in setup_proxy()["command"]
+        setup_proxy()
     finally:
         ServerApp.clear_instance()
-    monkeypatch.delenv("KFWB_ROOT_DIR")
-    assert "--root-dir" not in setup_proxy()["command"]  # no server (a kernel): the proxy's own default
+    setup_proxy()
+    assert asked == [str(tmp_path), None]  # no server (a kernel): the proxy's own default
+
+
+def test_an_explicit_root_setting_is_left_to_the_proxy(monkeypatch):
+    monkeypatch.delenv("KFWB_ROOT_DIR", raising=False)
+    assert launcher._root_args("/srv/notebooks") == ["--root-dir", "/srv/notebooks"]
+    monkeypatch.setenv("KFWB_ROOT_DIR", "/elsewhere")
+    assert launcher._root_args("/srv/notebooks") == []

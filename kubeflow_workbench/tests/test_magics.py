@@ -42,7 +42,8 @@ def test_train_posts_the_cell_as_a_training_job_spec(shell, proxy):
     assert len(sent) == 1
     assert sent[0].body == {
         "framework": "pytorch",
-        "replicas": {"Worker": {"count": 2}},
+        # 2 workers = WORLD_SIZE 2, as in the form: Master 1 + Worker 1 (issue 11)
+        "replicas": {"Master": {"count": 1}, "Worker": {"count": 1}},
         "source": {"filename": "train.py", "content": "print(1)\n"},
     }
     assert isinstance(output, JobOutput)
@@ -54,10 +55,20 @@ def test_train_posts_the_cell_as_a_training_job_spec(shell, proxy):
     assert "worker-0 Pending" in bundle["text/plain"]
 
 
+def test_pytorch_workers_count_every_process_like_the_form():
+    from kubeflow_workbench.magics.specs import pytorch_workers
+
+    assert pytorch_workers({"Worker": 1}) == {"Master": 1}
+    assert pytorch_workers({"Worker": 4}) == {"Master": 1, "Worker": 3}
+    assert pytorch_workers({"Master": 1, "Worker": 4}) == {"Master": 1, "Worker": 4}
+    assert pytorch_workers({"Worker": 0}) == {"Worker": 0}  # left for the proxy's "must be >= 1"
+
+
 def test_train_maps_every_option_into_the_spec(shell, proxy):
     line = (
         "train -f pytorch --masters 1 --workers 3 --replica Extra=2 --image img:1 --cpu 2 --memory 4Gi --gpus 1 "
-        "--gpu-resource amd.com/gpu --packages 'torch, numpy' --env A=1 --env B=x=y --name my-job -n team-b"
+        "--gpu-resource amd.com/gpu --packages 'torch, numpy' --grace-period 90 --env A=1 --env B=x=y "
+        "--name my-job -n team-b"
     )
     proxy.route("POST", "/api/v1/namespaces/team-b/jobs", job_body("my-job", "team-b"), status=201)
     shell.run_cell_magic("kf", line, "import torch")
@@ -69,6 +80,7 @@ def test_train_maps_every_option_into_the_spec(shell, proxy):
         "image": "img:1",
         "resources": {"cpu": "2", "memory": "4Gi", "gpus": 1, "gpuResource": "amd.com/gpu"},
         "packages": ["torch", "numpy"],
+        "terminationGracePeriodSeconds": 90,
         "env": {"A": "1", "B": "x=y"},
         "source": {"filename": "train.py", "content": "import torch"},
     }

@@ -25,6 +25,7 @@ def source_tree(tmp_path_factory) -> Path:
     for name in ("pyproject.toml", "install.json", "README.md", "package.json"):
         shutil.copy(REPO / name, tree / name)
     shutil.copytree(REPO / "contract" / "schemas", tree / "contract" / "schemas")
+    shutil.copytree(REPO / "jupyter-config", tree / "jupyter-config")
     shutil.copytree(
         REPO / "kubeflow_workbench",
         tree / "kubeflow_workbench",
@@ -58,6 +59,9 @@ def test_wheel_contents(source_tree, tmp_path):
         "kubeflow_workbench/proxy_dist/proxy.mjs",
         "kubeflow_workbench/launcher.py",
         "kubeflow_workbench/magics/magics.py",
+        "kubeflow_workbench/server_extension.py",
+        # Enables the server extension that starts the one proxy with Jupyter Server.
+        "kubeflow_workbench-0.1.0.data/data/etc/jupyter/jupyter_server_config.d/kubeflow_workbench.json",
     }
     expected |= {f"kubeflow_workbench/schemas/{p.name}" for p in (REPO / "contract" / "schemas").glob("*.json")}
     assert expected <= names, expected - names

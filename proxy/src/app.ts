@@ -10,8 +10,10 @@ import { originAllowed, scrubCredentials, tokenMatches } from './security';
 import { TOKEN_HEADER } from '../../contract/routes';
 import { registerInfoRoutes } from './routes/info';
 import { registerJobRoutes } from './routes/jobs';
+import { registerStudyRoutes } from './routes/studies';
 import { registerAnalysisRoutes } from './routes/analysis';
 import { registerPipelineRoutes } from './routes/pipelines';
+import { parseJsonBody } from './json-body';
 
 export interface IAppDeps {
   token: string;
@@ -103,14 +105,13 @@ export function createApp(deps: IAppDeps): FastifyInstance {
   });
 
   // JupyterLab's request helper labels every request `application/json`, body or not (a DELETE, a retry):
-  // an empty body is no body, not invalid JSON. Anything else goes to fastify's own (prototype-safe) parser.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') {
-      done(null, undefined);
-      return;
+  // an empty body is no body, not invalid JSON. See parseJsonBody for depth and prototype-like keys.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
     }
-    parseJson(request, body as string, done);
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -132,6 +133,7 @@ export function createApp(deps: IAppDeps): FastifyInstance {
 
   registerInfoRoutes(app, deps);
   registerJobRoutes(app, deps);
+  registerStudyRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
   registerPipelineRoutes(app, deps);
   return app;

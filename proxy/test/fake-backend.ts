@@ -1,6 +1,7 @@
 /** An in-memory backend for route tests: behaves like a backend, records what routes asked of it. */
 import { IJob, ITrainingJobSpec, JobStreamEvent } from '../../contract/training';
 import { BackendError, IBackend, ILogOptions } from '../src/backends/types';
+import { FakeStudies } from './fake-studies';
 import { FakePipelines } from './pipelines/fake-pipelines';
 
 export class FakeBackend implements IBackend {
@@ -8,6 +9,7 @@ export class FakeBackend implements IBackend {
   readonly jobsByKey = new Map<string, IJob>();
   readonly watchers = new Set<(event: JobStreamEvent) => void>();
   closed = false;
+  studies = new FakeStudies();
   readonly pipelines = new FakePipelines();
 
   info() {

@@ -1,6 +1,7 @@
 /**
  * The local backend with real processes: replicas rendezvous through the injected environment, failures and
- * deletes stop process groups, and jobs survive a proxy restart.
+ * deletes stop every process of the replicas, and jobs survive a proxy restart (how they end in detail:
+ * local-endings.spec.ts).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,12 @@ import { planReplicas } from '../src/backends/local/replica-plan';
 import { livePidsOfGroup } from '../src/backends/local/replica-process';
 import { IBackend } from '../src/backends/types';
 import { failure } from './expect-failure';
+import {
+  isLive,
+  logs as jobLogs,
+  logsUntil as jobLogsUntil,
+  until as untilJob
+} from './local-helpers';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const stateDir = mkdtempSync(join(tmpdir(), 'kfwb-local-'));
@@ -21,7 +28,7 @@ async function backend(opts: Partial<ILocalBackendOptions> = {}): Promise<IBacke
   const created = await createLocalBackend({
     stateDir,
     orphanPollMs: 100,
-    stopGraceMs: 1000,
+    graceSeconds: 1,
     ...opts
   });
   open.push(created);
@@ -39,77 +46,20 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-/** Resolves with the first view of the job that matches, from the live stream (no polling). */
-function until(
-  b: IBackend,
-  name: string,
-  test: (job: IJob) => boolean,
-  what: string
-): Promise<IJob> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      subscription.close();
-      reject(new Error(`timed out waiting for ${name}: ${what}`));
-    }, 30000);
-    const subscription = b.jobs.watch(NS, event => {
-      const jobs =
-        event.type === 'snapshot'
-          ? event.items
-          : 'object' in event && event.type !== 'deleted'
-            ? [event.object as IJob]
-            : [];
-      const job = jobs.find(j => j.name === name && test(j));
-      if (job) {
-        clearTimeout(timer);
-        subscription.close();
-        resolve(job);
-      }
-    });
-  });
-}
+const until = (b: IBackend, name: string, test: (job: IJob) => boolean, what: string) =>
+  untilJob(b, NS, name, test, what, 30000);
 
 const phase = (p: IJob['phase']) => (job: IJob) => job.phase === p;
 
-async function logs(
-  b: IBackend,
-  name: string,
-  options: Parameters<IBackend['jobs']['logs']>[2] = {}
-): Promise<string> {
-  let text = '';
-  await b.jobs.logs(NS, name, options, chunk => (text += chunk));
-  return text;
-}
+const logs = (b: IBackend, name: string, options: Parameters<IBackend['jobs']['logs']>[2] = {}) =>
+  jobLogs(b, NS, name, options);
 
-/** Follows the logs until `marker` has appeared `count` times, then stops following. */
-async function logsUntil(
-  b: IBackend,
-  name: string,
-  marker: RegExp,
-  count: number
-): Promise<string> {
-  const abort = new AbortController();
-  let text = '';
-  await b.jobs.logs(NS, name, { follow: true, signal: abort.signal }, chunk => {
-    text += chunk;
-    if ((text.match(new RegExp(marker, 'g')) ?? []).length >= count) {
-      abort.abort();
-    }
-  });
-  return text;
-}
+const logsUntil = (b: IBackend, name: string, marker: RegExp, count: number) =>
+  jobLogsUntil(b, NS, name, marker, count);
 
-function wrapperPids(name: string): number[] {
+function supervisorPids(name: string): number[] {
   const record = JSON.parse(readFileSync(join(stateDir, 'jobs', NS, name, 'job.json'), 'utf8'));
   return record.replicas.map((r: { pid: number }) => r.pid);
-}
-
-function isLive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2)[0]);
-  } catch {
-    return false;
-  }
 }
 
 const py = (code: string, extra: Partial<ITrainingJobSpec> = {}): Partial<ITrainingJobSpec> => ({
@@ -202,7 +152,7 @@ describe('distributed jobs as real processes', () => {
     const code =
       'import os, sys, time\nprint("up", flush=True)\nif os.environ["RANK"] == "1":\n    time.sleep(0.3)\n    sys.exit(3)\ntime.sleep(60)';
     await b.jobs.create(NS, spec('fails', 'pytorch', { Worker: { count: 2 } }, py(code)));
-    const pids = wrapperPids('fails');
+    const pids = supervisorPids('fails');
     const failed = await until(b, 'fails', phase('Failed'), 'Failed');
     expect(failed.conditions.at(-1)).toMatchObject({
       type: 'Failed',
@@ -218,7 +168,7 @@ describe('distributed jobs as real processes', () => {
     const stopped = await until(
       b,
       'fails',
-      j => j.replicas[0].phase !== 'Running',
+      j => !['Running', 'Terminating'].includes(j.replicas[0].phase),
       'worker-0 stopped'
     );
     expect(stopped.replicas[0]).toMatchObject({
@@ -233,7 +183,12 @@ describe('distributed jobs as real processes', () => {
       expect.arrayContaining([
         ['Normal', 'Started', `Started worker-0 (pid ${pids[0]})`],
         ['Warning', 'Failed', 'worker-1 exited with code 3'],
-        ['Normal', 'Killed', 'worker-0 was stopped (ended by SIGTERM)']
+        [
+          'Normal',
+          'Killing',
+          'Stopping worker-0: SIGTERM to each of its processes, SIGKILL to any left after 1 s'
+        ],
+        ['Normal', 'Killed', 'worker-0 was stopped (exited with code 143)']
       ])
     );
   });
@@ -262,7 +217,7 @@ describe('delete, logs, watch and create semantics', () => {
     );
     const text = await logsUntil(b, 'cancel', /pid \d+/, 2);
     const scriptPids = [...text.matchAll(/pid (\d+)/g)].map(m => Number(m[1]));
-    const groups = wrapperPids('cancel');
+    const groups = supervisorPids('cancel');
     expect([...scriptPids, ...groups].every(isLive)).toBe(true);
 
     const deleted = new Promise<JobStreamEvent>(resolve => {
@@ -287,7 +242,8 @@ describe('delete, logs, watch and create semantics', () => {
       filename: 'lines.py',
       content: fixture('interleaved_lines.py')
     };
-    const anchor = () => [String(Date.now() / 1000 + 0.5)];
+    // Far enough ahead that both replicas have started even on a loaded machine (the order is the point).
+    const anchor = () => [String(Date.now() / 1000 + 4)];
     const following = b.jobs
       .create(NS, spec('lines', 'pytorch', { Worker: { count: 2 } }, { source, args: anchor() }))
       .then(() => logs(b, 'lines', { follow: true }));
@@ -388,7 +344,7 @@ describe('delete, logs, watch and create semantics', () => {
     const third = await b.jobs.create(NS, s);
     expect(third.created).toBe(false);
     expect(third.job.created).toBe(first.job.created);
-    expect(wrapperPids('twice')).toHaveLength(1);
+    expect(supervisorPids('twice')).toHaveLength(1);
     const other = await failure(b.jobs.create(NS, { ...s, args: ['x'] }));
     expect(other.code).toBe('conflict');
     expect(other.message).toBe(
@@ -423,14 +379,6 @@ describe('delete, logs, watch and create semantics', () => {
       'needs 3 processes; the local backend runs at most 2 per job'
     );
 
-    const packages = await failure(
-      b.jobs.create(
-        NS,
-        spec('pkgs', 'pytorch', { Worker: { count: 1 } }, py('1', { packages: ['numpy'] }))
-      )
-    );
-    expect(packages.code).toBe('invalid_spec');
-    expect(packages.fields?.map(f => f.path)).toEqual(['/packages']);
     const nothing = await failure(
       b.jobs.create(NS, spec('nothing', 'pytorch', { Worker: { count: 1 } }, {}))
     );
@@ -441,7 +389,7 @@ describe('delete, logs, watch and create semantics', () => {
       }
     ]);
     expect((await b.jobs.list(NS)).items.map(j => j.name)).not.toEqual(
-      expect.arrayContaining(['many', 'pkgs', 'nothing'])
+      expect.arrayContaining(['many', 'nothing'])
     );
   });
 
@@ -475,7 +423,7 @@ describe('state survives a proxy restart', () => {
     );
     await logsUntil(before, name, /pid \d+/, 1);
     await before.close();
-    return wrapperPids(name)[0];
+    return supervisorPids(name)[0];
   }
 
   test('a replica still running is re-attached and its end observed', async () => {
@@ -541,7 +489,15 @@ describe('state survives a proxy restart', () => {
       reason: 'ProxyRestarted',
       message: 'replica worker-0 was no longer running when the proxy restarted'
     });
-    expect(await logs(after, 'lost')).toMatch(/^\[worker-0\] pid \d+\n$/); // logs are kept
+    const text = await logs(after, 'lost');
+    expect(text).toMatch(/^\[worker-0\] pid \d+\n$/); // logs are kept
+    // The supervisor was killed, not stopped: the kernel killed the replica's process with it (PDEATHSIG).
+    const script = Number(/pid (\d+)/.exec(text)?.[1]);
+    await new Promise<void>(resolve => {
+      const check = () => (isLive(script) ? setTimeout(check, 20) : resolve());
+      check();
+    });
+    expect(isLive(script)).toBe(false);
   });
 });
 
@@ -621,8 +577,8 @@ describe("replica environment (the operators' variables on loopback)", () => {
       PADDLE_JOB_ID: 'j'
     });
     const mpi = envOf(spec('j', 'mpi', { Launcher: { count: 1 }, Worker: { count: 4 } }, {}), [7]);
-    expect(Object.keys(mpi)).toEqual(['launcher-0']); // mpirun starts the worker ranks itself
-    expect(mpi['launcher-0'].OMPI_MCA_orte_default_hostfile).toBe('/state/hostfile');
+    expect(Object.keys(mpi)).toEqual(['launcher']); // mpirun starts the worker ranks itself
+    expect(mpi['launcher'].OMPI_MCA_orte_default_hostfile).toBe('/state/hostfile');
   });
 
   test('an interpreter that cannot be started fails the job with StartFailed', async () => {
@@ -668,5 +624,99 @@ describe("replica environment (the operators' variables on loopback)", () => {
         process.env.KFWB_TOKEN = before;
       }
     }
+  });
+});
+
+describe('image and GPUs on this machine (issue 11, local parity)', () => {
+  const printEnv = 'import os; print("GPUS=" + os.environ.get("CUDA_VISIBLE_DEVICES", "unset"))';
+
+  test('an image is not used, and the job says so at submit and in its events, naming the Python', async () => {
+    const b = await backend();
+    const { job } = await b.jobs.create(
+      NS,
+      spec(
+        'img',
+        'pytorch',
+        { Worker: { count: 1 } },
+        {
+          image: 'pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime',
+          command: ['python3', '-c', 'print(1)']
+        }
+      )
+    );
+    const created = job.conditions.find(c => c.type === 'Created')!;
+    expect(created.message).toContain(
+      '"pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime" is not used'
+    );
+    expect(created.message).toMatch(/run python3 \(Python 3\.\d+/);
+    const events = await b.jobs.events(NS, 'img');
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'ImageNotUsed',
+        message: created.message!.split('. ')[1]
+      })
+    );
+  });
+
+  test('no NVIDIA GPU here: a GPU request is refused at /resources/gpus, nothing is created', async () => {
+    const b = await backend({ gpus: 0 });
+    const error = await failure(
+      b.jobs.create(
+        NS,
+        spec(
+          'nogpu',
+          'pytorch',
+          { Worker: { count: 1 } },
+          { command: ['true'], resources: { gpus: 1 } }
+        )
+      )
+    );
+    expect(error.code).toBe('invalid_spec');
+    expect(error.fields).toEqual([
+      { path: '/resources/gpus', message: expect.stringContaining('no NVIDIA GPU') }
+    ]);
+    expect((await b.jobs.list(NS)).items.map(j => j.name)).not.toContain('nogpu');
+  });
+
+  test('more GPUs than exist are refused; a fitting request gives each replica its own CUDA_VISIBLE_DEVICES', async () => {
+    const b = await backend({ gpus: 4 });
+    const error = await failure(
+      b.jobs.create(
+        NS,
+        spec(
+          'toomany',
+          'pytorch',
+          { Master: { count: 1 }, Worker: { count: 2 } },
+          { command: ['true'], resources: { gpus: 2 } }
+        )
+      )
+    );
+    expect(error.fields).toEqual([
+      { path: '/resources/gpus', message: expect.stringContaining('= 6 GPUs; this machine has 4') }
+    ]);
+
+    await b.jobs.create(
+      NS,
+      spec(
+        'shared',
+        'pytorch',
+        { Master: { count: 1 }, Worker: { count: 1 } },
+        {
+          command: ['python3', '-c', printEnv],
+          resources: { gpus: 2 }
+        }
+      )
+    );
+    await until(b, 'shared', phase('Succeeded'), 'Succeeded');
+    expect(await logs(b, 'shared', { replica: 'master-0' })).toContain('GPUS=0,1');
+    expect(await logs(b, 'shared', { replica: 'worker-0' })).toContain('GPUS=2,3');
+
+    await b.jobs.create(
+      NS,
+      spec('nogpus', 'pytorch', { Worker: { count: 1 } }, { command: ['python3', '-c', printEnv] })
+    );
+    await until(b, 'nogpus', phase('Succeeded'), 'Succeeded');
+    expect(await logs(b, 'nogpus')).toContain('GPUS=\n'); // as a pod without a GPU request: none visible
   });
 });

@@ -8,7 +8,9 @@ import {
   jobFromObject,
   KIND_INFO,
   launchOf,
+  replicaFromPod,
   shellQuote,
+  SOURCE_MOUNT_PATH,
   SPEC_ANNOTATION,
   toJAXJob,
   toKubeflowObject,
@@ -21,6 +23,8 @@ import {
   toXGBoostJob,
   withOwner
 } from '../src/backends/kubernetes/mappers';
+import { specFieldOf, toSpecFields } from '../src/backends/kubernetes/mappers/field-path';
+import { overrideFieldOfSchema } from '../src/backends/kubernetes/mappers/trainjob-overrides';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -119,6 +123,7 @@ describe('v1 kinds', () => {
       volumes: [{ claimName: 'data', mountPath: '/data', readOnly: true }],
       nodeSelector: { pool: 'gpu' },
       tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      terminationGracePeriodSeconds: 90,
       runPolicy: {
         cleanPodPolicy: 'Running',
         ttlSecondsAfterFinished: 600,
@@ -186,7 +191,8 @@ describe('v1 kinds', () => {
         }
       ],
       nodeSelector: { pool: 'gpu' },
-      tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }]
+      tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule' }],
+      terminationGracePeriodSeconds: 90
     });
   });
 
@@ -718,5 +724,183 @@ describe('jobFromObject', () => {
         namespace: 'ns'
       });
     }
+  });
+});
+
+describe('MPIJob: only the launcher runs the program (issue 11, finding 1)', () => {
+  const replicas = { Launcher: { count: 1 }, Worker: { count: 2 } };
+  const source = { filename: 'train.py', content: 'print(1)' };
+
+  test('workers get no command: the operator makes them sleep; the source is still mounted', () => {
+    const object = toMPIJob(
+      base('mpi', replicas, { command: ['mpirun', 'python'], source }),
+      'ns'
+    ) as Obj;
+    const [launcher] = object.spec.mpiReplicaSpecs.Launcher.template.spec.containers;
+    const [worker] = object.spec.mpiReplicaSpecs.Worker.template.spec.containers;
+    expect(launcher.command).toEqual(['mpirun', 'python', `${SOURCE_MOUNT_PATH}/train.py`]);
+    expect(worker.command).toBeUndefined();
+    expect(worker.args).toBeUndefined();
+    expect(worker.volumeMounts).toEqual(launcher.volumeMounts);
+  });
+
+  test('with packages, workers install them and then sleep as the operator would', () => {
+    const object = toMPIJob(base('mpi', replicas, { packages: ['numpy==2.1'] }), 'ns') as Obj;
+    const [worker] = object.spec.mpiReplicaSpecs.Worker.template.spec.containers;
+    expect(worker.command).toEqual([
+      'sh',
+      '-c',
+      'pip install --no-cache-dir numpy==2.1 && exec sleep 365d'
+    ]);
+  });
+
+  test('other kinds keep the program on every role', () => {
+    const object = toPyTorchJob(
+      base('pytorch', { Master: { count: 1 }, Worker: { count: 1 } }),
+      'ns'
+    ) as Obj;
+    expect(object.spec.pytorchReplicaSpecs.Worker.template.spec.containers[0].command).toEqual([
+      'python',
+      'train.py'
+    ]);
+  });
+});
+
+describe('replica names (issue 11, finding 5)', () => {
+  const pod = (labels: Record<string, string>, name = 'x') => ({ metadata: { name, labels } });
+  test('the MPI launcher, which has a type and no index, is "launcher"', () => {
+    const launcher = pod(
+      { 'training.kubeflow.org/job-name': 'mpi', 'training.kubeflow.org/replica-type': 'launcher' },
+      'mpi-launcher'
+    );
+    expect(replicaFromPod(launcher, ['Launcher', 'Worker'], 'mpi')).toMatchObject({
+      name: 'launcher',
+      role: 'Launcher'
+    });
+    const worker = pod({
+      'training.kubeflow.org/replica-type': 'worker',
+      'training.kubeflow.org/replica-index': '1'
+    });
+    expect(replicaFromPod(worker, ['Launcher', 'Worker'], 'mpi').name).toBe('worker-1');
+  });
+});
+
+describe("the cluster's field errors point at the spec's fields (issue 11, finding 4)", () => {
+  const spec = base(
+    'pytorch',
+    { Master: { count: 1 }, Worker: { count: 2 } },
+    {
+      env: { A: '1', B: '2' },
+      volumes: [
+        { claimName: 'a', mountPath: '/a' },
+        { claimName: 'b', mountPath: '/a' }
+      ],
+      tolerations: [{ key: 'k', operator: 'Exists' }]
+    }
+  );
+  const worker = '/spec/pytorchReplicaSpecs/Worker/template';
+  test.each([
+    [`${worker}/spec/containers/0/volumeMounts/1/mountPath`, '/volumes/1/mountPath'],
+    [`${worker}/spec/containers/0/volumeMounts/2`, ''], // the source mount: no spec field
+    [`${worker}/spec/containers/0/env/1/name`, '/env/B'],
+    [`${worker}/spec/containers/0/resources/requests/cpu`, '/resources/cpu'],
+    [`${worker}/spec/tolerations/0/value`, '/tolerations/0/value'],
+    [`${worker}/spec/nodeSelector/..a~1b`, '/nodeSelector/..a~1b'],
+    [`${worker}/metadata/labels`, '/labels'],
+    ['/spec/pytorchReplicaSpecs/Worker/replicas', '/replicas/Worker/count'],
+    ['/spec/runPolicy/backoffLimit', '/runPolicy/backoffLimit'],
+    ['/metadata/name', '/name']
+  ])('%s → %s', (cluster, field) => {
+    expect(specFieldOf(spec, cluster)).toBe(field);
+  });
+
+  test('what has no spec field says plainly that the cluster refused it; "<nil>" is dropped', () => {
+    expect(
+      toSpecFields(spec, [
+        {
+          path: '/spec/pytorchReplicaSpecs/Worker/template/spec/containers/0/volumeMounts/2',
+          message: 'bad'
+        },
+        { path: '/<nil>', message: 'some validation rules were not checked' },
+        { path: '/spec/pytorchReplicaSpecs/Master/replicas', message: 'must be 1' }
+      ])
+    ).toEqual([
+      {
+        path: '',
+        message:
+          'the cluster refused /spec/pytorchReplicaSpecs/Worker/template/spec/containers/0/volumeMounts/2: bad'
+      },
+      { path: '/replicas/Master/count', message: 'must be 1' }
+    ]);
+  });
+});
+
+describe('TrainJob volumes, nodeSelector and tolerations through the Trainer version’s field (finding 6)', () => {
+  const spec = base(
+    'trainjob',
+    { Node: { count: 2 } },
+    {
+      runtimeRef: { name: 'torch-distributed' },
+      volumes: [{ claimName: 'data', mountPath: '/data', readOnly: true }],
+      nodeSelector: { pool: 'gpu' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }]
+    }
+  );
+  const podSpec = {
+    volumes: [{ name: 'pvc-0', persistentVolumeClaim: { claimName: 'data', readOnly: true } }],
+    containers: [
+      { name: 'node', volumeMounts: [{ name: 'pvc-0', mountPath: '/data', readOnly: true }] }
+    ],
+    nodeSelector: { pool: 'gpu' },
+    tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' }]
+  };
+
+  test('v2.2+: runtimePatches on the runtime’s node job, and the annotation says so', () => {
+    const object = toTrainJob(spec, 'ns', { trainJobOverride: 'runtimePatches' }) as Obj;
+    expect(object.spec.runtimePatches).toEqual([
+      {
+        manager: 'kubeflow-workbench.io/proxy',
+        trainingRuntimeSpec: {
+          template: {
+            spec: {
+              replicatedJobs: [
+                { name: 'node', template: { spec: { template: { spec: podSpec } } } }
+              ]
+            }
+          }
+        }
+      }
+    ]);
+    expect(object.metadata.annotations['kubeflow-workbench.io/trainer-override-field']).toBe(
+      'runtimePatches'
+    );
+  });
+
+  test('v2.1: podTemplateOverrides', () => {
+    const object = toTrainJob(spec, 'ns', { trainJobOverride: 'podTemplateOverrides' }) as Obj;
+    expect(object.spec.podTemplateOverrides).toEqual([
+      { targetJobs: [{ name: 'node' }], spec: podSpec }
+    ]);
+    expect(object.spec.runtimePatches).toBeUndefined();
+  });
+
+  test('the field is read from the CRD’s OpenAPI schema', () => {
+    const schema = (props: Record<string, unknown>) => ({
+      components: {
+        schemas: {
+          'io.kubeflow.trainer.v1alpha1.TrainJob': {
+            'x-kubernetes-group-version-kind': [
+              { group: 'trainer.kubeflow.org', kind: 'TrainJob', version: 'v1alpha1' }
+            ],
+            properties: { spec: { properties: props } }
+          }
+        }
+      }
+    });
+    expect(overrideFieldOfSchema(schema({ runtimePatches: {} }))).toBe('runtimePatches');
+    expect(overrideFieldOfSchema(schema({ podTemplateOverrides: {} }))).toBe(
+      'podTemplateOverrides'
+    );
+    expect(overrideFieldOfSchema(schema({}))).toBeUndefined();
   });
 });

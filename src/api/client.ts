@@ -6,6 +6,7 @@ import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { BackendSelection, IContextList, IInfo, INamespaceList } from '../../contract/info';
 import { PROXY_NAME, routes } from '../../contract/routes';
+import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../contract/study';
 import { IJob, IJobEvent, ITrainingJobSpec } from '../../contract/training';
 import {
   IArtifactPreview,
@@ -94,8 +95,18 @@ export class ProxyClient {
     onText: (text: string) => void,
     signal: AbortSignal
   ): Promise<void> {
+    return this.followText(routes.jobLogs(namespace, name), options, onText, signal);
+  }
+
+  /** Streams a followed text route (logs) chunk by chunk. */
+  private async followText(
+    path: string,
+    options: ILogRequest,
+    onText: (text: string) => void,
+    signal: AbortSignal
+  ): Promise<void> {
     const response = await this.request(
-      routes.jobLogs(namespace, name),
+      path,
       { headers: { Accept: 'text/event-stream' }, signal },
       { ...options, follow: 1 }
     );
@@ -118,6 +129,52 @@ export class ProxyClient {
   watchJobs(namespace: string): ResourceStream<IJob> {
     return new ResourceStream<IJob>(this.url(routes.watchJobs(namespace)));
   }
+
+  /** Validated by the proxy (400 with field paths); answers the study, whether it is new, and pre-flight warnings. */
+  createStudy = (namespace: string, spec: IStudySpec) =>
+    this.json<IStudyCreated>(routes.studies(namespace), {
+      method: 'POST',
+      body: JSON.stringify(spec)
+    });
+  listStudies = (namespace: string) => this.json<{ items: IStudy[] }>(routes.studies(namespace));
+  getStudy = (namespace: string, name: string) => this.json<IStudy>(routes.study(namespace, name));
+  deleteStudy = (namespace: string, name: string) =>
+    this.json<{ deleted: boolean }>(routes.study(namespace, name), { method: 'DELETE' });
+  /** Ends the study: no new trials (the budget becomes what has run); running trials finish. */
+  stopStudy = (namespace: string, name: string) =>
+    this.json<IStudy>(routes.stopStudy(namespace, name), { method: 'POST', body: '{}' });
+  /** Changes the three fields Katib lets change after creation. */
+  editBudget = (namespace: string, name: string, budget: IStudyBudget) =>
+    this.json<IStudy>(routes.studyBudget(namespace, name), {
+      method: 'PATCH',
+      body: JSON.stringify(budget)
+    });
+
+  async trialLogs(
+    namespace: string,
+    study: string,
+    trial: string,
+    options: Pick<ILogRequest, 'tail'> = {}
+  ): Promise<string> {
+    return (
+      await this.request(routes.trialLogs(namespace, study, trial), {}, { ...options })
+    ).text();
+  }
+
+  followTrialLogs(
+    namespace: string,
+    study: string,
+    trial: string,
+    options: Pick<ILogRequest, 'tail'>,
+    onText: (text: string) => void,
+    signal: AbortSignal
+  ): Promise<void> {
+    return this.followText(routes.trialLogs(namespace, study, trial), options, onText, signal);
+  }
+
+  /** Live updates of the studies of a namespace (trials and their pods included). */
+  watchStudies = (namespace: string) =>
+    new ResourceStream<IStudy>(this.url(routes.watchStudies(namespace)));
 
   // Pipelines and runs ----------------------------------------------------------------------------------------
 
@@ -148,33 +205,14 @@ export class ProxyClient {
   }
 
   /** Follows a step's log until the step ends or `signal` aborts (a retried step's attempts follow each other). */
-  async followStepLogs(
+  followStepLogs = (
     namespace: string,
     name: string,
     task: string,
     onText: (text: string) => void,
     signal: AbortSignal,
     tail?: number
-  ): Promise<void> {
-    const response = await this.request(
-      routes.runStepLogs(namespace, name, task),
-      { headers: { Accept: 'text/event-stream' }, signal },
-      { tail, follow: 1 }
-    );
-    const reader = response.body?.getReader();
-    if (!reader) {
-      onText(await response.text());
-      return;
-    }
-    const decoder = new TextDecoder();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) {
-        break;
-      }
-      onText(decoder.decode(value, { stream: true }));
-    }
-  }
+  ) => this.followText(routes.runStepLogs(namespace, name, task), { tail }, onText, signal);
 
   /** A bounded preview of an output artifact (text, image, small table, directory listing). */
   stepOutput = (namespace: string, name: string, task: string, artifact: string) =>

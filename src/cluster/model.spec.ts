@@ -51,6 +51,11 @@ describe('ClusterModel', () => {
     model.preferNamespace('team-a');
     await model.start();
     expect(model.namespace).toBe('team-a');
+    // Changed later (the setting): switches at once when offered, stays put when not.
+    model.preferNamespace('default');
+    expect(model.namespace).toBe('default');
+    model.preferNamespace('nowhere');
+    expect(model.namespace).toBe('default');
     model.dispose();
   });
 

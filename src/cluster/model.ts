@@ -82,6 +82,15 @@ export class ClusterModel {
   /** The namespace to pick at the next load when the backend offers it (from the settings). */
   preferNamespace(namespace: string): void {
     this.preferredNamespace = namespace;
+    // Already loaded: switch now when the backend offers it (the setting takes effect at once); a namespace
+    // the list does not have yet (made since it was loaded) is looked for in a fresh list.
+    if (namespace && this._state.status === 'ready') {
+      if (this._state.namespaces.includes(namespace)) {
+        this.setNamespace(namespace);
+      } else {
+        void this.load().catch(() => undefined);
+      }
+    }
   }
 
   /** Whether the picker offers the cluster's own namespaces (kube-*); reloads the list when it changes. */

@@ -128,8 +128,12 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
     // Settings apply live: the namespace chosen wins over the backend's default, the backend chosen in the
     // Settings Editor switches the proxy (over KFWB_BACKEND), the picker shows system namespaces on request.
     const workbenchSettings = new WorkbenchSettings();
+    let defaultNamespace: string | undefined;
     const apply = (values: IWorkbenchSettings) => {
-      cluster.preferNamespace(values.defaultNamespace);
+      if (values.defaultNamespace !== defaultNamespace) {
+        defaultNamespace = values.defaultNamespace;
+        cluster.preferNamespace(defaultNamespace);
+      }
       cluster.showSystemNamespaces(values.showSystemNamespaces);
     };
     const start = async () => {
@@ -139,13 +143,17 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
       }
       apply(workbenchSettings.values);
       await cluster.start();
-      if (workbenchSettings.values.backendChosen) {
-        await cluster.useBackend(workbenchSettings.values.backend);
+      // "auto" (the default) leaves the proxy's own choice (KFWB_BACKEND) alone; local or kubernetes wins over
+      // it; a change made while JupyterLab runs is applied at once.
+      let backend = workbenchSettings.values.backend;
+      if (backend !== 'auto') {
+        await cluster.useBackend(backend);
       }
       workbenchSettings.changed.connect((_, values) => {
         apply(values);
-        if (values.backendChosen) {
-          void cluster.useBackend(values.backend);
+        if (values.backend !== backend) {
+          backend = values.backend;
+          void cluster.useBackend(backend);
         }
       });
     };

@@ -1,19 +1,22 @@
 import { DEFAULT_SETTINGS, fromSettings, WorkbenchSettings } from './settings';
 
 describe('workbench settings', () => {
-  it('reads typed values, and whether the user chose a backend', () => {
-    expect(fromSettings({ composite: { ...DEFAULT_SETTINGS }, user: {} })).toEqual(
-      DEFAULT_SETTINGS
-    );
-    const chosen = fromSettings({
-      composite: { backend: 'local', logTailLines: 250, confirmDelete: false },
-      user: { backend: 'local' }
-    });
-    expect(chosen).toMatchObject({
+  it('reads typed values, defaults where unset', () => {
+    expect(fromSettings({ composite: {} })).toEqual(DEFAULT_SETTINGS);
+    expect(
+      fromSettings({
+        composite: {
+          backend: 'local',
+          logTailLines: 250,
+          confirmDelete: false,
+          terminationGracePeriodSeconds: 5
+        }
+      })
+    ).toMatchObject({
       backend: 'local',
-      backendChosen: true,
       logTailLines: 250,
-      confirmDelete: false
+      confirmDelete: false,
+      terminationGracePeriodSeconds: 5
     });
   });
 

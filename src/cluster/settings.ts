@@ -7,22 +7,23 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { BackendSelection } from '../../contract/info';
 
 export interface IWorkbenchSettings {
+  /** `auto` leaves the proxy's own choice (KFWB_BACKEND); local or kubernetes wins over it. */
   backend: BackendSelection;
-  /** True when the user chose a backend in the Settings Editor (then it wins over KFWB_BACKEND). */
-  backendChosen: boolean;
   defaultNamespace: string;
   showSystemNamespaces: boolean;
   logTailLines: number;
   confirmDelete: boolean;
+  /** Grace period of new jobs from the launcher form (a job's own value wins). */
+  terminationGracePeriodSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: IWorkbenchSettings = {
   backend: 'auto',
-  backendChosen: false,
   defaultNamespace: '',
   showSystemNamespaces: false,
   logTailLines: 1000,
-  confirmDelete: true
+  confirmDelete: true,
+  terminationGracePeriodSeconds: 30
 };
 
 export class WorkbenchSettings {
@@ -51,17 +52,16 @@ export class WorkbenchSettings {
   }
 }
 
-export function fromSettings(settings: {
-  composite: Record<string, unknown>;
-  user: Record<string, unknown>;
-}): IWorkbenchSettings {
+export function fromSettings(settings: { composite: Record<string, unknown> }): IWorkbenchSettings {
   const c = settings.composite;
   return {
     backend: (c.backend as BackendSelection) ?? DEFAULT_SETTINGS.backend,
-    backendChosen: settings.user.backend !== undefined,
     defaultNamespace: String(c.defaultNamespace ?? ''),
     showSystemNamespaces: c.showSystemNamespaces === true,
     logTailLines: Number(c.logTailLines ?? DEFAULT_SETTINGS.logTailLines),
-    confirmDelete: c.confirmDelete !== false
+    confirmDelete: c.confirmDelete !== false,
+    terminationGracePeriodSeconds: Number(
+      c.terminationGracePeriodSeconds ?? DEFAULT_SETTINGS.terminationGracePeriodSeconds
+    )
   };
 }

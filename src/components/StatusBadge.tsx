@@ -12,10 +12,16 @@ const TONE: Record<string, string> = {
   Succeeded: 'ok',
   Failed: 'error',
   Restarting: 'warn',
+  Terminating: 'warn',
   Pending: 'pending',
   Created: 'pending',
   Suspended: 'muted',
   Unknown: 'muted',
+  // Studies and trials
+  EarlyStopped: 'warn',
+  MetricsUnavailable: 'error',
+  Killed: 'muted',
+  Stopped: 'muted',
   // Pipeline runs and steps
   Cached: 'ok',
   Cancelling: 'warn',

@@ -41,6 +41,10 @@ export function VegaChart(props: {
   className?: string;
   /** Said instead of the chart where no Vega-Lite renderer is available. */
   fallback?: string;
+  /** Accessible name of the chart. */
+  label?: string;
+  /** Keeps the host's height while a changed spec re-renders, so live charts do not make the page jump. */
+  minHeight?: number;
 }): JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const { spec, rendermime } = props;
@@ -67,5 +71,13 @@ export function VegaChart(props: {
       </p>
     );
   }
-  return <div ref={host} className={props.className ?? 'kf-chart'} />;
+  return (
+    <div
+      ref={host}
+      className={props.className ?? 'kf-chart'}
+      role={props.label ? 'img' : undefined}
+      aria-label={props.label}
+      style={props.minHeight ? { minHeight: props.minHeight } : undefined}
+    />
+  );
 }

@@ -26,10 +26,15 @@ export interface IDetailFrameProps {
   goneMessage?: string;
   tabs: IDetailTab[];
   className?: string;
+  /** Controlled tab (e.g. a "Logs" button elsewhere in the view opens the logs tab); internal when absent. */
+  selected?: string;
+  onSelect?: (id: string) => void;
 }
 
 export function DetailFrame(props: IDetailFrameProps): JSX.Element {
-  const [tab, setTab] = React.useState(props.tabs[0]?.id ?? '');
+  const [own, setOwn] = React.useState(props.tabs[0]?.id ?? '');
+  const tab = props.selected ?? own;
+  const setTab = (id: string) => (props.onSelect ? props.onSelect(id) : setOwn(id));
   const current = props.tabs.find(t => t.id === tab) ?? props.tabs[0];
   const onKey = (e: React.KeyboardEvent, index: number) => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;

@@ -91,6 +91,34 @@ describe('JobForm', () => {
     expect(onCreated).toHaveBeenCalledWith(expect.objectContaining({ name: 'created' }));
   });
 
+  it("gives a new job the settings' grace period, and a clone keeps its own", async () => {
+    const createJob = jest.fn(async () => makeJob('created'));
+    const options = {
+      client: { createJob },
+      namespace: () => 'team-a',
+      onCreated: jest.fn(),
+      gracePeriodSeconds: () => 120
+    };
+    const spec = { name: 'x', framework: 'jax' as const, replicas: { Worker: { count: 1 } } };
+    const fresh = new JobFormModel({ ...options, initial: { ...spec, command: ['python'] } });
+    fresh.set('name', 'fresh');
+    await act(() => fresh.submit());
+    expect(createJob).toHaveBeenLastCalledWith(
+      'team-a',
+      expect.objectContaining({ name: 'fresh', terminationGracePeriodSeconds: 120 })
+    );
+    const clone = new JobFormModel({
+      ...options,
+      initial: { ...spec, command: ['python'], terminationGracePeriodSeconds: 5 }
+    });
+    clone.set('name', 'clone');
+    await act(() => clone.submit());
+    expect(createJob).toHaveBeenLastCalledWith(
+      'team-a',
+      expect.objectContaining({ name: 'clone', terminationGracePeriodSeconds: 5 })
+    );
+  });
+
   it('puts server field errors on their fields and the rest in the banner', async () => {
     const error = new ProxyError('The spec is invalid', 400, 'invalid_spec', [
       { path: '/resources/memory', message: 'exceeds the namespace quota' },
@@ -117,7 +145,55 @@ describe('JobForm', () => {
     await act(async () =>
       fireEvent.click(screen.getByRole('button', { name: 'Use current file' }))
     );
-    expect(screen.getByText('train.py')).toBeTruthy();
+    expect((screen.getByLabelText('Script train.py') as HTMLTextAreaElement).value).toBe(
+      'print(1)\nprint(2)'
+    );
+    expect(screen.getByLabelText('What each replica runs').textContent).toBe(
+      'Each replica runs: python train.py'
+    );
+  });
+
+  it('takes a multi-line script as it is, with a launcher and arguments one per line', async () => {
+    const { createJob } = setup();
+    fireEvent.click(screen.getByRole('button', { name: 'Write a script' }));
+    const script = 'import os\nfor i in range(2):\n    print("rank", os.environ["RANK"], i)\n';
+    fireEvent.change(screen.getByLabelText('Script train.py'), { target: { value: script } });
+    fireEvent.change(screen.getByLabelText('Launcher'), {
+      target: { value: 'torchrun --nproc-per-node 2' }
+    });
+    fireEvent.change(screen.getByLabelText('Arguments'), {
+      target: { value: '--epochs\n3\n--note\nit has spaces' }
+    });
+    expect(screen.getByLabelText('What each replica runs').textContent).toBe(
+      "Each replica runs: torchrun --nproc-per-node 2 train.py --epochs 3 --note 'it has spaces'"
+    );
+    await act(async () => fireEvent.click(submit()));
+    expect(createJob).toHaveBeenCalledWith(
+      'team-a',
+      expect.objectContaining({
+        command: ['torchrun', '--nproc-per-node', '2'],
+        args: ['--epochs', '3', '--note', 'it has spaces'],
+        source: { filename: 'train.py', content: script }
+      })
+    );
+  });
+
+  it('shows a cloned `python -c` command as a script, not shell-escaped text', () => {
+    const model = new JobFormModel({
+      client: { createJob: jest.fn() },
+      namespace: () => 'ns',
+      onCreated: jest.fn(),
+      initial: {
+        framework: 'pytorch',
+        replicas: { Worker: { count: 1 } },
+        command: ['python3', '-c', 'print(\'a\')\nprint("b")']
+      }
+    });
+    expect(model.values.command).toBe('');
+    expect(model.values.source).toEqual({
+      filename: 'main.py',
+      content: 'print(\'a\')\nprint("b")'
+    });
   });
 
   it('prefills a clone from a spec without its name', () => {

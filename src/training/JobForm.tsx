@@ -2,6 +2,7 @@
 import React from 'react';
 import { Framework } from '../../contract/training';
 import { DEFAULT_TRAINING_IMAGE } from '../../contract/training-schema';
+import { CodeEditorField } from '../components/CodeEditor';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useSignal } from '../components/useSignal';
 import { JobFormModel } from './form-model';
@@ -11,7 +12,8 @@ import { FRAMEWORKS, ROLES } from './roles';
 let formCount = 0;
 
 interface IFieldProps {
-  model: JobFormModel;
+  /** Whatever knows the field's error: the job form's model, the study form's trial part, … */
+  model: { error(field: string): string | undefined };
   ids: string;
   field: string;
   label: string;
@@ -24,7 +26,7 @@ interface IFieldProps {
 }
 
 /** A labelled control with its error (by field) next to it, linked for screen readers. */
-function Field({ model, ids, field, label, hint, children }: IFieldProps): JSX.Element {
+export function Field({ model, ids, field, label, hint, children }: IFieldProps): JSX.Element {
   const id = `${ids}-${field.replace(/\W/g, '_')}`;
   const error = model.error(field);
   const described = [error ? `${id}-error` : '', hint ? `${id}-hint` : '']
@@ -142,21 +144,41 @@ export function JobForm({ model }: { model: JobFormModel }): JSX.Element {
       <fieldset>
         <legend>Code</legend>
         {text('image', 'Image', `Default: ${DEFAULT_TRAINING_IMAGE}`)}
-        {text(
-          'command',
-          'Command',
-          'One line, e.g. torchrun train.py --epochs 3 (quotes keep spaces).'
-        )}
         <div className="kf-form-source">
           {v.source ? (
-            <span>
-              Ships <code>{v.source.filename}</code> ({v.source.content.split('\n').length} lines){' '}
-              <button type="button" className="jp-mod-styled" onClick={() => model.clearSource()}>
-                Remove
-              </button>
-            </span>
+            <Field
+              model={model}
+              ids={ids}
+              field="source"
+              label={`Script ${v.source.filename}`}
+              hint="Shipped with the job and run by each replica; paste or write it here."
+            >
+              {aria => (
+                <CodeEditorField
+                  id={aria.id}
+                  label="Script"
+                  value={v.source?.content ?? ''}
+                  onChange={content => model.setScript(content)}
+                  factory={model.editorFactory}
+                />
+              )}
+            </Field>
           ) : (
-            model.canUseCurrentFile && (
+            <p className="kf-form-hint">
+              No script: the command below runs as it is, in the image.
+            </p>
+          )}
+          <span className="kf-form-source-actions">
+            {v.source ? (
+              <button type="button" className="jp-mod-styled" onClick={() => model.clearSource()}>
+                Remove script
+              </button>
+            ) : (
+              <button type="button" className="jp-mod-styled" onClick={() => model.writeScript()}>
+                Write a script
+              </button>
+            )}
+            {model.canUseCurrentFile && (
               <button
                 type="button"
                 className="jp-mod-styled"
@@ -164,10 +186,22 @@ export function JobForm({ model }: { model: JobFormModel }): JSX.Element {
               >
                 Use current file
               </button>
-            )
-          )}
-          {model.error('source') && <span className="kf-form-error">{model.error('source')}</span>}
+            )}
+          </span>
         </div>
+        {text(
+          'command',
+          v.source ? 'Launcher' : 'Command',
+          v.source
+            ? 'What runs the script, e.g. torchrun --nproc-per-node 2 (empty: python).'
+            : 'One line, e.g. python -m mypackage.train (quotes keep spaces).'
+        )}
+        {text('args', 'Arguments', 'One per line, passed as they are (no quoting needed).', true)}
+        {model.preview && (
+          <p className="kf-form-preview" aria-label="What each replica runs">
+            Each replica runs: <code>{model.preview}</code>
+          </p>
+        )}
         {text('packages', 'Packages', 'Comma-separated pip requirements, installed at start.')}
         {text('env', 'Environment', 'KEY=VALUE, one per line.', true)}
       </fieldset>

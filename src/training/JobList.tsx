@@ -70,9 +70,9 @@ export function JobList({ model, onOpen, onNew, now }: IJobListProps): JSX.Eleme
           <span className="kf-live-row-name" title={job.name}>
             {job.name}
           </span>
-          <span className="kf-live-row-detail">{job.framework}</span>
-          <StatusBadge status={job.phase} />
+          {/* A stuck or failing job shows why where the framework would be: the reason matters more. */}
           <StuckReason job={job} />
+          <StatusBadge status={job.phase} />
           <span className="kf-live-row-age" title={job.created}>
             {formatAge(job.created, clock)}
           </span>
@@ -82,11 +82,11 @@ export function JobList({ model, onOpen, onNew, now }: IJobListProps): JSX.Eleme
   );
 }
 
-/** The first troubled replica's reason, short, beside the phase (the whole story is in the job view). */
-function StuckReason({ job }: { job: IJob }): JSX.Element | null {
+/** The first troubled replica's reason, short, beside the phase (the whole story is in the job view); else the framework. */
+function StuckReason({ job }: { job: IJob }): JSX.Element {
   const replica = job.replicas.find(isTroubled);
   if (!replica?.reason) {
-    return null;
+    return <span className="kf-live-row-detail">{job.framework}</span>;
   }
   return (
     <span

@@ -103,12 +103,16 @@ describe('JobView', () => {
     fireEvent.change(screen.getByLabelText('Search logs'), { target: { value: 'loss' } });
     expect(screen.getByLabelText('Job logs').querySelectorAll('mark')).toHaveLength(2);
     const signals: AbortSignal[] = [];
-    client.followLogs.mockImplementation(
-      async (_ns, _name, _opts, onText: (t: string) => void, s: AbortSignal) => {
-        signals.push(s);
-        onText('streamed line\n');
-      }
-    );
+    client.followLogs.mockImplementation((async (
+      _ns: string,
+      _name: string,
+      _opts: unknown,
+      onText: (t: string) => void,
+      s: AbortSignal
+    ) => {
+      signals.push(s);
+      onText('streamed line\n');
+    }) as never);
     await act(async () => fireEvent.click(screen.getByLabelText('Follow')));
     expect(screen.getByLabelText('Job logs').textContent).toMatch(/streamed line/);
     await act(async () =>

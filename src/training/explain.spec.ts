@@ -8,7 +8,9 @@ describe('explainReason', () => {
     ['ErrImagePull', /image cannot be pulled/],
     ['CrashLoopBackOff', /keeps crashing/],
     ['OOMKilled', /more memory than its limit/],
-    ['ExitCode 1', /non-zero exit code/]
+    ['ExitCode 1', /non-zero exit code/],
+    ['InstallFailed', /packages could not be installed/],
+    ['Stopped', /stopped because the job ended/]
   ])('%s', (reason, explanation) => expect(explainReason(reason)).toMatch(explanation));
 
   it('says nothing about unknown or missing reasons', () => {

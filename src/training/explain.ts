@@ -24,7 +24,15 @@ const EXPLANATIONS: [RegExp, string][] = [
     'The container could not be created: a missing Secret, ConfigMap or volume is the usual cause.'
   ],
   [/^(Evicted|Preempted)$/, 'The node reclaimed its resources and removed this replica.'],
-  [/^DeadlineExceeded$/, 'The job ran longer than its active deadline and was stopped.']
+  [/^DeadlineExceeded$/, 'The job ran longer than its active deadline and was stopped.'],
+  [
+    /^InstallFailed$/,
+    "The job's packages could not be installed: the message is pip's; fix the requirement and run it again."
+  ],
+  [
+    /^Stopped$/,
+    'The replica was stopped because the job ended (another replica failed or the job succeeded).'
+  ]
 ];
 
 /** One line saying what a known reason means, or undefined for reasons we do not know. */

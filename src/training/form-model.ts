@@ -2,11 +2,13 @@
  * State of one launcher form: the values, the shared validator's errors as you type, server errors mapped
  * back onto fields, and submission. The React form only renders this and calls its methods.
  */
+import { CodeEditor } from '@jupyterlab/codeeditor';
 import { ISignal, Signal } from '@lumino/signaling';
 import { generateJobName, validateTrainingJobSpec } from '../../contract/training-schema';
 import { Framework, IJob, ITrainingJobSpec } from '../../contract/training';
 import { ProxyError } from '../api/errors';
 import {
+  commandPreview,
   emptyValues,
   fieldOfPath,
   fromSpec,
@@ -28,6 +30,10 @@ export interface IJobFormOptions {
   /** Prefill (clone); its name and namespace are dropped so the copy gets its own. */
   initial?: ITrainingJobSpec;
   currentFile?: CurrentFileSource;
+  /** The settings' grace period, for a job that does not carry its own (a clone keeps the one it had). */
+  gracePeriodSeconds?: () => number | undefined;
+  /** JupyterLab's inline code editor (CodeMirror) for the script; absent: a textarea. */
+  editorFactory?: CodeEditor.Factory;
 }
 
 export class JobFormModel {
@@ -124,6 +130,33 @@ export class JobFormModel {
     this.update({ source: undefined }, 'source');
   }
 
+  /** Starts an empty script in the form's code editor. */
+  writeScript(): void {
+    this.update({ source: { filename: 'train.py', content: '' } }, 'source');
+  }
+
+  /** The script's text, as edited. */
+  setScript(content: string): void {
+    const source = this._values.source ?? { filename: 'train.py', content: '' };
+    if (content !== source.content) {
+      this.update({ source: { ...source, content } }, 'source');
+    }
+  }
+
+  setScriptName(filename: string): void {
+    const source = this._values.source ?? { filename, content: '' };
+    this.update({ source: { ...source, filename } }, 'source');
+  }
+
+  get editorFactory(): CodeEditor.Factory | undefined {
+    return this.options.editorFactory;
+  }
+
+  /** What each replica will run, as a command line. */
+  get preview(): string {
+    return commandPreview(this._values);
+  }
+
   dismissBanner(): void {
     this._banner = null;
     this._changed.emit();
@@ -135,6 +168,10 @@ export class JobFormModel {
     }
     const spec = toSpec(this._values);
     spec.name ||= generateJobName(spec);
+    const grace = spec.terminationGracePeriodSeconds ?? this.options.gracePeriodSeconds?.();
+    if (grace !== undefined) {
+      spec.terminationGracePeriodSeconds = grace;
+    }
     this._submitting = true;
     this._banner = null;
     this._changed.emit();

@@ -13,7 +13,11 @@ export interface IFormValues {
   runtimeName: string;
   name: string;
   image: string;
+  /** The launcher, one line (`torchrun --nproc-per-node 2`); empty: `python` runs the script. */
   command: string;
+  /** Arguments, one per line (no shell quoting: each line is one argument). */
+  args: string;
+  /** The script shipped with the job, edited in the form's code editor. */
   source?: { filename: string; content: string };
   env: string;
   cpu: string;
@@ -27,7 +31,10 @@ export interface IFormValues {
   backoffLimit: string;
   activeDeadlineSeconds: string;
   /** Spec parts the form does not edit, carried over when cloning. */
-  kept: Pick<ITrainingJobSpec, 'args' | 'volumes' | 'tolerations' | 'labels'>;
+  kept: Pick<
+    ITrainingJobSpec,
+    'volumes' | 'tolerations' | 'labels' | 'terminationGracePeriodSeconds'
+  >;
 }
 
 export type TextField = Exclude<
@@ -47,6 +54,7 @@ export function emptyValues(framework: Framework = 'pytorch'): IFormValues {
     name: '',
     image: '',
     command: '',
+    args: '',
     env: '',
     cpu: '',
     memory: '',
@@ -153,6 +161,7 @@ export function toSpec(values: IFormValues): ITrainingJobSpec {
     .map(p => p.trim())
     .filter(Boolean);
   const command = splitCommand(values.command);
+  const args = values.args.split('\n').filter(line => line.trim() !== '');
   const gpus = values.gpus.trim() ? numberOrText(values.gpus) : undefined;
   const spec: ITrainingJobSpec = {
     framework: values.framework,
@@ -161,6 +170,7 @@ export function toSpec(values: IFormValues): ITrainingJobSpec {
       name: values.name.trim(),
       image: values.image.trim(),
       command: command.length ? command : undefined,
+      args: args.length ? args : undefined,
       source: values.source,
       env: Object.keys(env).length ? env : undefined,
       resources: withoutEmpty({
@@ -186,6 +196,30 @@ export function toSpec(values: IFormValues): ITrainingJobSpec {
   return spec;
 }
 
+/** The script of a `python -c CODE` command, as a source file; undefined for other commands. */
+export function inlineScript(command: string[]): { filename: string; content: string } | undefined {
+  const [program, flag, code, ...rest] = command;
+  if (
+    /^python[\d.]*$/.test(program ?? '') &&
+    flag === '-c' &&
+    code !== undefined &&
+    rest.length === 0
+  ) {
+    return { filename: 'main.py', content: code };
+  }
+  return undefined;
+}
+
+/** What each replica runs, as a user would type it (the preview under the code fields). */
+export function commandPreview(values: IFormValues): string {
+  const launcher = splitCommand(values.command);
+  const args = values.args.split('\n').filter(line => line.trim() !== '');
+  const program = values.source
+    ? [...(launcher.length ? launcher : ['python']), values.source.filename, ...args]
+    : [...launcher, ...args];
+  return program.length ? joinCommand(program) : '';
+}
+
 /** Form values for a spec (clone, re-run): every field the form knows, the rest kept as is. */
 export function fromSpec(spec: ITrainingJobSpec): IFormValues {
   const values = emptyValues(spec.framework);
@@ -198,14 +232,17 @@ export function fromSpec(spec: ITrainingJobSpec): IFormValues {
     counts[role] = String(r.count);
   }
   const text = (n: number | undefined) => (n === undefined ? '' : String(n));
+  // `python -c CODE` (as the magics and older clones send it) is a script: show it in the code editor.
+  const inline = !spec.source ? inlineScript(spec.command ?? []) : undefined;
   return {
     ...values,
     counts,
     runtimeName: spec.runtimeRef?.name ?? '',
     name: spec.name ?? '',
     image: spec.image ?? '',
-    command: joinCommand(spec.command ?? []),
-    source: spec.source,
+    command: inline ? '' : joinCommand(spec.command ?? []),
+    args: (spec.args ?? []).join('\n'),
+    source: inline ?? spec.source,
     env: formatPairs(spec.env),
     cpu: spec.resources?.cpu ?? '',
     memory: spec.resources?.memory ?? '',
@@ -219,10 +256,10 @@ export function fromSpec(spec: ITrainingJobSpec): IFormValues {
     activeDeadlineSeconds: text(spec.runPolicy?.activeDeadlineSeconds),
     kept:
       withoutEmpty({
-        args: spec.args,
         volumes: spec.volumes,
         tolerations: spec.tolerations,
-        labels: spec.labels
+        labels: spec.labels,
+        terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds
       }) ?? {}
   };
 }
@@ -235,7 +272,7 @@ export function fieldOfPath(path: string): string {
     name: 'name',
     image: 'image',
     command: 'command',
-    args: 'command',
+    args: 'args',
     source: 'source',
     env: 'env',
     packages: 'packages',

@@ -11,6 +11,7 @@ import {
   showErrorMessage
 } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { IEditorServices } from '@jupyterlab/codeeditor';
 import { ILauncher } from '@jupyterlab/launcher';
 import { kubeflowIcon } from '../icons';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -37,7 +38,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Training jobs: sidebar list, launcher form, job views and the job output renderer.',
   autoStart: true,
   requires: [IKubeflowWorkbench, IRenderMimeRegistry],
-  optional: [ICommandPalette, INotebookTracker, ILabShell, ILauncher],
+  optional: [ICommandPalette, INotebookTracker, ILabShell, ILauncher, IEditorServices],
   activate: (
     app: JupyterFrontEnd,
     workbench: IKubeflowWorkbench,
@@ -45,7 +46,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     notebooks: INotebookTracker | null,
     labShell: ILabShell | null,
-    launcher: ILauncher | null
+    launcher: ILauncher | null,
+    editors: IEditorServices | null
   ) => {
     const { client, cluster, settings } = workbench;
     const pool = new JobsModelPool(client);
@@ -91,6 +93,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
         namespaceChanged: namespace ? undefined : cluster.namespaceChanged,
         initial,
         currentFile: currentFile.read,
+        gracePeriodSeconds: () => settings.values.terminationGracePeriodSeconds,
+        editorFactory: editors?.factoryService.newInlineEditor,
         onCreated: job => {
           widget.dispose();
           openJob(job.namespace, job.name);
@@ -141,7 +145,11 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       icon: args => ((args as { isLauncher?: boolean }).isLauncher ? kubeflowIcon : undefined),
       caption:
         'Launch a distributed training job (PyTorch, TensorFlow, MPI, XGBoost, Paddle, JAX, TrainJob)',
-      execute: () => openForm()
+      // `spec` and `namespace` prefill the form (e.g. a study's "train with best parameters").
+      execute: args => {
+        const { spec, namespace } = args as { spec?: ITrainingJobSpec; namespace?: string };
+        openForm(spec, namespace);
+      }
     });
     app.commands.addCommand(CommandIDs.openJob, {
       label: args => `Open Training Job ${(args as IJobArgs).name ?? ''}`.trim(),

@@ -23,6 +23,8 @@ export interface ITestCluster {
   /** The temp dir holding data, certificates, kubeconfigs and the two logs (etcd.log, kube-apiserver.log). */
   dir: string;
   etcdUrl: string;
+  /** Kubeconfig files of the extra users (IStartOptions.users), by user name. */
+  userKubeconfigs: Record<string, string>;
   /** Process ids of etcd and the current kube-apiserver (for tests that check nothing is left behind). */
   pids(): number[];
   /** Stops kube-apiserver and starts it again on the same port against the same etcd. */
@@ -39,6 +41,8 @@ export interface IStartOptions {
   /** false serves watches straight from etcd (kube-apiserver --watch-cache=false). */
   watchCache?: boolean;
   extraApiserverArgs?: string[];
+  /** More static-token users (no groups: they get only what RBAC grants them), e.g. an operator's identity. */
+  users?: string[];
 }
 
 const STARTUP_TIMEOUT_MS = 90_000;
@@ -70,7 +74,10 @@ export async function startCluster(opts: IStartOptions = {}): Promise<ITestClust
   liveDirs.add(dir);
   const adminToken = randomBytes(16).toString('hex');
   const aliceToken = randomBytes(16).toString('hex');
-  writeCredentials(dir, adminToken, aliceToken);
+  const userTokens = Object.fromEntries(
+    (opts.users ?? []).map(u => [u, randomBytes(16).toString('hex')])
+  );
+  writeCredentials(dir, adminToken, aliceToken, userTokens);
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const server = `https://127.0.0.1:${apiPort}`;
@@ -149,6 +156,12 @@ export async function startCluster(opts: IStartOptions = {}): Promise<ITestClust
 
   const adminKubeconfig = writeKubeconfig(dir, 'admin', server, caFile, adminToken, 'default');
   const aliceKubeconfig = writeKubeconfig(dir, 'alice', server, caFile, aliceToken, 'team-a');
+  const userKubeconfigs = Object.fromEntries(
+    Object.entries(userTokens).map(([u, t]) => [
+      u,
+      writeKubeconfig(dir, u, server, caFile, t, 'default')
+    ])
+  );
   const version = execFileSync(join(bin, 'kube-apiserver'), ['--version'], {
     encoding: 'utf8'
   })
@@ -159,6 +172,7 @@ export async function startCluster(opts: IStartOptions = {}): Promise<ITestClust
     server,
     adminKubeconfig,
     aliceKubeconfig,
+    userKubeconfigs,
     adminToken,
     aliceToken,
     caFile,
@@ -181,7 +195,12 @@ export async function startCluster(opts: IStartOptions = {}): Promise<ITestClust
 }
 
 /** A CA, a serving certificate for 127.0.0.1/localhost, the service-account key pair and the token file. */
-function writeCredentials(dir: string, adminToken: string, aliceToken: string): void {
+function writeCredentials(
+  dir: string,
+  adminToken: string,
+  aliceToken: string,
+  userTokens: Record<string, string>
+): void {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']; // EC: instant, unlike RSA
   openssl(
@@ -236,7 +255,10 @@ function writeCredentials(dir: string, adminToken: string, aliceToken: string): 
   // token,user,uid,"groups": admin is a cluster admin through system:masters; alice gets only what RBAC grants.
   writeFileSync(
     join(dir, 'tokens.csv'),
-    `${adminToken},admin,uid-admin,"system:masters"\n${aliceToken},alice,uid-alice,"kfwb:users"\n`,
+    `${adminToken},admin,uid-admin,"system:masters"\n${aliceToken},alice,uid-alice,"kfwb:users"\n` +
+      Object.entries(userTokens)
+        .map(([user, token]) => `${token},${user},uid-${user}\n`)
+        .join(''),
     { mode: 0o600 }
   );
 }

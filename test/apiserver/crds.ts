@@ -1,24 +1,89 @@
-/** Installs our Kubeflow CRDs (crds/*.yaml, written from the API facts, not copied) and waits until served. */
+/**
+ * Installs the upstream Kubeflow CRDs, read from the `manifests/` inside the Go module archives (fetched into
+ * the Go module cache by `go mod download`, never hand-written), plus any test-only CRD in crds/*.yaml.
+ */
 import * as k8s from '@kubernetes/client-node';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pinned } from '../operators/util';
 
-const CRD_DIR = join(__dirname, 'crds');
+/** Test-only CRDs (none upstream to take them from); each file says why it exists. */
+const TEST_ONLY_CRD_DIR = join(__dirname, 'crds');
+
+export interface IUpstreamCrdSource {
+  module: string;
+  version: string;
+  /** Directory inside the module archive holding the CRD YAML files (kustomization.yaml is skipped). */
+  dir: string;
+}
+
+/**
+ * Trainer v2.3.0 is served by the module registry as `github.com/kubeflow/trainer/v2` (the v1.x line is the
+ * training-operator module). No binary is built from it: TrainJobs are played by the tests.
+ */
+export const TRAINER_V2_VERSION = 'v2.3.0';
+
+export function upstreamSources(): IUpstreamCrdSource[] {
+  return [
+    {
+      module: 'github.com/kubeflow/training-operator',
+      version: pinned('training-operator', 'github.com/kubeflow/training-operator'),
+      dir: 'manifests/base/crds'
+    },
+    {
+      module: 'github.com/kubeflow/trainer/v2',
+      version: TRAINER_V2_VERSION,
+      dir: 'manifests/base/crds'
+    },
+    {
+      module: 'github.com/kubeflow/katib',
+      version: pinned('katib-controller', 'github.com/kubeflow/katib'),
+      dir: 'manifests/v1beta1/components/crd'
+    }
+  ];
+}
+
+/** The module's extracted directory in the Go module cache, downloading the archive on first use. */
+export function moduleDir(module: string, version: string): string {
+  const out = execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
+    encoding: 'utf8',
+    cwd: tmpdir(), // outside any module: the project's go.mod files must not matter
+    env: { ...process.env, GOFLAGS: '-mod=mod' }
+  });
+  const info = JSON.parse(out) as { Dir?: string; Error?: string };
+  if (!info.Dir || !existsSync(info.Dir)) {
+    throw new Error(`go mod download ${module}@${version}: ${info.Error ?? 'no Dir'}`);
+  }
+  return info.Dir;
+}
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter(f => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort()
+    .map(f => join(dir, f));
+}
+
+function load(file: string): k8s.V1CustomResourceDefinition[] {
+  return (k8s.loadAllYaml(readFileSync(file, 'utf8')) as k8s.V1CustomResourceDefinition[]).filter(
+    d => d?.kind === 'CustomResourceDefinition'
+  );
+}
 
 export function crdDocuments(): k8s.V1CustomResourceDefinition[] {
-  return readdirSync(CRD_DIR)
-    .filter(f => f.endsWith('.yaml'))
-    .sort()
-    .flatMap(
-      f =>
-        k8s.loadAllYaml(readFileSync(join(CRD_DIR, f), 'utf8')) as k8s.V1CustomResourceDefinition[]
-    );
+  const upstream = upstreamSources().flatMap(s =>
+    yamlFiles(join(moduleDir(s.module, s.version), s.dir)).flatMap(load)
+  );
+  const testOnly = existsSync(TEST_ONLY_CRD_DIR) ? yamlFiles(TEST_ONLY_CRD_DIR).flatMap(load) : [];
+  return [...upstream, ...testOnly];
 }
 
 /** Creates (or replaces) every CRD, then waits for all of them to be Established, i.e. served. */
 export async function installCrds(
   kubeconfig: string | k8s.KubeConfig,
-  timeoutMs = 30_000
+  timeoutMs = 60_000
 ): Promise<string[]> {
   const kc = typeof kubeconfig === 'string' ? fromFile(kubeconfig) : kubeconfig;
   const api = kc.makeApiClient(k8s.ApiextensionsV1Api);
@@ -53,7 +118,7 @@ export async function installCrds(
       objects
         .listClusterCustomObject({
           group,
-          version: versions[0].name,
+          version: versions.find(v => v.storage)!.name,
           plural: names.plural,
           limit: 1
         })

@@ -9,22 +9,87 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startCluster, TestCluster } from './cluster';
 import { installCrds } from './crds';
-import { createNamespace, grantAlice, IClusterInfo, kubeConfig, TEAM_A } from './helpers';
+import {
+  createNamespace,
+  grantAlice,
+  IClusterInfo,
+  KATIB_METRICS_LABEL,
+  kubeConfig,
+  TEAM_A
+} from './helpers';
+import { operatorBinaries } from '../operators/binaries';
+import { grantKatibReadOnly, KATIB_USER, startKatib } from '../operators/katib';
+import { startKwok } from '../operators/kwok';
+import { startTrainingOperator } from '../operators/training-operator';
 
-declare global {
-  // Read back by globalTeardown, which runs in the same process.
-  var __KFWB_CLUSTER__: TestCluster | undefined;
-  var __KFWB_CONTROL__: Server | undefined;
+export interface IRunningCluster {
+  cluster: TestCluster;
+  control: Server;
+  /** Operators started with the cluster, stopped by globalTeardown before it. */
+  stoppers: Array<() => Promise<void>>;
 }
 
+declare global {
+  // Read back by globalTeardown, which runs in the same process; keyed by the env var naming the cluster, so
+  // the `integration` and `operators` projects can run in one jest invocation.
+  var __KFWB_CLUSTERS__: Record<string, IRunningCluster> | undefined;
+}
+
+/** The env var naming the JSON connection file of each project's cluster (read by clusterInfo()). */
+export const CLUSTER_ENV = {
+  integration: 'KFWB_TEST_CLUSTER',
+  operators: 'KFWB_OPERATORS_CLUSTER'
+} as const;
+
+export interface ISetupOptions {
+  /** katib-controller's Experiment webhooks (every Experiment is admitted by Katib itself). */
+  katib?: boolean;
+  /** The real Training Operator (controllers + webhook) and a kwok node with a binder: jobs get real pods. */
+  trainingOperator?: boolean;
+}
+
+/** The `integration` project: upstream CRDs and Katib's webhooks; the tests play the controllers. */
 export default async function globalSetup(): Promise<void> {
+  await setUpCluster({ katib: true }, CLUSTER_ENV.integration);
+}
+
+export async function setUpCluster(opts: ISetupOptions, envVar: string): Promise<void> {
   const started = Date.now();
-  const cluster = await startCluster();
-  globalThis.__KFWB_CLUSTER__ = cluster;
+  // Build (or find) the operator binaries before the cluster starts: a cold build takes minutes.
+  const operatorBin = opts.katib || opts.trainingOperator ? operatorBinaries() : '';
+  const cluster = await startCluster({ users: opts.katib ? [KATIB_USER] : [] });
+  const stoppers: Array<() => Promise<void>> = [];
+  const clusters = (globalThis.__KFWB_CLUSTERS__ ??= {});
   const admin = kubeConfig(cluster.adminKubeconfig);
   await installCrds(admin);
-  await createNamespace(admin, TEAM_A);
+  // Like a Kubeflow profile namespace, which carries Katib's label (its webhook refuses Experiments elsewhere).
+  await createNamespace(admin, TEAM_A, { [KATIB_METRICS_LABEL]: 'enabled' });
   await grantAlice(admin, TEAM_A);
+  const running: string[] = [];
+  if (opts.katib) {
+    await grantKatibReadOnly(admin);
+    const katib = await startKatib({
+      bin: operatorBin,
+      admin,
+      kubeconfig: cluster.userKubeconfigs[KATIB_USER],
+      dir: cluster.dir
+    });
+    stoppers.push(katib.stop);
+    running.push('katib-controller webhooks');
+  }
+  if (opts.trainingOperator) {
+    const ctx = {
+      bin: operatorBin,
+      admin,
+      adminKubeconfig: cluster.adminKubeconfig,
+      dir: cluster.dir
+    };
+    const kwok = await startKwok(ctx);
+    stoppers.push(kwok.stop);
+    const operator = await startTrainingOperator(ctx);
+    stoppers.push(operator.stop);
+    running.push(`training-operator ${operator.version}`, 'kwok');
+  }
 
   // Test files run in other module registries (or workers) and cannot hold the process handles; a restart goes
   // through this loopback endpoint to the process that owns the cluster.
@@ -40,7 +105,7 @@ export default async function globalSetup(): Promise<void> {
   });
   await new Promise<void>(resolve => control.listen(0, '127.0.0.1', resolve));
   control.unref();
-  globalThis.__KFWB_CONTROL__ = control;
+  clusters[envVar] = { cluster, control, stoppers };
 
   const info: IClusterInfo = {
     server: cluster.server,
@@ -55,8 +120,8 @@ export default async function globalSetup(): Promise<void> {
   };
   const infoFile = join(cluster.dir, 'cluster.json');
   writeFileSync(infoFile, JSON.stringify(info, null, 2), { mode: 0o600 });
-  process.env.KFWB_TEST_CLUSTER = infoFile;
+  process.env[envVar] = infoFile;
   process.stderr.write(
-    `\ntest cluster ${cluster.version} ready at ${cluster.server} in ${Date.now() - started} ms\n`
+    `\ntest cluster ${cluster.version} (+ ${running.join(', ') || 'no operators'}) ready at ${cluster.server} in ${Date.now() - started} ms\n`
   );
 }

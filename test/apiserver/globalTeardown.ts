@@ -1,12 +1,26 @@
-/** jest globalTeardown of the `integration` project: stops kube-apiserver and etcd, removes their data. */
+/** jest globalTeardown of the `integration` project: stops the operators, kube-apiserver and etcd. */
+import { CLUSTER_ENV } from './globalSetup';
 import { killAll } from './processes';
 
-export default async function globalTeardown(): Promise<void> {
-  globalThis.__KFWB_CONTROL__?.close();
-  try {
-    await globalThis.__KFWB_CLUSTER__?.stop();
-  } finally {
-    globalThis.__KFWB_CLUSTER__ = undefined;
-    killAll(); // anything a failed stop() left behind
+export async function tearDownCluster(envVar: string): Promise<void> {
+  const running = globalThis.__KFWB_CLUSTERS__?.[envVar];
+  if (!running) {
+    return;
   }
+  delete globalThis.__KFWB_CLUSTERS__![envVar];
+  running.control.close();
+  try {
+    for (const stop of [...running.stoppers].reverse()) {
+      await stop().catch(() => undefined);
+    }
+    await running.cluster.stop();
+  } finally {
+    if (Object.keys(globalThis.__KFWB_CLUSTERS__!).length === 0) {
+      killAll(); // anything a failed stop() left behind
+    }
+  }
+}
+
+export default async function globalTeardown(): Promise<void> {
+  await tearDownCluster(CLUSTER_ENV.integration);
 }

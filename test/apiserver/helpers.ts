@@ -27,12 +27,12 @@ export type IClusterInfo = Pick<
   control: string;
 };
 
-export function clusterInfo(): IClusterInfo {
-  const path = process.env.KFWB_TEST_CLUSTER;
+/** The cluster of the jest project this file runs in: `integration` (default) or `operators`. */
+export function clusterInfo(project: 'integration' | 'operators' = 'integration'): IClusterInfo {
+  const envVar = project === 'operators' ? 'KFWB_OPERATORS_CLUSTER' : 'KFWB_TEST_CLUSTER';
+  const path = process.env[envVar];
   if (!path) {
-    throw new Error(
-      'KFWB_TEST_CLUSTER is not set: run this file in the jest `integration` project'
-    );
+    throw new Error(`${envVar} is not set: run this file in the jest \`${project}\` project`);
   }
   return JSON.parse(readFileSync(path, 'utf8'));
 }
@@ -92,8 +92,17 @@ export async function grantAlice(kc: k8s.KubeConfig, namespace: string): Promise
   });
 }
 
-export async function createNamespace(kc: k8s.KubeConfig, name: string): Promise<string> {
-  await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name } } });
+/** The namespace label Katib's Experiment webhook requires (`freshNamespace(…, {katib: true})` sets it). */
+export const KATIB_METRICS_LABEL = 'katib.kubeflow.org/metrics-collector-injection';
+
+export async function createNamespace(
+  kc: k8s.KubeConfig,
+  name: string,
+  labels?: Record<string, string>
+): Promise<string> {
+  await kc
+    .makeApiClient(k8s.CoreV1Api)
+    .createNamespace({ body: { metadata: { name, ...(labels ? { labels } : {}) } } });
   return name;
 }
 
@@ -105,11 +114,16 @@ let counter = 0;
 export async function freshNamespace(
   admin: k8s.KubeConfig | { adminKubeconfig: string },
   prefix: string,
-  opts: { grantAlice?: boolean } = {}
+  opts: { grantAlice?: boolean; katib?: boolean } = {}
 ): Promise<string> {
   const kc = admin instanceof k8s.KubeConfig ? admin : kubeConfig(admin.adminKubeconfig);
   const suffix = `${process.pid.toString(36)}-${(counter++).toString(36)}${Date.now().toString(36).slice(-4)}`;
-  const name = await createNamespace(kc, `${prefix}-${suffix}`.slice(0, 63).replace(/-+$/, ''));
+  const name = await createNamespace(
+    kc,
+    `${prefix}-${suffix}`.slice(0, 63).replace(/-+$/, ''),
+    // Katib's webhook admits Experiments only in namespaces where its metrics collector may be injected.
+    opts.katib ? { [KATIB_METRICS_LABEL]: 'enabled' } : undefined
+  );
   if (opts.grantAlice) {
     await grantAlice(kc, name);
   }
@@ -200,7 +214,7 @@ const CONTAINER: Record<string, string> = {
 };
 
 /**
- * Pods named (`<job>-<type lower>-<index>`) and labelled exactly like the training operator's, then given the
+ * Pods named (`<job>-<type lower>-<index>`, the MPI launcher `<job>-launcher`) and labelled exactly like the training operator's, then given the
  * status a scheduler and kubelet would report, through the pods/status subresource.
  */
 export async function createOperatorPods(
@@ -217,6 +231,7 @@ export async function createOperatorPods(
   const created: k8s.V1Pod[] = [];
   for (const p of pods) {
     const type = p.type.toLowerCase();
+    const isLauncher = kind === 'MPIJob' && p.type === 'Launcher';
     const isMaster = hasMaster
       ? masterTypes.includes(p.type)
       : p.type === 'Worker' && p.index === 0;
@@ -224,12 +239,13 @@ export async function createOperatorPods(
       namespace,
       body: {
         metadata: {
-          name: `${job}-${type}-${p.index}`,
+          // The real MPI launcher is one pod, `<job>-launcher`, without a replica-index label.
+          name: isLauncher ? `${job}-launcher` : `${job}-${type}-${p.index}`,
           labels: {
             'training.kubeflow.org/job-name': job,
             'training.kubeflow.org/operator-name': `${kind.toLowerCase()}-controller`,
             'training.kubeflow.org/replica-type': type,
-            'training.kubeflow.org/replica-index': String(p.index),
+            ...(isLauncher ? {} : { 'training.kubeflow.org/replica-index': String(p.index) }),
             ...(isMaster ? { 'training.kubeflow.org/job-role': 'master' } : {})
           }
         },

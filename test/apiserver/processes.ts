@@ -37,11 +37,17 @@ for (const [signal, code] of Object.entries(SIGNAL_EXIT_CODES)) {
  * Starts a binary in its own process group (detached) so that a group kill reaches it, with stdout and
  * stderr appended to logFile. Unref'd: the runner's exit hook, not the event loop, decides when it dies.
  */
-export function startProcess(binary: string, args: string[], logFile: string): ChildProcess {
+export function startProcess(
+  binary: string,
+  args: string[],
+  logFile: string,
+  env?: Record<string, string>
+): ChildProcess {
   const fd = openSync(logFile, 'a');
   const child = spawn(binary, args, {
     detached: true,
-    stdio: ['ignore', fd, fd]
+    stdio: ['ignore', fd, fd],
+    ...(env ? { env: { ...process.env, ...env } } : {})
   });
   closeSync(fd);
   child.unref();

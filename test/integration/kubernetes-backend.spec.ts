@@ -447,7 +447,7 @@ describe('jobs of every kind', () => {
     expect(theirs.metadata?.ownerReferences).toBeUndefined();
   });
 
-  test("the CRD schema's 422 comes back as field errors", async () => {
+  test("the CRD schema's 422 comes back as field errors at the spec's own fields", async () => {
     // Routes validate specs first; calling the backend directly sends what the apiserver must reject.
     const error = await failure(
       admin.jobs.create(ns, specOf('pytorch', 'negative', { replicas: { Worker: { count: -1 } } }))
@@ -456,11 +456,45 @@ describe('jobs of every kind', () => {
     expect(error.fields).toEqual(
       expect.arrayContaining([
         {
-          path: '/spec/pytorchReplicaSpecs/Worker/replicas',
-          message: expect.stringContaining('greater than or equal to 0')
+          path: '/replicas/Worker/count',
+          message: expect.stringContaining('non-negative')
         }
       ])
     );
+  });
+});
+
+describe('TrainJob pod overrides on the upstream Trainer v2.3.0 CRD', () => {
+  test('volumes, nodeSelector and tolerations go into runtimePatches (detected) and are stored unpruned', async () => {
+    const { job } = await admin.jobs.create(
+      ns,
+      specOf('trainjob', 'patched', {
+        volumes: [{ claimName: 'data', mountPath: '/data' }],
+        nodeSelector: { pool: 'gpu' },
+        tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]
+      })
+    );
+    expect(job.name).toBe('patched');
+    const stored = (await custom.getNamespacedCustomObject({
+      group: 'trainer.kubeflow.org',
+      version: 'v1alpha1',
+      namespace: ns,
+      plural: 'trainjobs',
+      name: 'patched'
+    })) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(stored.metadata.annotations['kubeflow-workbench.io/trainer-override-field']).toBe(
+      'runtimePatches'
+    );
+    const [patch] = stored.spec.runtimePatches;
+    expect(patch.manager).toBe('kubeflow-workbench.io/proxy');
+    const [node] = patch.trainingRuntimeSpec.template.spec.replicatedJobs;
+    expect(node.name).toBe('node');
+    expect(node.template.spec.template.spec).toEqual({
+      volumes: [{ name: 'pvc-0', persistentVolumeClaim: { claimName: 'data' } }],
+      containers: [{ name: 'node', volumeMounts: [{ name: 'pvc-0', mountPath: '/data' }] }],
+      nodeSelector: { pool: 'gpu' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]
+    });
   });
 });
 

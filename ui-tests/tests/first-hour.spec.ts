@@ -215,9 +215,9 @@ test.describe('the first hour', () => {
     await setSetting(page, 'Default namespace', 'team-b');
     await setSetting(page, 'Backend', 'local');
     await closeSettingsEditor(page);
-    await page.reload();
     await page.sidebar.openTab(SIDEBAR);
     await expect(page.getByLabel('Namespace')).toHaveValue('team-b');
+    await expect(page.locator('.kf-live-row[aria-label="fh-in-team-b"]')).toBeVisible();
     const info = await (await request.get(`${API}/info`)).json();
     expect(info.backend.selected).toBe('local');
 
@@ -230,6 +230,52 @@ test.describe('the first hour', () => {
     await setSetting(page, 'Show system namespaces', true);
     await setSetting(page, 'Default namespace', '');
     await setSetting(page, 'Show system namespaces', false);
+    await closeSettingsEditor(page);
+  });
+
+  test('every Kubeflow palette entry works', async ({ page }) => {
+    const run = async (label: string) => {
+      await page.keyboard.press('Control+Shift+C');
+      const search = page.getByRole('textbox', { name: /search/i }).first();
+      await search.fill(label);
+      await page.locator('.lm-CommandPalette-item', { hasText: label }).first().click();
+    };
+    await run('Open the Kubeflow sidebar');
+    await expect(page.getByLabel('Namespace')).toBeVisible();
+    await run('Refresh Kubeflow cluster information');
+    await expect(page.getByTitle('Backend: local (connected)')).toBeVisible();
+    await run('Retry the Kubeflow connection');
+    await expect(page.getByTitle('Backend: local (connected)')).toBeVisible();
+    await run('New Training Job');
+    await expect(page.getByRole('form', { name: 'New training job' })).toBeVisible();
+  });
+
+  test('the grace period setting goes into new jobs from the form', async ({ page, request }) => {
+    await setSetting(page, 'Grace period when a job stops (seconds)', '7');
+    await closeSettingsEditor(page);
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('kubeflow:new-training-job');
+    });
+    const form = page.getByRole('form', { name: 'New training job' }).last();
+    await form.getByLabel('Name', { exact: true }).fill('fh-grace');
+    await form.getByRole('button', { name: 'Write a script' }).click();
+    // The script goes through JupyterLab's own code editor (CodeMirror), several lines as they are.
+    await form.locator('.kf-code-editor .cm-content').click();
+    await page.keyboard.type('import os\nfor i in range(2):\nprint("line", i)');
+    await expect(form.getByLabel('What each replica runs')).toContainText('python train.py');
+    await form.getByRole('button', { name: 'Create job' }).click();
+    const view = page
+      .locator('.jp-MainAreaWidget', { has: page.locator('h2', { hasText: 'fh-grace' }) })
+      .last();
+    await expect(view.locator('.kf-status-badge').first()).toHaveText(/Succeeded/, {
+      timeout: 60000
+    });
+    const job = await (await request.get(`${API}/namespaces/default/jobs/fh-grace`)).json();
+    expect(job.spec.terminationGracePeriodSeconds).toBe(7);
+    expect(job.spec.source.content).toContain('for i in range(2):\n');
+    await view.getByRole('tab', { name: 'Logs' }).click();
+    await expect(view.getByLabel('Job logs')).toContainText('line 1');
+    await setSetting(page, 'Grace period when a job stops (seconds)', '30');
     await closeSettingsEditor(page);
   });
 

@@ -36,6 +36,8 @@ export class BackendHolder {
   private _backend: IBackend | undefined;
   private _note: string | undefined;
   private _failure: IBackendInfo | undefined;
+  /** Told before a new selection replaces the backend: live streams of the old one must end. */
+  private readonly _switching = new Set<() => void>();
 
   constructor(
     private readonly opts: ISelectOptions,
@@ -58,6 +60,12 @@ export class BackendHolder {
     return this._note && !info.message ? { ...info, message: this._note } : info;
   }
 
+  /** Calls `listener` whenever the backend is about to be replaced; returns how to stop listening. */
+  onSwitch(listener: () => void): () => void {
+    this._switching.add(listener);
+    return () => this._switching.delete(listener);
+  }
+
   kubernetesVersion(): string | undefined {
     return this._backend?.kubernetesVersion;
   }
@@ -68,6 +76,9 @@ export class BackendHolder {
       this.opts.selection = wanted;
     }
     const previous = this._backend;
+    for (const listener of [...this._switching]) {
+      listener();
+    }
     this._backend = undefined;
     this._note = undefined;
     this._failure = undefined;

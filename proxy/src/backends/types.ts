@@ -3,8 +3,9 @@
  * `kubernetes/` imports @kubernetes/client-node and only `local/` spawns processes.
  */
 import { IBackendInfo, IContextList, INamespaceList } from '../../../contract/info';
-import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../contract/training';
 import { ResourceEvent } from '../../../contract/live';
+import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../../contract/study';
+import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../contract/training';
 import { IArtifactPreview, IPipelineSpec, IRerunRequest, IRun } from '../../../contract/pipeline';
 
 /** A running subscription; `close()` stops it and frees its resources. */
@@ -40,6 +41,31 @@ export interface IJobsBackend {
   ): Promise<void>;
   /** Live updates: first a snapshot, then changes. Reconnects internally; never polls. */
   watch(namespace: string, onEvent: (event: JobStreamEvent) => void): ISubscription;
+}
+
+export interface IStudiesBackend {
+  /** Idempotent like jobs: an equal spec under an existing name answers that study with `created: false`.
+   * Pre-flight findings that do not stop the study come back as `warnings`. */
+  create(namespace: string, spec: IStudySpec): Promise<IStudyCreated>;
+  list(namespace: string): Promise<{ items: IStudy[]; resourceVersion?: string }>;
+  checkAccess(namespace: string): Promise<void>;
+  get(namespace: string, name: string): Promise<IStudy>;
+  /** Deletes the study, its trials and their jobs (running trials are killed). */
+  delete(namespace: string, name: string): Promise<void>;
+  /** No new trials. Kubernetes: the budget becomes the trials created (Katib's webhook may refuse: 409 in
+   * words) and running trials finish; local: running trials are killed. A finished study is left as it is. */
+  stop(namespace: string, name: string): Promise<IStudy>;
+  /** Only maxTrialCount, parallelTrialCount and maxFailedTrialCount may change. */
+  editBudget(namespace: string, name: string, budget: IStudyBudget): Promise<IStudy>;
+  /** A trial's log (its primary replica, kept after the pod is gone), like job logs. */
+  trialLogs(
+    namespace: string,
+    name: string,
+    trial: string,
+    options: ILogOptions,
+    sink: (chunk: string) => void
+  ): Promise<void>;
+  watch(namespace: string, onEvent: (event: ResourceEvent<IStudy>) => void): ISubscription;
 }
 
 /** What a backend needs to start a run: the compiled IR (a KFP v2 PipelineSpec as JSON), whoever compiled it. */
@@ -116,6 +142,7 @@ export interface IBackend {
   namespaces(): Promise<INamespaceList>;
   contexts(): Promise<IContextList>;
   jobs: IJobsBackend;
+  studies: IStudiesBackend;
   pipelines: IPipelinesBackend;
   close(): Promise<void>;
 }

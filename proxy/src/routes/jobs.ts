@@ -2,8 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { API } from '../../../contract/routes';
 import { ITrainingJobSpec } from '../../../contract/training';
-import { generateJobName, TRAINING_JOB_SCHEMA } from '../../../contract/training-schema';
-import { validate } from '../../../contract/validate';
+import { generateJobName, validateTrainingJobSpec } from '../../../contract/training-schema';
 import { BackendError } from '../backends/types';
 import type { IAppDeps } from '../app';
 import { checkName, checkNamespace, flagParam, intParam } from './params';
@@ -16,7 +15,7 @@ type NsParams = { ns: string };
 type JobParams = { ns: string; name: string };
 
 function checkSpec(namespace: string, body: unknown): ITrainingJobSpec {
-  const result = validate<ITrainingJobSpec>(TRAINING_JOB_SCHEMA.$id, body);
+  const result = validateTrainingJobSpec(body);
   if (!result.ok) {
     throw new BackendError('invalid_spec', 'The training job spec is invalid.', result.fields);
   }

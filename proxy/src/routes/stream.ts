@@ -74,7 +74,13 @@ export function registerWatchRoute<T extends ILiveResource>(
       const backend = source();
       await backend.checkAccess(ns);
       const live: { subscription?: ISubscription } = {};
-      const send = openEventStream(request, reply, () => live.subscription?.close());
+      // A backend switch (retry, the Backend setting) ends the stream: the browser's EventSource reconnects
+      // and gets a fresh snapshot from the new backend instead of silence from the old one.
+      const stopListening = deps.backends.onSwitch(() => reply.raw.end());
+      const send = openEventStream(request, reply, () => {
+        stopListening();
+        live.subscription?.close();
+      });
       live.subscription = backend.watch(ns, event => send(event.type, event));
     }
   );

@@ -40,6 +40,8 @@ export interface IRequestOptions {
   body?: unknown;
   /** Answer as text instead of JSON (pod logs). */
   text?: boolean;
+  /** Body type; JSON unless a patch says otherwise (`application/merge-patch+json`). */
+  contentType?: string;
   timeoutMs?: number;
 }
 
@@ -135,7 +137,7 @@ class KubeClient implements IKubeClient {
     }
     context.setHeaderParam('Accept', options.text ? 'text/plain, */*' : 'application/json');
     if (options.body !== undefined) {
-      context.setHeaderParam('Content-Type', 'application/json');
+      context.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
       context.setBody(JSON.stringify(options.body));
     }
     context.setSignal(AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));

@@ -17,6 +17,12 @@ import {
   toSourceConfigMap,
   withOwner
 } from './mappers';
+import { toSpecFields } from './mappers/field-path';
+import {
+  needsPodOverrides,
+  overrideFieldOfSchema,
+  TrainJobOverrideField
+} from './mappers/trainjob-overrides';
 import { podsOfJob } from './pods';
 import { IKubeObject } from './watch-reducer';
 
@@ -76,6 +82,36 @@ async function ensureSource(
   }
 }
 
+/**
+ * The override field of the installed Trainer, asked only when a TrainJob needs one; a TrainJob CRD with
+ * neither field refuses the spec with the reason instead of silently dropping volumes or scheduling rules.
+ */
+async function trainJobOverrideFor(
+  client: IKubeClient,
+  spec: ITrainingJobSpec
+): Promise<TrainJobOverrideField | undefined> {
+  if (spec.framework !== 'trainjob' || !needsPodOverrides(spec)) {
+    return undefined;
+  }
+  const openapi = await client.request('GET', '/openapi/v3/apis/trainer.kubeflow.org/v1alpha1');
+  const field = overrideFieldOfSchema(openapi);
+  if (!field) {
+    const paths = ['volumes', 'nodeSelector', 'tolerations'].filter(
+      f => (spec as unknown as Record<string, unknown>)[f] !== undefined
+    );
+    throw new BackendError(
+      'invalid_spec',
+      "This cluster's TrainJob has neither runtimePatches (Trainer 2.2+) nor podTemplateOverrides (Trainer 2.1), " +
+        'so volumes, node selector and tolerations cannot be set on a TrainJob here.',
+      paths.map(f => ({
+        path: `/${f}`,
+        message: 'cannot be set on a TrainJob with the Trainer installed here'
+      }))
+    );
+  }
+  return field;
+}
+
 /** An existing job answers a create only when it is the same kind, made by the workbench from an equal spec. */
 async function adopt(
   client: IKubeClient,
@@ -113,7 +149,9 @@ export async function createJob(
   spec: ITrainingJobSpec
 ): Promise<Created> {
   const kind = kindOfFramework(spec.framework);
-  const object = toKubeflowObject(spec, namespace);
+  const object = toKubeflowObject(spec, namespace, {
+    trainJobOverride: await trainJobOverrideFor(client, spec)
+  });
   const name = object.metadata.name;
   // A user who may create but not read some kinds still gets a create; one who may not create gets the
   // create's own "You may not create …" rather than a message about reading another kind.
@@ -139,6 +177,13 @@ export async function createJob(
         : undefined;
     if (raced) {
       return adopt(client, namespace, spec, object, raced);
+    }
+    if (e instanceof BackendError && e.code === 'invalid_spec' && e.fields) {
+      throw new BackendError(
+        'invalid_spec',
+        `The cluster refused the job: ${e.message}`,
+        toSpecFields(spec, e.fields)
+      );
     }
     throw e;
   }

@@ -13,7 +13,9 @@ import { BackendError, IBackend } from '../types';
 import { IKubeClient, openCluster } from './client';
 import { KubernetesJobs } from './jobs';
 import { LogStore } from './log-store';
+import { KubernetesStudies } from './studies/kubernetes-studies';
 import { createLocalPipelines } from '../local/pipelines';
+import { lockStateDir } from '../local/state-lock';
 
 export interface IKubernetesOptions {
   stateDir: string;
@@ -123,7 +125,9 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     throw new BackendError('unreachable', `Cannot use the cluster (${where}): ${reason}`);
   }
   const namespace = opts.namespace || client.contextNamespace || 'default';
-  const jobs = new KubernetesJobs(client, new LogStore(join(opts.stateDir, 'logs')));
+  const store = new LogStore(join(opts.stateDir, 'logs'));
+  const jobs = new KubernetesJobs(client, store);
+  const studies = new KubernetesStudies(client, store);
   const fallbackNamespaces = opts.namespaces ?? namespacesFromEnv();
   const info: IBackendInfo = {
     kind: 'kubernetes',
@@ -133,7 +137,9 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     server: client.server,
     namespace
   };
-  // Pipelines run on this machine until the KFP backend (next issue) plugs in here.
+  // Pipelines run on this machine until the KFP backend (next issue) plugs in here: they are local state, so
+  // this proxy must be the only one on the state dir (see local/state-lock.ts).
+  const lock = lockStateDir(opts.stateDir);
   const pipelines = createLocalPipelines(opts);
   return {
     kind: 'kubernetes',
@@ -142,10 +148,13 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     namespaces: () => listNamespaces(client, fallbackNamespaces, namespace),
     contexts: async (): Promise<IContextList> => client.contexts(),
     jobs,
+    studies,
     pipelines,
     close: async () => {
+      studies.close();
       jobs.close();
       pipelines.close();
+      lock.release();
     }
   };
 }

@@ -38,8 +38,24 @@ export function clampTail(tail: number | undefined): number {
   return Math.min(Math.floor(tail), MAX_TAIL);
 }
 
+/** Katib's StdOut collector redirects the training container's output (`1>/var/log/katib/… 2>&1`) to a file
+ * this sidecar echoes, so in such a trial pod the training output is the sidecar's log (the Katib UI reads it
+ * too). With the File collector the output stays on the training container. */
+const KATIB_COLLECTOR = 'metrics-logger-and-collector';
+
+type IContainerCommand = { name: string; command?: string[]; args?: string[] };
+
+function redirectedByKatib(pod: IPod): boolean {
+  return ((pod.spec?.containers ?? []) as IContainerCommand[]).some(c =>
+    [...(c.command ?? []), ...(c.args ?? [])].join(' ').includes('1>/var/log/katib/')
+  );
+}
+
 function containerOf(pod: IPod): string | undefined {
   const names = (pod.spec?.containers ?? []).map(c => c.name);
+  if (names.includes(KATIB_COLLECTOR) && redirectedByKatib(pod)) {
+    return KATIB_COLLECTOR;
+  }
   return names.find(name => MAIN_CONTAINERS.includes(name)) ?? names[0];
 }
 

@@ -3,6 +3,7 @@
  * Trainer v2 (through JobSet) with `jobset.sigs.k8s.io/jobset-name`; a label selector cannot OR two keys, so
  * pods are fetched (and watched) once per key.
  */
+import { replicaName } from '../../../../contract/replica-name';
 import { BackendError } from '../types';
 import { IKubeClient } from './client';
 import { IKubeObject } from './watch-reducer';
@@ -44,8 +45,9 @@ export function jobNameOfPod(pod: IPod): string | undefined {
  */
 export function replicaNameOfPod(pod: IPod): string {
   const labels = pod.metadata?.labels ?? {};
-  if (labels[V1_REPLICA_TYPE] !== undefined && labels[V1_REPLICA_INDEX] !== undefined) {
-    return `${labels[V1_REPLICA_TYPE].toLowerCase()}-${labels[V1_REPLICA_INDEX]}`;
+  if (labels[V1_REPLICA_TYPE] !== undefined) {
+    // The MPI launcher has a type and no index (`<job>-launcher`).
+    return replicaName(labels[V1_REPLICA_TYPE], labels[V1_REPLICA_INDEX]);
   }
   if (labels[JOBSET_REPLICATED_JOB] !== undefined) {
     const completion = labels[JOB_COMPLETION_INDEX];

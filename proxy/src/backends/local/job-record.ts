@@ -16,6 +16,9 @@ export interface IReplicaRecord extends IReplicaState {
   pid?: number;
   startedAt?: string;
   finishedAt?: string;
+  /** Set when we stop the replica (it shows `Terminating` until its supervisor is gone): the reason it ends
+   * with. Kept in the record so a restarted proxy still knows. */
+  stopReason?: string;
 }
 
 export interface IJobRecord {
@@ -44,6 +47,16 @@ export function isFinished(record: IJobRecord): boolean {
   return TERMINAL.has(phaseOf(record));
 }
 
+/** A process of the replica may still be alive. */
+export function isLive(replica: IReplicaRecord): boolean {
+  return replica.phase === 'Running' || replica.phase === 'Terminating';
+}
+
+/** Finished, and every replica's processes are gone: nothing more will be logged. */
+export function isAtRest(record: IJobRecord): boolean {
+  return isFinished(record) && !record.replicas.some(isLive);
+}
+
 export function kindOf(record: IJobRecord): string {
   return KIND_INFO[record.spec.framework].kind;
 }
@@ -61,7 +74,9 @@ export function jobOfRecord(record: IJobRecord): IJob {
     ...(record.finished ? { finished: record.finished } : {}),
     conditions: record.conditions.map(c => ({ ...c })),
     replicas: record.replicas.map(
-      ({ port: _port, pid: _pid, startedAt: _s, finishedAt: _f, ...state }) => ({ ...state })
+      ({ port: _port, pid: _pid, startedAt: _s, finishedAt: _f, stopReason: _r, ...state }) => ({
+        ...state
+      })
     ),
     resourceVersion: String(record.generation),
     version: String(record.generation),
@@ -243,7 +258,10 @@ export function withReplicaEnd(
     });
     return withEvent(failed, 'Warning', 'FailedStart', `${replica}: ${startError}`, replica);
   }
-  let next = withReplica(record, replica, endOfReplica(exitCode, stopReason));
+  let next = withReplica(record, replica, {
+    ...endOfReplica(exitCode, stopReason),
+    stopReason: undefined
+  });
   if (stopReason && phaseOf(record) === 'Succeeded') {
     // A parameter server stopped after the job succeeded did its part.
     next = withReplica(next, replica, { phase: 'Succeeded' });

@@ -1,8 +1,11 @@
 /**
- * `IJobsBackend` on this machine: each replica a process group (see replica-process.ts), each job a record on
- * disk, changes pushed to watchers from memory (no file polling). State survives a proxy restart: `recover()`
- * re-attaches replicas that still run and settles the others from their exit files.
+ * `IJobsBackend` on this machine: each replica a supervised process tree (see supervisor-script.ts), each job a
+ * record on disk, changes pushed to watchers from memory (no file polling). State survives a proxy restart:
+ * `recover()` re-attaches replicas that still run (or still terminate) and settles the others from their exit
+ * files. Stopping a replica follows the pod lifecycle: it shows `Terminating` while its supervisor gives its
+ * processes the grace period, then its final state.
  */
+import { ChildProcess } from 'node:child_process';
 import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../../contract/training';
 import { generateJobName } from '../../../../contract/training-schema';
 import { BackendError, IJobsBackend, ILogOptions, ISubscription } from '../types';
@@ -10,14 +13,20 @@ import {
   withReplicaEnd,
   withReplicaStarted,
   IJobRecord,
+  isAtRest,
   isFinished,
+  isLive,
   jobOfRecord,
   settle,
-  withCondition
+  withCondition,
+  withEvent,
+  withReplica
 } from './job-record';
 import { writeJobLogs } from './log-reader';
-import { checkRunnable, checkSameSpec, prepareJob } from './prepare-job';
-import { isReplicaAlive } from './replica-process';
+import { isReady, packageEnvFor, PackageEnvs, IPackageEnv } from './package-env';
+import { baseEnvironment, checkRunnable, checkSameSpec, prepareJob } from './prepare-job';
+import { IReplicaLaunch, isReplicaAlive } from './replica-process';
+import { appendStamped } from './log-lines';
 import { JobChanges } from './job-changes';
 import { recoverRecord } from './recovery';
 import { IReplicaRef, ReplicaSupervisor } from './replica-supervisor';
@@ -27,8 +36,11 @@ export interface ILocalJobsOptions {
   stateDir: string;
   python: string;
   maxProcesses: number;
+  /** NVIDIA GPUs of this machine (host-devices.ts). */
+  gpus?: number;
   orphanPollMs: number;
-  stopGraceMs: number;
+  /** The grace period of jobs that set no `terminationGracePeriodSeconds`. */
+  graceSeconds: number;
 }
 
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -36,9 +48,10 @@ const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 export class LocalJobs implements IJobsBackend {
   private readonly records = new Map<string, IJobRecord>();
   private readonly creating = new Map<string, Promise<IJob>>();
-  /** Replicas we are stopping on purpose, and the reason they will show. */
-  private readonly stopping = new Map<string, string>();
   private readonly deleting = new Set<string>();
+  /** Jobs waiting for their package environment, and how to give up waiting (on delete). */
+  private readonly installing = new Map<string, () => void>();
+  private readonly packageEnvs = new PackageEnvs();
   private readonly changes = new JobChanges();
   private readonly store: RecordStore;
   private readonly supervisor: ReplicaSupervisor;
@@ -49,7 +62,7 @@ export class LocalJobs implements IJobsBackend {
     this.supervisor = new ReplicaSupervisor(
       (ref, how) => this.replicaEnded(ref, how),
       opts.orphanPollMs,
-      opts.stopGraceMs
+      opts.graceSeconds * 1000
     );
   }
 
@@ -65,11 +78,25 @@ export class LocalJobs implements IJobsBackend {
       alive.forEach(a => this.supervisor.adopt({ key, replica: a.replica }, a.pid, a.logPath));
       const settled = settle(record);
       this.records.set(key, settled.record);
-      if (settled.record !== stored) {
-        this.commit(settled.record, 'modified');
+      let current = settled.record;
+      if (current !== stored) {
+        current = this.commit(current, 'modified');
       }
-      this.stopReplicas(settled.record, settled.stop, 'Stopped');
+      // A finished job with a replica still running: the proxy stopped between settling and stopping it.
+      const leftOver = isFinished(stored)
+        ? current.replicas.filter(r => r.phase === 'Running').map(r => r.name)
+        : [];
+      current = this.stopReplicas(current, [...settled.stop, ...leftOver], 'Stopped');
+      // Told to stop before the restart: telling it again is harmless and covers a stop that was recorded but
+      // never sent. The supervisor keeps its own grace deadline.
+      current.replicas
+        .filter(r => r.phase === 'Terminating' && r.pid)
+        .forEach(r => this.supervisor.stop(r.pid as number));
     }
+  }
+
+  private graceOf(spec: ITrainingJobSpec): number {
+    return spec.terminationGracePeriodSeconds ?? this.opts.graceSeconds;
   }
 
   private commit(record: IJobRecord, type: 'added' | 'modified'): IJobRecord {
@@ -105,12 +132,18 @@ export class LocalJobs implements IJobsBackend {
       await pending.catch(() => undefined);
       return this.create(namespace, spec);
     }
+    if (this.deleting.has(key)) {
+      throw new BackendError(
+        'conflict',
+        `The job "${full.name}" is still being deleted (its processes are stopping). Try again in a moment.`
+      );
+    }
     const existing = this.records.get(key);
     if (existing) {
       checkSameSpec(existing.spec, full);
       return { job: jobOfRecord(existing), created: false };
     }
-    checkRunnable(full, this.opts.maxProcesses);
+    checkRunnable(full, this.opts.maxProcesses, this.opts.gpus ?? 0);
     const creation = this.launch(full);
     this.creating.set(key, creation);
     try {
@@ -120,19 +153,196 @@ export class LocalJobs implements IJobsBackend {
     }
   }
 
+  /**
+   * Atomic: the record is written (and watchers told) only once every replica's process exists. When
+   * `spawn()` refuses a replica (an argument it cannot pass, no process slots), the replicas already started
+   * are stopped, the job's files removed, and the create fails: a retry starts afresh instead of finding a job
+   * that stays `Created` forever. Failures after the spawn (no such interpreter) mark the job Failed with the reason.
+   */
   private async launch(
     spec: ITrainingJobSpec & { name: string; namespace: string }
   ): Promise<IJob> {
     const key = keyOf(spec.namespace, spec.name);
-    const { record: first, launches } = await prepareJob(this.store, spec, this.opts.python);
-    let record = this.commit(first, 'added');
-    for (const [replica, launch] of launches) {
-      const child = this.supervisor.start({ key, replica }, launch);
-      record = withReplicaStarted(record, replica, child.pid);
+    const packageEnv =
+      spec.packages && spec.packages.length > 0
+        ? packageEnvFor(this.opts.stateDir, this.opts.python, spec.packages)
+        : undefined;
+    let prepared;
+    try {
+      prepared = await prepareJob(this.store, spec, {
+        python: this.opts.python,
+        graceSeconds: this.graceOf(spec),
+        packageEnv,
+        gpus: this.opts.gpus ?? 0
+      });
+    } catch (error) {
+      this.store.remove(spec.namespace, spec.name);
+      throw error;
+    }
+    const { record, launches } = prepared;
+    if (packageEnv) {
+      // Replicas stay Pending while the environment is built, as pods do while their image is pulled; a
+      // replica that then cannot start marks the job Failed with the reason (startReplicas).
+      const created = this.commit(record, 'added');
+      void this.installThenStart(created, packageEnv, launches);
+      return jobOfRecord(created);
+    }
+    const { record: started, children, failure } = this.spawnAll(record, launches);
+    if (failure) {
+      await this.abandon(spec, children);
+      throw startFailure(failure.replica, failure.error);
+    }
+    let committed: IJobRecord;
+    try {
+      committed = this.commit(started, 'added');
+    } catch (error) {
+      // The record could not be written (disk full): processes nobody can see must not run on.
+      this.records.delete(key);
+      await this.abandon(spec, children);
+      throw error;
     }
     // Exits are reported on later turns of the event loop, so they always find the job Running.
-    record = this.commit(withCondition(record, 'Running', `${spec.name} is running`), 'modified');
-    return jobOfRecord(record);
+    return jobOfRecord(
+      this.commit(withCondition(committed, 'Running', `${spec.name} is running`), 'modified')
+    );
+  }
+
+  /** Starts every replica; stops at the first one `spawn()` refuses (thrown synchronously). */
+  private spawnAll(
+    from: IJobRecord,
+    launches: Map<string, IReplicaLaunch>
+  ): {
+    record: IJobRecord;
+    children: ChildProcess[];
+    failure?: { replica: string; error: unknown };
+  } {
+    const key = keyOf(from.namespace, from.name);
+    let record = from;
+    const children: ChildProcess[] = [];
+    for (const [replica, launch] of launches) {
+      try {
+        children.push(this.supervisor.start({ key, replica }, launch));
+      } catch (error) {
+        return { record, children, failure: { replica, error } };
+      }
+      record = withReplicaStarted(record, replica, children[children.length - 1].pid);
+    }
+    return { record, children };
+  }
+
+  /** After the package install (the job is already visible): all replicas Running, or the job Failed. */
+  private startReplicas(from: IJobRecord, launches: Map<string, IReplicaLaunch>): IJobRecord {
+    const { record, failure } = this.spawnAll(from, launches);
+    if (!failure) {
+      // Exits are reported on later turns of the event loop, so they always find the job Running.
+      return this.commit(withCondition(record, 'Running', `${from.name} is running`), 'modified');
+    }
+    const reason = startFailure(failure.replica, failure.error).message;
+    let failed = record;
+    for (const replica of failed.replicas.filter(r => r.phase === 'Pending')) {
+      failed = withReplica(failed, replica.name, {
+        phase: 'Failed',
+        reason: 'StartFailed',
+        message: reason,
+        finishedAt: new Date().toISOString()
+      });
+    }
+    const committed = this.commit(withCondition(failed, 'Failed', reason), 'modified');
+    const running = committed.replicas.filter(r => r.phase === 'Running').map(r => r.name);
+    return this.stopReplicas(committed, running, 'Stopped');
+  }
+
+  /** Builds (or reuses) the job's package environment, with pip's output in every replica's log. */
+  private async installThenStart(
+    created: IJobRecord,
+    packageEnv: IPackageEnv,
+    launches: Map<string, IReplicaLaunch>
+  ): Promise<void> {
+    const { namespace, name } = created;
+    const key = keyOf(namespace, name);
+    const packages = created.spec.packages ?? [];
+    const listed = packages.join(', ');
+    const event = (type: 'Normal' | 'Warning', reason: string, message: string) => {
+      const current = this.records.get(key) as IJobRecord;
+      return this.commit(withEvent(current, type, reason, message, name), 'modified');
+    };
+    if (isReady(packageEnv)) {
+      event(
+        'Normal',
+        'PackagesCached',
+        `Using the cached environment with ${listed}; nothing to install`
+      );
+      this.startReplicas(this.records.get(key) as IJobRecord, launches);
+      return;
+    }
+    const logs = [...launches.values()].map(l => l.logPath);
+    const log = (line: string) => logs.forEach(path => appendStamped(path, line));
+    const began = Date.now();
+    event(
+      'Normal',
+      'InstallingPackages',
+      `Installing ${listed} into a virtual environment layered on ${this.opts.python} (${packageEnv.dir})`
+    );
+    log(`[workbench] installing ${listed}`);
+    const { done, release } = this.packageEnvs.ensure(
+      packageEnv,
+      this.opts.python,
+      packages,
+      baseEnvironment(),
+      log
+    );
+    this.installing.set(key, release);
+    let failure: string | undefined;
+    try {
+      await done;
+    } catch (error) {
+      failure = (error as Error).message;
+    } finally {
+      release();
+    }
+    if (this.installing.get(key) !== release) {
+      return; // deleted while installing
+    }
+    this.installing.delete(key);
+    if (failure !== undefined) {
+      log(`[workbench] the packages could not be installed`);
+      event('Warning', 'InstallFailed', `Installing ${listed} failed: ${failure}`);
+      let failed = this.records.get(key) as IJobRecord;
+      for (const replica of failed.replicas) {
+        failed = withReplica(failed, replica.name, {
+          phase: 'Failed',
+          reason: 'InstallFailed',
+          message: failure,
+          finishedAt: new Date().toISOString()
+        });
+      }
+      const message = `the packages could not be installed: ${failure}`;
+      this.commit(withCondition(failed, 'Failed', message), 'modified');
+      return;
+    }
+    const seconds = ((Date.now() - began) / 1000).toFixed(1);
+    log(`[workbench] installed ${listed} in ${seconds} s`);
+    event(
+      'Normal',
+      'InstalledPackages',
+      `Installed ${listed} in ${seconds} s; later jobs reuse it`
+    );
+    this.startReplicas(this.records.get(key) as IJobRecord, launches);
+  }
+
+  /** Stops what a failed launch started and waits for their exits, so none is taken for a later job's. */
+  private async abandon(
+    spec: { name: string; namespace: string },
+    started: ChildProcess[]
+  ): Promise<void> {
+    const exited = started.map(child =>
+      child.exitCode !== null || child.signalCode !== null || child.pid === undefined
+        ? Promise.resolve()
+        : new Promise(resolve => child.once('exit', resolve))
+    );
+    await this.supervisor.stopAndWait(started.flatMap(child => (child.pid ? [child.pid] : [])));
+    await Promise.all(exited);
+    this.store.remove(spec.namespace, spec.name);
   }
 
   private replicaEnded(
@@ -144,24 +354,49 @@ export class LocalJobs implements IJobsBackend {
       return;
     }
     const exitCode = this.store.readExitCode(current.namespace, current.name, replica);
-    const stopReason = this.stopping.get(`${key}/${replica}`);
-    this.stopping.delete(`${key}/${replica}`);
+    const stopReason = current.replicas.find(r => r.name === replica)?.stopReason;
     const record = withReplicaEnd(current, replica, {
       exitCode,
       stopReason,
       ...how
     });
     const settled = settle(record);
-    this.commit(settled.record, 'modified');
-    this.stopReplicas(settled.record, settled.stop, 'Stopped');
+    this.stopReplicas(this.commit(settled.record, 'modified'), settled.stop, 'Stopped');
   }
 
-  private stopReplicas(record: IJobRecord, replicas: string[], reason: string): void {
-    const key = keyOf(record.namespace, record.name);
-    for (const replica of record.replicas.filter(r => replicas.includes(r.name) && r.pid)) {
-      this.stopping.set(`${key}/${replica.name}`, reason);
-      this.supervisor.stop(replica.pid as number);
+  /** Marks the replicas `Terminating` (recorded before the signal, so a restart knows), then stops them. */
+  private stopReplicas(record: IJobRecord, replicas: string[], reason: string): IJobRecord {
+    const targets = record.replicas.filter(
+      r => replicas.includes(r.name) && r.pid && r.phase === 'Running'
+    );
+    if (targets.length === 0) {
+      return record;
     }
+    const grace = this.graceOf(record.spec);
+    let next = record;
+    for (const replica of targets) {
+      next = withReplica(next, replica.name, { phase: 'Terminating', stopReason: reason });
+      next = withEvent(
+        next,
+        'Normal',
+        'Killing',
+        `Stopping ${replica.name}: SIGTERM to each of its processes, SIGKILL to any left after ${grace} s`,
+        replica.name
+      );
+    }
+    next = this.commit(next, 'modified');
+    targets.forEach(r => this.supervisor.stop(r.pid as number));
+    return next;
+  }
+
+  /** Stops a job's running replicas, keeping its record and logs (a study's early-stopped or killed trial). */
+  stop(namespace: string, name: string, reason: string): void {
+    const record = this.found(namespace, name);
+    this.stopReplicas(
+      record,
+      record.replicas.filter(r => r.pid && !r.finishedAt).map(r => r.name),
+      reason
+    );
   }
 
   async list(namespace: string): Promise<{ items: IJob[]; resourceVersion?: string }> {
@@ -193,9 +428,12 @@ export class LocalJobs implements IJobsBackend {
     const key = keyOf(namespace, name);
     this.deleting.add(key);
     try {
+      this.installing.get(key)?.();
+      this.installing.delete(key);
       this.supervisor.forget(key);
-      const pids = record.replicas.filter(r => r.pid && !r.finishedAt).map(r => r.pid as number);
-      await this.supervisor.stopAndWait(pids);
+      // Replicas already terminating keep their deadline: their supervisors ignore a second SIGTERM.
+      const live = record.replicas.filter(r => r.pid && isLive(r)).map(r => r.pid as number);
+      await this.supervisor.stopAndWait(live, this.graceOf(record.spec) * 1000);
       this.store.remove(namespace, name);
       this.records.delete(key);
       this.changes.publish(namespace, {
@@ -219,17 +457,17 @@ export class LocalJobs implements IJobsBackend {
   ): Promise<void> {
     const record = this.found(namespace, name);
     const follow =
-      options.follow && !isFinished(record)
+      options.follow && !isAtRest(record)
         ? { ended: this.ended(namespace, name), signal: options.signal }
         : undefined;
     await writeJobLogs(record, this.store, { ...options, follow }, sink);
   }
 
-  /** Resolves when the job finishes, is deleted, or the backend closes. */
+  /** Resolves when the job has finished and its processes are gone, is deleted, or the backend closes. */
   private ended(namespace: string, name: string): Promise<void> {
     return this.changes.until(() => {
       const record = this.records.get(keyOf(namespace, name));
-      return !record || isFinished(record);
+      return !record || isAtRest(record);
     });
   }
 
@@ -238,7 +476,26 @@ export class LocalJobs implements IJobsBackend {
   }
 
   close(): void {
+    this.installing.forEach(release => release());
+    this.installing.clear();
     this.supervisor.close();
     this.changes.close();
   }
+}
+
+/** Arguments no process can take are the spec's problem (400); anything else is this machine's (502). */
+function startFailure(replica: string, error: unknown): BackendError {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const detail = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  if (['ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE', 'E2BIG'].includes(code)) {
+    return new BackendError(
+      'invalid_spec',
+      `The job's command, args or env cannot be given to a process (${detail}).`,
+      [{ path: '/command', message: 'cannot be passed to a process on this machine' }]
+    );
+  }
+  return new BackendError(
+    'backend',
+    `The local backend could not start replica ${replica} (${detail}); nothing was created.`
+  );
 }

@@ -1,7 +1,14 @@
 /**
- * Replica logs as written by the wrapper: one `<ISO time> <text>` per line. Pure helpers to parse, tail and
+ * Replica logs as written by the supervisor: one `<ISO time> <text>` per line. Pure helpers to parse, tail and
  * merge them in time order.
  */
+import { appendFileSync } from 'node:fs';
+
+/** Adds one line of our own to a replica's log, stamped like the replica's lines (for pip's progress). */
+export function appendStamped(path: string, text: string): void {
+  appendFileSync(path, `${new Date().toISOString()} ${text}\n`);
+}
+
 export interface IStampedLine {
   replica: string;
   time: string;

@@ -9,22 +9,14 @@ import { isDeepStrictEqual } from 'node:util';
 import { ITrainingJobSpec } from '../../../../contract/training';
 import { BackendError } from '../types';
 import { IJobRecord, withCondition, withEvent } from './job-record';
+import { checkGpus, gpuShares, imageNotice } from './host-devices';
 import { planReplicas, processCount, replicaSlots } from './replica-plan';
 import { IReplicaLaunch } from './replica-process';
+import { activated, IPackageEnv } from './package-env';
 import { RecordStore } from './record-store';
 
 /** Refuses what this machine cannot do, with the field to fix. */
-export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number): void {
-  if (spec.packages && spec.packages.length > 0) {
-    throw new BackendError('invalid_spec', 'The local backend does not install packages.', [
-      {
-        path: '/packages',
-        message:
-          "the local backend runs jobs in this machine's Python environment: install the packages there " +
-          '(pip install …) and remove them from the spec, or run the job on a cluster'
-      }
-    ]);
-  }
+export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number, gpus = 0): void {
   const count = processCount(spec);
   if (count > maxProcesses) {
     throw new BackendError(
@@ -38,6 +30,7 @@ export function checkRunnable(spec: ITrainingJobSpec, maxProcesses: number): voi
       ]
     );
   }
+  checkGpus(spec, replicaSlots(spec).length, gpus);
   if (!spec.source && !(spec.command && spec.command.length > 0)) {
     throw new BackendError(
       'invalid_spec',
@@ -88,7 +81,7 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /** The proxy's secret and settings are not the job's business. */
-function baseEnvironment(): Record<string, string> {
+export function baseEnvironment(): Record<string, string> {
   return Object.fromEntries(
     Object.entries(process.env).filter(
       (entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith('KFWB_')
@@ -101,10 +94,20 @@ export interface IPreparedJob {
   launches: Map<string, IReplicaLaunch>;
 }
 
+export interface IPrepareOptions {
+  /** The user's interpreter: runs the supervisors, and source files unless a package environment is given. */
+  python: string;
+  graceSeconds: number;
+  /** The job's `packages` environment: first on PATH, and the interpreter of its source file. */
+  packageEnv?: IPackageEnv;
+  /** NVIDIA GPUs of this machine, shared out to the replicas that ask (host-devices.ts). */
+  gpus?: number;
+}
+
 export async function prepareJob(
   store: RecordStore,
   spec: ITrainingJobSpec & { name: string; namespace: string },
-  python: string
+  { python, graceSeconds, packageEnv, gpus = 0 }: IPrepareOptions
 ): Promise<IPreparedJob> {
   const { name, namespace } = spec;
   const dir = store.jobDir(namespace, name);
@@ -114,7 +117,8 @@ export async function prepareJob(
     const file = join(dir, 'src', spec.source.filename);
     mkdirSync(join(dir, 'src'), { recursive: true });
     writeFileSync(file, spec.source.content);
-    const launcher = spec.command && spec.command.length > 0 ? spec.command : [python];
+    const interpreter = packageEnv ? join(packageEnv.bin, 'python') : python;
+    const launcher = spec.command && spec.command.length > 0 ? spec.command : [interpreter];
     program = [...launcher, file, ...(spec.args ?? [])];
   }
   const hostfile = join(dir, 'hostfile');
@@ -123,7 +127,8 @@ export async function prepareJob(
   }
   const plans = planReplicas(spec, name, await freePorts(replicaSlots(spec).length), hostfile);
   const launches = new Map<string, IReplicaLaunch>();
-  for (const plan of plans) {
+  const shares = gpuShares(spec, plans.length, gpus);
+  for (const [k, plan] of plans.entries()) {
     const cwd = store.replicaDir(namespace, name, plan.name);
     mkdirSync(cwd, { recursive: true });
     const logPath = store.logPath(namespace, name, plan.name);
@@ -132,9 +137,12 @@ export async function prepareJob(
       python,
       command: program,
       cwd,
-      env: { ...baseEnvironment(), ...plan.env },
+      env: packageEnv
+        ? activated(packageEnv, { ...baseEnvironment(), ...plan.env, ...shares[k] })
+        : { ...baseEnvironment(), ...plan.env, ...shares[k] },
       logPath,
-      exitPath: store.exitPath(namespace, name, plan.name)
+      exitPath: store.exitPath(namespace, name, plan.name),
+      graceSeconds
     });
   }
   let record: IJobRecord = {
@@ -154,7 +162,12 @@ export async function prepareJob(
     events: [],
     generation: 0
   };
-  record = withCondition(record, 'Created', `${name} is created on this machine`);
+  const notice = imageNotice(spec, python);
+  record = withCondition(
+    record,
+    'Created',
+    `${name} is created on this machine${notice ? `. ${notice}` : ''}`
+  );
   record = withEvent(
     record,
     'Normal',
@@ -162,5 +175,8 @@ export async function prepareJob(
     `Created ${plans.length} local replica process(es)`,
     name
   );
+  if (notice) {
+    record = withEvent(record, 'Warning', 'ImageNotUsed', notice, name);
+  }
   return { record, launches };
 }

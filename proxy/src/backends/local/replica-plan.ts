@@ -19,6 +19,7 @@
  * | mpi        | Launcher only        | OMPI_MCA_orte_default_hostfile → a hostfile "127.0.0.1 slots=<workers>": mpirun   |
  * |            |                      | starts the ranks itself, as on a cluster where workers only host them              |
  */
+import { replicaName } from '../../../../contract/replica-name';
 import { ITrainingJobSpec } from '../../../../contract/training';
 import { KIND_INFO } from '../kubernetes/mappers';
 
@@ -142,7 +143,7 @@ export function planReplicas(
         break;
     }
     return {
-      name: `${role.toLowerCase()}-${index}`,
+      name: replicaName(role, index),
       role,
       index,
       port,

@@ -1,35 +1,13 @@
 /**
- * One replica = one process group: a small Python wrapper (the session leader) that runs the replica's
- * command, writes each output line to the log with a timestamp (so merged logs are in time order), and records
- * the exit code in a file. The wrapper does not write to us, so it outlives a proxy restart, and the exit file
- * tells a restarted proxy how a replica it could not wait() for has ended.
+ * One replica = one supervisor process (see supervisor-script.ts) in its own session, running the replica's
+ * command in another session below it. The supervisor writes each output line to the log with a timestamp (so
+ * merged logs are in time order), stops the replica's whole process tree like a pod is stopped, and records the
+ * exit code in a file. It does not write to us, so it outlives a proxy restart, and the exit file tells a
+ * restarted proxy how a replica it could not wait() for has ended.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
-
-const WRAPPER = String.raw`
-import datetime, os, subprocess, sys
-log_path, exit_path, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-out = open(log_path, 'ab', buffering=0)
-def write(line):
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ').encode()
-    out.write(stamp + b' ' + line.rstrip(b'\n') + b'\n')
-try:
-    child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-except OSError as e:
-    write(('[workbench] cannot start %s: %s' % (cmd[0], e.strerror)).encode())
-    code = 127
-else:
-    for line in iter(child.stdout.readline, b''):
-        write(line)
-    code = child.wait()
-    if code < 0:
-        code = 128 - code
-with open(exit_path + '.tmp', 'w') as f:
-    f.write(str(code))
-os.replace(exit_path + '.tmp', exit_path)
-sys.exit(code)
-`;
+import { SUPERVISOR_SCRIPT } from './supervisor-script';
 
 export interface IReplicaLaunch {
   python: string;
@@ -38,15 +16,24 @@ export interface IReplicaLaunch {
   env: Record<string, string>;
   logPath: string;
   exitPath: string;
+  /** Replicas: between the SIGTERM and the SIGKILL of a stop (`terminationGracePeriodSeconds`); default 30. */
+  graceSeconds?: number;
 }
 
 export function startReplica(launch: IReplicaLaunch): ChildProcess {
-  // The wrapper's own errors (a broken interpreter) go to the same log, unstamped.
+  // The supervisor's own errors (a broken interpreter) go to the same log, unstamped.
   const errFd = openSync(launch.logPath, 'a');
   try {
     const child = spawn(
       launch.python,
-      ['-c', WRAPPER, launch.logPath, launch.exitPath, ...launch.command],
+      [
+        '-c',
+        SUPERVISOR_SCRIPT,
+        launch.logPath,
+        launch.exitPath,
+        String(launch.graceSeconds ?? 30),
+        ...launch.command
+      ],
       {
         cwd: launch.cwd,
         env: launch.env,
@@ -81,10 +68,19 @@ export function isReplicaAlive(pid: number, logPath: string): boolean {
   }
 }
 
-/** Signals the replica's whole process group (the wrapper, the command and anything it started). */
+/** Signals a whole process group (pipeline steps; a replica's supervisor is alone in its group). */
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Signals the supervisor alone: on SIGTERM it stops the replica's processes itself (grace, then SIGKILL). */
+export function signalSupervisor(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
   } catch {
     // already gone
   }

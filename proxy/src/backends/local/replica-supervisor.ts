@@ -1,7 +1,12 @@
 /**
  * Watches replica processes end and stops them. Our own children report their exit; replicas re-attached
  * after a proxy restart are not our children (no wait() on them), so they alone are checked by a
- * low-frequency liveness timer, and their exit code is read from the file their wrapper writes.
+ * low-frequency liveness timer, and their exit code is read from the file their supervisor (or wrapper) writes.
+ *
+ * Two ways to stop, by the starter: replicas (`startReplica`, the default) run under a supervisor that stops
+ * its replica's whole process tree itself when sent SIGTERM, with the launch's grace period (see
+ * supervisor-script.ts), so only the supervisor is signalled; other starters (pipeline steps) make one process
+ * group, stopped here: SIGTERM to the group, SIGKILL after `stopGraceMs`.
  */
 import { ChildProcess } from 'node:child_process';
 import {
@@ -9,6 +14,7 @@ import {
   isGroupAlive,
   isReplicaAlive,
   signalGroup,
+  signalSupervisor,
   startReplica
 } from './replica-process';
 
@@ -33,10 +39,16 @@ export class ReplicaSupervisor {
   constructor(
     private readonly onEnd: EndHandler,
     private readonly orphanPollMs: number,
+    /** Process groups only: between SIGTERM and SIGKILL. */
     private readonly stopGraceMs: number,
-    /** How a launch becomes a process group (pipeline steps use a lighter wrapper than replicas). */
+    /** How a launch becomes processes (pipeline steps use a lighter wrapper than replicas). */
     private readonly starter: (launch: IReplicaLaunch) => ChildProcess = startReplica
   ) {}
+
+  /** The supervisor stops the tree itself (and is the only member of its own process group). */
+  private get supervised(): boolean {
+    return this.starter === startReplica;
+  }
 
   start(ref: IReplicaRef, launch: IReplicaLaunch): ChildProcess {
     const child = this.starter(launch);
@@ -76,16 +88,25 @@ export class ReplicaSupervisor {
     }
   }
 
-  /** SIGTERM to the group, SIGKILL to what is left after the grace period. */
+  /** Starts stopping: SIGTERM to the supervisor (it does the rest), or to the group with a SIGKILL timer. */
   stop(pid: number): void {
+    if (this.supervised) {
+      signalSupervisor(pid, 'SIGTERM');
+      return;
+    }
     signalGroup(pid, 'SIGTERM');
     setTimeout(() => signalGroup(pid, 'SIGKILL'), this.stopGraceMs).unref();
   }
 
-  /** Stops the groups and resolves once they are all gone (bounded wait, for delete). */
-  async stopAndWait(pids: number[]): Promise<void> {
-    pids.forEach(pid => signalGroup(pid, 'SIGTERM'));
-    const deadline = Date.now() + this.stopGraceMs;
+  /**
+   * Stops them and resolves once they are all gone (for delete). A supervisor ends by itself a moment after
+   * `graceMs` (the job's grace period); one still there 5 s later is broken and is killed, which kills its
+   * replica's main process with it (PR_SET_PDEATHSIG).
+   */
+  async stopAndWait(pids: number[], graceMs = this.stopGraceMs): Promise<void> {
+    pids.forEach(pid => this.stop(pid));
+    const margin = this.supervised ? 5000 : 0;
+    const deadline = Date.now() + graceMs + margin;
     while (pids.some(isGroupAlive) && Date.now() < deadline) {
       await new Promise(resolve => setTimeout(resolve, 25));
     }

@@ -118,4 +118,4 @@ export function frameworkOfKind(kind: string | undefined): Framework | undefined
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'kubeflow-workbench';
 /** Holds the spec a job was created from (JSON), so it can be shown and cloned. */
-export const SPEC_ANNOTATION = 'kubeflow-workbench.io/spec';
+export { SPEC_ANNOTATION } from '../../../../../contract/training-rules';

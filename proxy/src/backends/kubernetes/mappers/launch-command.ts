@@ -4,9 +4,9 @@
  * `sh` positional parameters (`exec "$@"`), so only the package names are ever quoted into a shell script.
  */
 import { ITrainingJobSpec } from '../../../../../contract/training';
+import { SOURCE_MOUNT_PATH } from '../../../../../contract/training-rules';
 
-/** Where the source ConfigMap is mounted, read-only, in every replica. */
-export const SOURCE_MOUNT_PATH = '/opt/kubeflow-workbench/src';
+export { SOURCE_MOUNT_PATH };
 
 export interface ILaunch {
   command?: string[];

@@ -2,7 +2,7 @@
 import { ITrainingJobSpec } from '../../../../../contract/training';
 import { DEFAULT_TRAINING_IMAGE } from '../../../../../contract/training-schema';
 import { IKindInfo, MANAGED_BY, MANAGED_BY_LABEL } from './kind-info';
-import { launchOf, SOURCE_MOUNT_PATH } from './launch-command';
+import { launchOf, pipInstallScript, SOURCE_MOUNT_PATH } from './launch-command';
 
 export const DEFAULT_GPU_RESOURCE = 'nvidia.com/gpu';
 export const SOURCE_VOLUME = 'workbench-source';
@@ -51,10 +51,23 @@ export function sourceConfigMapName(jobName: string): string {
   return `${jobName}-source`;
 }
 
+/**
+ * MPI workers only host the ranks mpirun starts from the launcher: the user's program must not run there. With
+ * no command the operator makes them `sleep 365d`; with packages they install them first, then sleep the same,
+ * so the ranks find the packages (and the mounted source) in place.
+ */
+export function idleWorkerLaunch(spec: ITrainingJobSpec): { command?: string[] } {
+  if (!spec.packages || spec.packages.length === 0) {
+    return {};
+  }
+  return { command: ['sh', '-c', `${pipInstallScript(spec.packages)} && exec sleep 365d`] };
+}
+
 export function podTemplateOf(
   spec: ITrainingJobSpec,
   jobName: string,
-  info: IKindInfo
+  info: IKindInfo,
+  opts: { idle?: boolean } = {}
 ): Record<string, unknown> {
   const volumes: Record<string, unknown>[] = (spec.volumes ?? []).map((v, i) => ({
     name: `pvc-${i}`,
@@ -84,7 +97,7 @@ export function podTemplateOf(
   const container: Record<string, unknown> = {
     name: info.container,
     image: spec.image ?? DEFAULT_TRAINING_IMAGE,
-    ...launchOf(spec),
+    ...(opts.idle ? idleWorkerLaunch(spec) : launchOf(spec)),
     ...(env.length > 0 ? { env } : {}),
     ...(info.port ? { ports: [{ name: info.portName, containerPort: info.port }] } : {}),
     ...(resources ? { resources } : {}),
@@ -96,7 +109,10 @@ export function podTemplateOf(
     ...(spec.nodeSelector && Object.keys(spec.nodeSelector).length > 0
       ? { nodeSelector: spec.nodeSelector }
       : {}),
-    ...(spec.tolerations && spec.tolerations.length > 0 ? { tolerations: spec.tolerations } : {})
+    ...(spec.tolerations && spec.tolerations.length > 0 ? { tolerations: spec.tolerations } : {}),
+    ...(spec.terminationGracePeriodSeconds !== undefined
+      ? { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds }
+      : {})
   };
   const labels = jobLabels(spec);
   return { metadata: { labels }, spec: podSpec };

@@ -9,7 +9,13 @@ interface IContainerState {
 }
 
 export interface IPodLike {
-  metadata?: { name?: string; labels?: Record<string, string>; resourceVersion?: string };
+  metadata?: {
+    name?: string;
+    labels?: Record<string, string>;
+    resourceVersion?: string;
+    /** Set when the pod is being stopped: it runs out its grace period, shown as `Terminating`. */
+    deletionTimestamp?: string | Date;
+  };
   spec?: { containers?: { name: string }[] };
   status?: {
     phase?: string;
@@ -52,6 +58,9 @@ export function replicaFromPod(pod: IPodLike, roles: string[], container: string
     ...roleAndIndex(pod, roles),
     phase: (PHASES.has(phase) ? phase : 'Unknown') as IReplicaState['phase']
   };
+  if (pod.metadata?.deletionTimestamp && (phase === 'Running' || phase === 'Pending')) {
+    replica.phase = 'Terminating'; // what kubectl shows for a pod within its grace period
+  }
   const statuses = pod.status?.containerStatuses ?? [];
   const status = statuses.find(s => s.name === container) ?? statuses[0];
   if (status) {

@@ -6,6 +6,12 @@ import { Framework, ITrainingJobSpec } from '../../../../../contract/training';
 import { DEFAULT_TRAINING_IMAGE } from '../../../../../contract/training-schema';
 import { KIND_INFO, SPEC_ANNOTATION } from './kind-info';
 import { launchOf, shellQuote } from './launch-command';
+import { TRAINJOB_SOURCE_ENV } from '../../../../../contract/training-rules';
+import {
+  OVERRIDE_ANNOTATION,
+  TrainJobOverrideField,
+  trainJobOverrides
+} from './trainjob-overrides';
 import { envList, jobLabels, podTemplateOf, resourcesOf } from './pod-template';
 
 export interface IJobObject {
@@ -53,10 +59,12 @@ function toV1Job(
   for (const role of info.roles) {
     const replica = spec.replicas[role];
     if (replica) {
+      // In an MPIJob only the launcher runs the program (through mpirun); the local backend agrees.
+      const idle = framework === 'mpi' && role === 'Worker';
       replicaSpecs[role] = {
         replicas: replica.count,
         restartPolicy: info.defaultRestartPolicy,
-        template
+        template: idle ? podTemplateOf(spec, name, info, { idle }) : template
       };
     }
   }
@@ -81,9 +89,18 @@ export const toPaddleJob = (spec: ITrainingJobSpec, ns: string) => toV1Job('padd
 /** Where a TrainJob's source is written at start: a TrainJob cannot mount volumes (its runtime owns the pod). */
 export const TRAINJOB_SOURCE_DIR = '/tmp/kubeflow-workbench/src';
 /** Carries the source into a TrainJob container, which writes it to a file before running it. */
-export const TRAINJOB_SOURCE_ENV = 'KFWB_SOURCE';
+export { TRAINJOB_SOURCE_ENV };
 
-export function toTrainJob(spec: ITrainingJobSpec, namespace: string): IJobObject {
+export interface IMapOptions {
+  /** The installed Trainer's field for pod overrides (volumes, nodeSelector, tolerations of a TrainJob). */
+  trainJobOverride?: TrainJobOverrideField;
+}
+
+export function toTrainJob(
+  spec: ITrainingJobSpec,
+  namespace: string,
+  opts: IMapOptions = {}
+): IJobObject {
   const info = KIND_INFO.trainjob;
   const env = envList(spec.env);
   let prelude: string[] = [];
@@ -104,10 +121,16 @@ export function toTrainJob(spec: ITrainingJobSpec, namespace: string): IJobObjec
     ...(resources ? { resourcesPerNode: resources } : {})
   };
   const runtimeRef = spec.runtimeRef ?? { name: '' };
+  const overrides = trainJobOverrides(spec, opts.trainJobOverride);
+  const metadata = metadataOf(spec, namespace);
+  if (Object.keys(overrides).length > 0) {
+    // Says which Trainer field carried volumes/nodeSelector/tolerations (the YAML view shows it too).
+    metadata.annotations[OVERRIDE_ANNOTATION] = Object.keys(overrides)[0];
+  }
   return {
     apiVersion: `${info.group}/${info.version}`,
     kind: info.kind,
-    metadata: metadataOf(spec, namespace),
+    metadata,
     spec: {
       runtimeRef: {
         name: runtimeRef.name,
@@ -115,6 +138,7 @@ export function toTrainJob(spec: ITrainingJobSpec, namespace: string): IJobObjec
         kind: runtimeRef.kind ?? 'ClusterTrainingRuntime'
       },
       trainer,
+      ...overrides,
       ...(spec.runPolicy?.activeDeadlineSeconds
         ? { activeDeadlineSeconds: spec.runPolicy.activeDeadlineSeconds }
         : {})
@@ -122,7 +146,10 @@ export function toTrainJob(spec: ITrainingJobSpec, namespace: string): IJobObjec
   };
 }
 
-const MAPPERS: Record<Framework, (spec: ITrainingJobSpec, ns: string) => IJobObject> = {
+const MAPPERS: Record<
+  Framework,
+  (spec: ITrainingJobSpec, ns: string, opts?: IMapOptions) => IJobObject
+> = {
   tensorflow: toTFJob,
   pytorch: toPyTorchJob,
   mpi: toMPIJob,
@@ -132,6 +159,10 @@ const MAPPERS: Record<Framework, (spec: ITrainingJobSpec, ns: string) => IJobObj
   trainjob: toTrainJob
 };
 
-export function toKubeflowObject(spec: ITrainingJobSpec, namespace: string): IJobObject {
-  return MAPPERS[spec.framework](spec, namespace);
+export function toKubeflowObject(
+  spec: ITrainingJobSpec,
+  namespace: string,
+  opts: IMapOptions = {}
+): IJobObject {
+  return MAPPERS[spec.framework](spec, namespace, opts);
 }

@@ -5,11 +5,12 @@
  * `<pipelineRoot>/<pipeline-name>-<YYYY-mm-dd-HH-MM-SS-ffffff>/<task>/`. Cache entries:
  * `<stateDir>/pipeline-cache/<key>.json`.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IPipelineSpec } from '../../../../../contract/pipeline';
 import { IPipelineIr } from './ir';
 import { IPlatformSpec } from './plan';
+import { loadRecords, saveRecord } from '../record-files';
 import { IRunRecord } from './run-record';
 
 export interface IRunDocuments {
@@ -75,13 +76,8 @@ export class RunStore {
     return JSON.parse(readFileSync(join(this.runDir(namespace, name), 'documents.json'), 'utf8'));
   }
 
-  /** Synchronous on purpose: step exits arrive concurrently and their writes must not interleave. */
   save(record: IRunRecord): void {
-    const dir = this.runDir(record.namespace, record.name);
-    mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `.run.json.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(record, null, 1));
-    renameSync(tmp, join(dir, 'run.json'));
+    saveRecord(this.runDir(record.namespace, record.name), 'run.json', record);
   }
 
   remove(record: IRunRecord): void {
@@ -91,31 +87,6 @@ export class RunStore {
 
   /** Every readable record; a broken one is skipped rather than failing the start. */
   loadAll(): IRunRecord[] {
-    const records: IRunRecord[] = [];
-    for (const namespace of dirs(this.root)) {
-      for (const name of dirs(join(this.root, namespace))) {
-        try {
-          const record = JSON.parse(
-            readFileSync(join(this.runDir(namespace, name), 'run.json'), 'utf8')
-          ) as IRunRecord;
-          if (record.version === 1 && record.name === name && record.namespace === namespace) {
-            records.push(record);
-          }
-        } catch {
-          // not a run dir, or a crash before the first write
-        }
-      }
-    }
-    return records;
-  }
-}
-
-function dirs(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter(entry => entry.isDirectory())
-      .map(entry => entry.name);
-  } catch {
-    return [];
+    return loadRecords<IRunRecord>(this.root, 'run.json');
   }
 }

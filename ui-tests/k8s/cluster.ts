@@ -1,0 +1,61 @@
+/**
+ * The `operators` test cluster, standalone, for the Galata tests in kubernetes mode: kube-apiserver + etcd with
+ * the upstream CRDs, the real Training Operator (controllers + webhook), a kwok node and the binder — started by
+ * the harness's own setUpCluster, exactly as the jest `operators` project starts it.
+ *
+ *   node ui-tests/k8s/run.js [-- COMMAND ARGS…]
+ *
+ * Prints the admin and alice kubeconfig paths (and writes them as JSON to $KFWB_K8S_CLUSTER_INFO when set), then
+ * runs COMMAND, if given, as alice in team-a on the kubernetes backend. Everything stops on SIGTERM/SIGINT or
+ * when COMMAND exits (the harness's exit hook kills its processes and removes the cluster dir).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { CLUSTER_ENV, setUpCluster } from '../../test/apiserver/globalSetup';
+import { IClusterInfo, kubeConfig, TEAM_A } from '../../test/apiserver/helpers';
+import { startImagePullBackOff } from './image-pull';
+
+async function main(): Promise<void> {
+  const sep = process.argv.indexOf('--');
+  const command = sep >= 0 ? process.argv.slice(sep + 1) : [];
+  await setUpCluster({ trainingOperator: true }, CLUSTER_ENV.operators);
+  const info: IClusterInfo = JSON.parse(readFileSync(process.env[CLUSTER_ENV.operators]!, 'utf8'));
+  const stopPulls = startImagePullBackOff(kubeConfig(info.adminKubeconfig));
+
+  const infoFile = process.env.KFWB_K8S_CLUSTER_INFO;
+  if (infoFile) {
+    writeFileSync(infoFile, JSON.stringify(info, null, 2), { mode: 0o600 });
+  }
+  process.stdout.write(
+    `admin kubeconfig: ${info.adminKubeconfig}\nalice kubeconfig: ${info.aliceKubeconfig}\n`
+  );
+
+  let child: ChildProcess | undefined;
+  process.on('exit', () => {
+    stopPulls();
+    child?.kill('SIGTERM');
+    if (infoFile) {
+      rmSync(infoFile, { force: true });
+    }
+  });
+  if (command.length > 0) {
+    child = spawn(command[0], command.slice(1), {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        KFWB_BACKEND: 'kubernetes',
+        KUBECONFIG: info.aliceKubeconfig,
+        KFWB_NAMESPACE: TEAM_A
+      }
+    });
+    child.on('exit', code => process.exit(code ?? 1));
+  } else {
+    setInterval(() => undefined, 1 << 30); // the cluster runs until a signal
+  }
+  // SIGTERM/SIGINT: the harness (test/apiserver/processes.ts) exits, and its exit hook stops the cluster.
+}
+
+main().catch(e => {
+  process.stderr.write(`test cluster failed to start: ${e instanceof Error ? e.stack : e}\n`);
+  process.exit(1);
+});
