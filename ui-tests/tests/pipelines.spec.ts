@@ -316,6 +316,22 @@ test.describe('pipelines', () => {
       'Cached',
       { timeout: 60000 }
     );
+    const rerunName = (await rerun.locator('.kf-detail-header h2').textContent())!;
+
+    // Run from a step: the steps before it are reused, it and the ones after run again.
+    await rerun.locator('.react-flow__node[data-id="stats"]').click();
+    await rerun.getByRole('button', { name: 'Run from step' }).click();
+    const from = current();
+    await expect(from.locator('.kf-detail-header h2')).not.toHaveText(rerunName);
+    await expect(from.locator('.kf-step-node[data-step="report"]')).toHaveAttribute(
+      'data-phase',
+      /Succeeded|Cached/,
+      { timeout: 60000 }
+    );
+    await expect(from.locator('.kf-step-node[data-step="generate"]')).toHaveAttribute(
+      'data-phase',
+      'Cached'
+    );
 
     // Without caching on the notebook step, a new run really runs it: cancel it while it does, then delete it.
     await page.activity.activateTab('Untitled.kfpipeline');
@@ -340,7 +356,7 @@ test.describe('pipelines', () => {
     // The sidebar lists the runs live; a row opens its run view.
     await page.sidebar.openTab(SIDEBAR);
     const rows = page.locator('.kf-run-list .kf-live-row');
-    await expect(rows).toHaveCount(3, { timeout: 30000 });
+    await expect(rows).toHaveCount(4, { timeout: 30000 });
     await page.locator('.kf-run-list .kf-live-row', { hasText: firstRun }).click();
     await expect(page.locator('.jp-MainAreaWidget:visible .kf-detail-header h2')).toHaveText(
       firstRun
@@ -360,5 +376,14 @@ test.describe('pipelines', () => {
     await expect(page.locator('.jp-MainAreaWidget:visible .kf-detail-header h2')).toHaveText(
       firstRun
     );
+
+    // "New Pipeline" from the command palette makes the next free Untitled file.
+    await page.keyboard.press('Control+Shift+C');
+    await page.locator('.lm-CommandPalette-input').fill('New Pipeline');
+    await page.keyboard.press('Enter');
+    await expect(
+      page.locator('.jp-DirListing-item', { hasText: 'Untitled1.kfpipeline' })
+    ).toBeVisible();
+    await expect(page.locator('.kf-pipeline-editor:visible')).toBeVisible();
   });
 });
