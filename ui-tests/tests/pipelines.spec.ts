@@ -381,9 +381,8 @@ test.describe('pipelines', () => {
     await page.keyboard.press('Control+Shift+C');
     await page.locator('.lm-CommandPalette-input').fill('New Pipeline');
     await page.keyboard.press('Enter');
-    await expect(
-      page.locator('.jp-DirListing-item', { hasText: 'Untitled1.kfpipeline' })
-    ).toBeVisible();
+    // The sidebar shows the Kubeflow panel now: the new document's tab says it was made and opened.
+    await expect(page.getByRole('tab', { name: 'Untitled1.kfpipeline' })).toBeVisible();
     await expect(page.locator('.kf-pipeline-editor:visible')).toBeVisible();
   });
 });
