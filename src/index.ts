@@ -2,6 +2,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import analysisPlugins from './analysis';
 import { workbenchPlugin } from './cluster/plugin';
+import pipelinePlugins from './pipelines';
 import trainingPlugins from './training';
 import tuningPlugins from './tuning';
 
@@ -9,7 +10,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   workbenchPlugin,
   ...trainingPlugins,
   ...tuningPlugins,
-  ...analysisPlugins
+  ...analysisPlugins,
+  ...pipelinePlugins
 ];
 
 export default plugins;

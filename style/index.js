@@ -4,5 +4,5 @@ import './cluster.css';
 import './live.css';
 import './training.css';
 import './analysis.css';
-import './live.css';
 import './tuning.css';
+import './pipelines.css';

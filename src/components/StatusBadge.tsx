@@ -21,7 +21,12 @@ const TONE: Record<string, string> = {
   EarlyStopped: 'warn',
   MetricsUnavailable: 'error',
   Killed: 'muted',
-  Stopped: 'muted'
+  Stopped: 'muted',
+  // Pipeline runs and steps
+  Cached: 'ok',
+  Cancelling: 'warn',
+  Cancelled: 'muted',
+  Skipped: 'muted'
 };
 
 export function StatusBadge({ status, label }: IStatusBadgeProps): JSX.Element {

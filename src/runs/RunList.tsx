@@ -1,0 +1,86 @@
+/** The "Pipeline runs" sidebar section: the shared live list with run filters and row cells. */
+import React from 'react';
+import { IRun, RunPhase } from '../../contract/pipeline';
+import { StatusBadge } from '../components/StatusBadge';
+import { LiveList } from '../live/LiveList';
+import { formatAge } from '../training/explain';
+import { RunsModel } from './model';
+
+export const RUN_PHASES: RunPhase[] = [
+  'Pending',
+  'Running',
+  'Succeeded',
+  'Failed',
+  'Cancelling',
+  'Cancelled'
+];
+
+export interface IRunListProps {
+  model: RunsModel;
+  onOpen: (run: IRun) => void;
+  onNew: () => void;
+  now?: number;
+}
+
+/** `3/4 steps` while running; the failed step's name when one failed. */
+export function runProgress(run: IRun): string {
+  const failed = run.steps.find(s => s.phase === 'Failed');
+  if (failed) {
+    return `${failed.task} failed`;
+  }
+  const done = run.steps.filter(s => s.phase === 'Succeeded' || s.phase === 'Cached').length;
+  return `${done}/${run.steps.length} steps`;
+}
+
+export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Element {
+  const filter = model.filter;
+  return (
+    <LiveList
+      model={model}
+      noun="pipeline runs"
+      newLabel="New pipeline"
+      onNew={onNew}
+      onOpen={onOpen}
+      now={now}
+      className="kf-run-list"
+      emptyHint="Open a pipeline and press Run locally."
+      filters={
+        <>
+          <label>
+            Status{' '}
+            <select
+              value={filter.phase}
+              onChange={e => model.setFilter({ phase: e.target.value as RunPhase | '' })}
+            >
+              <option value="">all</option>
+              {RUN_PHASES.map(p => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </label>
+          <input
+            type="search"
+            aria-label="Filter runs by name"
+            placeholder="Filter by name"
+            value={filter.text}
+            onChange={e => model.setFilter({ text: e.target.value })}
+          />
+        </>
+      }
+      renderRow={(run, clock) => (
+        <>
+          <span className="kf-live-row-name" title={run.displayName ?? run.pipelineName}>
+            {run.name}
+          </span>
+          <span className="kf-live-row-detail">{runProgress(run)}</span>
+          <StatusBadge status={run.phase} />
+          <span className="kf-live-row-age" title={run.created}>
+            {formatAge(run.created, clock)}
+          </span>
+        </>
+      )}
+    />
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * The runs plugin: the "Pipeline runs" sidebar section, run views, the run output renderer (`%kf pipeline
+ * run`), and the commands that start and open runs (the editor's "Run locally" goes through them).
+ */
+import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { Dialog, MainAreaWidget, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { IPipelineSpec, IRun } from '../../contract/pipeline';
+import { RunsClient } from '../api/runs';
+import { PipelineCommandIDs } from '../pipelines/plugin';
+import { IKubeflowWorkbench } from '../tokens';
+import { runRendererFactory, RUN_RANK } from './mime';
+import { RunsModel, RunsModelPool } from './model';
+import type { IRunActions } from './RunView';
+import { RunViewModel } from './view-model';
+import { RunListSection, RunViewWidget, runViewId } from './widgets';
+
+interface IRunArgs {
+  namespace?: string;
+  name?: string;
+}
+
+export const runsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'kubeflow-workbench:runs',
+  description: 'Pipeline runs: sidebar list, live run views, the run output renderer.',
+  autoStart: true,
+  requires: [IKubeflowWorkbench, IRenderMimeRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    workbench: IKubeflowWorkbench,
+    rendermime: IRenderMimeRegistry
+  ) => {
+    const { cluster } = workbench;
+    const client = new RunsClient(workbench.client);
+    const pool = new RunsModelPool(client);
+    const views = new Map<string, MainAreaWidget>();
+
+    const actions: IRunActions = {
+      onRerun: (run, request) => void rerun(run, request),
+      onCancel: run =>
+        void client
+          .cancelRun(run.namespace, run.name)
+          .catch(e => showErrorMessage('Cancel run', (e as Error).message)),
+      onDelete: run => void deleteRun(run),
+      onOpenPath: path => void app.commands.execute('docmanager:open', { path }),
+      onOpenNotebook: (run, task, text) => void openNotebook(run, task, text),
+      downloadUrl: (run, task, artifact) =>
+        client.stepOutputUrl(run.namespace, run.name, task, artifact)
+    };
+
+    const openRun = (namespace: string, name: string) => {
+      const id = runViewId(namespace, name);
+      const existing = views.get(id);
+      if (existing && !existing.isDisposed) {
+        app.shell.activateById(id);
+        return existing;
+      }
+      const content = new RunViewWidget(new RunViewModel(client, pool, namespace, name), actions);
+      const widget = new MainAreaWidget({ content });
+      widget.id = id;
+      widget.title.label = name;
+      widget.title.caption = `Pipeline run ${namespace}/${name}`;
+      widget.disposed.connect(() => views.delete(id));
+      views.set(id, widget);
+      app.shell.add(widget, 'main');
+      app.shell.activateById(id);
+      return widget;
+    };
+
+    const rerun = async (run: IRun, request: { fromTask?: string; onlyTask?: string }) => {
+      try {
+        const created = await client.rerun(run.namespace, run.name, request);
+        openRun(created.namespace, created.name);
+      } catch (e) {
+        await showErrorMessage('Re-run pipeline', (e as Error).message);
+      }
+    };
+
+    const deleteRun = async (run: IRun) => {
+      const answer = await showDialog({
+        title: 'Delete pipeline run',
+        body: `Delete ${run.name}? Its logs and outputs are deleted with it.`,
+        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+      });
+      if (!answer.button.accept) {
+        return;
+      }
+      try {
+        await client.deleteRun(run.namespace, run.name);
+      } catch (e) {
+        await showErrorMessage('Delete pipeline run', (e as Error).message);
+      }
+    };
+
+    /** The executed notebook is copied next to the pipeline (JupyterLab opens files of its root only). */
+    const openNotebook = async (run: IRun, task: string, text: string) => {
+      const folder = run.pipelinePath ? PathExt.dirname(run.pipelinePath) : '';
+      const path = PathExt.join(folder, `${run.name}-${task}.executed.ipynb`);
+      try {
+        await app.serviceManager.contents.save(path, {
+          type: 'notebook',
+          format: 'json',
+          content: JSON.parse(text)
+        });
+        await app.commands.execute('docmanager:open', { path });
+      } catch (e) {
+        await showErrorMessage('Open executed notebook', (e as Error).message);
+      }
+    };
+
+    app.commands.addCommand(PipelineCommandIDs.runPipeline, {
+      label: 'Run Pipeline Locally',
+      execute: async args => {
+        const { spec, path } = args as { spec?: IPipelineSpec; path?: string };
+        if (!spec) {
+          return;
+        }
+        const run = await client.createRun(cluster.namespace, { spec, path, backend: 'local' });
+        openRun(run.namespace, run.name);
+        return run.name;
+      }
+    });
+    app.commands.addCommand(PipelineCommandIDs.openRun, {
+      label: args => `Open Pipeline Run ${(args as IRunArgs).name ?? ''}`.trim(),
+      execute: args => {
+        const { namespace, name } = args as IRunArgs;
+        if (namespace && name) {
+          openRun(namespace, name);
+        }
+      }
+    });
+
+    const section = new RunListSection(new RunsModel(client, cluster), {
+      onOpen: run => openRun(run.namespace, run.name),
+      onNew: () => void app.commands.execute(PipelineCommandIDs.newPipeline)
+    });
+    workbench.addSection(section, 40);
+
+    rendermime.addFactory(
+      runRendererFactory({
+        pool,
+        openRun: (namespace, name) =>
+          void app.commands.execute(PipelineCommandIDs.openRun, { namespace, name })
+      }),
+      RUN_RANK
+    );
+  }
+};
+
+export default [runsPlugin];
