@@ -7,7 +7,6 @@ import { Dialog, MainAreaWidget, showDialog, showErrorMessage } from '@jupyterla
 import { PathExt } from '@jupyterlab/coreutils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IPipelineSpec, IRun } from '../../contract/pipeline';
-import { RunsClient } from '../api/runs';
 import { PipelineCommandIDs } from '../pipelines/plugin';
 import { IKubeflowWorkbench } from '../tokens';
 import { runRendererFactory, RUN_RANK } from './mime';
@@ -31,8 +30,7 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     workbench: IKubeflowWorkbench,
     rendermime: IRenderMimeRegistry
   ) => {
-    const { cluster } = workbench;
-    const client = new RunsClient(workbench.client);
+    const { client, cluster } = workbench;
     const pool = new RunsModelPool(client);
     const views = new Map<string, MainAreaWidget>();
 
@@ -46,7 +44,7 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       onOpenPath: path => void app.commands.execute('docmanager:open', { path }),
       onOpenNotebook: (run, task, text) => void openNotebook(run, task, text),
       downloadUrl: (run, task, artifact) =>
-        client.stepOutputUrl(run.namespace, run.name, task, artifact)
+        client.stepOutputDownloadUrl(run.namespace, run.name, task, artifact)
     };
 
     const openRun = (namespace: string, name: string) => {

@@ -46,7 +46,7 @@ function setUp(first: IRun) {
       async (_ns: string, _name: string, task: string) => `line 1\n${task} says\nTraceback: boom\n`
     ),
     followStepLogs: jest.fn(
-      async (_ns: string, _n: string, task: string, _t: number, onText: (t: string) => void) =>
+      async (_ns: string, _n: string, task: string, onText: (t: string) => void) =>
         onText(`${task} live\n`)
     ),
     stepOutput: jest.fn(async (): Promise<IArtifactPreview> => ({

@@ -8,7 +8,7 @@ import { ILogSource, LogsModel } from '../live/logs-model';
 import { RunsModel, RunsModelPool } from './model';
 import { lastLines } from './selectors';
 
-/** What the view needs of `RunsClient`. */
+/** What the view needs of `ProxyClient`. */
 export interface IRunViewClient {
   getRun(namespace: string, name: string): Promise<IRun>;
   stepLogs(namespace: string, name: string, task: string, tail: number): Promise<string>;
@@ -16,9 +16,9 @@ export interface IRunViewClient {
     namespace: string,
     name: string,
     task: string,
-    tail: number,
     onText: (text: string) => void,
-    signal: AbortSignal
+    signal: AbortSignal,
+    tail?: number
   ): Promise<void>;
   stepOutput(
     namespace: string,
@@ -40,7 +40,7 @@ export function stepLogSource(client: IRunViewClient, namespace: string, name: s
     read: (task, tail) =>
       task ? client.stepLogs(namespace, name, task, tail) : Promise.resolve(''),
     follow: (task, tail, onText, signal) =>
-      task ? client.followStepLogs(namespace, name, task, tail, onText, signal) : Promise.resolve()
+      task ? client.followStepLogs(namespace, name, task, onText, signal, tail) : Promise.resolve()
   };
 }
 
