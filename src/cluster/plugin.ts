@@ -44,7 +44,7 @@ function clusterSection(model: ClusterModel): Widget {
 
 /** The cluster section needs a few lines; the lists below it get the rest of the height. */
 /** The least a list section gets, so a long cluster message cannot squeeze the lists away. */
-const MIN_LIST_HEIGHT = 140;
+const MIN_LIST_HEIGHT = 170;
 
 /** The height a section's content takes, with the section's own padding. */
 function neededHeight(node: HTMLElement): number {

@@ -26,8 +26,16 @@ async function createJob(
   expect([200, 201]).toContain(res.status());
 }
 
-async function openJob(page: IJupyterLabPageFixture, name: string): Promise<Locator> {
+async function openJob(
+  page: IJupyterLabPageFixture,
+  name: string,
+  namespace = 'default'
+): Promise<Locator> {
   await page.sidebar.openTab(SIDEBAR);
+  const picker = page.getByLabel('Namespace');
+  if ((await picker.inputValue()) !== namespace) {
+    await picker.selectOption(namespace);
+  }
   const row = page.locator(`.kf-live-row[aria-label="${name}"]`);
   await row.click(); // one click opens
   const view = page

@@ -156,7 +156,8 @@ test.describe('hyperparameter studies', () => {
     const training = page.getByRole('form', { name: 'New training job' });
     await expect(training).toBeVisible();
     await expect(training.getByLabel('Environment')).toHaveValue(/^LR=0\.\d+/);
-    await expect(training.getByText('tune_train.py')).toBeVisible();
+    // The trial's script, in the form's code editor.
+    await expect(training.getByText('Script tune_train.py')).toBeVisible();
     await page.evaluate(() => window.jupyterapp.shell.currentWidget?.close());
 
     // Delete, confirmed: the view keeps the last state and says it is gone.
