@@ -1,76 +1,36 @@
-/**
- * The renderer of `application/vnd.kubeflow.run+json` outputs (`%kf pipeline run`): a live run card sharing the
- * namespace's run stream with the other cards and run views, falling back to the saved snapshot.
- */
+/** The renderer of `application/vnd.kubeflow.run+json` outputs (`%kf pipeline run`): a live run card. */
 import React from 'react';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import { MIME } from '../../contract/mime';
+import { LIVE_OUTPUT_RANK, liveOutputFactory, LiveOutputRenderer } from '../live/output-renderer';
 import { IRunOutput, isRunOutput, RunCard } from './RunCard';
 import { RunsModel, RunsModelPool } from './model';
 
-/** Above text/plain so the card replaces the magic's text fallback. */
-export const RUN_RANK = 20;
+export const RUN_RANK = LIVE_OUTPUT_RANK;
 
 export interface IRunRendererOptions {
   pool: RunsModelPool;
   openRun: (namespace: string, name: string) => void;
 }
 
-export class RunRenderer extends ReactWidget implements IRenderMime.IRenderer {
-  private data: IRunOutput | null = null;
-  private runs: RunsModel | undefined;
-
+export class RunRenderer extends LiveOutputRenderer<IRunOutput, RunsModel> {
   constructor(private readonly options: IRunRendererOptions) {
-    super();
-    this.addClass('kf-run-output');
+    super(MIME.run, options.pool, 'run');
   }
 
-  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const data = model.data[MIME.run];
-    this.data = isRunOutput(data) ? data : null;
-    if (this.runs && this.runs.namespace !== this.data?.namespace) {
-      this.options.pool.release(this.runs);
-      this.runs = undefined;
-    }
-    if (this.data && !this.runs) {
-      this.runs = this.options.pool.acquire(this.data.namespace);
-    }
-    this.update();
-    return Promise.resolve();
+  protected isOutput(value: unknown): value is IRunOutput {
+    return isRunOutput(value);
   }
 
-  dispose(): void {
-    if (this.runs) {
-      this.options.pool.release(this.runs);
-      this.runs = undefined;
-    }
-    super.dispose();
-  }
-
-  protected render(): JSX.Element {
-    const data = this.data;
-    if (!data) {
-      return React.createElement(
-        'div',
-        { className: 'kf-run-card', role: 'alert' },
-        'This run output is damaged.'
-      );
-    }
+  protected renderOutput(data: IRunOutput, runs: RunsModel | undefined): JSX.Element {
     return React.createElement(RunCard, {
       data,
-      runs: this.runs,
+      runs,
       onOpen: () => this.options.openRun(data.namespace, data.name)
     });
   }
 }
 
 export function runRendererFactory(options: IRunRendererOptions): IRenderMime.IRendererFactory {
-  return {
-    // Safe: the run is shown as text through React (escaped), never as HTML.
-    safe: true,
-    mimeTypes: [MIME.run],
-    defaultRank: RUN_RANK,
-    createRenderer: () => new RunRenderer(options)
-  };
+  return liveOutputFactory(MIME.run, () => new RunRenderer(options));
 }

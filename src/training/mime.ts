@@ -1,19 +1,18 @@
 /**
- * The renderer of `application/vnd.kubeflow.job+json` outputs (`%%kf train`): a live card sharing the
- * namespace's job stream with the other cards and views. What it sees live is written back into the output,
- * so a saved notebook records the job's last known state (and that it was deleted), never an older one.
+ * The renderer of `application/vnd.kubeflow.job+json` outputs (`%%kf train`): a live job card. What it sees live
+ * is written back into the output, so a saved notebook records the job's last known state (and that it was
+ * deleted), never an older one.
  */
 import React from 'react';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { MIME } from '../../contract/mime';
 import { ReadonlyJSONObject } from '@lumino/coreutils';
+import { MIME } from '../../contract/mime';
+import { LIVE_OUTPUT_RANK, liveOutputFactory, LiveOutputRenderer } from '../live/output-renderer';
 import { IJobOutput, isJobOutput, JobCard, nextSavedOutput } from './JobCard';
 import { failingReplica } from './explain';
 import { JobsModel, JobsModelPool } from './model';
 
-/** Above text/plain so the card replaces the magic's text fallback. */
-export const JOB_RANK = 20;
+export const JOB_RANK = LIVE_OUTPUT_RANK;
 
 export interface IJobRendererOptions {
   pool: JobsModelPool;
@@ -22,50 +21,38 @@ export interface IJobRendererOptions {
   readTail?: (namespace: string, name: string, replica: string) => Promise<string>;
 }
 
-export class JobRenderer extends ReactWidget implements IRenderMime.IRenderer {
-  private data: IJobOutput | null = null;
-  private model: IRenderMime.IMimeModel | null = null;
-  private jobs: JobsModel | undefined;
+export class JobRenderer extends LiveOutputRenderer<IJobOutput, JobsModel> {
   private tailOf = '';
 
   constructor(private readonly options: IJobRendererOptions) {
-    super();
-    this.addClass('kf-job-output');
+    super(MIME.job, options.pool, 'job');
   }
 
-  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const data = model.data[MIME.job];
-    this.model = model;
-    this.data = isJobOutput(data) ? data : null;
-    if (this.jobs && this.jobs.namespace !== this.data?.namespace) {
-      this.release();
-    }
-    if (this.data && !this.jobs) {
-      this.jobs = this.options.pool.acquire(this.data.namespace);
-      this.jobs.changed.connect(this.record, this);
-      this.record();
-    }
-    this.update();
-    return Promise.resolve();
+  protected isOutput(value: unknown): value is IJobOutput {
+    return isJobOutput(value);
   }
 
-  dispose(): void {
-    this.release();
-    super.dispose();
+  protected renderOutput(data: IJobOutput, jobs: JobsModel | undefined): JSX.Element {
+    return React.createElement(JobCard, {
+      data,
+      jobs,
+      onOpen: () => this.options.openJob(data.namespace, data.name)
+    });
   }
 
-  private release(): void {
-    if (this.jobs) {
-      this.jobs.changed.disconnect(this.record, this);
-      this.options.pool.release(this.jobs);
-      this.jobs = undefined;
-    }
+  protected followed(jobs: JobsModel): void {
+    jobs.changed.connect(this.record, this);
+    this.record();
+  }
+
+  protected unfollowed(jobs: JobsModel): void {
+    jobs.changed.disconnect(this.record, this);
   }
 
   /** Writes the live state into the output (only on change, so a re-render does not loop). */
   private record(): void {
-    const { data, jobs, model } = this;
-    if (!data || !jobs || !model?.setData || !jobs.hasSnapshot || jobs.liveState !== 'live') {
+    const { data, live: jobs, mimeModel } = this;
+    if (!data || !jobs || !mimeModel?.setData || !jobs.hasSnapshot || jobs.liveState !== 'live') {
       return;
     }
     const next = nextSavedOutput(data, jobs.get(data.name));
@@ -78,8 +65,8 @@ export class JobRenderer extends ReactWidget implements IRenderMime.IRenderer {
   private save(next: IJobOutput): void {
     this.data = next;
     this.update();
-    this.model?.setData?.({
-      data: { ...this.model.data, [MIME.job]: next as unknown as ReadonlyJSONObject }
+    this.mimeModel?.setData?.({
+      data: { ...this.mimeModel.data, [MIME.job]: next as unknown as ReadonlyJSONObject }
     });
   }
 
@@ -101,30 +88,8 @@ export class JobRenderer extends ReactWidget implements IRenderMime.IRenderer {
       // The card still says which replica failed and why.
     }
   }
-
-  protected render(): JSX.Element {
-    const data = this.data;
-    if (!data) {
-      return React.createElement(
-        'div',
-        { className: 'kf-job-card', role: 'alert' },
-        'This job output is damaged.'
-      );
-    }
-    return React.createElement(JobCard, {
-      data,
-      jobs: this.jobs,
-      onOpen: () => this.options.openJob(data.namespace, data.name)
-    });
-  }
 }
 
 export function jobRendererFactory(options: IJobRendererOptions): IRenderMime.IRendererFactory {
-  return {
-    // Safe: the job is shown as text through React (escaped), never as HTML.
-    safe: true,
-    mimeTypes: [MIME.job],
-    defaultRank: JOB_RANK,
-    createRenderer: () => new JobRenderer(options)
-  };
+  return liveOutputFactory(MIME.job, () => new JobRenderer(options));
 }

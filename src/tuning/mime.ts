@@ -1,18 +1,16 @@
 /**
- * The renderer of `application/vnd.kubeflow.study+json` outputs (`%%kf tune`): a live study widget sharing the
- * namespace's study stream with the other widgets and views, falling back to the saved snapshot. The magic's
+ * The renderer of `application/vnd.kubeflow.study+json` outputs (`%%kf tune`): a live study widget. The magic's
  * text/plain fallback stays in the output for other frontends.
  */
 import React from 'react';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import { MIME } from '../../contract/mime';
+import { LIVE_OUTPUT_RANK, liveOutputFactory, LiveOutputRenderer } from '../live/output-renderer';
 import { StudiesModel, StudiesModelPool } from './model';
 import { isStudyOutput, IStudyOutput, StudyCard } from './StudyCard';
 
-/** Above text/plain so the widget replaces the magic's text fallback. */
-export const STUDY_RANK = 20;
+export const STUDY_RANK = LIVE_OUTPUT_RANK;
 
 export interface IStudyRendererOptions {
   pool: StudiesModelPool;
@@ -20,49 +18,19 @@ export interface IStudyRendererOptions {
   rendermime?: IRenderMimeRegistry;
 }
 
-export class StudyRenderer extends ReactWidget implements IRenderMime.IRenderer {
-  private data: IStudyOutput | null = null;
-  private studies: StudiesModel | undefined;
-
+export class StudyRenderer extends LiveOutputRenderer<IStudyOutput, StudiesModel> {
   constructor(private readonly options: IStudyRendererOptions) {
-    super();
-    this.addClass('kf-study-output');
+    super(MIME.study, options.pool, 'study');
   }
 
-  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const data = model.data[MIME.study];
-    this.data = isStudyOutput(data) ? data : null;
-    if (this.studies && this.studies.namespace !== this.data?.namespace) {
-      this.options.pool.release(this.studies);
-      this.studies = undefined;
-    }
-    if (this.data && !this.studies) {
-      this.studies = this.options.pool.acquire(this.data.namespace);
-    }
-    this.update();
-    return Promise.resolve();
+  protected isOutput(value: unknown): value is IStudyOutput {
+    return isStudyOutput(value);
   }
 
-  dispose(): void {
-    if (this.studies) {
-      this.options.pool.release(this.studies);
-      this.studies = undefined;
-    }
-    super.dispose();
-  }
-
-  protected render(): JSX.Element {
-    const data = this.data;
-    if (!data) {
-      return React.createElement(
-        'div',
-        { className: 'kf-study-card', role: 'alert' },
-        'This study output is damaged.'
-      );
-    }
+  protected renderOutput(data: IStudyOutput, studies: StudiesModel | undefined): JSX.Element {
     return React.createElement(StudyCard, {
       data,
-      studies: this.studies,
+      studies,
       rendermime: this.options.rendermime,
       onOpen: () => this.options.openStudy(data.namespace, data.name)
     });
@@ -70,11 +38,5 @@ export class StudyRenderer extends ReactWidget implements IRenderMime.IRenderer 
 }
 
 export function studyRendererFactory(options: IStudyRendererOptions): IRenderMime.IRendererFactory {
-  return {
-    // Safe: the study is shown as text through React (escaped), never as HTML; plots are Vega specs we build.
-    safe: true,
-    mimeTypes: [MIME.study],
-    defaultRank: STUDY_RANK,
-    createRenderer: () => new StudyRenderer(options)
-  };
+  return liveOutputFactory(MIME.study, () => new StudyRenderer(options));
 }
