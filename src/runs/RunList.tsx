@@ -2,6 +2,7 @@
 import React from 'react';
 import { IRun, RunPhase } from '../../contract/pipeline';
 import { StatusBadge } from '../components/StatusBadge';
+import { ChoiceFilter, NameFilter } from '../live/filters';
 import { LiveList } from '../live/LiveList';
 import { formatAge } from '../training/explain';
 import { RunsModel } from './model';
@@ -46,26 +47,16 @@ export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Eleme
       emptyHint="Open a pipeline and press Run locally."
       filters={
         <>
-          <label>
-            Status{' '}
-            <select
-              value={filter.phase}
-              onChange={e => model.setFilter({ phase: e.target.value as RunPhase | '' })}
-            >
-              <option value="">all</option>
-              {RUN_PHASES.map(p => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </label>
-          <input
-            type="search"
-            aria-label="Filter runs by name"
-            placeholder="Filter by name"
+          <ChoiceFilter
+            label="Status"
+            value={filter.phase}
+            choices={RUN_PHASES}
+            onChange={value => model.setFilter({ phase: value as RunPhase | '' })}
+          />
+          <NameFilter
+            noun="runs"
             value={filter.text}
-            onChange={e => model.setFilter({ text: e.target.value })}
+            onChange={text => model.setFilter({ text })}
           />
         </>
       }

@@ -2,6 +2,7 @@
 import React from 'react';
 import { IJob, JobPhase } from '../../contract/training';
 import { StatusBadge } from '../components/StatusBadge';
+import { ChoiceFilter, NameFilter } from '../live/filters';
 import { LiveList } from '../live/LiveList';
 import { explainReason, formatAge, isTroubled } from './explain';
 import { JobsModel } from './model';
@@ -28,40 +29,22 @@ export function JobList({ model, onOpen, onNew, now }: IJobListProps): JSX.Eleme
       emptyHint="Start one from a script or notebook."
       filters={
         <>
-          <label>
-            Status{' '}
-            <select
-              value={filter.status}
-              onChange={e => model.setFilter({ status: e.target.value as JobPhase | '' })}
-            >
-              <option value="">all</option>
-              {PHASES.map(p => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Framework{' '}
-            <select
-              value={filter.framework}
-              onChange={e => model.setFilter({ framework: e.target.value })}
-            >
-              <option value="">all</option>
-              {FRAMEWORKS.map(f => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <input
-            type="search"
-            aria-label="Filter jobs by name"
-            placeholder="Filter by name"
+          <ChoiceFilter
+            label="Status"
+            value={filter.status}
+            choices={PHASES}
+            onChange={value => model.setFilter({ status: value as JobPhase | '' })}
+          />
+          <ChoiceFilter
+            label="Framework"
+            value={filter.framework}
+            choices={FRAMEWORKS}
+            onChange={framework => model.setFilter({ framework })}
+          />
+          <NameFilter
+            noun="jobs"
             value={filter.text}
-            onChange={e => model.setFilter({ text: e.target.value })}
+            onChange={text => model.setFilter({ text })}
           />
         </>
       }

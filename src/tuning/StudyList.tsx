@@ -2,6 +2,7 @@
 import React from 'react';
 import { IStudy, StudyPhase } from '../../contract/study';
 import { StatusBadge } from '../components/StatusBadge';
+import { ChoiceFilter, NameFilter } from '../live/filters';
 import { LiveList } from '../live/LiveList';
 import { formatAge } from '../training/explain';
 import { StudiesModel } from './model';
@@ -53,26 +54,16 @@ export function StudyList({ model, onOpen, onNew, now }: IStudyListProps): JSX.E
       emptyHint="Tune a training script's hyperparameters from a form or a %%kf tune cell."
       filters={
         <>
-          <label>
-            Status{' '}
-            <select
-              value={filter.status}
-              onChange={e => model.setFilter({ status: e.target.value as StudyPhase | '' })}
-            >
-              <option value="">all</option>
-              {STUDY_PHASES.map(p => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </label>
-          <input
-            type="search"
-            aria-label="Filter studies by name"
-            placeholder="Filter by name"
+          <ChoiceFilter
+            label="Status"
+            value={filter.status}
+            choices={STUDY_PHASES}
+            onChange={value => model.setFilter({ status: value as StudyPhase | '' })}
+          />
+          <NameFilter
+            noun="studies"
             value={filter.text}
-            onChange={e => model.setFilter({ text: e.target.value })}
+            onChange={text => model.setFilter({ text })}
           />
         </>
       }
