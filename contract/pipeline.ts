@@ -4,6 +4,7 @@
  * these types mirror it for TypeScript callers. Run types are produced by the proxy only (no schema).
  */
 import { IFieldError } from './errors';
+import { IKfpRunRef } from './kfp';
 import { ILiveResource } from './live';
 
 /** File extension of a pipeline document in the Jupyter root. */
@@ -204,6 +205,8 @@ export interface IStep {
   outputs: IStepOutputs;
   /** Something the user should know about how it ran, e.g. "image not used: ran on this machine". */
   note?: string;
+  /** KFP: the step's pod (found through the Argo Workflow's nodes / pod labels), while known. */
+  pod?: string;
 }
 
 /** A pipeline run, live (stream events are `ResourceEvent<IRun>`); `version` changes when any step changes. */
@@ -228,6 +231,8 @@ export interface IRun extends ILiveResource {
   spec?: IPipelineSpec;
   /** The run this one re-runs (rerun / run from node / run only node). */
   rerunOf?: string;
+  /** KFP runs (`backend: 'kfp'`, `name` = the KFP run id): ids, experiment, archive state, UI link. */
+  kfp?: IKfpRunRef;
 }
 
 /** Body of `POST …/runs`: a document (compiled by the proxy) or an IR already compiled. */
@@ -242,6 +247,8 @@ export interface ICreateRunRequest {
   backend?: RunBackend;
   /** With `ir`: kfp's second YAML document (the Kubernetes platform spec), for timeouts. */
   platformSpec?: Record<string, unknown>;
+  /** `kfp`: the experiment to run in (created when missing); KFP's `Default` when absent. */
+  experiment?: string;
 }
 
 /** Body of `POST …/runs/{name}/rerun`: everything (neither), from a task on, or only a task (upstream cached). */

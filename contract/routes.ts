@@ -36,6 +36,10 @@ export const routes = {
   /** GET one (with `ir` and `spec`), DELETE. */
   run,
   runCancel: (namespace: string, name: string) => `${run(namespace, name)}/cancel`,
+  /** KFP runs: POST retries the failed steps of the same run (KFP `:retry`). */
+  runRetry: (namespace: string, name: string) => `${run(namespace, name)}/retry`,
+  /** KFP runs: POST archives, DELETE unarchives. */
+  runArchive: (namespace: string, name: string) => `${run(namespace, name)}/archive`,
   /** POST `IRerunRequest` → the new run. */
   runRerun: (namespace: string, name: string) => `${run(namespace, name)}/rerun`,
   runStepLogs: (namespace: string, name: string, task: string) =>
@@ -43,5 +47,7 @@ export const routes = {
   /** GET an output artifact of a step (a preview: text, image, small table; `?download=1` for the file). */
   runStepOutput: (namespace: string, name: string, task: string, artifact: string) =>
     `${run(namespace, name)}/steps/${encodeURIComponent(task)}/outputs/${encodeURIComponent(artifact)}`,
-  watchRuns: (namespace: string) => `${ns(namespace)}/watch/runs`
+  watchRuns: (namespace: string) => `${ns(namespace)}/watch/runs`,
+  /** GET the KFP connection (`IKfpConnection`); POST `IKfpConnectRequest` sets the endpoint and re-detects. */
+  kfp: () => `${API}/kfp`
 };
