@@ -2,9 +2,9 @@ import { retryDelay } from '../src/backends/kubernetes/watch';
 import {
   compareResourceVersions,
   IKubeObject,
-  IWatchState,
   reduceWatchEvent,
-  stateFromList
+  stateFromList,
+  WatchDecision
 } from '../src/backends/kubernetes/watch-reducer';
 
 const job = (uid: string, resourceVersion: string, phase = 'Running'): IKubeObject => ({
@@ -24,7 +24,19 @@ const status = (code: number, reason: string): IKubeObject => ({
 });
 
 /** One known job `a` at resourceVersion 10, resuming from 12. */
-const start = (): IWatchState => stateFromList([job('a', '10')], '12');
+const start = () => stateFromList([job('a', '10')], '12');
+
+/** What the watch does with an emit decision (multi-watch.ts does it on its ObjectIndex). */
+function applyEmit(
+  objects: Map<string, IKubeObject>,
+  decision: Extract<WatchDecision, { action: 'emit' }>
+): void {
+  if (decision.change === 'deleted') {
+    objects.delete(decision.uid);
+  } else {
+    objects.set(decision.uid, decision.object);
+  }
+}
 
 describe('reduceWatchEvent', () => {
   const cases: {
@@ -156,6 +168,10 @@ describe('reduceWatchEvent', () => {
     const before = start();
     const result = reduceWatchEvent(before, type, object);
     const d = result.decision;
+    const after = new Map(before.objects);
+    if (d.action === 'emit') {
+      applyEmit(after, d);
+    }
     const described =
       d.action === 'emit'
         ? `emit ${d.change} ${d.object.metadata?.uid}`
@@ -164,10 +180,10 @@ describe('reduceWatchEvent', () => {
           : d.action;
     expect(described).toBe(decision);
     const held = Object.fromEntries(
-      [...result.state.objects].map(([uid, o]) => [uid, o.metadata?.resourceVersion ?? ''])
+      [...after].map(([uid, o]) => [uid, o.metadata?.resourceVersion ?? ''])
     );
     expect(held).toEqual(objects);
-    expect(result.state.resourceVersion).toBe(resourceVersion);
+    expect(result.resourceVersion).toBe(resourceVersion);
     // The input state is never mutated (the watch keeps the old one if it throws midway).
     expect([...before.objects.keys()]).toEqual(['a']);
     expect(before.resourceVersion).toBe('12');
@@ -183,12 +199,13 @@ describe('reduceWatchEvent', () => {
       ['DELETED', job('b', '16')],
       ['DELETED', job('b', '16')]
     ];
-    let state = start();
+    const state = start();
     const emitted: string[] = [];
     for (const [type, object] of stream) {
       const result = reduceWatchEvent(state, type, object);
-      state = result.state;
+      state.resourceVersion = result.resourceVersion;
       if (result.decision.action === 'emit') {
+        applyEmit(state.objects, result.decision);
         emitted.push(`${result.decision.change}@${object.metadata?.resourceVersion}`);
       }
     }

@@ -10,30 +10,48 @@ import { API } from '../../../contract/routes';
 import type { IAppDeps } from '../app';
 import type { ISubscription } from '../backends/types';
 import { checkNamespace } from './params';
+import { IStreamClient, WatchHub } from './shared-watch';
 
 const HEARTBEAT_MS = 15000;
 
-/** Takes the response over for server-sent events; returns a sender and registers cleanup on disconnect. */
+/**
+ * Takes the response over for server-sent events and returns it as a fan-out client (shared-watch.ts);
+ * `onClose` runs when the browser goes away. Heartbeats keep proxies from closing an idle stream; a client
+ * whose buffer is full gets none (it is not idle, and a ping would only grow its buffer).
+ */
 export function openEventStream(
   request: FastifyRequest,
   reply: FastifyReply,
   onClose: () => void
-): (event: string, data: unknown) => void {
+): IStreamClient {
   reply.hijack();
-  reply.raw.writeHead(200, {
+  const res = reply.raw;
+  res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     'x-accel-buffering': 'no',
     connection: 'keep-alive'
   });
-  reply.raw.write(': connected\n\n');
-  const heartbeat = setInterval(() => reply.raw.write(': ping\n\n'), HEARTBEAT_MS);
-  request.raw.on('close', () => {
-    clearInterval(heartbeat);
-    onClose();
-  });
-  return (event, data) => {
-    reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  res.write(': connected\n\n');
+  const heartbeat = setInterval(() => {
+    if (!res.writableNeedDrain) {
+      res.write(': ping\n\n');
+    }
+  }, HEARTBEAT_MS);
+  let closed = false;
+  const close = () => {
+    if (!closed) {
+      closed = true;
+      clearInterval(heartbeat);
+      onClose();
+    }
+  };
+  // Either side may go first: the browser leaves (request), or we end the stream (response, backend switch).
+  request.raw.on('close', close);
+  res.on('close', close);
+  return {
+    write: frame => res.write(frame),
+    onDrain: listener => res.once('drain', listener)
   };
 }
 
@@ -59,7 +77,10 @@ export interface IWatchable<T extends ILiveResource> {
 
 /**
  * `GET /api/v1/namespaces/{ns}/watch/{kind}`: the one live stream route of every kind. A namespace the user
- * may not read fails as a JSON error before the stream opens, not as a stream that never starts.
+ * may not read fails as a JSON error before the stream opens, not as a stream that never starts. All clients
+ * of a namespace share one upstream watch (shared-watch.ts); a client joining a live one gets its snapshot
+ * from the shared state, without asking the cluster again (the proxy has one identity for every client, and
+ * the shared watch's own lists proved it may read the namespace).
  */
 export function registerWatchRoute<T extends ILiveResource>(
   app: FastifyInstance,
@@ -67,21 +88,27 @@ export function registerWatchRoute<T extends ILiveResource>(
   kind: string,
   source: () => IWatchable<T>
 ): void {
+  const hub = new WatchHub<T>();
   app.get<{ Params: { ns: string } }>(
     `${API}/namespaces/:ns/watch/${kind}`,
     async (request, reply) => {
       const ns = checkNamespace(deps, request.params.ns);
       const backend = source();
-      await backend.checkAccess(ns);
-      const live: { subscription?: ISubscription } = {};
+      if (!hub.get(backend, ns)?.live) {
+        await backend.checkAccess(ns);
+      }
+      if (request.raw.socket.destroyed) {
+        return; // the browser left while access was checked: open nothing it would never close
+      }
+      const live: { leave?: () => void } = {};
       // A backend switch (retry, the Backend setting) ends the stream: the browser's EventSource reconnects
       // and gets a fresh snapshot from the new backend instead of silence from the old one.
       const stopListening = deps.backends.onSwitch(() => reply.raw.end());
-      const send = openEventStream(request, reply, () => {
+      const client = openEventStream(request, reply, () => {
         stopListening();
-        live.subscription?.close();
+        live.leave?.();
       });
-      live.subscription = backend.watch(ns, event => send(event.type, event));
+      live.leave = hub.join(backend, ns, onEvent => backend.watch(ns, onEvent), client);
     }
   );
 }

@@ -4,10 +4,14 @@
  * backoff after it ends, and restarts after an ERROR event. A 410 Gone (the resourceVersion is too old:
  * compaction, a restarted apiserver) resyncs: every stream is listed again and the owner is told once.
  * Never polls. What the objects mean and what is sent is the owner's business (watch.ts, study-watch.ts).
+ *
+ * Objects are kept per stream in an ObjectIndex; a stream may name secondary indexes (`keys`) so the owner
+ * finds related objects (a job's pods, an experiment's trials) without scanning: see `find`.
  */
 import { BackendError } from '../types';
 import { IKubeClient } from './client';
-import { IKubeObject, IWatchState, reduceWatchEvent, stateFromList } from './watch-reducer';
+import { KeyOf, ObjectIndex } from './object-index';
+import { IKubeObject, reduceWatchEvent } from './watch-reducer';
 
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 30_000;
@@ -28,6 +32,8 @@ export interface IStreamSpec<Tag> {
   unserved: 'not_found' | 'forbidden';
   /** Fills in what the apiserver leaves out of listed and watched objects (e.g. apiVersion and kind). */
   normalize?: (object: IKubeObject) => IKubeObject;
+  /** Secondary indexes by name (e.g. `job`: a pod's job name), looked up with `MultiWatch.find`. */
+  keys?: Record<string, KeyOf>;
 }
 
 export interface IMultiWatchHandlers<Tag> {
@@ -38,7 +44,9 @@ export interface IMultiWatchHandlers<Tag> {
 }
 
 interface IStream<Tag> extends IStreamSpec<Tag> {
-  state: IWatchState;
+  objects: ObjectIndex;
+  /** Where a reconnect resumes: the newest resourceVersion seen (list, events, bookmarks). */
+  resourceVersion?: string;
   /** False when the list said `unserved`: nothing to watch. */
   served: boolean;
   failures: number;
@@ -62,7 +70,7 @@ export class MultiWatch<Tag> {
   ) {
     this.streams = specs.map(spec => ({
       ...spec,
-      state: stateFromList([]),
+      objects: new ObjectIndex(spec.keys),
       served: true,
       failures: 0,
       generation: 0
@@ -80,12 +88,40 @@ export class MultiWatch<Tag> {
 
   /** The objects currently known on the streams whose tag matches. */
   objects(matches: (tag: Tag) => boolean): IKubeObject[] {
-    return this.streams.filter(s => matches(s.tag)).flatMap(s => [...s.state.objects.values()]);
+    const result: IKubeObject[] = [];
+    for (const stream of this.streams) {
+      if (matches(stream.tag)) {
+        result.push(...stream.objects.values());
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The objects of the matching streams whose key in index `index` is `key` (each uid once: two pod streams
+   * with different selectors may both hold a pod). Streams without that index are skipped.
+   */
+  find(matches: (tag: Tag) => boolean, index: string, key: string): IKubeObject[] {
+    const found: IKubeObject[] = [];
+    const seen = new Set<string>();
+    for (const stream of this.streams) {
+      if (!matches(stream.tag) || !stream.objects.hasIndex(index)) {
+        continue;
+      }
+      for (const object of stream.objects.find(index, key)) {
+        const uid = object.metadata?.uid ?? '';
+        if (!seen.has(uid)) {
+          seen.add(uid);
+          found.push(object);
+        }
+      }
+    }
+    return found;
   }
 
   /** The resourceVersion each matching stream would resume from. */
   resourceVersions(matches: (tag: Tag) => boolean): (string | undefined)[] {
-    return this.streams.filter(s => matches(s.tag)).map(s => s.state.resourceVersion);
+    return this.streams.filter(s => matches(s.tag)).map(s => s.resourceVersion);
   }
 
   /**
@@ -138,11 +174,13 @@ export class MultiWatch<Tag> {
         metadata?: { resourceVersion?: string };
       }>('GET', stream.path, { query });
       const items = (list.items ?? []).map(item => stream.normalize?.(item) ?? item);
-      stream.state = stateFromList(items, list.metadata?.resourceVersion);
+      stream.objects.reset(items);
+      stream.resourceVersion = list.metadata?.resourceVersion;
       stream.served = true;
     } catch (e) {
       if (e instanceof BackendError && e.code === stream.unserved) {
-        stream.state = stateFromList([]);
+        stream.objects.reset([]);
+        stream.resourceVersion = undefined;
         stream.served = false;
         return;
       }
@@ -157,7 +195,7 @@ export class MultiWatch<Tag> {
     const generation = ++stream.generation;
     const current = () => !this.closed && stream.generation === generation;
     const query = {
-      resourceVersion: stream.state.resourceVersion,
+      resourceVersion: stream.resourceVersion,
       allowWatchBookmarks: true,
       labelSelector: stream.labelSelector
     };
@@ -177,13 +215,18 @@ export class MultiWatch<Tag> {
   private apply(stream: IStream<Tag>, type: string, raw: IKubeObject): void {
     const object =
       stream.normalize && type !== 'ERROR' && type !== 'BOOKMARK' ? stream.normalize(raw) : raw;
-    const { state, decision } = reduceWatchEvent(stream.state, type, object);
-    stream.state = state;
+    const { resourceVersion, decision } = reduceWatchEvent(stream, type, object);
+    stream.resourceVersion = resourceVersion;
     if (decision.action !== 'restart') {
       stream.failures = 0;
     }
     switch (decision.action) {
       case 'emit':
+        if (decision.change === 'deleted') {
+          stream.objects.delete(decision.uid);
+        } else {
+          stream.objects.set(decision.object);
+        }
         this.handlers.onChange(stream.tag, decision.change, decision.object);
         return;
       case 'relist':

@@ -1,6 +1,9 @@
 /**
  * The live job list of a namespace: list+watch (multi-watch.ts) of every job kind plus the jobs' pods (so a
  * replica's reason, such as ImagePullBackOff, updates live), sent as IJob. Never polls.
+ *
+ * Pods are indexed by their job's name (the operator's job-name label, which is also what selects them) and
+ * jobs by name, so a snapshot is linear in jobs + pods and one pod event touches one job, at any scale.
  */
 import { IJob, JobStreamEvent } from '../../../../contract/training';
 import { ISubscription } from '../types';
@@ -18,10 +21,13 @@ const PODS: IResourceRef = { group: '', version: 'v1', plural: 'pods' };
 type Tag = IJobKind | 'pod';
 const isJob = (tag: Tag) => tag !== 'pod';
 const isPod = (tag: Tag) => tag === 'pod';
+/** Index names: a job by its name, a pod by its job's name. */
+const BY_NAME = 'name';
+const BY_JOB = 'job';
 
 class JobWatch implements ISubscription, IMultiWatchHandlers<Tag> {
   private readonly watch: MultiWatch<Tag>;
-  /** What was last sent per job name, so pod events that change nothing visible send nothing. */
+  /** The version last sent per job name, so pod events that change nothing (a replay) send nothing. */
   private readonly sent = new Map<string, string>();
 
   constructor(
@@ -35,13 +41,15 @@ class JobWatch implements ISubscription, IMultiWatchHandlers<Tag> {
         tag: kind,
         path: resourcePath(kind, namespace),
         unserved: 'not_found' as const,
-        normalize: (object: IKubeObject) => withTypeMeta(object, kind)
+        normalize: (object: IKubeObject) => withTypeMeta(object, kind),
+        keys: { [BY_NAME]: (object: IKubeObject) => object.metadata?.name }
       })),
       ...JOB_NAME_LABELS.map(label => ({
         tag: 'pod' as const,
         path: resourcePath(PODS, namespace),
         labelSelector: label,
-        unserved: 'forbidden' as const
+        unserved: 'forbidden' as const,
+        keys: { [BY_JOB]: jobNameOfPod }
       }))
     ];
     this.watch = new MultiWatch(client, streams, this);
@@ -60,7 +68,7 @@ class JobWatch implements ISubscription, IMultiWatchHandlers<Tag> {
   }
 
   private podsOf(jobName: string): IPod[] {
-    return this.watch.objects(isPod).filter(pod => jobNameOfPod(pod) === jobName);
+    return this.watch.find(isPod, BY_JOB, jobName);
   }
 
   private toJob(object: IKubeObject): IJob {
@@ -74,7 +82,7 @@ class JobWatch implements ISubscription, IMultiWatchHandlers<Tag> {
     );
     this.sent.clear();
     for (const job of items) {
-      this.sent.set(job.name, JSON.stringify(job));
+      this.sent.set(job.name, job.version ?? '');
     }
     const resourceVersion = this.watch
       .resourceVersions(isJob)
@@ -96,21 +104,21 @@ class JobWatch implements ISubscription, IMultiWatchHandlers<Tag> {
       return;
     }
     const job = this.toJob(object);
-    this.sent.set(name, JSON.stringify(job));
+    this.sent.set(name, job.version ?? '');
     this.onEvent({ type: change, object: job });
   }
 
   /** A pod changed: resend its job if what the job shows (replica phase, reason…) changed. */
   private sendPodChange(pod: IKubeObject): void {
     const jobName = jobNameOfPod(pod);
-    const object = this.watch.objects(isJob).find(o => o.metadata?.name === jobName);
+    const [object] = jobName ? this.watch.find(isJob, BY_NAME, jobName) : [];
     if (!jobName || !object) {
       return;
     }
     const job = this.toJob(object);
-    const text = JSON.stringify(job);
-    if (this.sent.get(jobName) !== text) {
-      this.sent.set(jobName, text);
+    // The version covers the job's and its pods' resourceVersions: equal means nothing changed.
+    if (this.sent.get(jobName) !== job.version) {
+      this.sent.set(jobName, job.version ?? '');
       this.onEvent({ type: 'modified', object: job });
     }
   }
