@@ -57,8 +57,8 @@ export async function benchStatusLatency(
       if (event === 'snapshot') {
         snapshot();
       } else if (event === 'modified') {
-        // data is the whole stream event: {type, job: IJob}, and IJob carries the conditions itself.
-        messages(JSON.parse(data).job).forEach(m => seen(m, 'proxy'));
+        // data is the whole stream event: {type, object: IJob}, and IJob carries the conditions itself.
+        messages(JSON.parse(data).object).forEach(m => seen(m, 'proxy'));
       }
     }
   );

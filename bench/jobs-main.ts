@@ -1,19 +1,25 @@
 /**
  * Entry of the benchmarks (bundled and started by run.mjs): one test cluster for the whole run, the namespaces
  * the selected benchmarks need, then each benchmark's table. Everything started here is stopped in finally.
- *   node <bundle> jobs|latency|sidebar|all
+ *   node <bundle> jobs|latency|scale|sidebar|all
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { benchStatusLatency } from './jobs-latency';
 import { benchListJobs } from './jobs-list';
+import { benchScale, IScaleCase, seedScale } from './jobs-scale';
 import { log, seedNamespace, startBenchCluster } from './lib/cluster';
 import { IRunningProxy, REPO, startProxy } from './lib/proxy';
 
 const LIST_NS = 'bench-list-1k';
 const LIST_JOBS = 1000;
 const OTHER_KINDS_EACH = 3; // "a few of the other kinds", so every kind's list has something to map
+// KFWB_BENCH_SCALE=1000,10000 (the default): PyTorchJobs with 2 pods each, one namespace per size.
+const SCALE_CASES: IScaleCase[] = (process.env.KFWB_BENCH_SCALE ?? '1000,10000')
+  .split(',')
+  .map(Number)
+  .map(jobs => ({ namespace: `bench-scale-${jobs}`, jobs }));
 const SIDEBAR_CASES = [
   { namespace: 'bench-sidebar-100', jobs: 100 },
   { namespace: 'bench-sidebar-10k', jobs: 10_000 }
@@ -21,8 +27,8 @@ const SIDEBAR_CASES = [
 
 async function main(which: string): Promise<void> {
   const wants = (name: string) => which === 'all' || which === name;
-  if (!['jobs', 'latency', 'sidebar', 'all'].includes(which)) {
-    throw new Error(`usage: run.mjs jobs|latency|sidebar|all (got "${which}")`);
+  if (!['jobs', 'latency', 'scale', 'sidebar', 'all'].includes(which)) {
+    throw new Error(`usage: run.mjs jobs|latency|scale|sidebar|all (got "${which}")`);
   }
   const { cluster, admin } = await startBenchCluster();
   let proxy: IRunningProxy | undefined;
@@ -49,6 +55,13 @@ async function main(which: string): Promise<void> {
     // The sidebar benchmark runs its own proxies (inside jupyter lab): stop ours so it does not compete for CPU.
     await proxy?.stop();
     proxy = undefined;
+    if (wants('scale')) {
+      for (const c of SCALE_CASES) {
+        await seedScale(admin, cluster.adminKubeconfig, c);
+      }
+      log('benchmark 4: the job stream at scale');
+      tables.push(await benchScale(cluster.adminKubeconfig, SCALE_CASES, () => startProxy(cluster.adminKubeconfig)));
+    }
     if (wants('sidebar')) {
       for (const c of SIDEBAR_CASES) {
         await seedNamespace(admin, c.namespace, {
@@ -80,7 +93,8 @@ async function main(which: string): Promise<void> {
   const cpu = cpus();
   console.log(
     `\nKubeflow Workbench benchmarks, ${new Date().toISOString()}; ${cpu.length} cores (${cpu[0]?.model.trim()}), ` +
-      `Node ${process.version}, kube-apiserver ${cluster.version} (test harness, watch cache on)`
+      `Node ${process.version}, kube-apiserver ${cluster.version} (test harness, watch cache on); ` +
+      `load average at the end ${loadavg().map(l => l.toFixed(2)).join(' ')}`
   );
   console.log(tables.join('\n'));
 }

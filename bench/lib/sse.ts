@@ -23,13 +23,17 @@ export function subscribe(
       }
       res.setEncoding('utf8');
       let buffer = '';
+      // Search only what arrived since the last look: a 10,000-job snapshot (~9 MB) comes in ~150 chunks.
+      let scanned = 0;
       res.on('data', (chunk: string) => {
         buffer += chunk;
         let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
+        while ((end = buffer.indexOf('\n\n', Math.max(0, scanned - 1))) >= 0) {
           dispatch(buffer.slice(0, end), onEvent);
           buffer = buffer.slice(end + 2);
+          scanned = 0;
         }
+        scanned = buffer.length;
       });
       res.on('error', () => undefined); // ends with close(); nothing to report
       resolve({ close: () => req.destroy() });

@@ -280,8 +280,9 @@ describe('the watch route shares one backend watch between HTTP clients', () => 
       const subscription = watch(ns, onEvent);
       return {
         close: () => {
-          subscription.close();
+          const closed = subscription.close();
           allClosed();
+          return closed;
         }
       };
     };
