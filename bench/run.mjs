@@ -23,13 +23,14 @@ if (!process.env.KFWB_BENCH_SKIP_BUILD) {
 }
 
 /**
- * The cluster harness (test/apiserver) finds build.sh and its CRD files through __dirname, which an ESM bundle
+ * The cluster harness (test/apiserver, and test/operators for the pinned upstream versions) finds build.sh and
+ * its CRD files through __dirname, which an ESM bundle
  * does not have: give each of those modules its own source directory.
  */
 const sourceDirname = {
   name: 'source-dirname',
   setup(b) {
-    b.onLoad({ filter: /[\\/]test[\\/]apiserver[\\/][^\\/]+\.ts$/ }, args => ({
+    b.onLoad({ filter: /[\\/]test[\\/](apiserver|operators)[\\/][^\\/]+\.ts$/ }, args => ({
       contents: `const __dirname = ${JSON.stringify(dirname(args.path))};\n${readFileSync(args.path, 'utf8')}`,
       loader: 'ts'
     }));
