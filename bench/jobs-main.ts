@@ -60,7 +60,11 @@ async function main(which: string): Promise<void> {
         await seedScale(admin, cluster.adminKubeconfig, c);
       }
       log('benchmark 4: the job stream at scale');
-      tables.push(await benchScale(cluster.adminKubeconfig, SCALE_CASES, () => startProxy(cluster.adminKubeconfig)));
+      tables.push(
+        await benchScale(cluster.adminKubeconfig, SCALE_CASES, () =>
+          startProxy(cluster.adminKubeconfig)
+        )
+      );
     }
     if (wants('sidebar')) {
       for (const c of SIDEBAR_CASES) {
@@ -94,7 +98,9 @@ async function main(which: string): Promise<void> {
   console.log(
     `\nKubeflow Workbench benchmarks, ${new Date().toISOString()}; ${cpu.length} cores (${cpu[0]?.model.trim()}), ` +
       `Node ${process.version}, kube-apiserver ${cluster.version} (test harness, watch cache on); ` +
-      `load average at the end ${loadavg().map(l => l.toFixed(2)).join(' ')}`
+      `load average at the end ${loadavg()
+        .map(l => l.toFixed(2))
+        .join(' ')}`
   );
   console.log(tables.join('\n'));
 }

@@ -44,7 +44,11 @@ const podsPath = (ns: string) => `/api/v1/namespaces/${ns}/pods`;
 const podName = (job: string, type: string) => `${job}-${type}-0`;
 
 /** `jobs` PyTorchJobs (no status) and a master and a worker pod for each, as the operator names them. */
-export async function seedScale(admin: k8s.KubeConfig, kubeconfig: string, c: IScaleCase): Promise<void> {
+export async function seedScale(
+  admin: k8s.KubeConfig,
+  kubeconfig: string,
+  c: IScaleCase
+): Promise<void> {
   const started = performance.now();
   const client = openCluster({ kubeconfig });
   await createNamespace(admin, c.namespace);
@@ -66,11 +70,16 @@ export async function seedScale(admin: k8s.KubeConfig, kubeconfig: string, c: IS
             ...(type === 'master' ? { 'training.kubeflow.org/job-role': 'master' } : {})
           }
         },
-        spec: { restartPolicy: 'Never', containers: [{ name: 'pytorch', image: 'python:3.11-slim' }] }
+        spec: {
+          restartPolicy: 'Never',
+          containers: [{ name: 'pytorch', image: 'python:3.11-slim' }]
+        }
       }
     });
   });
-  log(`namespace ${c.namespace}: ${c.jobs} jobs + ${c.jobs * 2} pods created in ${seconds(started)}`);
+  log(
+    `namespace ${c.namespace}: ${c.jobs} jobs + ${c.jobs * 2} pods created in ${seconds(started)}`
+  );
 }
 
 /** A pod's container turns ImagePullBackOff with a unique message (what the job card shows). */
@@ -102,7 +111,10 @@ const podOfEvent = (c: IScaleCase, i: number) =>
 function plainList(client: IKubeClient, ns: string): Promise<number> {
   return Promise.all([
     ...Object.values(KINDS).map(k =>
-      client.request<{ items: unknown[] }>('GET', `/apis/${k.group}/${k.version}/namespaces/${ns}/${k.plural}`)
+      client.request<{ items: unknown[] }>(
+        'GET',
+        `/apis/${k.group}/${k.version}/namespaces/${ns}/${k.plural}`
+      )
     ),
     ...POD_SELECTORS.map(labelSelector =>
       client.request<{ items: unknown[] }>('GET', podsPath(ns), { query: { labelSelector } })
@@ -120,7 +132,10 @@ const mib = (value: number) => `${value.toFixed(0)} MiB`;
 const sleep = (msec: number) => new Promise(r => setTimeout(r, msec));
 
 /** A promise resolved from outside; `wait` gives up after `limitMs` (then undefined). */
-function waiter<T>(limitMs = WAIT_MS): { resolve: (value: T) => void; wait: () => Promise<T | undefined> } {
+function waiter<T>(limitMs = WAIT_MS): {
+  resolve: (value: T) => void;
+  wait: () => Promise<T | undefined>;
+} {
   let resolve!: (value: T) => void;
   const done = new Promise<T>(r => (resolve = r));
   return {
@@ -208,7 +223,10 @@ async function measureProxy(
   }
 
   // One SSE client and a direct pod watch, both seeing every pod change.
-  const pending = new Map<string, { sent: number; proxy?: number; direct?: number; done: () => void }>();
+  const pending = new Map<
+    string,
+    { sent: number; proxy?: number; direct?: number; done: () => void }
+  >();
   const seen = (text: string, by: 'proxy' | 'direct') => {
     for (const [message, change] of pending) {
       if (change[by] === undefined && text.includes(message)) {
@@ -228,9 +246,13 @@ async function measureProxy(
     }
   });
   await first.wait();
-  const listed = await client.request<{ metadata: { resourceVersion: string } }>('GET', podsPath(c.namespace), {
-    query: { labelSelector: JOB_LABEL, limit: 1 }
-  });
+  const listed = await client.request<{ metadata: { resourceVersion: string } }>(
+    'GET',
+    podsPath(c.namespace),
+    {
+      query: { labelSelector: JOB_LABEL, limit: 1 }
+    }
+  );
   const stopDirect = await client.watch(
     podsPath(c.namespace),
     { labelSelector: JOB_LABEL, resourceVersion: listed.metadata.resourceVersion },
@@ -278,7 +300,11 @@ async function measureProxy(
 }
 
 /** The proxy's watch in this process: snapshot assembly and per-event handling, timed around callbacks. */
-async function measureInProcess(client: IKubeClient, c: IScaleCase, result: IScaleResult): Promise<void> {
+async function measureInProcess(
+  client: IKubeClient,
+  c: IScaleCase,
+  result: IScaleResult
+): Promise<void> {
   let lastList = 0;
   const handled: number[] = [];
   const timed: IKubeClient = {
@@ -391,7 +417,14 @@ function render(results: IScaleResult[]): string {
   const size = (r: IScaleResult) => `${r.c.jobs} jobs + ${r.c.jobs * 2} pods`;
   const snapshots = table(
     `First snapshot of /watch/jobs vs a plain list of the same objects (median of ${TRIES}, fresh proxy, nothing cached)`,
-    ['namespace', 'plain list (9 lists, parsed)', 'first snapshot via proxy SSE', 'ratio', 'in-process: assembly after lists', 'in-process: watch start -> snapshot'],
+    [
+      'namespace',
+      'plain list (9 lists, parsed)',
+      'first snapshot via proxy SSE',
+      'ratio',
+      'in-process: assembly after lists',
+      'in-process: watch start -> snapshot'
+    ],
     results.map(r => [
       `${size(r)} (${r.objects} objects)`,
       ms(median(r.list)),
@@ -403,7 +436,12 @@ function render(results: IScaleResult[]): string {
   );
   const events = table(
     `One pod event (${POD_EVENTS} status changes of pods spread over the namespace)`,
-    ['namespace', 'handled in the watch (median, p95, max)', 'change -> proxy SSE (p50, p95)', 'change -> direct pod watch (p50, p95)'],
+    [
+      'namespace',
+      'handled in the watch (median, p95, max)',
+      'change -> proxy SSE (p50, p95)',
+      'change -> direct pod watch (p50, p95)'
+    ],
     results.map(r => [
       size(r),
       `${ms(median(r.handled))}, ${ms(percentile(r.handled, 95))}, ${ms(Math.max(...r.handled))} (n=${r.handled.length})`,
@@ -413,7 +451,14 @@ function render(results: IScaleResult[]): string {
   );
   const watchers = table(
     `${WATCHERS} SSE watchers of one namespace: proxy RSS (VmRSS; peak = VmHWM)`,
-    ['namespace', 'idle', '1 watcher', `${WATCHERS} watchers`, 'peak', `${WATCHERS - 1} joiners served in`],
+    [
+      'namespace',
+      'idle',
+      '1 watcher',
+      `${WATCHERS} watchers`,
+      'peak',
+      `${WATCHERS - 1} joiners served in`
+    ],
     results.map(r => [
       size(r),
       mib(r.rssIdle),

@@ -1,7 +1,8 @@
 /**
  * The live study list of a namespace: list+watch of Experiments, Trials and the trials' pods, assembled into
  * IStudy (studyFromObjects) and sent when what a study shows changed. The streams are ../multi-watch.ts's
- * (resume, backoff, 410 → relist and one fresh snapshot). Never polls.
+ * (resume, backoff, 410 → relist and one fresh snapshot). Never polls. The multi-watch indexes trials by name
+ * and experiment and pods by trial, so a snapshot is linear and one event re-assembles only its own study.
  *
  * Live curves: Katib stores metrics only when a trial ends, so while a trial's primary pod runs its log is
  * followed (the collector sidecar's, which echoes what the StdOut collector captures, else the primary
@@ -34,39 +35,76 @@ const MAX_KEPT_LINES = 10_000;
 export const COLLECTOR_CONTAINER = 'metrics-logger-and-collector';
 
 type Role = 'experiment' | 'trial' | 'pod';
+const is = (role: Role) => (tag: Role) => tag === role;
+/** Index names (multi-watch `keys`). */
+const BY_NAME = 'name';
+const BY_EXPERIMENT = 'experiment';
+const BY_TRIAL = 'trial';
+const experimentOf = (object: IKubeObject) => object.metadata?.labels?.[EXPERIMENT_LABEL];
 
 /** Which trial a pod belongs to: Katib's label, else the job-name label (the trial's job has its name). */
 export function trialOfPod(pod: IPod): string | undefined {
   return pod.metadata?.labels?.[TRIAL_LABEL] ?? jobNameOfPod(pod);
 }
 
-/** Everything the namespace's objects say, grouped per study. */
+function group<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key !== undefined) {
+      const members = groups.get(key);
+      if (members) {
+        members.push(item);
+      } else {
+        groups.set(key, [item]);
+      }
+    }
+  }
+  return groups;
+}
+
+const newestFirst = (a: IStudy, b: IStudy) =>
+  a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name);
+
+/** One study from its experiment, its trials and (through podsOf) their pods: a study sees only its own. */
+function assembleStudy(
+  experiment: IKubeObject,
+  trials: IKubeObject[],
+  podsOf: (trial: string) => IPod[],
+  curves: Map<string, ICurvePoint[]>
+): IStudy {
+  const podsByTrial = new Map<string, IPod[]>();
+  for (const trial of trials) {
+    const name = trial.metadata?.name ?? '';
+    podsByTrial.set(name, podsOf(name));
+  }
+  return studyFromObjects(
+    experiment as IExperimentLike,
+    trials as ITrialLike[],
+    podsByTrial,
+    curves
+  );
+}
+
+/** Everything the namespace's objects say, grouped per study (linear in experiments + trials + pods). */
 export function assembleStudies(
   experiments: IKubeObject[],
   trials: IKubeObject[],
   pods: IPod[],
   curves: Map<string, ICurvePoint[]>
 ): IStudy[] {
-  const podsByTrial = new Map<string, IPod[]>();
-  for (const pod of pods) {
-    const trial = trialOfPod(pod);
-    if (trial) {
-      podsByTrial.set(trial, [...(podsByTrial.get(trial) ?? []), pod]);
-    }
-  }
-  const items = experiments.map(experiment => {
-    const name = experiment.metadata?.name;
-    const own = trials.filter(t => t.metadata?.labels?.[EXPERIMENT_LABEL] === name);
-    return studyFromObjects(
-      experiment as IExperimentLike,
-      own as ITrialLike[],
-      podsByTrial,
-      curves
-    );
-  });
-  return items.sort((a, b) =>
-    a.created < b.created ? 1 : a.created > b.created ? -1 : a.name.localeCompare(b.name)
-  );
+  const podsByTrial = group(pods, trialOfPod);
+  const trialsByExperiment = group(trials, experimentOf);
+  return experiments
+    .map(experiment =>
+      assembleStudy(
+        experiment,
+        trialsByExperiment.get(experiment.metadata?.name ?? '') ?? [],
+        trial => podsByTrial.get(trial) ?? [],
+        curves
+      )
+    )
+    .sort(newestFirst);
 }
 
 class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
@@ -74,12 +112,14 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
   private readonly sent = new Map<string, string>();
   private readonly curves = new Map<string, ICurvePoint[]>();
   /** Followed pod logs by pod uid. */
-  private readonly followers = new Map<string, AbortController>();
+  private readonly followers = new Map<string, { controller: AbortController; trial: string }>();
   /** Pods whose followed log ended, by uid → the pod's resourceVersion then: followed again only once the
    * pod changed (a dropped connection), never in a loop on a log that simply ended. */
   private readonly endedLogs = new Map<string, string | undefined>();
   /** Trials whose kept log was read for a curve (once each). */
   private readonly keptLoaded = new Set<string>();
+  /** Trials whose curve grew since the last flush. */
+  private readonly curvesChanged = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
 
   constructor(
@@ -89,6 +129,11 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
     private readonly store?: LogStore
   ) {
     // Katib not installed: no studies; pods not readable: studies without pod reasons.
+    const keys = {
+      experiment: { [BY_NAME]: (o: IKubeObject) => o.metadata?.name },
+      trial: { [BY_NAME]: (o: IKubeObject) => o.metadata?.name, [BY_EXPERIMENT]: experimentOf },
+      pod: { [BY_TRIAL]: trialOfPod }
+    };
     const stream = (
       role: Role,
       plural: IResourceRef,
@@ -97,7 +142,8 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
       tag: role,
       path: resourcePath(plural, namespace),
       labelSelector,
-      unserved: role === 'pod' ? 'forbidden' : 'not_found'
+      unserved: role === 'pod' ? 'forbidden' : 'not_found',
+      keys: keys[role]
     });
     const streams = [
       stream('experiment', EXPERIMENTS),
@@ -113,20 +159,44 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
   }
 
   private objects(role: Role): IKubeObject[] {
-    return this.watch.objects(tag => tag === role);
+    return this.watch.objects(is(role));
   }
 
-  private assemble(): IStudy[] {
-    const pods = new Map<string, IPod>();
-    for (const pod of this.objects('pod')) {
-      pods.set(pod.metadata?.uid ?? pod.metadata?.name ?? '', pod);
+  private find(role: Role, index: string, key: string | undefined): IKubeObject[] {
+    return key === undefined ? [] : this.watch.find(is(role), index, key);
+  }
+
+  private podsOfTrial(trial: string): IPod[] {
+    return this.find('pod', BY_TRIAL, trial) as IPod[];
+  }
+
+  /** The studies named (all when none are), from the index: each sees only its own trials and pods. */
+  private assemble(names?: Iterable<string>): IStudy[] {
+    const experiments = names
+      ? [...names].flatMap(name => this.find('experiment', BY_NAME, name))
+      : this.objects('experiment');
+    return experiments
+      .map(experiment =>
+        assembleStudy(
+          experiment,
+          this.find('trial', BY_EXPERIMENT, experiment.metadata?.name),
+          trial => this.podsOfTrial(trial),
+          this.curves
+        )
+      )
+      .sort(newestFirst);
+  }
+
+  /** The trials an object belongs to or is: a trial itself, a pod's trial, an experiment's trials. */
+  private trialsOf(role: Role, object: IKubeObject): IKubeObject[] {
+    switch (role) {
+      case 'trial':
+        return [object];
+      case 'pod':
+        return this.find('trial', BY_NAME, trialOfPod(object as IPod));
+      default:
+        return this.find('trial', BY_EXPERIMENT, object.metadata?.name);
     }
-    return assembleStudies(
-      this.objects('experiment'),
-      this.objects('trial'),
-      [...pods.values()],
-      this.curves
-    );
   }
 
   onChange(role: Role, change: 'added' | 'modified' | 'deleted', object: IKubeObject): void {
@@ -135,7 +205,17 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
       this.sent.delete(name);
       this.onEvent({ type: 'deleted', object: { name, namespace: this.namespace } });
     }
-    this.sendChanges();
+    const trials = this.trialsOf(role, object);
+    const studies = new Set(trials.map(experimentOf).filter((n): n is string => !!n));
+    if (role === 'experiment') {
+      studies.add(object.metadata?.name ?? '');
+    }
+    const trialNames = new Set(trials.map(t => t.metadata?.name ?? ''));
+    if (role === 'pod') {
+      // A pod whose trial is not (yet) known may still be followed from before.
+      trialNames.add(trialOfPod(object as IPod) ?? '');
+    }
+    this.sendChanges(studies, trialNames);
   }
 
   onSnapshot(): void {
@@ -149,32 +229,38 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
     this.loadKeptCurves();
   }
 
-  /** Sends every study whose version changed (a trial, a pod or a curve under it). */
-  private sendChanges(): void {
+  /**
+   * Sends every study of `studies` whose version changed (a trial, a pod or a curve under it), then starts
+   * or stops log follows and kept curves for `trials`.
+   */
+  private sendChanges(studies: Set<string>, trials: Set<string>): void {
     if (!this.watch.running) {
       return;
     }
-    for (const study of this.assemble()) {
+    for (const study of this.assemble(studies)) {
       const before = this.sent.get(study.name);
       if (before !== study.version) {
         this.sent.set(study.name, study.version ?? '');
         this.onEvent({ type: before === undefined ? 'added' : 'modified', object: study });
       }
     }
-    this.followRunningTrials();
-    this.loadKeptCurves();
+    this.followRunningTrials(trials);
+    this.loadKeptCurves(trials);
   }
 
-  /** Follows the log of every running primary pod of a running trial; stops following gone pods. */
-  private followRunningTrials(): void {
-    const experiments = new Map(
-      this.objects('experiment').map(e => [e.metadata?.name, e as IExperimentLike])
-    );
-    const trials = new Map(this.objects('trial').map(t => [t.metadata?.name, t]));
+  /**
+   * Follows the log of every running primary pod of a running trial; stops following gone pods. Looks at the
+   * pods of `trials` only when given (an event), at every pod otherwise (a snapshot).
+   */
+  private followRunningTrials(trials?: Set<string>): void {
+    const pods = trials
+      ? [...trials].flatMap(trial => this.podsOfTrial(trial))
+      : (this.objects('pod') as IPod[]);
     const wanted = new Set<string>();
-    for (const pod of this.objects('pod') as IPod[]) {
-      const trial = trials.get(trialOfPod(pod));
-      const experiment = experiments.get(trial?.metadata?.labels?.[EXPERIMENT_LABEL]);
+    for (const pod of pods) {
+      const [trial] = this.find('trial', BY_NAME, trialOfPod(pod));
+      const [experiment] = this.find('experiment', BY_NAME, experimentOf(trial ?? {})) as
+        IExperimentLike[] | [];
       const primary = experiment?.spec?.trialTemplate?.primaryContainerName;
       const containers = (pod.spec?.containers ?? []).map(c => c.name);
       const uid = pod.metadata?.uid;
@@ -195,9 +281,9 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
         this.follow(uid, pod, container, trial.metadata?.name ?? '', experiment);
       }
     }
-    for (const [uid, controller] of this.followers) {
-      if (!wanted.has(uid)) {
-        controller.abort();
+    for (const [uid, follower] of this.followers) {
+      if (!wanted.has(uid) && (!trials || trials.has(follower.trial))) {
+        follower.controller.abort();
         this.followers.delete(uid);
       }
     }
@@ -245,7 +331,7 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
     experiment: IExperimentLike
   ): void {
     const controller = new AbortController();
-    this.followers.set(uid, controller);
+    this.followers.set(uid, { controller, trial });
     const reader = this.readerOf(experiment);
     const replica = replicaNameOfPod(pod);
     const store = this.store;
@@ -291,7 +377,7 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
       .catch(() => undefined)
       .finally(() => {
         // A log that cannot be read (no kubelet, forbidden) is retried on the pod's next change.
-        if (this.followers.get(uid) === controller) {
+        if (this.followers.get(uid)?.controller === controller) {
           this.followers.delete(uid);
           this.endedLogs.set(uid, pod.metadata?.resourceVersion);
         }
@@ -302,17 +388,18 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
    * Curves of trials no pod runs for any more (after a proxy restart, or a trial that ended while nobody
    * watched): read once from the log store, which kept what earlier follows and log reads saw.
    */
-  private loadKeptCurves(): void {
+  private loadKeptCurves(only?: Set<string>): void {
     if (!this.store) {
       return;
     }
     const store = this.store;
-    const experiments = new Map(
-      this.objects('experiment').map(e => [e.metadata?.name, e as IExperimentLike])
-    );
-    for (const trial of this.objects('trial')) {
+    const trials = only
+      ? [...only].flatMap(name => this.find('trial', BY_NAME, name))
+      : this.objects('trial');
+    for (const trial of trials) {
       const name = trial.metadata?.name ?? '';
-      const experiment = experiments.get(trial.metadata?.labels?.[EXPERIMENT_LABEL]);
+      const [experiment] = this.find('experiment', BY_NAME, experimentOf(trial)) as
+        IExperimentLike[] | [];
       if (!experiment || this.keptLoaded.has(name) || (this.curves.get(name)?.length ?? 0) > 0) {
         continue;
       }
@@ -336,9 +423,7 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
   }
 
   private followingTrial(trial: string): boolean {
-    return (this.objects('pod') as IPod[]).some(
-      pod => trialOfPod(pod) === trial && this.followers.has(pod.metadata?.uid ?? '')
-    );
+    return this.podsOfTrial(trial).some(pod => this.followers.has(pod.metadata?.uid ?? ''));
   }
 
   /** Adds parsed points to a trial's curve; sends are batched so a chatty log sends a few updates a second. */
@@ -356,10 +441,16 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
       );
     }
     this.curves.set(trial, curve);
+    this.curvesChanged.add(trial);
     if (!this.flushTimer) {
       this.flushTimer = setTimeout(() => {
         this.flushTimer = undefined;
-        this.sendChanges();
+        const trials = new Set(this.curvesChanged);
+        this.curvesChanged.clear();
+        const studies = [...trials].flatMap(name =>
+          this.find('trial', BY_NAME, name).map(experimentOf)
+        );
+        this.sendChanges(new Set(studies.filter((n): n is string => !!n)), trials);
       }, 250);
       this.flushTimer.unref();
     }
@@ -368,7 +459,7 @@ class StudyWatch implements ISubscription, IMultiWatchHandlers<Role> {
   close(): void {
     this.watch.close();
     clearTimeout(this.flushTimer);
-    for (const controller of this.followers.values()) {
+    for (const { controller } of this.followers.values()) {
       controller.abort();
     }
     this.followers.clear();
