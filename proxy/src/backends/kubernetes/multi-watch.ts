@@ -16,6 +16,19 @@ import { IKubeObject, reduceWatchEvent } from './watch-reducer';
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 30_000;
 
+/**
+ * What is kept of a listed or watched object: normalised, without `managedFields` (server-side apply's
+ * bookkeeping, often the largest part of the metadata; no view shows it), so 30,000 held objects cost less
+ * memory and garbage collection. The object is freshly parsed JSON that only this watch holds.
+ */
+function kept<Tag>(stream: IStreamSpec<Tag>, object: IKubeObject): IKubeObject {
+  const result = stream.normalize?.(object) ?? object;
+  if (result.metadata && 'managedFields' in result.metadata) {
+    delete (result.metadata as { managedFields?: unknown }).managedFields;
+  }
+  return result;
+}
+
 export function retryDelay(failures: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1));
 }
@@ -173,7 +186,7 @@ export class MultiWatch<Tag> {
         items?: IKubeObject[];
         metadata?: { resourceVersion?: string };
       }>('GET', stream.path, { query });
-      const items = (list.items ?? []).map(item => stream.normalize?.(item) ?? item);
+      const items = (list.items ?? []).map(item => kept(stream, item));
       stream.objects.reset(items);
       stream.resourceVersion = list.metadata?.resourceVersion;
       stream.served = true;
@@ -213,8 +226,7 @@ export class MultiWatch<Tag> {
   }
 
   private apply(stream: IStream<Tag>, type: string, raw: IKubeObject): void {
-    const object =
-      stream.normalize && type !== 'ERROR' && type !== 'BOOKMARK' ? stream.normalize(raw) : raw;
+    const object = type !== 'ERROR' && type !== 'BOOKMARK' ? kept(stream, raw) : raw;
     const { resourceVersion, decision } = reduceWatchEvent(stream, type, object);
     stream.resourceVersion = resourceVersion;
     if (decision.action !== 'restart') {
