@@ -26,9 +26,15 @@ import { median, ms, percentile, table } from './lib/stats';
 
 const JOB_LABEL = 'training.kubeflow.org/job-name';
 const POD_SELECTORS = [JOB_LABEL, 'jobset.sigs.k8s.io/jobset-name'];
-const TRIES = 5;
+const TRIES = Number(process.env.KFWB_BENCH_TRIES ?? 5);
 const POD_EVENTS = 20;
-const WATCHERS = Number(process.env.KFWB_BENCH_WATCHERS ?? 50);
+/**
+ * Watchers per size (KFWB_BENCH_WATCHERS=50 or one count per KFWB_BENCH_SCALE size, e.g. 50,5). Before the
+ * shared watch, 50 watchers of 10,000 jobs were 50 lists of 30,000 objects at once: the test apiserver grew
+ * to 16.7 GB and was OOM-killed, so a run of the old code asks for fewer there.
+ */
+const WATCHER_COUNTS = (process.env.KFWB_BENCH_WATCHERS ?? '50').split(',').map(Number);
+const watchersOf = (index: number) => WATCHER_COUNTS[Math.min(index, WATCHER_COUNTS.length - 1)];
 /** The old code needed minutes per watcher at 10,000 jobs: give up on the 50 watchers after this. */
 const WATCHERS_DEADLINE_MS = 180_000;
 const WAIT_MS = 30_000;
@@ -176,6 +182,7 @@ function lightWatcher(proxy: IRunningProxy, ns: string): Promise<{ close: () => 
 
 interface IScaleResult {
   c: IScaleCase;
+  watchers: number;
   objects: number;
   list: number[];
   snapshot: number[];
@@ -285,7 +292,7 @@ async function measureProxy(
   const start = performance.now();
   const joiners: { close: () => void }[] = [];
   const all = Promise.all(
-    Array.from({ length: WATCHERS - 1 }, () =>
+    Array.from({ length: result.watchers - 1 }, () =>
       lightWatcher(proxy, c.namespace).then(w => {
         joiners.push(w);
         result.joined += 1;
@@ -376,9 +383,10 @@ export async function benchScale(
 ): Promise<string> {
   const client = openCluster({ kubeconfig });
   const results: IScaleResult[] = [];
-  for (const c of cases) {
+  for (const [index, c] of cases.entries()) {
     const result: IScaleResult = {
       c,
+      watchers: watchersOf(index),
       objects: 0,
       list: [],
       snapshot: [],
@@ -412,6 +420,7 @@ export async function benchScale(
     log(`scale ${c.namespace}: the watch in this process`);
     await measureInProcess(client, c, result);
     results.push(result);
+    log(`scale ${c.namespace} done:${render([result])}`); // kept in the log should a later size fail
   }
   return render(results);
 }
@@ -454,22 +463,15 @@ function render(results: IScaleResult[]): string {
     ])
   );
   const watchers = table(
-    `${WATCHERS} SSE watchers of one namespace: proxy RSS (VmRSS; peak = VmHWM)`,
-    [
-      'namespace',
-      'idle',
-      '1 watcher',
-      `${WATCHERS} watchers`,
-      'peak',
-      `${WATCHERS - 1} joiners served in`
-    ],
+    'SSE watchers of one namespace: proxy RSS (VmRSS; peak = VmHWM)',
+    ['namespace', 'idle', '1 watcher', 'N watchers', 'peak', 'N-1 joiners served in'],
     results.map(r => [
       size(r),
       mib(r.rssIdle),
       mib(r.rssOne),
-      mib(r.rssAll),
+      `${mib(r.rssAll)} (N=${r.watchers})`,
       mib(r.peak),
-      r.joined >= WATCHERS ? ms(r.joinMs) : `${r.joined} of ${WATCHERS} in ${ms(r.joinMs)}`
+      r.joined >= r.watchers ? ms(r.joinMs) : `${r.joined} of ${r.watchers} in ${ms(r.joinMs)}`
     ])
   );
   return [snapshots, events, watchers].join('\n');
