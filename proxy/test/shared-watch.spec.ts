@@ -7,7 +7,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ILiveResource, ResourceEvent } from '../../contract/live';
-import { JobStreamEvent } from '../../contract/training';
+import { IJob, JobStreamEvent } from '../../contract/training';
 import { IStreamClient, WatchHub } from '../src/routes/shared-watch';
 import { AUTH, makeApp } from './app-helpers';
 
@@ -311,6 +311,70 @@ describe('the watch route shares one backend watch between HTTP clients', () => 
     await backends.select();
     await Promise.all([...again.map(c => c.end), switched]);
     expect(backend.watchers.size).toBe(0);
+    await app.close();
+  });
+
+  test('a client that stops reading is sent each changed item once, as it is now, when it reads again', async () => {
+    const { app, backend } = await makeApp();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const ITEMS = 100;
+    const ROUNDS = 20;
+    const padding = 'x'.repeat(20_000); // 40 MB in all: far beyond what socket buffers absorb
+    const job = (i: number, round: number) => ({
+      ...item(`job-${String(i).padStart(3, '0')}`, '2026-11-30T01:00:00Z', `round-${round}`),
+      padding
+    });
+    // The slow client: its response is never read until the changes are over (TCP backpressure).
+    let slowResponse!: http.IncomingMessage;
+    const slowOpen = new Promise<void>(resolve => {
+      http.get(
+        { host: '127.0.0.1', port, path: '/api/v1/namespaces/default/watch/jobs', headers: AUTH },
+        res => {
+          slowResponse = res;
+          resolve();
+        }
+      );
+    });
+    await slowOpen;
+    const fast = sse(port);
+    await fast.until(1);
+    const emit = (event: JobStreamEvent) => backend.watchers.forEach(w => w(event));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < ITEMS; i++) {
+        const object = job(i, round) as unknown as IJob;
+        emit({ type: round === 0 ? 'added' : 'modified', object });
+      }
+      await new Promise(resolve => setImmediate(resolve)); // the fast client reads between rounds
+    }
+
+    // Now the slow client reads: it must end with every item's last round.
+    const latest = new Map<string, string>();
+    let frames = 0;
+    await new Promise<void>(resolve => {
+      let buffer = '';
+      slowResponse.setEncoding('utf8');
+      slowResponse.on('data', (chunk: string) => {
+        buffer += chunk;
+        const blocks = buffer.split('\n\n');
+        buffer = blocks.pop() ?? '';
+        for (const block of blocks.filter(b => b.startsWith('event: '))) {
+          frames += 1;
+          const data = JSON.parse(block.split('\n')[1].slice('data: '.length));
+          for (const object of data.items ?? [data.object]) {
+            latest.set(object.name, object.phase);
+          }
+        }
+        if ([...latest.values()].filter(p => p === `round-${ROUNDS - 1}`).length === ITEMS) {
+          resolve();
+        }
+      });
+    });
+    slowResponse.destroy();
+    fast.close();
+    // Far fewer frames than changes: what it missed while full came once per item.
+    expect(frames).toBeLessThan(ITEMS * ROUNDS);
+    expect(latest.size).toBe(ITEMS);
     await app.close();
   });
 });
