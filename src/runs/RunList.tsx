@@ -4,6 +4,7 @@ import { IRun, RunPhase } from '../../contract/pipeline';
 import { StatusBadge } from '../components/StatusBadge';
 import { ChoiceFilter, NameFilter } from '../live/filters';
 import { LiveList } from '../live/LiveList';
+import { experimentsOf, whereLabel } from '../kfp/selectors';
 import { formatAge } from '../training/explain';
 import { RunsModel } from './model';
 
@@ -21,6 +22,8 @@ export interface IRunListProps {
   onOpen: (run: IRun) => void;
   onNew: () => void;
   now?: number;
+  /** Above the list (the Kubeflow Pipelines connection). */
+  header?: React.ReactNode;
 }
 
 /** `3/4 steps` while running; the failed step's name when one failed. */
@@ -33,9 +36,14 @@ export function runProgress(run: IRun): string {
   return `${done}/${run.steps.length} steps`;
 }
 
-export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Element {
+export function RunList({ model, onOpen, onNew, now, header }: IRunListProps): JSX.Element {
   const filter = model.filter;
-  return (
+  const experiments = experimentsOf(model.items.values());
+  // The filter's own value stays offered while no run of it is listed (it was just deleted, say).
+  if (filter.experiment && !experiments.includes(filter.experiment)) {
+    experiments.push(filter.experiment);
+  }
+  const list = (
     <LiveList
       model={model}
       noun="pipeline runs"
@@ -53,6 +61,12 @@ export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Eleme
             choices={RUN_PHASES}
             onChange={value => model.setFilter({ phase: value as RunPhase | '' })}
           />
+          <ChoiceFilter
+            label="Experiment"
+            value={filter.experiment}
+            choices={experiments}
+            onChange={experiment => model.setFilter({ experiment })}
+          />
           <NameFilter
             noun="runs"
             value={filter.text}
@@ -65,6 +79,16 @@ export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Eleme
           <span className="kf-live-row-name" title={run.displayName ?? run.pipelineName}>
             {run.name}
           </span>
+          <span
+            className={`kf-run-where kf-run-where-${run.backend}`}
+            title={
+              run.backend === 'kfp'
+                ? `On Kubeflow Pipelines${run.kfp?.experiment ? `, experiment ${run.kfp.experiment}` : ''}`
+                : 'On this machine (local backend)'
+            }
+          >
+            {whereLabel(run)}
+          </span>
           <span className="kf-live-row-detail">{runProgress(run)}</span>
           <StatusBadge status={run.phase} />
           <span className="kf-live-row-age" title={run.created}>
@@ -73,5 +97,13 @@ export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Eleme
         </>
       )}
     />
+  );
+  return header ? (
+    <div className="kf-run-list-with-header">
+      {header}
+      {list}
+    </div>
+  ) : (
+    list
   );
 }

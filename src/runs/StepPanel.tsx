@@ -34,6 +34,11 @@ export function StepPanel(props: IStepPanelProps): JSX.Element {
           {step.attempts && step.attempts > 1 ? ` · ${step.attempts} attempts` : ''}
         </span>
       </header>
+      {step.pod && (
+        <p className="kf-step-pod">
+          Pod <code>{step.pod}</code>
+        </p>
+      )}
       {step.note && <p className="kf-step-note">{step.note}</p>}
       {troubled && <Why step={step} tail={model.tail(step.task)} />}
       <div role="tablist" aria-label="Step details" className="kf-tabs">
