@@ -43,7 +43,7 @@ export function IrGraph({ spec, path, hasPlatformSpec }: IIrGraphProps): JSX.Ele
           {node ? (
             <section aria-label={`Step ${node.id}`}>
               <h3>{node.label ?? node.id}</h3>
-              <dl className="kf-run-facts">
+              <dl className="kf-ir-graph-facts">
                 <dt>Task</dt>
                 <dd>
                   <code>{node.id}</code>
@@ -52,15 +52,16 @@ export function IrGraph({ spec, path, hasPlatformSpec }: IIrGraphProps): JSX.Ele
                 <dd>
                   <code>{node.image ?? '—'}</code>
                 </dd>
-                {node.command && (
-                  <>
-                    <dt>Command</dt>
-                    <dd>
-                      <pre className="kf-ir-graph-command">{node.command.join(' ')}</pre>
-                    </dd>
-                  </>
-                )}
               </dl>
+              {(node.command || node.args) && (
+                // kfp's Python components embed their whole program here: folded, and scrolled when open.
+                <details className="kf-ir-graph-command">
+                  <summary>Command and arguments</summary>
+                  <pre aria-label={`Command of ${node.id}`}>
+                    {[...(node.command ?? []), ...(node.args ?? [])].join('\n')}
+                  </pre>
+                </details>
+              )}
               <h4>Inputs</h4>
               <ul className="kf-ir-graph-inputs">
                 {node.inputs.map(i => (

@@ -44,12 +44,16 @@ export interface IRunViewProps extends IRunActions {
  * A document for the canvas when the run has none: the IR's root DAG (a run of a kfp-compiled IR), else one
  * node per step.
  */
-function specOf(run: IRun, spec: IPipelineSpec | undefined): IPipelineSpec {
+function specOf(
+  run: IRun,
+  spec: IPipelineSpec | undefined,
+  ir: Record<string, unknown> | undefined
+): IPipelineSpec {
   if (spec) {
     return spec;
   }
-  if (run.ir) {
-    const fromIr = irToSpec(run.ir);
+  if (ir) {
+    const fromIr = irToSpec(ir);
     if (fromIr.nodes.length) {
       return fromIr;
     }
@@ -76,12 +80,13 @@ export function RunView(props: IRunViewProps): JSX.Element {
   const ticking = useNow(!!run && isActive(run) && props.now === undefined);
   const now = props.now ?? ticking;
   const document = model.spec;
+  const ir = model.ir;
   // Only the steps' names matter to the fallback document; a new run object must not lay it out again.
   const stepNames = run?.steps.map(s => s.task).join('|');
   const spec = React.useMemo(
-    () => (run ? specOf(run, document) : undefined),
+    () => (run ? specOf(run, document, ir) : undefined),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [document, stepNames, !!run?.ir]
+    [document, stepNames, ir]
   );
   // Laid out once per document: the run's own positions when the editor saved them, dagre otherwise.
   const positions = React.useMemo(
@@ -190,8 +195,8 @@ export function RunView(props: IRunViewProps): JSX.Element {
               )}
               <div className="kf-run-canvas">
                 <PipelineCanvas
-                  // Opened again (and fitted) when the run's document arrives after the steps.
-                  key={document ? 'document' : 'steps'}
+                  // Opened again (and fitted) when the run's document (or IR) arrives after the steps.
+                  key={document ? 'document' : ir ? 'ir' : 'steps'}
                   spec={spec}
                   steps={steps}
                   now={now}
