@@ -14,7 +14,7 @@ import { IKfpCluster } from './cluster';
 import { KfpConnector } from './connection';
 import { RunFollower } from './run-follow';
 import { IRunContext, toRun } from './run-view';
-import { IRunPods } from './steps';
+import { executorNodeId, IRunPods } from './steps';
 import { submitRun } from './submit';
 
 export interface IKfpRunsOptions {
@@ -259,7 +259,7 @@ export class KfpRuns {
         podError = e instanceof BackendError ? e : new BackendError('backend', String(e));
       }
     }
-    if (await this.artifactLog(name, step.pod, sink)) {
+    if (await this.artifactLog(name, executorNodeId(await this.kfp(c => c.run(name)), task), sink)) {
       return;
     }
     const why = podError ? podError.message : 'the proxy cannot read pods in this cluster';
@@ -269,12 +269,12 @@ export class KfpRuns {
   }
 
   /** The launcher's `executor-logs` artifact (KFP >= 2.15 with PUBLISH_LOGS), when the server has one. */
-  private async artifactLog(runId: string, pod: string | undefined, sink: (chunk: string) => void): Promise<boolean> {
-    if (!pod) {
+  private async artifactLog(runId: string, nodeId: string | undefined, sink: (chunk: string) => void): Promise<boolean> {
+    if (!nodeId) {
       return false;
     }
     try {
-      const bytes = await this.kfp(c => c.readArtifact(runId, pod, 'executor-logs'));
+      const bytes = await this.kfp(c => c.readArtifact(runId, nodeId, 'executor-logs'));
       if (bytes.length === 0) {
         return false;
       }

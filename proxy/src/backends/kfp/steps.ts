@@ -110,7 +110,9 @@ function podOf(
   const pod = [...candidates]
     .sort((a, b) => ((a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '') ? -1 : 1))
     .pop();
-  return { name: pod?.metadata?.name ?? named[named.length - 1], pod };
+  // Without the cluster, only a real `pod_name` names the pod (`child_tasks[].pod_name` holds Argo node ids
+  // in KFP 2.17, kfp#14007).
+  return { name: pod?.metadata?.name ?? detail?.pod_name, pod };
 }
 
 /** The pod's own reason (stuck, OOMKilled, exit code), else its latest warning event while not done. */
@@ -193,4 +195,12 @@ export function stepsOfRun(
     }
     return pod ? { ...step, ...podFindings(step, pod, cluster.events) } : step;
   });
+}
+
+/** The Argo node id of a task's executor (KFP's artifact routes take node ids), when the details name it. */
+export function executorNodeId(run: IKfpRun, task: string): string | undefined {
+  const details = run.run_details?.task_details ?? [];
+  const detail = latest(details.filter(d => d.display_name === task));
+  const byId = new Map(details.filter(d => d.task_id).map(d => [d.task_id!, d]));
+  return detail ? podNames(detail, byId).pop() : undefined;
 }
