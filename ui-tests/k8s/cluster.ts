@@ -52,7 +52,9 @@ async function main(): Promise<void> {
         KFWB_BACKEND: 'kubernetes',
         KUBECONFIG: info.aliceKubeconfig,
         KFWB_NAMESPACE: TEAM_A,
-        KF_PIPELINES_ENDPOINT: kfp.standin.url
+        KF_PIPELINES_ENDPOINT: kfp.standin.url,
+        // Single-user KFP runs its Workflows in one namespace: the stand-in's, team-a (alice may read there).
+        KFWB_KFP_WORKFLOW_NAMESPACE: TEAM_A
       }
     });
     child.on('exit', code => process.exit(code ?? 1));

@@ -50,13 +50,14 @@ export class KfpConnector {
   private pending?: Promise<IKfpConnection>;
   private configuredBySetting?: string | null;
   private note?: string;
+  private updates?: 'watch' | 'poll';
 
   constructor(private readonly options: IKfpConnectorOptions) {}
 
   connection(): IKfpConnection {
     const { connection } = this.current;
     return this.note && connection.state === 'connected'
-      ? { ...connection, message: `${connection.message} ${this.note}` }
+      ? { ...connection, message: `${connection.message} ${this.note}`, updates: this.updates }
       : { ...connection };
   }
 
@@ -66,8 +67,9 @@ export class KfpConnector {
   }
 
   /** A note about live updates (watch or poll) added to the connected message. */
-  setNote(note: string | undefined): void {
+  setNote(note: string | undefined, updates?: 'watch' | 'poll'): void {
     this.note = note;
+    this.updates = updates;
   }
 
   /** The client, or the connection's message as an error when KFP cannot be used. */

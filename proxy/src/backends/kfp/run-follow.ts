@@ -66,7 +66,8 @@ export class RunFollower {
     const { min, max } = this.runs.pollMs;
     if (!cluster) {
       this.runs.connector.setNote(
-        `Run updates are polled (every ${min / 1000}–${max / 1000} s): KFP is reached without a kubeconfig, so Workflows and pods cannot be watched.`
+        `Run updates are polled (every ${min / 1000}–${max / 1000} s): KFP is reached without a kubeconfig, so Workflows and pods cannot be watched.`,
+        'poll'
       );
       return;
     }
@@ -77,7 +78,8 @@ export class RunFollower {
     this.runs.connector.setNote(
       this.watching
         ? `Run updates: watching Workflows and pods in ${where}.`
-        : `Run updates are polled (every ${min / 1000}–${max / 1000} s): ${reason}.`
+        : `Run updates are polled (every ${min / 1000}–${max / 1000} s): ${reason}.`,
+      this.watching ? 'watch' : 'poll'
     );
   }
 
