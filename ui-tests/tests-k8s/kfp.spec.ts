@@ -76,7 +76,8 @@ const toolbarButton = (page: IJupyterLabPageFixture, label: string) =>
 
 /** The run view of the active tab. */
 const runView = (page: IJupyterLabPageFixture) => page.locator('.kf-run-view:visible');
-const stepNode = (view: Locator, task: string) => view.locator(`.kf-step-node[data-step="${task}"]`);
+const stepNode = (view: Locator, task: string) =>
+  view.locator(`.kf-step-node[data-step="${task}"]`);
 
 /** The submit dialog: fills it, presses Submit. */
 async function submitDialog(
@@ -103,7 +104,11 @@ async function submitDialog(
 }
 
 /** Sets a workbench setting in the Settings Editor's form, as a user would; waits until it is saved. */
-async function setSetting(page: IJupyterLabPageFixture, title: string, value: string): Promise<void> {
+async function setSetting(
+  page: IJupyterLabPageFixture,
+  title: string,
+  value: string
+): Promise<void> {
   await page.evaluate(async () => {
     await window.jupyterapp.commands.execute('settingeditor:open', { query: 'Kubeflow Workbench' });
   });
@@ -164,7 +169,11 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
     const runId = (await view.locator('.kf-detail-header h2').textContent())!.trim();
     await expect(stepNode(view, 'prepare')).toBeVisible();
 
-    await control('/advance', { runId, phase: 'Running', steps: [{ task: 'prepare', phase: 'Running' }] });
+    await control('/advance', {
+      runId,
+      phase: 'Running',
+      steps: [{ task: 'prepare', phase: 'Running' }]
+    });
     await control('/pod', { runId, task: 'prepare', phase: 'Running' });
     await expect(stepNode(view, 'prepare')).toHaveAttribute('data-phase', 'Running', LIVE);
 
@@ -182,7 +191,9 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
       task: 'train',
       phase: 'Pending',
       image: UNPULLABLE,
-      state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${UNPULLABLE}"` } }
+      state: {
+        waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${UNPULLABLE}"` }
+      }
     });
     await expect(stepNode(view, 'prepare')).toHaveAttribute('data-phase', 'Succeeded', LIVE);
     await view.locator('.react-flow__node[data-id="train"]').click();
