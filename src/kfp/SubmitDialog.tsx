@@ -54,7 +54,7 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
   };
   const { error } = props;
   return (
-    <div className="kf-submit-form" aria-label="Submit to Kubeflow Pipelines">
+    <div className="kf-submit-form" role="group" aria-label="Submit to Kubeflow Pipelines">
       <p className="kf-form-hint">
         Pipeline <strong>{props.pipeline}</strong>: uploaded (or a new version), then run in the
         experiment, created when missing.

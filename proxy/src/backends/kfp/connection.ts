@@ -106,7 +106,8 @@ export class KfpConnector {
     if (this.configuredBySetting) {
       return { url: this.configuredBySetting, by: 'the kfpEndpoint setting' };
     }
-    if (this.configuredBySetting === undefined && this.options.configured) {
+    // A cleared setting (null) means "find it yourself", and KF_PIPELINES_ENDPOINT is part of finding it.
+    if (!this.configuredBySetting && this.options.configured) {
       return { url: this.options.configured, by: 'KF_PIPELINES_ENDPOINT' };
     }
     return undefined;
