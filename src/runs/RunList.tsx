@@ -2,6 +2,7 @@
 import React from 'react';
 import { IRun, RunPhase } from '../../contract/pipeline';
 import { StatusBadge } from '../components/StatusBadge';
+import { useSignal } from '../components/useSignal';
 import { ChoiceFilter, NameFilter } from '../live/filters';
 import { LiveList } from '../live/LiveList';
 import { experimentsOf, whereLabel } from '../kfp/selectors';
@@ -37,6 +38,8 @@ export function runProgress(run: IRun): string {
 }
 
 export function RunList({ model, onOpen, onNew, now, header }: IRunListProps): JSX.Element {
+  // The experiment choices come from the items: re-rendered with them, not only the list below.
+  useSignal(model.changed);
   const filter = model.filter;
   const experiments = experimentsOf(model.items.values());
   // The filter's own value stays offered while no run of it is listed (it was just deleted, say).
