@@ -13,6 +13,7 @@
  *   - multiUser: MULTIUSER=true. Identity from header `kubeflow-userid` or `Authorization: Bearer <token>`
  *     (TokenReview, audience pipelines.kubeflow.org); authorization by SubjectAccessReview (user only, group
  *     pipelines.kubeflow.org). Grant with grantKfpAccess(); mint tokens with serviceAccountToken().
+ *   - logFile: the server's stdout/stderr; default beside the kubeconfig (the cluster dir, removed with it).
  *   - host: bind address, default 127.0.0.1. The kube-apiserver refuses to proxy to loopback IPs: for the
  *     service-proxy path bind `nonLoopbackAddress()` and call exposeAsService().
  *   The Workflow CRD must be installed (installCrds() does, from argo-workflows v4.0.5's module archive).
@@ -40,8 +41,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
+import { dirname, join } from 'node:path';
 import { startProcess, stopProcess } from '../apiserver/processes';
 import { ensureNamespace } from '../operators/util';
 
@@ -52,7 +53,7 @@ export interface IKfpStandinOptions {
   host?: string;
   /** DEFAULTPIPELINERUNNERSERVICEACCOUNT; default pipeline-runner (multi-user: default-editor). */
   serviceAccount?: string;
-  /** Where the server's stdout/stderr go (default: a file in the OS temp dir). */
+  /** Where the server's stdout/stderr go (default: beside the kubeconfig, i.e. in the test cluster's dir). */
   logFile?: string;
 }
 
@@ -83,14 +84,21 @@ export function kfpPython(): string {
   return python;
 }
 
+let started = 0;
+
 export async function startKfpStandin(opts: IKfpStandinOptions): Promise<IKfpStandin> {
   const namespace = opts.namespace ?? 'kubeflow';
   const host = opts.host ?? '127.0.0.1';
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(opts.kubeconfig);
   await ensureNamespace(kc, namespace);
+  // Beside the kubeconfig: in the test cluster's dir, removed with it (KFWB_KEEP_CLUSTER_DIR=1 keeps both).
   const logFile =
-    opts.logFile ?? join(tmpdir(), `kfp-standin-${process.pid}-${Date.now().toString(36)}.log`);
+    opts.logFile ??
+    join(
+      dirname(opts.kubeconfig),
+      `kfp-standin-${(++started).toString(36)}${Date.now().toString(36)}.log`
+    );
   const args = [
     '-m',
     'standin',
