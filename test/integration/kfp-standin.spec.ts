@@ -157,6 +157,20 @@ describe('single-user stand-in', () => {
     expect(notYaml.json.error_message).toBe('Failed to read a pipeline spec file');
   });
 
+  test('a pipeline is found by name; an unknown one is a 404 in the gRPC error shape', async () => {
+    const name = `named-${Date.now()}`;
+    const uploaded = await upload(kfp.url, 'p.yaml', irYaml, { name, description: 'by name' });
+    const found = await call(kfp.url, 'GET', `/pipelines/names/${name}`);
+    expect(found.json).toEqual(uploaded.json);
+    expect(found.json.description).toBe('by name');
+    const missing = await call(kfp.url, 'GET', `/pipelines/names/${name}-nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.json).toMatchObject({
+      code: 5,
+      details: [{ '@type': 'type.googleapis.com/google.rpc.Status', code: 5 }]
+    });
+  });
+
   test('unknown request fields are refused with the gRPC error shape', async () => {
     const res = await call(kfp.url, 'POST', '/experiments', { display_name: 'x', colour: 'red' });
     expect(res.status).toBe(400);
@@ -388,6 +402,27 @@ describe('stand-in behind the kube-apiserver service proxy', () => {
       path: 'apis/v2beta1/healthz'
     });
     expect(res as unknown).toMatchObject({ multi_user: false });
+  });
+});
+
+describe('a KFP 1.x installation (v1Only)', () => {
+  let kfp: IKfpStandin;
+  beforeAll(async () => {
+    kfp = await startKfpStandin({ kubeconfig: info.adminKubeconfig, v1Only: true });
+  });
+  afterAll(async () => {
+    await kfp?.stop();
+  });
+
+  test('answers /apis/v1beta1/healthz and nothing under /apis/v2beta1', async () => {
+    const v1 = await fetch(`${kfp.url}/apis/v1beta1/healthz`);
+    expect(await v1.json()).toEqual({
+      commit_sha: 'kfp-standin',
+      tag_name: '1.8.5',
+      multi_user: false
+    });
+    expect((await call(kfp.url, 'GET', '/healthz')).status).toBe(404);
+    expect((await call(kfp.url, 'GET', '/runs')).status).toBe(404);
   });
 });
 

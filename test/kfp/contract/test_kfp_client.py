@@ -176,3 +176,23 @@ def test_platform_spec_document_accepted(client, package, tmp_path, unique):
     pipeline = client.upload_pipeline(str(path), pipeline_name=f"platform-{unique}")
     version = client.list_pipeline_versions(pipeline.pipeline_id).pipeline_versions[0]
     assert set(version.pipeline_spec) == {"pipeline_spec", "platform_spec"}
+
+
+def test_list_filter_sort_and_pages(client, package, unique):
+    names = [f"list-{unique}-{i}" for i in range(3)]
+    for name in names:
+        client.upload_pipeline(package, pipeline_name=name)
+    chosen = json.dumps({"predicates": [
+        {"key": "name", "operation": "IN", "string_values": {"values": names[:2]}}]})
+    assert sorted(p.name for p in client.list_pipelines(filter=chosen).pipelines) == names[:2]
+    mine = json.dumps({"predicates": [{"key": "display_name", "operation": "IS_SUBSTRING", "stringValue": unique}]})
+    first = client.list_pipelines(page_size=2, sort_by="name desc", filter=mine)
+    assert [p.name for p in first.pipelines] == [names[2], names[1]]
+    assert first.total_size == 3
+    rest = client.list_pipelines(page_token=first.next_page_token, page_size=2)
+    assert [p.name for p in rest.pipelines] == [names[0]]
+    assert not rest.next_page_token
+    with pytest.raises(ApiException) as bad:
+        client.list_pipelines(filter=json.dumps({"predicates": [
+            {"key": "colour", "operation": "EQUALS", "string_value": "red"}]}))
+    assert bad.value.status == 400

@@ -19,9 +19,11 @@ SEG = r"([^/:]+)"
 class Api:
     """The routing table: (method, regex, body model or None, handler(headers, query, body, *groups))."""
 
-    def __init__(self, res, pipelines, runs, multi_user: bool):
+    def __init__(self, res, pipelines, runs, multi_user: bool, v1_only: bool = False):
         e, p, r = res, pipelines, runs
         self.multi_user = multi_user
+        # An installation older than KFP 2 serves only /apis/v1beta1 (its healthz included).
+        self.v1_only = v1_only
         self.routes = [
             ("GET", "/healthz", None, lambda h, q, b: self.healthz()),
             ("GET", "/experiments", None, lambda h, q, b: e.list_experiments(h, q)),
@@ -56,10 +58,14 @@ class Api:
         self.compiled = [(m, re.compile(P + rx + "$"), model, fn) for m, rx, model, fn in self.routes]
         self.uploads = {"/pipelines/upload": pipelines.upload, "/pipelines/upload_version": pipelines.upload_version}
 
-    def healthz(self) -> dict:
-        # A plain handler in main.go, marshalled with encoding/json: every field present.
-        return {"commit_sha": "kfp-standin", "tag_name": "2.17.0", "multi_user": self.multi_user,
-                "pipeline_store": "database"}
+    def healthz(self, pipeline_store: str = "database") -> dict:
+        """A plain handler in main.go, marshalled with encoding/json (pipeline_store omitempty, and empty on
+        the v1beta1 path)."""
+        out = {"commit_sha": "kfp-standin", "tag_name": "1.8.5" if self.v1_only else "2.17.0",
+               "multi_user": self.multi_user}
+        if pipeline_store:
+            out["pipeline_store"] = pipeline_store
+        return out
 
 
 def _query(raw: str) -> dict:
@@ -91,6 +97,10 @@ def make_handler(api: Api, log):
             query = _query(url.query)
             raw = self._body()
             try:
+                if method == "GET" and path == "/apis/v1beta1/healthz":
+                    return self._send(200, api.healthz(""))
+                if api.v1_only and path.startswith(P):
+                    return self._send(404, {"code": 5, "message": "Not Found", "details": []})
                 if method == "POST" and path.startswith(P) and path[len(P):] in api.uploads:
                     try:
                         out = api.uploads[path[len(P):]](self.headers, query, self.headers.get("Content-Type", ""),
