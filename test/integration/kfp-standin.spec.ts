@@ -173,6 +173,35 @@ describe('single-user stand-in', () => {
     });
   });
 
+  test('experiments: the default one cannot be deleted; runs of an archived one cannot be unarchived', async () => {
+    const list = await call(kfp.url, 'GET', '/experiments?pageSize=100'); // JSON names work as query keys
+    const def = list.json.experiments.find((e: any) => e.display_name === 'Default');
+    const refused = await call(kfp.url, 'DELETE', `/experiments/${def.experiment_id}`);
+    expect(refused.status).toBe(400);
+    expect(refused.json.details[0].message).toContain('The default experiment cannot be deleted');
+
+    const exp = (
+      await call(kfp.url, 'POST', '/experiments', { display_name: `arch-${Date.now()}` })
+    ).json;
+    const run = (
+      await call(kfp.url, 'POST', '/runs', {
+        display_name: 'in-archived',
+        experiment_id: exp.experiment_id,
+        pipeline_spec: ir,
+        runtime_config: { parameters: { n: 1 } }
+      })
+    ).json;
+    expect((await call(kfp.url, 'POST', `/experiments/${exp.experiment_id}:archive`)).status).toBe(
+      200
+    );
+    expect((await call(kfp.url, 'GET', `/runs/${run.run_id}`)).json.storage_state).toBe('ARCHIVED');
+    const unarchive = await call(kfp.url, 'POST', `/runs/${run.run_id}:unarchive`);
+    expect(unarchive.status).toBe(400);
+    expect(unarchive.json.code).toBe(9);
+    await call(kfp.url, 'POST', `/experiments/${exp.experiment_id}:unarchive`);
+    expect((await call(kfp.url, 'POST', `/runs/${run.run_id}:unarchive`)).status).toBe(200);
+  });
+
   test('unknown request fields are refused with the gRPC error shape', async () => {
     const res = await call(kfp.url, 'POST', '/experiments', { display_name: 'x', colour: 'red' });
     expect(res.status).toBe(400);

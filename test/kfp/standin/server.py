@@ -68,8 +68,18 @@ class Api:
         return out
 
 
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
 def _query(raw: str) -> dict:
+    """Query parameters as grpc-gateway reads them: proto or JSON (lowerCamel) names; unknown ones ignored.
+    The upload handlers read theirs verbatim (r.URL.Query() in Go)."""
     return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+
+def _gateway_query(raw: str) -> dict:
+    return {_snake(k): v for k, v in _query(raw).items()}
 
 
 def make_handler(api: Api, log):
@@ -121,7 +131,7 @@ def make_handler(api: Api, log):
                         except ValueError as e:
                             raise KfpError(INVALID_ARGUMENT, f"proto: syntax error: {e}", f"proto: syntax error: {e}")
                         body = self._model_body(model, data)
-                    return self._send(200, fn(self.headers, query, body, *match.groups()))
+                    return self._send(200, fn(self.headers, _gateway_query(url.query), body, *match.groups()))
                 allowed = any(rx.match(path) for _, rx, _, _ in api.compiled)
                 if allowed:
                     return self._send(405, {"code": 12, "message": "Method Not Allowed", "details": []})
