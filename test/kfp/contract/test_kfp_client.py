@@ -196,3 +196,23 @@ def test_list_filter_sort_and_pages(client, package, unique):
         client.list_pipelines(filter=json.dumps({"predicates": [
             {"key": "colour", "operation": "EQUALS", "string_value": "red"}]}))
     assert bad.value.status == 400
+
+
+def test_upload_archives_and_unknown_formats(client, package, tmp_path, unique):
+    import tarfile
+    import zipfile
+
+    archive = tmp_path / "pipeline.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(package, "pipeline.yaml")
+    assert client.upload_pipeline(str(archive), pipeline_name=f"zip-{unique}").name == f"zip-{unique}"
+    tarball = tmp_path / "pipeline.tar.gz"
+    with tarfile.open(tarball, "w:gz") as t:
+        t.add(package, "pipeline.yaml")
+    assert client.upload_pipeline(str(tarball), pipeline_name=f"tgz-{unique}").name == f"tgz-{unique}"
+    text = tmp_path / "pipeline.txt"
+    text.write_text(open(package).read())
+    with pytest.raises(ApiException) as refused:
+        client.upload_pipeline(str(text), pipeline_name=f"txt-{unique}")
+    assert refused.value.status == 400
+    assert json.loads(refused.value.body)["error_message"] == "Failed to read a pipeline spec file"
