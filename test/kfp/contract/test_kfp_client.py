@@ -216,3 +216,26 @@ def test_upload_archives_and_unknown_formats(client, package, tmp_path, unique):
         client.upload_pipeline(str(text), pipeline_name=f"txt-{unique}")
     assert refused.value.status == 400
     assert json.loads(refused.value.body)["error_message"] == "Failed to read a pipeline spec file"
+
+
+def test_pipeline_and_experiment_lifecycle(client, package, unique):
+    pipeline = client.upload_pipeline(package, pipeline_name=f"life-{unique}")
+    version_id = first_version(client, pipeline.pipeline_id)
+    assert client.get_pipeline_version(pipeline.pipeline_id, version_id).pipeline_version_id == version_id
+    with pytest.raises(ApiException) as busy:
+        client.delete_pipeline(pipeline.pipeline_id)  # versions left: the server wants cascade=true
+    assert busy.value.status == 400
+    client.delete_pipeline_version(pipeline.pipeline_id, version_id)
+    client.delete_pipeline(pipeline.pipeline_id)
+    assert client.get_pipeline_id(f"life-{unique}") is None
+
+    exp = client.create_experiment(f"life-{unique}")
+    client.archive_experiment(exp.experiment_id)
+    assert client.get_experiment(experiment_id=exp.experiment_id).storage_state == "ARCHIVED"
+    client.unarchive_experiment(exp.experiment_id)
+    names = [e.display_name for e in client.list_experiments(page_size=100).experiments]
+    assert f"life-{unique}" in names
+    client.delete_experiment(exp.experiment_id)
+    with pytest.raises(ApiException) as gone:
+        client.get_experiment(experiment_id=exp.experiment_id)
+    assert gone.value.status == 404
