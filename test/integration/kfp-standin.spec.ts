@@ -23,6 +23,7 @@ import {
   LABEL_RUN_ID,
   nodeId,
   nonLoopbackAddress,
+  putObject,
   serviceAccountToken,
   startKfpStandin,
   stepPodName,
@@ -394,6 +395,40 @@ describe('single-user stand-in', () => {
     expect(extra.json.details[0].message).toBe(
       'parameter(s) provided are not required by pipeline: m'
     );
+  });
+
+  test('artifact :read: the key from the reported Workflow node, the bytes from the object store', async () => {
+    const run = await submit();
+    const wf = await findWorkflow(admin, run.run_id);
+    const key = `artifacts/${wf.metadata.name}/produce/main.log`;
+    putObject(kfp, key, 'hello from produce\n');
+    await advanceRun(admin, run.run_id, 'Succeeded', [
+      { task: 'produce', phase: 'Succeeded', artifacts: [{ name: 'main-logs', key }] }
+    ]);
+    await waitForRunState(kfp.url, run.run_id, 'SUCCEEDED');
+    const executorNode = nodeId(wf.metadata.name, `${wf.metadata.name}.root.produce.executor`);
+    const produceNode = nodeId(wf.metadata.name, `${wf.metadata.name}.root.produce`);
+    const podName = stepPodName(wf.metadata.name, 'produce');
+    // By node id, by the task's DAG node (its children are searched) and by pod name.
+    for (const node of [executorNode, produceNode, podName]) {
+      const read = await call(
+        kfp.url,
+        'GET',
+        `/runs/${run.run_id}/nodes/${node}/artifacts/main-logs:read`
+      );
+      expect(read.status).toBe(200);
+      expect(Buffer.from(read.json.data, 'base64').toString()).toBe('hello from produce\n');
+    }
+    const missing = await call(
+      kfp.url,
+      'GET',
+      `/runs/${run.run_id}/nodes/${executorNode}/artifacts/nope:read`
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.json).toEqual({
+      error_message: 'artifact not found: <nil>',
+      error_details: 'artifact not found: <nil>'
+    });
   });
 
   test('a report through POST /workflows updates the run like the persistence agent', async () => {
