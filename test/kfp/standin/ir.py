@@ -14,7 +14,7 @@ import yaml
 from google.protobuf import json_format, struct_pb2
 from kfp.pipeline_spec import pipeline_spec_pb2
 
-from .errors import KfpError, invalid_input, invalid_input_with_details
+from .errors import invalid_input, invalid_input_with_details
 
 SCHEMA_VERSION = "2.1.0"
 INVALID_SPEC = "pipeline spec is invalid"
@@ -66,8 +66,9 @@ def _strict_spec(doc) -> pipeline_spec_pb2.PipelineSpec | None:
 def _documents(text: bytes) -> list:
     try:
         docs = list(yaml.load_all(text, Loader=_Loader))
-    except yaml.YAMLError as e:
-        raise invalid_input_with_details(INVALID_SPEC, f"unable to decode yaml document: {e}")
+    except yaml.YAMLError:
+        # template.New infers the format before NewV2SpecTemplate decodes it: undecodable YAML is no known format.
+        raise invalid_input_with_details(INVALID_SPEC, "unknown template format")
     return [d for d in docs if d is not None]
 
 
