@@ -6,33 +6,7 @@ import { KfpClient } from '../../src/backends/kfp/client';
 import { irHash, submitRun, ISubmitInput } from '../../src/backends/kfp/submit';
 import { BackendError } from '../../src/backends/types';
 import { FakeKfp } from './fake-kfp';
-
-export const IR = {
-  pipelineInfo: { name: 'prep-train' },
-  schemaVersion: '2.1.0',
-  sdkVersion: 'kfwb-test',
-  root: {
-    inputDefinitions: {
-      parameters: {
-        lr: { parameterType: 'NUMBER_DOUBLE' },
-        epochs: { parameterType: 'NUMBER_INTEGER', defaultValue: 3 }
-      }
-    },
-    dag: {
-      tasks: {
-        prep: { taskInfo: { name: 'prep' }, componentRef: { name: 'comp-prep' } },
-        train: { taskInfo: { name: 'train' }, componentRef: { name: 'comp-train' }, dependentTasks: ['prep'] }
-      }
-    }
-  },
-  components: { 'comp-prep': { executorLabel: 'exec-prep' }, 'comp-train': { executorLabel: 'exec-train' } },
-  deploymentSpec: {
-    executors: {
-      'exec-prep': { container: { image: 'python:3.11', command: ['echo', 'prep'] } },
-      'exec-train': { container: { image: 'python:3.11', command: ['echo', 'train'] } }
-    }
-  }
-};
+import { IR } from './fixtures';
 
 function setup(multiUser = false) {
   const kfp = new FakeKfp();

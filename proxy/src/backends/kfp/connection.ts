@@ -48,7 +48,8 @@ export class KfpConnector {
     connection: { state: 'not-found', message: 'Looking for Kubeflow Pipelines…' }
   };
   private pending?: Promise<IKfpConnection>;
-  private configuredBySetting?: string | null;
+  /** The `kfpEndpoint` setting; when empty, env `KF_PIPELINES_ENDPOINT` applies. */
+  private configuredBySetting?: string;
   private note?: string;
 
   constructor(private readonly options: IKfpConnectorOptions) {}
@@ -86,7 +87,7 @@ export class KfpConnector {
   /** Sets (a string) or clears (null) the configured endpoint, then discovers again. */
   connect(endpoint?: string | null): Promise<IKfpConnection> {
     if (endpoint !== undefined) {
-      this.configuredBySetting = endpoint;
+      this.configuredBySetting = endpoint ?? undefined;
     }
     return this.discover();
   }
@@ -104,7 +105,7 @@ export class KfpConnector {
     if (this.configuredBySetting) {
       return { url: this.configuredBySetting, by: 'the kfpEndpoint setting' };
     }
-    if (this.configuredBySetting === undefined && this.options.configured) {
+    if (this.options.configured) {
       return { url: this.options.configured, by: 'KF_PIPELINES_ENDPOINT' };
     }
     return undefined;
