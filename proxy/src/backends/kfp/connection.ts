@@ -63,7 +63,7 @@ export class KfpConnector {
 
   /** The connection once the latest discovery is done. */
   ready(): Promise<IKfpConnection> {
-    return this.pending ?? this.discover();
+    return (this.pending ?? this.discover()).then(() => this.connection());
   }
 
   /** A note about live updates (watch or poll) added to the connected message. */
