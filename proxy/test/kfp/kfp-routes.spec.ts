@@ -1,5 +1,5 @@
 /** `GET/POST /api/v1/kfp`, KFP run actions and submission on the proxy's HTTP surface (a fake backend). */
-import { IKfpConnection } from '../../contract/kfp';
+import { IKfpConnection } from '../../../contract/kfp';
 import { AUTH, makeApp } from '../app-helpers';
 
 const post = (url: string, payload?: unknown) => ({

@@ -2,8 +2,8 @@
  * KFP runs next to local runs: one merged live list (the snapshot waits for both sides), polling with backoff
  * when the cluster cannot be watched, and every call routed to whoever owns the run.
  */
-import { ResourceEvent } from '../../contract/live';
-import { IRun } from '../../contract/pipeline';
+import { ResourceEvent } from '../../../contract/live';
+import { IRun } from '../../../contract/pipeline';
 import { KfpAuth } from '../../src/backends/kfp/auth';
 import { CompositePipelines, mergeWatches } from '../../src/backends/kfp/composite';
 import { KfpConnector } from '../../src/backends/kfp/connection';
