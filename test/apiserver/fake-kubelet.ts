@@ -98,7 +98,11 @@ export class FakeKubelet {
 }
 
 /** A Node whose kubelet is `kubelet`: the apiserver reaches it for the logs of pods bound to the node. */
-export async function registerNode(kc: k8s.KubeConfig, name: string, kubelet: FakeKubelet): Promise<void> {
+export async function registerNode(
+  kc: k8s.KubeConfig,
+  name: string,
+  kubelet: FakeKubelet
+): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   await core.createNode({ body: { metadata: { name } } });
   await core.patchNodeStatus(
@@ -116,7 +120,12 @@ export async function registerNode(kc: k8s.KubeConfig, name: string, kubelet: Fa
 }
 
 /** Binds a pod to a node the way the scheduler does (spec.nodeName is set only through pods/binding). */
-export async function bindPod(kc: k8s.KubeConfig, namespace: string, pod: string, node: string): Promise<void> {
+export async function bindPod(
+  kc: k8s.KubeConfig,
+  namespace: string,
+  pod: string,
+  node: string
+): Promise<void> {
   await kc.makeApiClient(k8s.CoreV1Api).createNamespacedPodBinding({
     namespace,
     name: pod,

@@ -46,7 +46,9 @@ const node = `kfp-node-${Date.now().toString(36)}`;
 
 /** What the stand-in holds, asked as alice (straight, not through the proxy). */
 async function kfpList(path: string, field: string): Promise<unknown[]> {
-  const res = await fetch(`${kfp.url}/apis/v2beta1${path}`, { headers: { 'kubeflow-userid': ALICE } });
+  const res = await fetch(`${kfp.url}/apis/v2beta1${path}`, {
+    headers: { 'kubeflow-userid': ALICE }
+  });
   return ((await res.json()) as Record<string, unknown[]>)[field] ?? [];
 }
 
@@ -66,7 +68,11 @@ const stepsIn = (phase: 'Running' | 'Succeeded' | 'Failed', tasks = ALL_TASKS) =
   tasks.map(task => ({ task, phase }));
 
 beforeAll(async () => {
-  kfp = await startKfpStandin({ kubeconfig: info.adminKubeconfig, multiUser: true, host: nonLoopbackAddress() });
+  kfp = await startKfpStandin({
+    kubeconfig: info.adminKubeconfig,
+    multiUser: true,
+    host: nonLoopbackAddress()
+  });
   const serviceNamespace = await freshNamespace(admin, 'kfp-svc');
   await exposeAsService(admin, kfp, { namespace: serviceNamespace });
   profile = await freshNamespace(admin, 'kfp-team');
@@ -131,7 +137,10 @@ test('submits the editor pipeline; a retry of the same request duplicates nothin
 test('refuses what KFP would refuse, before uploading, with field paths', async () => {
   const { status, body } = await submit('demo-bad', { parameters: { rows: 'many', nope: 1 } });
   expect(status).toBe(400);
-  expect(body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['/parameters/nope', '/parameters/rows']);
+  expect(body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual([
+    '/parameters/nope',
+    '/parameters/rows'
+  ]);
 });
 
 test('the run follows its Workflow over the live stream: Running, then Succeeded; another Failed', async () => {
@@ -140,23 +149,36 @@ test('the run follows its Workflow over the live stream: Running, then Succeeded
   const bad = (await submit('demo-fail')).body as IRun;
   await stream.run(ok.name, r => r.phase === 'Pending', 'first Pending state');
   await advanceRun(admin, ok.name, 'Running', stepsIn('Running', ['generate']));
-  const running = await stream.run(ok.name, r => r.phase === 'Running' && r.steps[0].phase === 'Running', 'Running');
+  const running = await stream.run(
+    ok.name,
+    r => r.phase === 'Running' && r.steps[0].phase === 'Running',
+    'Running'
+  );
   expect(running.steps.find(s => s.task === 'stats')?.phase).toBe('Pending');
   await advanceRun(admin, ok.name, 'Succeeded', stepsIn('Succeeded'));
   const done = await stream.run(ok.name, r => r.phase === 'Succeeded', 'Succeeded');
   expect(done.steps.every(s => s.phase === 'Succeeded')).toBe(true);
   expect(done.finished).toBeDefined();
 
-  await advanceRun(admin, bad.name, 'Failed', [...stepsIn('Succeeded', ['generate', 'stats']), { task: 'train', phase: 'Failed' }], {
-    message: 'child train failed'
-  });
+  await advanceRun(
+    admin,
+    bad.name,
+    'Failed',
+    [...stepsIn('Succeeded', ['generate', 'stats']), { task: 'train', phase: 'Failed' }],
+    {
+      message: 'child train failed'
+    }
+  );
   const failed = await stream.run(bad.name, r => r.phase === 'Failed', 'Failed');
   expect(failed.steps.find(s => s.task === 'train')?.phase).toBe('Failed');
-  expect(failed.steps.find(s => s.task === 'report')).toMatchObject({ phase: 'Skipped', reason: 'UpstreamFailed' });
+  expect(failed.steps.find(s => s.task === 'report')).toMatchObject({
+    phase: 'Skipped',
+    reason: 'UpstreamFailed'
+  });
   stream.close();
 });
 
-test("a step pod stuck in ImagePullBackOff shows the reason on the step", async () => {
+test('a step pod stuck in ImagePullBackOff shows the reason on the step', async () => {
   const stream = proxy.runs(profile);
   const run = (await submit('demo-stuck')).body as IRun;
   const wf = await advanceRun(admin, run.name, 'Running', stepsIn('Running', ['generate']));
@@ -164,9 +186,18 @@ test("a step pod stuck in ImagePullBackOff shows the reason on the step", async 
     task: 'generate',
     phase: 'Pending',
     image: 'registry.invalid/nope:1',
-    state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.invalid/nope:1"' } }
+    state: {
+      waiting: {
+        reason: 'ImagePullBackOff',
+        message: 'Back-off pulling image "registry.invalid/nope:1"'
+      }
+    }
   });
-  const stuck = await stream.run(run.name, r => r.steps[0].reason === 'ImagePullBackOff', 'ImagePullBackOff');
+  const stuck = await stream.run(
+    run.name,
+    r => r.steps[0].reason === 'ImagePullBackOff',
+    'ImagePullBackOff'
+  );
   expect(stuck.steps[0]).toMatchObject({
     task: 'generate',
     pod: stepPodName(wf.metadata.name, 'generate'),
@@ -175,23 +206,38 @@ test("a step pod stuck in ImagePullBackOff shows the reason on the step", async 
   stream.close();
 });
 
-test("step logs come from the pod, are kept after it is deleted, and a step without any says why", async () => {
+test('step logs come from the pod, are kept after it is deleted, and a step without any says why', async () => {
   const run = (await submit('demo-logs')).body as IRun;
   const wf = await advanceRun(admin, run.name, 'Running', stepsIn('Running', ['generate']));
-  const pod = await createStepPod(admin, wf, { task: 'generate', phase: 'Running', state: { running: { startedAt: new Date() } } });
+  const pod = await createStepPod(admin, wf, {
+    task: 'generate',
+    phase: 'Running',
+    state: { running: { startedAt: new Date() } }
+  });
   await bindPod(admin, profile, pod.metadata!.name!, node);
   kubelet.print(pod.metadata!.name!, '2026-11-30T08:00:01.000000001Z generating 5 rows');
   kubelet.print(pod.metadata!.name!, '2026-11-30T08:00:02Z wrote data.csv');
   const logs = routes.runStepLogs(profile, run.name, 'generate');
   const live = await proxy.request('GET', logs);
   expect(live.text).toBe('generating 5 rows\nwrote data.csv\n');
-  await core.deleteNamespacedPod({ namespace: profile, name: pod.metadata!.name!, gracePeriodSeconds: 0 });
+  await core.deleteNamespacedPod({
+    namespace: profile,
+    name: pod.metadata!.name!,
+    gracePeriodSeconds: 0
+  });
   const kept = await proxy.request('GET', logs);
   expect(kept.text).toBe('generating 5 rows\nwrote data.csv\n');
   // Another step whose pod came and went unread: nothing kept, no executor-logs artifact in this KFP.
-  await advanceRun(admin, run.name, 'Running', [...stepsIn('Succeeded', ['generate']), ...stepsIn('Running', ['stats'])]);
+  await advanceRun(admin, run.name, 'Running', [
+    ...stepsIn('Succeeded', ['generate']),
+    ...stepsIn('Running', ['stats'])
+  ]);
   const statsPod = await createStepPod(admin, wf, { task: 'stats', phase: 'Running' });
-  await core.deleteNamespacedPod({ namespace: profile, name: statsPod.metadata!.name!, gracePeriodSeconds: 0 });
+  await core.deleteNamespacedPod({
+    namespace: profile,
+    name: statsPod.metadata!.name!,
+    gracePeriodSeconds: 0
+  });
   const none = await proxy.request('GET', routes.runStepLogs(profile, run.name, 'stats'));
   expect(none.text).toContain('[workbench] No log for step stats');
   expect(none.text).toContain('gone and none of its log was kept');
@@ -208,7 +254,10 @@ test('cancel, retry, archive and delete act on the KFP run', async () => {
   expect(cancelled.body.phase).toBe('Cancelling');
   expect((await findWorkflow(admin, run.name)).spec.activeDeadlineSeconds).toBe(0);
 
-  await advanceRun(admin, run.name, 'Failed', [...stepsIn('Succeeded', ['generate']), { task: 'stats', phase: 'Failed' }]);
+  await advanceRun(admin, run.name, 'Failed', [
+    ...stepsIn('Succeeded', ['generate']),
+    { task: 'stats', phase: 'Failed' }
+  ]);
   await waitForRunState(kfp.url, run.name, 'FAILED', { 'kubeflow-userid': ALICE });
   const retried = await proxy.request('POST', routes.runRetry(profile, run.name));
   expect(retried.status).toBe(200);
@@ -242,7 +291,11 @@ test('a configured URL with a projected ServiceAccount token works from the loca
   await grantKfpAccess(admin, profile, { serviceAccount: 'default-editor', namespace: profile });
   const tokenPath = join(mkdtempSync(join(tmpdir(), 'kfwb-kfp-sa-')), 'token');
   writeFileSync(tokenPath, token);
-  const local = await startProxy(info.adminKubeconfig, { configured: kfp.url, inCluster: null, auth: { tokenPath } }, 'local');
+  const local = await startProxy(
+    info.adminKubeconfig,
+    { configured: kfp.url, inCluster: null, auth: { tokenPath } },
+    'local'
+  );
   try {
     const { body } = await local.request('GET', routes.kfp());
     expect(body).toMatchObject({

@@ -19,7 +19,11 @@ export const REPO = resolve(__dirname, '../..');
 
 export interface IProxy {
   url: string;
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  request(
+    method: string,
+    path: string,
+    body?: unknown
+  ): Promise<{ status: number; body: any; text: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   runs(namespace: string): RunStream;
   close(): Promise<void>;
 }
@@ -82,7 +86,10 @@ export async function startProxy(
 export class RunStream {
   readonly events: ResourceEvent<IRun>[] = [];
   private readonly abort = new AbortController();
-  private waiters: { match: (e: ResourceEvent<IRun>) => boolean; resolve: (e: ResourceEvent<IRun>) => void }[] = [];
+  private waiters: {
+    match: (e: ResourceEvent<IRun>) => boolean;
+    resolve: (e: ResourceEvent<IRun>) => void;
+  }[] = [];
 
   constructor(url: string, headers: Record<string, string>) {
     void this.read(url, headers).catch(() => undefined);
@@ -125,16 +132,32 @@ export class RunStream {
   }
 
   /** The first state of run `name` (seen already or still to come) for which `test` holds. */
-  async run(name: string, test: (run: IRun) => boolean, what: string, timeoutMs = 30_000): Promise<IRun> {
+  async run(
+    name: string,
+    test: (run: IRun) => boolean,
+    what: string,
+    timeoutMs = 30_000
+  ): Promise<IRun> {
     const runsOf = (e: ResourceEvent<IRun>): IRun[] =>
-      e.type === 'snapshot' ? e.items : e.type === 'added' || e.type === 'modified' ? [e.object] : [];
+      e.type === 'snapshot'
+        ? e.items
+        : e.type === 'added' || e.type === 'modified'
+          ? [e.object]
+          : [];
     const hit = (e: ResourceEvent<IRun>) => runsOf(e).some(r => r.name === name && test(r));
     const event =
       this.events.find(hit) ??
       (await new Promise<ResourceEvent<IRun>>((resolve, reject) => {
         const timer = setTimeout(() => {
-          const last = [...this.events].reverse().flatMap(runsOf).find(r => r.name === name);
-          reject(new Error(`run ${name}: no ${what} within ${timeoutMs} ms; last seen ${JSON.stringify(last)}`));
+          const last = [...this.events]
+            .reverse()
+            .flatMap(runsOf)
+            .find(r => r.name === name);
+          reject(
+            new Error(
+              `run ${name}: no ${what} within ${timeoutMs} ms; last seen ${JSON.stringify(last)}`
+            )
+          );
         }, timeoutMs);
         this.waiters.push({
           match: hit,

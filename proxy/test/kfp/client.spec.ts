@@ -24,21 +24,34 @@ const failure = (client: KfpClient, work: (c: KfpClient) => Promise<unknown>) =>
 
 describe('KfpClient', () => {
   it("reads a v2beta1 error (google.rpc.Status) and keeps KFP's words", async () => {
-    const t = transport([{ status: 404, text: JSON.stringify({ code: 5, message: 'Run abc not found', details: [] }) }]);
+    const t = transport([
+      { status: 404, text: JSON.stringify({ code: 5, message: 'Run abc not found', details: [] }) }
+    ]);
     const error = await failure(new KfpClient(t), c => c.run('abc'));
-    expect(error).toMatchObject({ code: 'not_found', status: 404, kfpMessage: 'Run abc not found' });
+    expect(error).toMatchObject({
+      code: 'not_found',
+      status: 404,
+      kfpMessage: 'Run abc not found'
+    });
     expect(error.message).toBe('Kubeflow Pipelines refused to read run abc: Run abc not found');
   });
 
   it("reads the upload's v1 error shape and a 409 as a conflict", async () => {
-    const t = transport([{ status: 409, text: JSON.stringify({ error_message: 'name already exists', error_details: 'x' }) }]);
+    const t = transport([
+      {
+        status: 409,
+        text: JSON.stringify({ error_message: 'name already exists', error_details: 'x' })
+      }
+    ]);
     const error = await failure(new KfpClient(t), c => c.uploadPipeline('a: 1\n', { name: 'p' }));
     expect(error).toMatchObject({ code: 'conflict', kfpMessage: 'name already exists' });
   });
 
   it('names the identity on 401/403, and keeps a non-JSON page short', async () => {
     const t = transport([{ status: 403, text: '<html>RBAC: access denied</html>' }]);
-    const client = new KfpClient(t, { describeIdentity: () => 'user "bob" in the kubeflow-userid header' });
+    const client = new KfpClient(t, {
+      describeIdentity: () => 'user "bob" in the kubeflow-userid header'
+    });
     const error = await failure(client, c => c.runs({ namespace: 'team-b' }));
     expect(error.code).toBe('forbidden');
     expect(error.message).toBe(
@@ -56,7 +69,11 @@ describe('KfpClient', () => {
       filter: { predicates: [{ key: 'display_name', operation: 'EQUALS', string_value: 'x' }] }
     });
     expect(runs.map(r => r.run_id)).toEqual(['a', 'b']);
-    expect(t.requests[1].query).toMatchObject({ namespace: 'team-a', page_token: 't1', page_size: '100' });
+    expect(t.requests[1].query).toMatchObject({
+      namespace: 'team-a',
+      page_token: 't1',
+      page_size: '100'
+    });
     expect(JSON.parse(t.requests[0].query!.filter!)).toEqual({
       predicates: [{ key: 'display_name', operation: 'EQUALS', string_value: 'x' }]
     });
@@ -65,7 +82,10 @@ describe('KfpClient', () => {
   it('posts run actions with the colon verbs', async () => {
     const t = transport([{ status: 200, text: '{}' }]);
     await new KfpClient(t).runAction('r1', 'terminate');
-    expect(t.requests[0]).toMatchObject({ method: 'POST', path: '/apis/v2beta1/runs/r1:terminate' });
+    expect(t.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/apis/v2beta1/runs/r1:terminate'
+    });
   });
 
   it('builds one multipart file part the way the KFP SDK does', () => {

@@ -16,11 +16,16 @@ const servers: Server[] = [];
 afterAll(() => servers.forEach(s => s.close()));
 
 /** A KFP-ish server: answers per path; records the headers of every request. */
-async function serve(answers: Record<string, [number, unknown]>): Promise<{ url: string; seen: IncomingHttpHeaders[] }> {
+async function serve(
+  answers: Record<string, [number, unknown]>
+): Promise<{ url: string; seen: IncomingHttpHeaders[] }> {
   const seen: IncomingHttpHeaders[] = [];
   const server = createServer((req, res) => {
     seen.push(req.headers);
-    const [status, body] = answers[(req.url ?? '').split('?')[0]] ?? [404, { code: 5, message: 'Not Found' }];
+    const [status, body] = answers[(req.url ?? '').split('?')[0]] ?? [
+      404,
+      { code: 5, message: 'Not Found' }
+    ];
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   servers.push(server);
@@ -29,11 +34,17 @@ async function serve(answers: Record<string, [number, unknown]>): Promise<{ url:
 }
 
 const HEALTHY: Record<string, [number, unknown]> = {
-  '/apis/v2beta1/healthz': [200, { commit_sha: 'abc', tag_name: '2.17.0', multi_user: true, pipeline_store: 'db' }]
+  '/apis/v2beta1/healthz': [
+    200,
+    { commit_sha: 'abc', tag_name: '2.17.0', multi_user: true, pipeline_store: 'db' }
+  ]
 };
 
 /** The apiserver's answer for a service that does not exist. */
-function missingService(): IServiceProxyAccess & { requests: IKfpHttpRequest[]; headers: Record<string, string>[] } {
+function missingService(): IServiceProxyAccess & {
+  requests: IKfpHttpRequest[];
+  headers: Record<string, string>[];
+} {
   const requests: IKfpHttpRequest[] = [];
   const headers: Record<string, string>[] = [];
   return {
@@ -48,7 +59,13 @@ function missingService(): IServiceProxyAccess & { requests: IKfpHttpRequest[]; 
         headers.push(h());
         return {
           status: 404,
-          text: JSON.stringify({ kind: 'Status', status: 'Failure', message: 'services "ml-pipeline" not found', reason: 'NotFound', code: 404 })
+          text: JSON.stringify({
+            kind: 'Status',
+            status: 'Failure',
+            message: 'services "ml-pipeline" not found',
+            reason: 'NotFound',
+            code: 404
+          })
         };
       }
     })
@@ -61,9 +78,21 @@ describe('KfpConnector', () => {
   it('uses the in-cluster service first and says why', async () => {
     const kfp = await serve(HEALTHY);
     const proxy = missingService();
-    const connector = new KfpConnector({ auth: noAuth(), inCluster: kfp.url, serviceProxy: proxy, configured: 'http://127.0.0.1:1' });
+    const connector = new KfpConnector({
+      auth: noAuth(),
+      inCluster: kfp.url,
+      serviceProxy: proxy,
+      configured: 'http://127.0.0.1:1'
+    });
     const connection = await connector.discover();
-    expect(connection).toMatchObject({ state: 'connected', via: 'in-cluster', endpoint: kfp.url, version: '2.17.0', multiUser: true, auth: 'none' });
+    expect(connection).toMatchObject({
+      state: 'connected',
+      via: 'in-cluster',
+      endpoint: kfp.url,
+      version: '2.17.0',
+      multiUser: true,
+      auth: 'none'
+    });
     expect(connection.message).toContain('the proxy runs in a pod');
     expect(proxy.requests).toEqual([]);
   });
@@ -71,32 +100,53 @@ describe('KfpConnector', () => {
   it('falls through a missing service to the configured URL', async () => {
     const kfp = await serve(HEALTHY);
     const proxy = missingService();
-    const connection = await new KfpConnector({ auth: noAuth(), serviceProxy: proxy, configured: kfp.url }).discover();
+    const connection = await new KfpConnector({
+      auth: noAuth(),
+      serviceProxy: proxy,
+      configured: kfp.url
+    }).discover();
     expect(proxy.requests.map(r => r.path)).toEqual(['/apis/v2beta1/healthz']);
     expect(connection).toMatchObject({ state: 'connected', via: 'configured' });
     expect(connection.message).toContain('KF_PIPELINES_ENDPOINT');
   });
 
   it('says "not found" and what to set when there is nothing to try', async () => {
-    const connection = await new KfpConnector({ auth: noAuth(), serviceProxy: missingService() }).discover();
+    const connection = await new KfpConnector({
+      auth: noAuth(),
+      serviceProxy: missingService()
+    }).discover();
     expect(connection.state).toBe('not-found');
     expect(connection.message).toContain('service kubeflow/ml-pipeline:8888 through the apiserver');
     expect(connection.message).toContain('kfpEndpoint');
   });
 
   it('recognises a KFP 1.x server (v1 API only)', async () => {
-    const old = await serve({ '/apis/v1beta1/healthz': [200, { commit_sha: 'x', tag_name: '1.8.5' }] });
+    const old = await serve({
+      '/apis/v1beta1/healthz': [200, { commit_sha: 'x', tag_name: '1.8.5' }]
+    });
     const connection = await new KfpConnector({ auth: noAuth(), configured: old.url }).discover();
     expect(connection.state).toBe('too-old');
     expect(connection.message).toContain('KFP v1 API');
   });
 
   it('names the identity it sent and what to fix when refused', async () => {
-    const gate = await serve({ '/apis/v2beta1/healthz': [403, { code: 7, message: 'RBAC: access denied' }] });
-    const auth = new KfpAuth({ tokenPath: '/nonexistent/token', userid: 'alice@example.com', useridHeader: 'kubeflow-userid' });
+    const gate = await serve({
+      '/apis/v2beta1/healthz': [403, { code: 7, message: 'RBAC: access denied' }]
+    });
+    const auth = new KfpAuth({
+      tokenPath: '/nonexistent/token',
+      userid: 'alice@example.com',
+      useridHeader: 'kubeflow-userid'
+    });
     const connection = await new KfpConnector({ auth, configured: gate.url }).discover();
-    expect(connection).toMatchObject({ state: 'unauthorized', auth: 'userid-header', identity: 'alice@example.com' });
-    expect(connection.message).toContain('refused user "alice@example.com" in the kubeflow-userid header: RBAC: access denied');
+    expect(connection).toMatchObject({
+      state: 'unauthorized',
+      auth: 'userid-header',
+      identity: 'alice@example.com'
+    });
+    expect(connection.message).toContain(
+      'refused user "alice@example.com" in the kubeflow-userid header: RBAC: access denied'
+    );
     expect(connection.message).toContain('contributor of the profile');
     expect(gate.seen[0]['kubeflow-userid']).toBe('alice@example.com');
   });
@@ -105,7 +155,10 @@ describe('KfpConnector', () => {
     const closed = await serve(HEALTHY);
     servers.pop()!.close();
     await new Promise(resolve => setTimeout(resolve, 50));
-    const connection = await new KfpConnector({ auth: noAuth(), configured: closed.url }).discover();
+    const connection = await new KfpConnector({
+      auth: noAuth(),
+      configured: closed.url
+    }).discover();
     expect(connection.state).toBe('unreachable');
     expect(connection.message).toContain('ECONNREFUSED');
   });
@@ -126,7 +179,11 @@ describe('KfpConnector', () => {
 
 describe('KfpAuth', () => {
   const jwt = (sub: string) =>
-    ['e30', Buffer.from(JSON.stringify({ sub, aud: ['pipelines.kubeflow.org'] })).toString('base64url'), 'sig'].join('.');
+    [
+      'e30',
+      Buffer.from(JSON.stringify({ sub, aud: ['pipelines.kubeflow.org'] })).toString('base64url'),
+      'sig'
+    ].join('.');
 
   it('sends the projected token as Bearer, re-read when the kubelet rotates it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kfwb-kfp-token-'));
@@ -136,8 +193,13 @@ describe('KfpAuth', () => {
     const auth = new KfpAuth({ tokenPath: path, userid: 'alice' });
     const connector = new KfpConnector({ auth, configured: kfp.url });
     const connection = await connector.discover();
-    expect(connection).toMatchObject({ auth: 'service-account-token', identity: 'system:serviceaccount:team-a:default-editor' });
-    expect(kfp.seen[0].authorization).toBe(`Bearer ${jwt('system:serviceaccount:team-a:default-editor')}`);
+    expect(connection).toMatchObject({
+      auth: 'service-account-token',
+      identity: 'system:serviceaccount:team-a:default-editor'
+    });
+    expect(kfp.seen[0].authorization).toBe(
+      `Bearer ${jwt('system:serviceaccount:team-a:default-editor')}`
+    );
     // The kubelet writes a new file and swaps it in.
     writeFileSync(join(dir, 'token.new'), jwt('system:serviceaccount:team-a:rotated'));
     renameSync(join(dir, 'token.new'), path);
@@ -148,7 +210,11 @@ describe('KfpAuth', () => {
   it('never sends the token through the service proxy (the apiserver takes Authorization); the userid header goes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kfwb-kfp-token-'));
     writeFileSync(join(dir, 'token'), jwt('system:serviceaccount:x:y'));
-    const auth = new KfpAuth({ tokenPath: join(dir, 'token'), userid: 'alice', useridHeader: 'kubeflow-userid' });
+    const auth = new KfpAuth({
+      tokenPath: join(dir, 'token'),
+      userid: 'alice',
+      useridHeader: 'kubeflow-userid'
+    });
     expect(auth.mode('service-proxy')).toBe('userid-header');
     expect(auth.headers('service-proxy')).toEqual({ 'kubeflow-userid': 'alice' });
     const bare = new KfpAuth({ tokenPath: '/nonexistent' });

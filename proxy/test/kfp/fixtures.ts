@@ -13,11 +13,18 @@ export const IR = {
     dag: {
       tasks: {
         prep: { taskInfo: { name: 'prep' }, componentRef: { name: 'comp-prep' } },
-        train: { taskInfo: { name: 'train' }, componentRef: { name: 'comp-train' }, dependentTasks: ['prep'] }
+        train: {
+          taskInfo: { name: 'train' },
+          componentRef: { name: 'comp-train' },
+          dependentTasks: ['prep']
+        }
       }
     }
   },
-  components: { 'comp-prep': { executorLabel: 'exec-prep' }, 'comp-train': { executorLabel: 'exec-train' } },
+  components: {
+    'comp-prep': { executorLabel: 'exec-prep' },
+    'comp-train': { executorLabel: 'exec-train' }
+  },
   deploymentSpec: {
     executors: {
       'exec-prep': { container: { image: 'python:3.11', command: ['echo', 'prep'] } },

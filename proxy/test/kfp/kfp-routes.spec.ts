@@ -55,9 +55,12 @@ describe('/api/v1/kfp', () => {
 describe('KFP runs on the run routes', () => {
   it("answers a KFP submission with the connection's words when KFP is not usable", async () => {
     const { app, backend } = await makeApp();
-    const message = 'Kubeflow Pipelines at http://x refused user "bob": denied. To fix: add that user.';
+    const message =
+      'Kubeflow Pipelines at http://x refused user "bob": denied. To fix: add that user.';
     Object.assign(backend, { kfp: fakeKfp({ state: 'unauthorized', message }).control });
-    const res = await app.inject(post('/api/v1/namespaces/default/runs', { ir: { root: {} }, backend: 'kfp' }));
+    const res = await app.inject(
+      post('/api/v1/namespaces/default/runs', { ir: { root: {} }, backend: 'kfp' })
+    );
     expect(res.statusCode).toBe(403);
     expect(res.json().error.message).toContain(message);
     expect(backend.pipelines.created).toEqual([]);
@@ -67,9 +70,20 @@ describe('KFP runs on the run routes', () => {
     const { app, backend } = await makeApp();
     Object.assign(backend, { kfp: fakeKfp({ state: 'connected' }).control });
     const ir = { pipelineInfo: { name: 'p' }, root: { dag: { tasks: {} } } };
-    const res = await app.inject(post('/api/v1/namespaces/default/runs', { ir, backend: 'kfp', experiment: 'tuning', name: 'r1' }));
+    const res = await app.inject(
+      post('/api/v1/namespaces/default/runs', {
+        ir,
+        backend: 'kfp',
+        experiment: 'tuning',
+        name: 'r1'
+      })
+    );
     expect(res.statusCode).toBe(201);
-    expect(backend.pipelines.created[0].input).toMatchObject({ backend: 'kfp', experiment: 'tuning', name: 'r1' });
+    expect(backend.pipelines.created[0].input).toMatchObject({
+      backend: 'kfp',
+      experiment: 'tuning',
+      name: 'r1'
+    });
   });
 
   it('refuses retry and archive where the backend has no such thing', async () => {

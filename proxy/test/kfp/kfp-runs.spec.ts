@@ -43,7 +43,9 @@ function recorder() {
       waiters.filter(([m]) => m(e)).forEach(([, resolve]) => resolve());
     },
     until: (match: (e: ResourceEvent<IRun>) => boolean) =>
-      events.some(match) ? Promise.resolve() : new Promise<void>(resolve => waiters.push([match, resolve]))
+      events.some(match)
+        ? Promise.resolve()
+        : new Promise<void>(resolve => waiters.push([match, resolve]))
   };
 }
 
@@ -69,13 +71,32 @@ describe('KfpRuns and the composite', () => {
   it('submits with backend kfp, lists both kinds, and routes get by owner', async () => {
     const { kfp, runs } = kfpSide();
     const local = new FakePipelines();
-    const pipelines = new CompositePipelines(Object.assign(local, { close: () => undefined }), runs);
-    const { run: created } = await pipelines.createRun('ns', { ir: IR, parameters: { lr: 0.1 }, name: 'on-kfp', backend: 'kfp', experiment: 'exp' });
-    expect(created).toMatchObject({ name: kfp.runs[0].run_id, displayName: 'on-kfp', backend: 'kfp', kfp: { experiment: 'exp' } });
-    expect(created.steps.map(s => [s.task, s.phase])).toEqual([['prep', 'Pending'], ['train', 'Pending']]);
+    const pipelines = new CompositePipelines(
+      Object.assign(local, { close: () => undefined }),
+      runs
+    );
+    const { run: created } = await pipelines.createRun('ns', {
+      ir: IR,
+      parameters: { lr: 0.1 },
+      name: 'on-kfp',
+      backend: 'kfp',
+      experiment: 'exp'
+    });
+    expect(created).toMatchObject({
+      name: kfp.runs[0].run_id,
+      displayName: 'on-kfp',
+      backend: 'kfp',
+      kfp: { experiment: 'exp' }
+    });
+    expect(created.steps.map(s => [s.task, s.phase])).toEqual([
+      ['prep', 'Pending'],
+      ['train', 'Pending']
+    ]);
     expect(local.created).toEqual([]);
     expect((await pipelines.get('ns', created.name)).backend).toBe('kfp');
-    await expect(pipelines.get('ns', 'nowhere')).rejects.toThrow('neither on this machine nor on Kubeflow Pipelines');
+    await expect(pipelines.get('ns', 'nowhere')).rejects.toThrow(
+      'neither on this machine nor on Kubeflow Pipelines'
+    );
     const names = (await pipelines.list('ns')).items.map(r => r.name);
     expect(names).toContain(created.name);
   });
@@ -88,7 +109,9 @@ describe('KfpRuns and the composite', () => {
     try {
       await events.until(e => e.type === 'snapshot');
       kfp.runs[0].state = 'RUNNING';
-      kfp.runs[0].run_details = { task_details: [{ task_id: 't1', display_name: 'prep', state: 'RUNNING' }] };
+      kfp.runs[0].run_details = {
+        task_details: [{ task_id: 't1', display_name: 'prep', state: 'RUNNING' }]
+      };
       await events.until(e => e.type === 'modified' && e.object.phase === 'Running');
       const modified = events.events.find(e => e.type === 'modified') as { object: IRun };
       expect(modified.object.steps[0].phase).toBe('Running');

@@ -10,7 +10,11 @@ import { IR } from './fixtures';
 
 const WF = 'prep-train-x7k2p';
 
-function detail(display: string, state: IKfpTaskDetail['state'], children: string[] = []): IKfpTaskDetail {
+function detail(
+  display: string,
+  state: IKfpTaskDetail['state'],
+  children: string[] = []
+): IKfpTaskDetail {
   return {
     task_id: `${WF}-${display}`,
     display_name: display,
@@ -63,7 +67,11 @@ describe('stepsOfRun', () => {
     ];
     const steps = stepsOfRun(IR, run('RUNNING', details));
     expect(phases(steps)).toEqual({ prep: 'Succeeded', train: 'Pending' });
-    expect(steps[0]).toMatchObject({ started: '2026-11-30T08:00:01Z', finished: '2026-11-30T08:01:00Z', attempts: 1 });
+    expect(steps[0]).toMatchObject({
+      started: '2026-11-30T08:00:01Z',
+      finished: '2026-11-30T08:01:00Z',
+      attempts: 1
+    });
     // Without the cluster there is no pod name: KFP 2.17 gives Argo node ids, not pods.
     expect(steps[0].pod).toBeUndefined();
   });
@@ -74,15 +82,28 @@ describe('stepsOfRun', () => {
       { task: 'prep', phase: 'Failed', reason: 'DriverFailed' },
       { task: 'train', phase: 'Skipped', reason: 'UpstreamFailed' }
     ]);
-    expect(phases(stepsOfRun(IR, run('CANCELED', [])))).toEqual({ prep: 'Cancelled', train: 'Cancelled' });
+    expect(phases(stepsOfRun(IR, run('CANCELED', [])))).toEqual({
+      prep: 'Cancelled',
+      train: 'Cancelled'
+    });
   });
 
   it("finds a step's pod by its Argo node name and says why it is stuck", () => {
-    const details = [detail('prep', 'SUCCEEDED'), detail('train-driver', 'SUCCEEDED'), detail('train', 'RUNNING')];
+    const details = [
+      detail('prep', 'SUCCEEDED'),
+      detail('train-driver', 'SUCCEEDED'),
+      detail('train', 'RUNNING')
+    ];
     const stuck = pod('train', 'executor', {
       phase: 'Pending',
       containerStatuses: [
-        { name: 'main', restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nope"' } } }
+        {
+          name: 'main',
+          restartCount: 0,
+          state: {
+            waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nope"' }
+          }
+        }
       ]
     });
     const steps = stepsOfRun(IR, run('RUNNING', details), {
@@ -102,14 +123,29 @@ describe('stepsOfRun', () => {
     const details = [detail('prep', 'RUNNING'), detail('train', 'FAILED')];
     const unschedulable = pod('prep', 'executor', {
       phase: 'Pending',
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes: Insufficient nvidia.com/gpu' }]
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: '0/1 nodes: Insufficient nvidia.com/gpu'
+        }
+      ]
     });
     const oom = pod('train', 'executor', {
       phase: 'Failed',
-      containerStatuses: [{ name: 'main', state: { terminated: { reason: 'OOMKilled', exitCode: 137 } } }]
+      containerStatuses: [
+        { name: 'main', state: { terminated: { reason: 'OOMKilled', exitCode: 137 } } }
+      ]
     });
-    const steps = stepsOfRun(IR, run('RUNNING', details), { pods: [unschedulable, oom], events: [] });
-    expect(steps[0]).toMatchObject({ reason: 'Unschedulable', message: '0/1 nodes: Insufficient nvidia.com/gpu' });
+    const steps = stepsOfRun(IR, run('RUNNING', details), {
+      pods: [unschedulable, oom],
+      events: []
+    });
+    expect(steps[0]).toMatchObject({
+      reason: 'Unschedulable',
+      message: '0/1 nodes: Insufficient nvidia.com/gpu'
+    });
     expect(steps[1]).toMatchObject({ phase: 'Failed', reason: 'OOMKilled', exitCode: 137 });
 
     const quiet = pod('prep', 'executor', { phase: 'Pending' });
@@ -120,8 +156,14 @@ describe('stepsOfRun', () => {
       involvedObject: { kind: 'Pod', name: quiet.metadata!.name },
       lastTimestamp: '2026-11-30T08:00:05Z'
     };
-    const withEvent = stepsOfRun(IR, run('RUNNING', [detail('prep', 'RUNNING')]), { pods: [quiet], events: [event] });
-    expect(withEvent[0]).toMatchObject({ reason: 'FailedMount', message: 'secret "creds" not found' });
+    const withEvent = stepsOfRun(IR, run('RUNNING', [detail('prep', 'RUNNING')]), {
+      pods: [quiet],
+      events: [event]
+    });
+    expect(withEvent[0]).toMatchObject({
+      reason: 'FailedMount',
+      message: 'secret "creds" not found'
+    });
   });
 
   it('reads the task out of the node-name annotation, never a driver', () => {
@@ -133,7 +175,11 @@ describe('stepsOfRun', () => {
 
 describe('toRun', () => {
   it("is the workbench's run: KFP id as name, display name, experiment, and a version that follows the steps", () => {
-    const base = toRun(run('RUNNING', [detail('prep', 'RUNNING')]), { namespace: 'team-a', ir: IR, experiment: 'tuning' });
+    const base = toRun(run('RUNNING', [detail('prep', 'RUNNING')]), {
+      namespace: 'team-a',
+      ir: IR,
+      experiment: 'tuning'
+    });
     expect(base).toMatchObject({
       name: '4b0f7a52-0000-4000-8000-000000000001',
       namespace: 'team-a',
@@ -141,12 +187,24 @@ describe('toRun', () => {
       phase: 'Running',
       pipelineName: 'prep-train',
       displayName: 'first',
-      kfp: { runId: '4b0f7a52-0000-4000-8000-000000000001', experimentId: 'e1', experiment: 'tuning' }
+      kfp: {
+        runId: '4b0f7a52-0000-4000-8000-000000000001',
+        experimentId: 'e1',
+        experiment: 'tuning'
+      }
     });
     expect(base.finished).toBeUndefined();
-    const same = toRun(run('RUNNING', [detail('prep', 'RUNNING')]), { namespace: 'team-a', ir: IR, experiment: 'tuning' });
+    const same = toRun(run('RUNNING', [detail('prep', 'RUNNING')]), {
+      namespace: 'team-a',
+      ir: IR,
+      experiment: 'tuning'
+    });
     expect(same.version).toBe(base.version);
-    const stepMoved = toRun(run('RUNNING', [detail('prep', 'SUCCEEDED')]), { namespace: 'team-a', ir: IR, experiment: 'tuning' });
+    const stepMoved = toRun(run('RUNNING', [detail('prep', 'SUCCEEDED')]), {
+      namespace: 'team-a',
+      ir: IR,
+      experiment: 'tuning'
+    });
     expect(stepMoved.version).not.toBe(base.version);
   });
 });

@@ -86,7 +86,10 @@ describe('submitRun', () => {
   it('refuses what KFP would refuse before uploading anything, with field paths', async () => {
     const { kfp, client } = setup();
     const bad = { ...IR, schemaVersion: '2.0.0', pipelineInfo: { name: 'Prep_Train' } };
-    const error = await submitRun(client, input({ ir: bad, parameters: { epochs: 'many', extra: 1 } })).catch(e => e);
+    const error = await submitRun(
+      client,
+      input({ ir: bad, parameters: { epochs: 'many', extra: 1 } })
+    ).catch(e => e);
     expect(error.code).toBe('invalid_spec');
     expect(error.fields.map((f: { path: string }) => f.path).sort()).toEqual([
       '/ir/pipelineInfo/name',
@@ -125,6 +128,9 @@ describe('submitRun', () => {
     expect(kfp.pipelines[0].namespace).toBe('team-a');
     expect(kfp.experiments[0].namespace).toBe('team-a');
     const list = kfp.requests.find(r => r.method === 'GET' && r.path.endsWith('/runs'))!;
-    expect(list.query).toMatchObject({ namespace: 'team-a', experiment_id: kfp.experiments[0].experiment_id });
+    expect(list.query).toMatchObject({
+      namespace: 'team-a',
+      experiment_id: kfp.experiments[0].experiment_id
+    });
   });
 });

@@ -39,7 +39,8 @@ interface IProbe {
 
 const WHY: Record<KfpEndpointSource, string> = {
   'in-cluster': 'the proxy runs in a pod, so it uses the in-cluster ml-pipeline service',
-  'service-proxy': "found the ml-pipeline service through your kubeconfig's cluster (apiserver service proxy)",
+  'service-proxy':
+    "found the ml-pipeline service through your kubeconfig's cluster (apiserver service proxy)",
   configured: 'the configured endpoint'
 };
 
@@ -150,7 +151,9 @@ export class KfpConnector {
     }
     const looked = [
       this.options.inCluster ? `the in-cluster service ${this.options.inCluster}` : '',
-      this.options.serviceProxy ? `service ${this.options.serviceProxy.service} through the apiserver` : ''
+      this.options.serviceProxy
+        ? `service ${this.options.serviceProxy.service} through the apiserver`
+        : ''
     ].filter(Boolean);
     return {
       connection: {
@@ -163,7 +166,11 @@ export class KfpConnector {
     };
   }
 
-  private async probe(via: KfpEndpointSource, transport: IKfpTransport, why: string): Promise<IProbe> {
+  private async probe(
+    via: KfpEndpointSource,
+    transport: IKfpTransport,
+    why: string
+  ): Promise<IProbe> {
     const { auth, serviceProxy } = this.options;
     const user = via === 'service-proxy' ? serviceProxy?.user : undefined;
     const client = new KfpClient(transport, { describeIdentity: () => auth.describe(via, user) });
@@ -186,7 +193,11 @@ export class KfpConnector {
           state: 'connected',
           multiUser: health.multi_user === true,
           ...(health.tag_name ? { version: health.tag_name } : {}),
-          message: `Kubeflow Pipelines ${health.tag_name ?? ''} (${mode}) at ${transport.endpoint}${as}: ${why}.`.replace('  ', ' ')
+          message:
+            `Kubeflow Pipelines ${health.tag_name ?? ''} (${mode}) at ${transport.endpoint}${as}: ${why}.`.replace(
+              '  ',
+              ' '
+            )
         }
       };
     } catch (e) {
@@ -206,7 +217,11 @@ export class KfpConnector {
     const at = `${base.endpoint} (${why})`;
     if (!(error instanceof KfpApiError)) {
       const reason = error instanceof Error ? error.message : String(error);
-      return { ...base, state: 'unreachable', message: `Kubeflow Pipelines at ${at} cannot be reached: ${reason}` };
+      return {
+        ...base,
+        state: 'unreachable',
+        message: `Kubeflow Pipelines at ${at} cannot be reached: ${reason}`
+      };
     }
     if (error.status === 401 || error.status === 403) {
       const who = auth.describe(via, via === 'service-proxy' ? serviceProxy?.user : undefined);
@@ -216,8 +231,16 @@ export class KfpConnector {
         message: `Kubeflow Pipelines at ${at} refused ${who}: ${error.kfpMessage}. To fix: ${auth.fix(via)}.`
       };
     }
-    if (via === 'service-proxy' && error.status === 404 && /services? "[^"]*" not found/.test(error.kfpMessage)) {
-      return { ...base, state: 'not-found', message: `No service ${serviceProxy?.service} in the cluster.` };
+    if (
+      via === 'service-proxy' &&
+      error.status === 404 &&
+      /services? "[^"]*" not found/.test(error.kfpMessage)
+    ) {
+      return {
+        ...base,
+        state: 'not-found',
+        message: `No service ${serviceProxy?.service} in the cluster.`
+      };
     }
     if (error.status === 404 && (await this.answersV1(client, timeoutMs))) {
       return {
@@ -243,7 +266,11 @@ export class KfpConnector {
   /** A KFP 1.x server answers the v1beta1 health check. */
   private async answersV1(client: KfpClient, timeoutMs: number): Promise<boolean> {
     try {
-      const response = await client.transport.send({ method: 'GET', path: '/apis/v1beta1/healthz', timeoutMs });
+      const response = await client.transport.send({
+        method: 'GET',
+        path: '/apis/v1beta1/healthz',
+        timeoutMs
+      });
       return response.status === 200;
     } catch {
       return false;

@@ -7,7 +7,13 @@
  */
 import { LOG_NOTE_TAG, ResourceEvent } from '../../../../contract/live';
 import { IArtifactPreview, IRerunRequest, IRun } from '../../../../contract/pipeline';
-import { BackendError, IArtifactFile, ICreateRunInput, IStepLogOptions, ISubscription } from '../types';
+import {
+  BackendError,
+  IArtifactFile,
+  ICreateRunInput,
+  IStepLogOptions,
+  ISubscription
+} from '../types';
 import { IKfpRun } from './api-types';
 import { KfpApiError, KfpClient } from './client';
 import { IKfpCluster } from './cluster';
@@ -94,7 +100,10 @@ export class KfpRuns {
       })
     );
     const runId = submitted.run.run_id!;
-    this.experimentNames.set(submitted.experiment.experiment_id!, submitted.experiment.display_name!);
+    this.experimentNames.set(
+      submitted.experiment.experiment_id!,
+      submitted.experiment.display_name!
+    );
     this.irs.set(submitted.version.pipeline_version_id!, input.ir);
     this.submitted.set(runId, {
       ...(input.spec ? { spec: input.spec } : {}),
@@ -118,13 +127,19 @@ export class KfpRuns {
       const version = await this.kfp(c => c.version(ref.pipeline_id!, ref.pipeline_version_id!));
       const spec = version.pipeline_spec;
       if (spec) {
-        this.irs.set(ref.pipeline_version_id, (spec.pipeline_spec as Record<string, unknown>) ?? spec);
+        this.irs.set(
+          ref.pipeline_version_id,
+          (spec.pipeline_spec as Record<string, unknown>) ?? spec
+        );
       }
     }
     return this.irs.get(ref.pipeline_version_id);
   }
 
-  private async experimentName(namespace: string, id: string | undefined): Promise<string | undefined> {
+  private async experimentName(
+    namespace: string,
+    id: string | undefined
+  ): Promise<string | undefined> {
     if (!id) {
       return undefined;
     }
@@ -165,7 +180,9 @@ export class KfpRuns {
     const runs = await this.kfp(c => c.runs(this.multiUser() ? { namespace } : {}));
     const pods = await this.pods(namespace);
     const items = await Promise.all(
-      runs.map(run => this.view(namespace, run, pods.get(run.run_id ?? '') ?? { pods: [], events: [] }))
+      runs.map(run =>
+        this.view(namespace, run, pods.get(run.run_id ?? '') ?? { pods: [], events: [] })
+      )
     );
     return { items };
   }
@@ -192,7 +209,11 @@ export class KfpRuns {
     this.nudge(namespace, name);
   }
 
-  private async act(namespace: string, name: string, action: 'terminate' | 'retry' | 'archive' | 'unarchive'): Promise<IRun> {
+  private async act(
+    namespace: string,
+    name: string,
+    action: 'terminate' | 'retry' | 'archive' | 'unarchive'
+  ): Promise<IRun> {
     await this.kfp(c => c.runAction(name, action));
     this.nudge(namespace, name);
     return this.get(namespace, name);
@@ -211,12 +232,21 @@ export class KfpRuns {
   }
 
   /** A new run of the same pipeline version and parameters (KFP has no partial re-run: `retry` resumes). */
-  async rerun(namespace: string, name: string, request: IRerunRequest & { name?: string }): Promise<IRun> {
+  async rerun(
+    namespace: string,
+    name: string,
+    request: IRerunRequest & { name?: string }
+  ): Promise<IRun> {
     if (request.fromTask || request.onlyTask) {
       throw new BackendError(
         'invalid_spec',
         'Kubeflow Pipelines cannot re-run from or only one step; use Retry (it resumes the failed steps) or re-run the whole pipeline.',
-        [{ path: request.fromTask ? '/fromTask' : '/onlyTask', message: 'not supported for KFP runs' }]
+        [
+          {
+            path: request.fromTask ? '/fromTask' : '/onlyTask',
+            message: 'not supported for KFP runs'
+          }
+        ]
       );
     }
     const run = await this.kfp(c => c.run(name));
@@ -253,13 +283,22 @@ export class KfpRuns {
     let podError: BackendError | undefined;
     if (this.cluster) {
       try {
-        await this.cluster.stepLog(this.workflowNamespace(namespace), name, task, step.pod, options, sink);
+        await this.cluster.stepLog(
+          this.workflowNamespace(namespace),
+          name,
+          task,
+          step.pod,
+          options,
+          sink
+        );
         return;
       } catch (e) {
         podError = e instanceof BackendError ? e : new BackendError('backend', String(e));
       }
     }
-    if (await this.artifactLog(name, executorNodeId(await this.kfp(c => c.run(name)), task), sink)) {
+    if (
+      await this.artifactLog(name, executorNodeId(await this.kfp(c => c.run(name)), task), sink)
+    ) {
       return;
     }
     const why = podError ? podError.message : 'the proxy cannot read pods in this cluster';
@@ -269,7 +308,11 @@ export class KfpRuns {
   }
 
   /** The launcher's `executor-logs` artifact (KFP >= 2.15 with PUBLISH_LOGS), when the server has one. */
-  private async artifactLog(runId: string, nodeId: string | undefined, sink: (chunk: string) => void): Promise<boolean> {
+  private async artifactLog(
+    runId: string,
+    nodeId: string | undefined,
+    sink: (chunk: string) => void
+  ): Promise<boolean> {
     if (!nodeId) {
       return false;
     }
@@ -278,7 +321,9 @@ export class KfpRuns {
       if (bytes.length === 0) {
         return false;
       }
-      sink(`${LOG_NOTE_TAG} The step's pod is gone; this is the log KFP kept (executor-logs artifact).\n`);
+      sink(
+        `${LOG_NOTE_TAG} The step's pod is gone; this is the log KFP kept (executor-logs artifact).\n`
+      );
       sink(bytes.toString('utf8'));
       return true;
     } catch {
@@ -295,7 +340,9 @@ export class KfpRuns {
   }
 
   watch(namespace: string, onEvent: (event: ResourceEvent<IRun>) => void): ISubscription {
-    const follower = new RunFollower(this, namespace, onEvent, () => this.followers.delete(follower));
+    const follower = new RunFollower(this, namespace, onEvent, () =>
+      this.followers.delete(follower)
+    );
     this.followers.add(follower);
     follower.start();
     return { close: () => follower.close() };
