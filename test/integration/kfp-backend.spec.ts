@@ -175,6 +175,9 @@ test('the run follows its Workflow over the live stream: Running, then Succeeded
     phase: 'Skipped',
     reason: 'UpstreamFailed'
   });
+  // Pushed by the Workflow and pod watch, not polled, and the connection says so.
+  const { body } = await proxy.request('GET', routes.kfp());
+  expect(body.message).toContain(`Run updates: watching Workflows and pods in ${profile}.`);
   stream.close();
 });
 

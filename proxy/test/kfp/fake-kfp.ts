@@ -43,6 +43,8 @@ export class FakeKfp implements IKfpTransport {
   /** Makes the next run creation fail with this status and message. */
   failNextRun?: { status: number; message: string };
   multiUser = false;
+  /** `executor-logs` and other artifacts by `<run id>/<node id>/<name>` (KFP >= 2.15 with PUBLISH_LOGS). */
+  readonly artifacts = new Map<string, string>();
 
   async send(request: IKfpHttpRequest): Promise<IKfpHttpResponse> {
     this.requests.push(request);
@@ -83,6 +85,13 @@ export class FakeKfp implements IKfpTransport {
       return json(200, {
         pipeline_versions: this.versions.filter(v => v.pipeline_id === versions[1])
       });
+    }
+    const artifact = /^\/runs\/([^/]+)\/nodes\/([^/]+)\/artifacts\/([^/:]+):read$/.exec(path);
+    if (request.method === 'GET' && artifact) {
+      const data = this.artifacts.get(artifact.slice(1).map(decodeURIComponent).join('/'));
+      return data === undefined
+        ? rpcError(404, 5, 'artifact not found')
+        : json(200, { data: Buffer.from(data).toString('base64') });
     }
     const run = /^\/runs\/([^/:]+)$/.exec(path);
     if (request.method === 'GET' && run) {

@@ -8,6 +8,8 @@ import { KfpAuth } from '../../src/backends/kfp/auth';
 import { CompositePipelines, mergeWatches } from '../../src/backends/kfp/composite';
 import { KfpConnector } from '../../src/backends/kfp/connection';
 import { KfpRuns } from '../../src/backends/kfp/kfp-runs';
+import { IKfpCluster } from '../../src/backends/kfp/cluster';
+import { BackendError } from '../../src/backends/types';
 import { FakePipelines } from '../pipelines/fake-pipelines';
 import { FakeKfp } from './fake-kfp';
 import { IR } from './fixtures';
@@ -24,12 +26,13 @@ const run = (name: string, backend: 'local' | 'kfp' = 'local'): IRun => ({
   steps: []
 });
 
-function kfpSide(kfp = new FakeKfp()) {
+function kfpSide(kfp = new FakeKfp(), cluster?: IKfpCluster) {
   const connector = new KfpConnector({
     auth: new KfpAuth({ tokenPath: '/nonexistent' }),
     serviceProxy: { service: 'kubeflow/ml-pipeline:8888', transport: () => kfp }
   });
-  return { kfp, runs: new KfpRuns({ connector, pollMs: { min: 20, max: 80, watched: 1000 } }) };
+  const pollMs = { min: 20, max: 80, watched: 1000 };
+  return { kfp, runs: new KfpRuns({ connector, pollMs, ...(cluster ? { cluster } : {}) }) };
 }
 
 /** Collects events and resolves when one matches. */
@@ -119,5 +122,64 @@ describe('KfpRuns and the composite', () => {
     } finally {
       subscription.close();
     }
+  });
+});
+
+describe('step logs of KFP runs', () => {
+  /** A cluster where every step pod is gone and nothing of its log was kept. */
+  const goneCluster = {
+    runPods: async () => new Map(),
+    forget: async () => undefined,
+    watchRuns: () => ({ ready: Promise.resolve('not here'), close: () => undefined }),
+    stepLog: async (_ns: string, _run: string, task: string) => {
+      throw new BackendError(
+        'not_found',
+        `The pod of ${task} is gone and none of its log was kept.`
+      );
+    }
+  };
+
+  async function runningRun(kfp: FakeKfp, runs: KfpRuns) {
+    const { run } = await runs.createRun('ns', { ir: IR, parameters: { lr: 0.1 }, name: 'logs' });
+    Object.assign(kfp.runs[0], {
+      state: 'RUNNING',
+      run_details: {
+        task_details: [
+          {
+            task_id: 'a',
+            display_name: 'prep',
+            state: 'SUCCEEDED',
+            child_tasks: [{ pod_name: 'wf-node-1' }]
+          },
+          { task_id: 'b', display_name: 'executor', state: 'SUCCEEDED' }
+        ]
+      }
+    });
+    return run.name;
+  }
+
+  it("falls back to KFP's executor-logs artifact once the pod is gone", async () => {
+    const kfp = new FakeKfp();
+    const { runs } = kfpSide(kfp, goneCluster);
+    const id = await runningRun(kfp, runs);
+    kfp.artifacts.set(`${id}/wf-node-1/executor-logs`, 'prep says hello\n');
+    const chunks: string[] = [];
+    await runs.stepLogs('ns', id, 'prep', {}, c => void chunks.push(c));
+    expect(chunks.join('')).toBe(
+      "[workbench] The step's pod is gone; this is the log KFP kept (executor-logs artifact).\nprep says hello\n"
+    );
+  });
+
+  it('says in words why there is no log when neither the pod nor KFP has one', async () => {
+    const kfp = new FakeKfp();
+    const { runs } = kfpSide(kfp, goneCluster);
+    const id = await runningRun(kfp, runs);
+    const chunks: string[] = [];
+    await runs.stepLogs('ns', id, 'prep', {}, c => void chunks.push(c));
+    expect(chunks.join('')).toContain('[workbench] No log for step prep: The pod of prep is gone');
+    expect(chunks.join('')).toContain('no executor-logs artifact');
+    const notStarted: string[] = [];
+    await runs.stepLogs('ns', id, 'train', {}, c => void notStarted.push(c));
+    expect(notStarted.join('')).toBe('[workbench] Step train has not started yet: no log.\n');
   });
 });

@@ -5,7 +5,7 @@
  * has one shared space, shown in whichever namespace is open, and its Workflows run in `kubeflow` (env
  * `KFWB_KFP_WORKFLOW_NAMESPACE`).
  */
-import { LOG_NOTE_TAG, ResourceEvent } from '../../../../contract/live';
+import { ResourceEvent } from '../../../../contract/live';
 import { IArtifactPreview, IRerunRequest, IRun } from '../../../../contract/pipeline';
 import {
   BackendError,
@@ -20,7 +20,8 @@ import { IKfpCluster } from './cluster';
 import { KfpConnector } from './connection';
 import { RunFollower } from './run-follow';
 import { IRunContext, toRun } from './run-view';
-import { executorNodeId, IRunPods } from './steps';
+import { IRunPods } from './steps';
+import { writeStepLogs } from './step-logs';
 import { submitRun } from './submit';
 
 export interface IKfpRunsOptions {
@@ -271,64 +272,7 @@ export class KfpRuns {
     options: IStepLogOptions,
     sink: (chunk: string) => void
   ): Promise<void> {
-    const run = await this.get(namespace, name);
-    const step = run.steps.find(s => s.task === task);
-    if (!step) {
-      throw new BackendError('not_found', `Run "${name}" has no step "${task}".`);
-    }
-    if (step.phase === 'Pending' && !step.pod) {
-      sink(`${LOG_NOTE_TAG} Step ${task} has not started yet: no log.\n`);
-      return;
-    }
-    let podError: BackendError | undefined;
-    if (this.cluster) {
-      try {
-        await this.cluster.stepLog(
-          this.workflowNamespace(namespace),
-          name,
-          task,
-          step.pod,
-          options,
-          sink
-        );
-        return;
-      } catch (e) {
-        podError = e instanceof BackendError ? e : new BackendError('backend', String(e));
-      }
-    }
-    if (
-      await this.artifactLog(name, executorNodeId(await this.kfp(c => c.run(name)), task), sink)
-    ) {
-      return;
-    }
-    const why = podError ? podError.message : 'the proxy cannot read pods in this cluster';
-    sink(
-      `${LOG_NOTE_TAG} No log for step ${task}: ${why} KFP keeps no copy either (no executor-logs artifact; it needs KFP >= 2.15 with PUBLISH_LOGS).\n`
-    );
-  }
-
-  /** The launcher's `executor-logs` artifact (KFP >= 2.15 with PUBLISH_LOGS), when the server has one. */
-  private async artifactLog(
-    runId: string,
-    nodeId: string | undefined,
-    sink: (chunk: string) => void
-  ): Promise<boolean> {
-    if (!nodeId) {
-      return false;
-    }
-    try {
-      const bytes = await this.kfp(c => c.readArtifact(runId, nodeId, 'executor-logs'));
-      if (bytes.length === 0) {
-        return false;
-      }
-      sink(
-        `${LOG_NOTE_TAG} The step's pod is gone; this is the log KFP kept (executor-logs artifact).\n`
-      );
-      sink(bytes.toString('utf8'));
-      return true;
-    } catch {
-      return false;
-    }
+    await writeStepLogs(this, await this.get(namespace, name), task, options, sink);
   }
 
   async stepOutput(): Promise<IArtifactPreview> {
