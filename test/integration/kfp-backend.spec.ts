@@ -321,3 +321,69 @@ test('a configured URL with a projected ServiceAccount token works from the loca
     await local.close();
   }
 });
+
+test('a Service whose KFP does not answer is reported unreachable, in words', async () => {
+  const serviceNamespace = await freshNamespace(admin, 'kfp-dead');
+  // A port nothing listens on, at the address the apiserver may proxy to.
+  await exposeAsService(
+    admin,
+    { host: nonLoopbackAddress(), port: 9 },
+    { namespace: serviceNamespace }
+  );
+  const dead = await startProxy(info.adminKubeconfig, {
+    service: `${serviceNamespace}/ml-pipeline:8888`,
+    inCluster: null,
+    probeTimeoutMs: 10_000
+  });
+  try {
+    const { body } = await dead.request('GET', routes.kfp());
+    expect(body).toMatchObject({ state: 'unreachable', via: 'service-proxy', auth: 'kubeconfig' });
+    expect(body.message).toContain('is not answering');
+    const refused = await dead.request('POST', routes.runs(profile), {
+      spec: DEMO,
+      path: DEMO_PATH,
+      backend: 'kfp'
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.message).toContain('Kubeflow Pipelines is not connected');
+  } finally {
+    await dead.close();
+  }
+});
+
+test('single-user KFP: runs show in the namespace asked, their pods are found in KFP’s own namespace', async () => {
+  const single = await startKfpStandin({ kubeconfig: info.adminKubeconfig });
+  const shared = await startProxy(info.adminKubeconfig, {
+    service: 'no-such-namespace/ml-pipeline:8888',
+    configured: single.url,
+    inCluster: null
+  });
+  try {
+    const { body: connection } = await shared.request('GET', routes.kfp());
+    expect(connection).toMatchObject({ state: 'connected', via: 'configured', multiUser: false });
+    const { body: run } = await shared.request('POST', routes.runs('default'), {
+      spec: DEMO,
+      path: DEMO_PATH,
+      backend: 'kfp',
+      name: 'single'
+    });
+    const wf = await advanceRun(admin, run.name, 'Running', stepsIn('Running', ['generate']));
+    expect(wf.metadata.namespace).toBe(single.namespace);
+    await createStepPod(admin, wf, {
+      task: 'generate',
+      phase: 'Pending',
+      unschedulable: '0/1 nodes are available: 1 Insufficient nvidia.com/gpu.'
+    });
+    const stream = shared.runs('default');
+    const stuck = await stream.run(
+      run.name,
+      r => r.steps[0].reason === 'Unschedulable',
+      'Unschedulable'
+    );
+    expect(stuck.steps[0].message).toContain('Insufficient nvidia.com/gpu');
+    expect(stuck.namespace).toBe('default');
+  } finally {
+    await shared.close();
+    await single.stop();
+  }
+});
