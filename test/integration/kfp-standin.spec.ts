@@ -8,6 +8,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import * as k8s from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { clusterInfo, freshNamespace, kubeConfig, TEAM_A } from '../apiserver/helpers';
 import {
@@ -155,6 +157,49 @@ describe('single-user stand-in', () => {
     const notYaml = await upload(kfp.url, 'pipeline.txt', irYaml, { name: `${name}-x` });
     expect(notYaml.status).toBe(400);
     expect(notYaml.json.error_message).toBe('Failed to read a pipeline spec file');
+  });
+
+  test('a pipeline is found by name; an unknown one is a 404 in the gRPC error shape', async () => {
+    const name = `named-${Date.now()}`;
+    const uploaded = await upload(kfp.url, 'p.yaml', irYaml, { name, description: 'by name' });
+    const found = await call(kfp.url, 'GET', `/pipelines/names/${name}`);
+    expect(found.json).toEqual(uploaded.json);
+    expect(found.json.description).toBe('by name');
+    const missing = await call(kfp.url, 'GET', `/pipelines/names/${name}-nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.json).toMatchObject({
+      code: 5,
+      details: [{ '@type': 'type.googleapis.com/google.rpc.Status', code: 5 }]
+    });
+  });
+
+  test('experiments: the default one cannot be deleted; runs of an archived one cannot be unarchived', async () => {
+    const list = await call(kfp.url, 'GET', '/experiments?pageSize=100'); // JSON names work as query keys
+    const def = list.json.experiments.find((e: any) => e.display_name === 'Default');
+    const refused = await call(kfp.url, 'DELETE', `/experiments/${def.experiment_id}`);
+    expect(refused.status).toBe(400);
+    expect(refused.json.details[0].message).toContain('The default experiment cannot be deleted');
+
+    const exp = (
+      await call(kfp.url, 'POST', '/experiments', { display_name: `arch-${Date.now()}` })
+    ).json;
+    const run = (
+      await call(kfp.url, 'POST', '/runs', {
+        display_name: 'in-archived',
+        experiment_id: exp.experiment_id,
+        pipeline_spec: ir,
+        runtime_config: { parameters: { n: 1 } }
+      })
+    ).json;
+    expect((await call(kfp.url, 'POST', `/experiments/${exp.experiment_id}:archive`)).status).toBe(
+      200
+    );
+    expect((await call(kfp.url, 'GET', `/runs/${run.run_id}`)).json.storage_state).toBe('ARCHIVED');
+    const unarchive = await call(kfp.url, 'POST', `/runs/${run.run_id}:unarchive`);
+    expect(unarchive.status).toBe(400);
+    expect(unarchive.json.code).toBe(9);
+    await call(kfp.url, 'POST', `/experiments/${exp.experiment_id}:unarchive`);
+    expect((await call(kfp.url, 'POST', `/runs/${run.run_id}:unarchive`)).status).toBe(200);
   });
 
   test('unknown request fields are refused with the gRPC error shape', async () => {
@@ -369,16 +414,44 @@ describe('single-user stand-in', () => {
   });
 });
 
+/** A GET through the kube-apiserver (its CA, a static token), with extra headers. */
+function viaApiserver(
+  path: string,
+  token: string,
+  headers: Record<string, string> = {}
+): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${info.server}${path}`,
+      { ca: readFileSync(info.caFile), headers: { Authorization: `Bearer ${token}`, ...headers } },
+      res => {
+        let text = '';
+        res.on('data', chunk => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+      }
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('stand-in behind the kube-apiserver service proxy', () => {
   let kfp: IKfpStandin;
+  let multi: IKfpStandin;
   beforeAll(async () => {
     kfp = await startKfpStandin({ kubeconfig: info.adminKubeconfig, host: nonLoopbackAddress() });
+    multi = await startKfpStandin({
+      kubeconfig: info.adminKubeconfig,
+      host: nonLoopbackAddress(),
+      multiUser: true
+    });
   });
   afterAll(async () => {
     await kfp?.stop();
+    await multi?.stop();
   });
 
-  test('ml-pipeline:8888 in kubeflow reaches it through /api/v1/.../services/.../proxy', async () => {
+  test('ml-pipeline:8888 reaches it through /api/v1/namespaces/<ns>/services/ml-pipeline:8888/proxy', async () => {
     const namespace = await freshNamespace(admin, 'kfp-svc');
     const path = await exposeAsService(admin, kfp, { namespace });
     expect(path).toBe(`/api/v1/namespaces/${namespace}/services/ml-pipeline:8888/proxy`);
@@ -388,6 +461,41 @@ describe('stand-in behind the kube-apiserver service proxy', () => {
       path: 'apis/v2beta1/healthz'
     });
     expect(res as unknown).toMatchObject({ multi_user: false });
+  });
+
+  test('multi-user: the apiserver strips Authorization, so KFP sees only a kubeflow-userid header', async () => {
+    const namespace = await freshNamespace(admin, 'kfp-svc-mu');
+    const path = await exposeAsService(admin, multi, { namespace });
+    await grantKfpAccess(admin, namespace, 'admin');
+    const list = `${path}/apis/v2beta1/experiments?namespace=${namespace}`;
+    // The admin token authenticates to the apiserver and is removed there: KFP gets no identity.
+    const stripped = await viaApiserver(list, info.adminToken);
+    expect(stripped.status).toBe(401);
+    expect(stripped.json.code).toBe(16);
+    // A userid header passes through the proxy untouched (and names whoever the caller claims).
+    const claimed = await viaApiserver(list, info.adminToken, { 'kubeflow-userid': 'admin' });
+    expect(claimed.status).toBe(200);
+  });
+});
+
+describe('a KFP 1.x installation (v1Only)', () => {
+  let kfp: IKfpStandin;
+  beforeAll(async () => {
+    kfp = await startKfpStandin({ kubeconfig: info.adminKubeconfig, v1Only: true });
+  });
+  afterAll(async () => {
+    await kfp?.stop();
+  });
+
+  test('answers /apis/v1beta1/healthz and nothing under /apis/v2beta1', async () => {
+    const v1 = await fetch(`${kfp.url}/apis/v1beta1/healthz`);
+    expect(await v1.json()).toEqual({
+      commit_sha: 'kfp-standin',
+      tag_name: '1.8.5',
+      multi_user: false
+    });
+    expect((await call(kfp.url, 'GET', '/healthz')).status).toBe(404);
+    expect((await call(kfp.url, 'GET', '/runs')).status).toBe(404);
   });
 });
 

@@ -4,7 +4,7 @@
  * the kfp venv (test/kfp/venv.sh).
  *
  * Launcher
- *   startKfpStandin({kubeconfig, namespace?, multiUser?, host?, serviceAccount?, logFile?})
+ *   startKfpStandin({kubeconfig, namespace?, multiUser?, host?, serviceAccount?, v1Only?, logFile?})
  *     → {url, host, port, namespace, multiUser, logFile, pid, stop()}
  *   - kubeconfig: the SERVER's identity (tests: the admin kubeconfig). It creates/patches/deletes Workflows in
  *     any namespace, deletes pods on retry, and (multi-user) creates TokenReviews and SubjectAccessReviews.
@@ -13,6 +13,7 @@
  *   - multiUser: MULTIUSER=true. Identity from header `kubeflow-userid` or `Authorization: Bearer <token>`
  *     (TokenReview, audience pipelines.kubeflow.org); authorization by SubjectAccessReview (user only, group
  *     pipelines.kubeflow.org). Grant with grantKfpAccess(); mint tokens with serviceAccountToken().
+ *   - v1Only: play a KFP 1.x server (only /apis/v1beta1/healthz; every /apis/v2beta1 path is 404).
  *   - logFile: the server's stdout/stderr; default beside the kubeconfig (the cluster dir, removed with it).
  *   - host: bind address, default 127.0.0.1. The kube-apiserver refuses to proxy to loopback IPs: for the
  *     service-proxy path bind `nonLoopbackAddress()` and call exposeAsService().
@@ -53,6 +54,8 @@ export interface IKfpStandinOptions {
   host?: string;
   /** DEFAULTPIPELINERUNNERSERVICEACCOUNT; default pipeline-runner (multi-user: default-editor). */
   serviceAccount?: string;
+  /** Play a KFP 1.x installation: /apis/v2beta1/* answers 404, /apis/v1beta1/healthz answers (tag 1.8.5). */
+  v1Only?: boolean;
   /** Where the server's stdout/stderr go (default: beside the kubeconfig, i.e. in the test cluster's dir). */
   logFile?: string;
 }
@@ -113,6 +116,9 @@ export async function startKfpStandin(opts: IKfpStandinOptions): Promise<IKfpSta
   ];
   if (opts.multiUser) {
     args.push('--multi-user');
+  }
+  if (opts.v1Only) {
+    args.push('--v1-only');
   }
   if (opts.serviceAccount) {
     args.push('--service-account', opts.serviceAccount);

@@ -176,3 +176,66 @@ def test_platform_spec_document_accepted(client, package, tmp_path, unique):
     pipeline = client.upload_pipeline(str(path), pipeline_name=f"platform-{unique}")
     version = client.list_pipeline_versions(pipeline.pipeline_id).pipeline_versions[0]
     assert set(version.pipeline_spec) == {"pipeline_spec", "platform_spec"}
+
+
+def test_list_filter_sort_and_pages(client, package, unique):
+    names = [f"list-{unique}-{i}" for i in range(3)]
+    for name in names:
+        client.upload_pipeline(package, pipeline_name=name)
+    chosen = json.dumps({"predicates": [
+        {"key": "name", "operation": "IN", "string_values": {"values": names[:2]}}]})
+    assert sorted(p.name for p in client.list_pipelines(filter=chosen).pipelines) == names[:2]
+    mine = json.dumps({"predicates": [{"key": "display_name", "operation": "IS_SUBSTRING", "stringValue": unique}]})
+    first = client.list_pipelines(page_size=2, sort_by="name desc", filter=mine)
+    assert [p.name for p in first.pipelines] == [names[2], names[1]]
+    assert first.total_size == 3
+    rest = client.list_pipelines(page_token=first.next_page_token, page_size=2)
+    assert [p.name for p in rest.pipelines] == [names[0]]
+    assert not rest.next_page_token
+    with pytest.raises(ApiException) as bad:
+        client.list_pipelines(filter=json.dumps({"predicates": [
+            {"key": "colour", "operation": "EQUALS", "string_value": "red"}]}))
+    assert bad.value.status == 400
+
+
+def test_upload_archives_and_unknown_formats(client, package, tmp_path, unique):
+    import tarfile
+    import zipfile
+
+    archive = tmp_path / "pipeline.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(package, "pipeline.yaml")
+    assert client.upload_pipeline(str(archive), pipeline_name=f"zip-{unique}").name == f"zip-{unique}"
+    tarball = tmp_path / "pipeline.tar.gz"
+    with tarfile.open(tarball, "w:gz") as t:
+        t.add(package, "pipeline.yaml")
+    assert client.upload_pipeline(str(tarball), pipeline_name=f"tgz-{unique}").name == f"tgz-{unique}"
+    text = tmp_path / "pipeline.txt"
+    text.write_text(open(package).read())
+    with pytest.raises(ApiException) as refused:
+        client.upload_pipeline(str(text), pipeline_name=f"txt-{unique}")
+    assert refused.value.status == 400
+    assert json.loads(refused.value.body)["error_message"] == "Failed to read a pipeline spec file"
+
+
+def test_pipeline_and_experiment_lifecycle(client, package, unique):
+    pipeline = client.upload_pipeline(package, pipeline_name=f"life-{unique}")
+    version_id = first_version(client, pipeline.pipeline_id)
+    assert client.get_pipeline_version(pipeline.pipeline_id, version_id).pipeline_version_id == version_id
+    with pytest.raises(ApiException) as busy:
+        client.delete_pipeline(pipeline.pipeline_id)  # versions left: the server wants cascade=true
+    assert busy.value.status == 400
+    client.delete_pipeline_version(pipeline.pipeline_id, version_id)
+    client.delete_pipeline(pipeline.pipeline_id)
+    assert client.get_pipeline_id(f"life-{unique}") is None
+
+    exp = client.create_experiment(f"life-{unique}")
+    client.archive_experiment(exp.experiment_id)
+    assert client.get_experiment(experiment_id=exp.experiment_id).storage_state == "ARCHIVED"
+    client.unarchive_experiment(exp.experiment_id)
+    names = [e.display_name for e in client.list_experiments(page_size=100).experiments]
+    assert f"life-{unique}" in names
+    client.delete_experiment(exp.experiment_id)
+    with pytest.raises(ApiException) as gone:
+        client.get_experiment(experiment_id=exp.experiment_id)
+    assert gone.value.status == 404

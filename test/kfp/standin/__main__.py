@@ -32,6 +32,8 @@ def main(argv=None) -> None:
     ap.add_argument("--multi-user", action="store_true", help="MULTIUSER=true")
     ap.add_argument("--service-account", default="",
                     help="DEFAULTPIPELINERUNNERSERVICEACCOUNT (pipeline-runner; default-editor in multi-user mode)")
+    ap.add_argument("--v1-only", action="store_true",
+                    help="play a KFP 1.x installation: /apis/v2beta1 answers 404, /apis/v1beta1/healthz answers")
     ap.add_argument("--quiet", action="store_true", help="no request log")
     args = ap.parse_args(argv)
 
@@ -42,7 +44,7 @@ def main(argv=None) -> None:
     if not args.multi_user:
         res.create_default_experiment("")  # CreateDefaultExperiment at start-up
     runs = Runs(res, kube, sa, log)
-    api = Api(res, Pipelines(res), runs, args.multi_user)
+    api = Api(res, Pipelines(res), runs, args.multi_user, args.v1_only)
     agent = PersistenceAgent(kube, runs, log)
     agent.start()
     server = Server((args.host, args.port), make_handler(api, (lambda m: None) if args.quiet else log))

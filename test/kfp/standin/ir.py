@@ -14,7 +14,7 @@ import yaml
 from google.protobuf import json_format, struct_pb2
 from kfp.pipeline_spec import pipeline_spec_pb2
 
-from .errors import KfpError, invalid_input, invalid_input_with_details
+from .errors import invalid_input, invalid_input_with_details
 
 SCHEMA_VERSION = "2.1.0"
 INVALID_SPEC = "pipeline spec is invalid"

@@ -6,7 +6,7 @@ JSON Patch, and KFP's terminate is a JSON merge patch.
 
 import json
 
-from kubernetes import client as k8s, config as k8s_config
+from kubernetes import config as k8s_config
 from kubernetes.client.rest import ApiException
 
 WORKFLOWS = "/apis/argoproj.io/v1alpha1"

@@ -2,8 +2,6 @@
 
 import json
 
-import yaml
-
 from . import ir
 from .errors import KfpError, already_exists, invalid_input, not_found, INVALID_ARGUMENT
 from .store import list_rows, new_id, now
@@ -144,7 +142,17 @@ class Resources:
         try:
             self._authorize_experiment(headers, "delete", experiment_id=experiment_id)
             with self.store.lock:
+                default = next((e["experiment_id"] for e in self.store.experiments.values()
+                                if e["display_name"] == DEFAULT_EXPERIMENT and not e["namespace"]), "")
+                if experiment_id == default and not self.multi_user:
+                    raise KfpError(INVALID_ARGUMENT,
+                                   f"BadRequestError: Failed to delete experiment {experiment_id}. The default "
+                                   "experiment cannot be deleted: Invalid input error: Experiment id cannot be equal "
+                                   f"to the default id {default}",
+                                   f"Failed to delete experiment {experiment_id}. The default experiment cannot be "
+                                   "deleted")
                 self.get_experiment_row(experiment_id)
+                # The store drops the experiment only; its runs stay (with a dangling experiment id).
                 del self.store.experiments[experiment_id]
             return {}
         except KfpError as err:
@@ -269,11 +277,6 @@ class Resources:
     def latest_version(self, pipeline_id: str) -> dict | None:
         versions = [v for v in self.store.versions.values() if v["pipeline_id"] == pipeline_id]
         return max(versions, key=lambda v: (v["created_at"], v["pipeline_version_id"]), default=None)
-
-
-def dump_spec(template: ir.PipelineTemplate) -> bytes:
-    docs = [template.spec] + ([template.platform_spec] if template.platform_spec else [])
-    return yaml.safe_dump_all(docs).encode()
 
 
 def parse_tags(raw: str) -> dict:

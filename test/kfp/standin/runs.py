@@ -234,7 +234,14 @@ class Runs:
         try:
             self._can_access(headers, verb, run_id)
             with self.store.lock:
-                self.get_row(run_id)["storage_state"] = "ARCHIVED" if archived else "AVAILABLE"
+                r = self.get_row(run_id)
+                e = self.store.experiments.get(r["experiment_id"])
+                if not archived and e is not None and e["storage_state"] == "ARCHIVED":
+                    message = (f"Failed to unarchive run {run_id} as experiment {r['experiment_id']} must be "
+                               "un-archived first")
+                    raise KfpError(9, f"FailedPreconditionError: {message}: Unarchive the experiment first to "
+                                      "allow the run to be restored", message)
+                r["storage_state"] = "ARCHIVED" if archived else "AVAILABLE"
             return {}
         except KfpError as err:
             raise err.wrap(f"Failed to {verb} run {run_id}")
@@ -368,6 +375,9 @@ class Runs:
                 self._set_state(r, state)
                 r["finished_at"] = wfm.finished_at(wf)
                 r["workflow_manifest"] = wf
+                # The server stores the tasks after the run (and after labelling a final Workflow); here both
+                # change together, so a reader never sees the new state with the previous tasks.
+                self._report_tasks(wf, run_id)
         if r is None:
             from .wire import parse_time
 
@@ -392,7 +402,6 @@ class Runs:
                 raise KfpError(NOT_FOUND if e.status == 404 else INTERNAL,
                                f"Failed to add PersistedFinalState label to workflow {meta['name']}",
                                f"Failed to add PersistedFinalState label to workflow {meta['name']}")
-        self._report_tasks(wf, run_id)
 
     def _unchanged(self, wf: dict) -> bool:
         """workflowStillMatchesReportedVersion: a terminal report must describe the live object."""

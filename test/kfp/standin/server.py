@@ -19,9 +19,11 @@ SEG = r"([^/:]+)"
 class Api:
     """The routing table: (method, regex, body model or None, handler(headers, query, body, *groups))."""
 
-    def __init__(self, res, pipelines, runs, multi_user: bool):
+    def __init__(self, res, pipelines, runs, multi_user: bool, v1_only: bool = False):
         e, p, r = res, pipelines, runs
         self.multi_user = multi_user
+        # An installation older than KFP 2 serves only /apis/v1beta1 (its healthz included).
+        self.v1_only = v1_only
         self.routes = [
             ("GET", "/healthz", None, lambda h, q, b: self.healthz()),
             ("GET", "/experiments", None, lambda h, q, b: e.list_experiments(h, q)),
@@ -56,14 +58,28 @@ class Api:
         self.compiled = [(m, re.compile(P + rx + "$"), model, fn) for m, rx, model, fn in self.routes]
         self.uploads = {"/pipelines/upload": pipelines.upload, "/pipelines/upload_version": pipelines.upload_version}
 
-    def healthz(self) -> dict:
-        # A plain handler in main.go, marshalled with encoding/json: every field present.
-        return {"commit_sha": "kfp-standin", "tag_name": "2.17.0", "multi_user": self.multi_user,
-                "pipeline_store": "database"}
+    def healthz(self, pipeline_store: str = "database") -> dict:
+        """A plain handler in main.go, marshalled with encoding/json (pipeline_store omitempty, and empty on
+        the v1beta1 path)."""
+        out = {"commit_sha": "kfp-standin", "tag_name": "1.8.5" if self.v1_only else "2.17.0",
+               "multi_user": self.multi_user}
+        if pipeline_store:
+            out["pipeline_store"] = pipeline_store
+        return out
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), name)
 
 
 def _query(raw: str) -> dict:
+    """Query parameters as grpc-gateway reads them: proto or JSON (lowerCamel) names; unknown ones ignored.
+    The upload handlers read theirs verbatim (r.URL.Query() in Go)."""
     return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+
+def _gateway_query(raw: str) -> dict:
+    return {_snake(k): v for k, v in _query(raw).items()}
 
 
 def make_handler(api: Api, log):
@@ -82,6 +98,16 @@ def make_handler(api: Api, log):
             self.wfile.write(data)
 
         def _body(self) -> bytes:
+            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                chunks = []
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                    if size == 0:
+                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                            pass  # trailers
+                        return b"".join(chunks)
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
             length = int(self.headers.get("Content-Length") or 0)
             return self.rfile.read(length) if length else b""
 
@@ -91,6 +117,10 @@ def make_handler(api: Api, log):
             query = _query(url.query)
             raw = self._body()
             try:
+                if method == "GET" and path == "/apis/v1beta1/healthz":
+                    return self._send(200, api.healthz(""))
+                if api.v1_only and path.startswith(P):
+                    return self._send(404, {"code": 5, "message": "Not Found", "details": []})
                 if method == "POST" and path.startswith(P) and path[len(P):] in api.uploads:
                     try:
                         out = api.uploads[path[len(P):]](self.headers, query, self.headers.get("Content-Type", ""),
@@ -111,7 +141,7 @@ def make_handler(api: Api, log):
                         except ValueError as e:
                             raise KfpError(INVALID_ARGUMENT, f"proto: syntax error: {e}", f"proto: syntax error: {e}")
                         body = self._model_body(model, data)
-                    return self._send(200, fn(self.headers, query, body, *match.groups()))
+                    return self._send(200, fn(self.headers, _gateway_query(url.query), body, *match.groups()))
                 allowed = any(rx.match(path) for _, rx, _, _ in api.compiled)
                 if allowed:
                     return self._send(405, {"code": 12, "message": "Method Not Allowed", "details": []})
