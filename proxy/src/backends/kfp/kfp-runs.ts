@@ -36,8 +36,9 @@ const DEFAULT_POLL = { min: 1000, max: 15000, watched: 30000 };
 
 export class KfpRuns {
   /** IRs by pipeline version id (a version never changes). */
-  private readonly irs = new Map<string, Record<string, unknown>>();
+  private readonly irs = new Map<string, Promise<Record<string, unknown> | undefined>>();
   private readonly experimentNames = new Map<string, string>();
+  private readonly experimentLists = new Map<string, Promise<void>>();
   /** What the submission knew that KFP does not keep (the document, for labels), by run id. */
   private readonly submitted = new Map<string, Pick<IRunContext, 'spec' | 'pipelinePath'>>();
   private readonly followers = new Set<RunFollower>();
@@ -105,7 +106,7 @@ export class KfpRuns {
       submitted.experiment.experiment_id!,
       submitted.experiment.display_name!
     );
-    this.irs.set(submitted.version.pipeline_version_id!, input.ir);
+    this.irs.set(submitted.version.pipeline_version_id!, Promise.resolve(input.ir));
     this.submitted.set(runId, {
       ...(input.spec ? { spec: input.spec } : {}),
       ...(input.pipelinePath ? { pipelinePath: input.pipelinePath } : {})
@@ -115,26 +116,28 @@ export class KfpRuns {
   }
 
   /** The IR a run executes: inline in the run, else its pipeline version's (read once, then cached). */
-  private async irOf(run: IKfpRun): Promise<Record<string, unknown> | undefined> {
+  private irOf(run: IKfpRun): Promise<Record<string, unknown> | undefined> {
     const inline = run.pipeline_spec;
     if (inline) {
-      return (inline.pipeline_spec as Record<string, unknown> | undefined) ?? inline;
+      return Promise.resolve(
+        (inline.pipeline_spec as Record<string, unknown> | undefined) ?? inline
+      );
     }
     const ref = run.pipeline_version_reference;
     if (!ref?.pipeline_version_id || !ref.pipeline_id) {
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    if (!this.irs.has(ref.pipeline_version_id)) {
-      const version = await this.kfp(c => c.version(ref.pipeline_id!, ref.pipeline_version_id!));
-      const spec = version.pipeline_spec;
-      if (spec) {
-        this.irs.set(
-          ref.pipeline_version_id,
-          (spec.pipeline_spec as Record<string, unknown>) ?? spec
-        );
-      }
+    const id = ref.pipeline_version_id;
+    // One read per version even when a whole list of its runs asks at once; a failed read is tried again.
+    if (!this.irs.has(id)) {
+      const read = this.kfp(c => c.version(ref.pipeline_id!, id)).then(version => {
+        const spec = version.pipeline_spec;
+        return spec ? ((spec.pipeline_spec as Record<string, unknown>) ?? spec) : undefined;
+      });
+      read.catch(() => this.irs.delete(id));
+      this.irs.set(id, read);
     }
-    return this.irs.get(ref.pipeline_version_id);
+    return this.irs.get(id)!;
   }
 
   private async experimentName(
@@ -145,12 +148,21 @@ export class KfpRuns {
       return undefined;
     }
     if (!this.experimentNames.has(id)) {
-      const experiments = await this.kfp(c =>
-        c.experiments(this.multiUser() ? { namespace } : {})
-      ).catch(() => []);
-      for (const e of experiments) {
-        this.experimentNames.set(e.experiment_id ?? '', e.display_name ?? '');
+      // One listing per namespace at a time, however many runs of unknown experiments ask.
+      let listing = this.experimentLists.get(namespace);
+      if (!listing) {
+        listing = this.kfp(c => c.experiments(this.multiUser() ? { namespace } : {})).then(
+          experiments => {
+            for (const e of experiments) {
+              this.experimentNames.set(e.experiment_id ?? '', e.display_name ?? '');
+            }
+          },
+          () => undefined
+        );
+        this.experimentLists.set(namespace, listing);
+        void listing.then(() => this.experimentLists.delete(namespace));
       }
+      await listing;
     }
     return this.experimentNames.get(id);
   }
