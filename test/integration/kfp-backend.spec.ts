@@ -7,6 +7,7 @@
  * contributor of one profile only.
  */
 import * as k8s from '@kubernetes/client-node';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import {
   findWorkflow,
   grantKfpAccess,
   IKfpStandin,
+  kfpPython,
   nonLoopbackAddress,
   serviceAccountToken,
   startKfpStandin,
@@ -386,4 +388,38 @@ test('single-user KFP: runs show in the namespace asked, their pods are found in
     await shared.close();
     await single.stop();
   }
+});
+
+test('an IR compiled by the kfp SDK is submitted as it is, parameters checked against its root', async () => {
+  const compiled = JSON.parse(
+    execFileSync(kfpPython(), [join(REPO, 'test/kfp/ir_tool.py'), 'reference'], {
+      encoding: 'utf8'
+    })
+  ) as Record<string, { ir: Record<string, unknown> }>;
+  const ir = compiled['parameter-passing'].ir;
+  const wrong = await proxy.request('POST', routes.runs(profile), {
+    ir,
+    backend: 'kfp',
+    name: 'sdk-ir',
+    parameters: { n: 'three' }
+  });
+  expect(wrong.status).toBe(400);
+  expect(wrong.body.error.fields).toEqual([
+    { path: '/parameters/n', message: expect.stringContaining('an integer') }
+  ]);
+  const { status, body } = await proxy.request('POST', routes.runs(profile), {
+    ir,
+    backend: 'kfp',
+    name: 'sdk-ir',
+    parameters: { n: 4 }
+  });
+  expect(status).toBe(201);
+  expect(body).toMatchObject({
+    backend: 'kfp',
+    pipelineName: 'parameter-passing',
+    parameters: { n: 4 }
+  });
+  expect(body.steps.map((s: { task: string }) => s.task).sort()).toEqual(
+    Object.keys((ir.root as { dag: { tasks: object } }).dag.tasks).sort()
+  );
 });
