@@ -6,7 +6,13 @@ import { IBackendInfo, IContextList, INamespaceList } from '../../../contract/in
 import { ResourceEvent } from '../../../contract/live';
 import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../../contract/study';
 import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../contract/training';
-import { IArtifactPreview, IPipelineSpec, IRerunRequest, IRun, RunBackend } from '../../../contract/pipeline';
+import {
+  IArtifactPreview,
+  IPipelineSpec,
+  IRerunRequest,
+  IRun,
+  RunBackend
+} from '../../../contract/pipeline';
 import { IKfpConnection } from '../../../contract/kfp';
 
 /** A running subscription; `close()` stops it and frees its resources. */

@@ -30,7 +30,10 @@ function checkEndpoint(body: IKfpConnectRequest | undefined): string | null | un
   }
   if (!url || !['http:', 'https:'].includes(url.protocol)) {
     throw new BackendError('invalid_spec', 'The KFP endpoint must be an http(s) URL.', [
-      { path: '/endpoint', message: 'must be a URL such as http://ml-pipeline.kubeflow.svc.cluster.local:8888' }
+      {
+        path: '/endpoint',
+        message: 'must be a URL such as http://ml-pipeline.kubeflow.svc.cluster.local:8888'
+      }
     ]);
   }
   return endpoint;
@@ -43,7 +46,10 @@ export function registerKfpRoutes(app: FastifyInstance, deps: IAppDeps): void {
   });
 
   app.post<{ Body: IKfpConnectRequest | undefined }>(`${API}/kfp`, async request => {
-    if (request.body !== undefined && (typeof request.body !== 'object' || Array.isArray(request.body))) {
+    if (
+      request.body !== undefined &&
+      (typeof request.body !== 'object' || Array.isArray(request.body))
+    ) {
       throw new BackendError('invalid_spec', 'The request body must be a JSON object.');
     }
     const endpoint = checkEndpoint(request.body);

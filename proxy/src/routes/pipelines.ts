@@ -61,7 +61,10 @@ function checkRunBackend(body: ICreateRunRequest): 'local' | 'kfp' {
     ]);
   }
   const experiment = body.experiment;
-  if (experiment !== undefined && (typeof experiment !== 'string' || !experiment.trim() || experiment.length > 128)) {
+  if (
+    experiment !== undefined &&
+    (typeof experiment !== 'string' || !experiment.trim() || experiment.length > 128)
+  ) {
     throw new BackendError('invalid_spec', 'The experiment name is invalid.', [
       { path: '/experiment', message: 'must be a non-empty name of at most 128 characters' }
     ]);
@@ -93,7 +96,10 @@ function kfpAction<K extends 'retry' | 'archive'>(
 ): NonNullable<IPipelinesBackend[K]> {
   const method = backend[action];
   if (!method) {
-    throw new BackendError('invalid_spec', `Runs of this backend cannot be ${action === 'retry' ? 'retried' : 'archived'}.`);
+    throw new BackendError(
+      'invalid_spec',
+      `Runs of this backend cannot be ${action === 'retry' ? 'retried' : 'archived'}.`
+    );
   }
   return method.bind(backend) as NonNullable<IPipelinesBackend[K]>;
 }
@@ -146,7 +152,9 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
       ...(name ? { name } : {}),
       ...(body.spec ? { spec: body.spec } : {}),
       ...(body.path ? { pipelinePath: rootRelative(rootDir, body.path) } : {}),
-      ...(backend === 'kfp' ? { backend, ...(body.experiment ? { experiment: body.experiment } : {}) } : {})
+      ...(backend === 'kfp'
+        ? { backend, ...(body.experiment ? { experiment: body.experiment } : {}) }
+        : {})
     });
     return reply.code(created ? 201 : 200).send(run);
   });
@@ -176,7 +184,10 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
     return kfpAction(pipelines(), 'retry')(ns, checkName('name', request.params.name));
   });
 
-  for (const [method, archived] of [['POST', true], ['DELETE', false]] as const) {
+  for (const [method, archived] of [
+    ['POST', true],
+    ['DELETE', false]
+  ] as const) {
     app.route<{ Params: RunParams }>({
       method,
       url: `${base}/runs/:name/archive`,

@@ -5,19 +5,30 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
-import { IKfpExperiment, IKfpPipeline, IKfpPipelineVersion, IKfpRun } from '../../src/backends/kfp/api-types';
+import {
+  IKfpExperiment,
+  IKfpPipeline,
+  IKfpPipelineVersion,
+  IKfpRun
+} from '../../src/backends/kfp/api-types';
 import { IKfpHttpRequest, IKfpHttpResponse, IKfpTransport } from '../../src/backends/kfp/transport';
 
 const V2 = '/apis/v2beta1';
 
-const json = (status: number, body: unknown): IKfpHttpResponse => ({ status, text: JSON.stringify(body) });
-const rpcError = (status: number, code: number, message: string) => json(status, { code, message, details: [] });
+const json = (status: number, body: unknown): IKfpHttpResponse => ({
+  status,
+  text: JSON.stringify(body)
+});
+const rpcError = (status: number, code: number, message: string) =>
+  json(status, { code, message, details: [] });
 
 /** The YAML file out of a multipart body (one `uploadfile` part). */
 function uploadedYaml(body: string): Record<string, unknown> {
   const start = body.indexOf('\r\n\r\n') + 4;
   const end = body.lastIndexOf('\r\n--');
-  const docs = parseAllDocuments(body.slice(start, end)).map(d => d.toJS() as Record<string, unknown>);
+  const docs = parseAllDocuments(body.slice(start, end)).map(
+    d => d.toJS() as Record<string, unknown>
+  );
   // KFP keeps a platform spec next to the pipeline spec.
   return docs.length > 1 ? { pipeline_spec: docs[0], platform_spec: docs[1] } : docs[0];
 }
@@ -32,6 +43,8 @@ export class FakeKfp implements IKfpTransport {
   /** Makes the next run creation fail with this status and message. */
   failNextRun?: { status: number; message: string };
   multiUser = false;
+  /** `executor-logs` and other artifacts by `<run id>/<node id>/<name>` (KFP >= 2.15 with PUBLISH_LOGS). */
+  readonly artifacts = new Map<string, string>();
 
   async send(request: IKfpHttpRequest): Promise<IKfpHttpResponse> {
     this.requests.push(request);
@@ -44,9 +57,15 @@ export class FakeKfp implements IKfpTransport {
       case 'POST /pipelines/upload':
         return this.upload(q.name ?? '', q.namespace, uploadedYaml(request.body ?? ''));
       case 'POST /pipelines/upload_version':
-        return this.uploadVersion(q.pipelineid ?? '', q.name ?? '', uploadedYaml(request.body ?? ''));
+        return this.uploadVersion(
+          q.pipelineid ?? '',
+          q.name ?? '',
+          uploadedYaml(request.body ?? '')
+        );
       case 'GET /experiments':
-        return json(200, { experiments: this.experiments.filter(e => !q.namespace || e.namespace === q.namespace) });
+        return json(200, {
+          experiments: this.experiments.filter(e => !q.namespace || e.namespace === q.namespace)
+        });
       case 'POST /experiments':
         return this.createExperiment(JSON.parse(request.body ?? '{}'));
       case 'GET /runs':
@@ -56,12 +75,23 @@ export class FakeKfp implements IKfpTransport {
     }
     const byName = /^\/pipelines\/names\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && byName) {
-      const found = this.pipelines.find(p => p.name === decodeURIComponent(byName[1]) && p.namespace === q.namespace);
+      const found = this.pipelines.find(
+        p => p.name === decodeURIComponent(byName[1]) && p.namespace === q.namespace
+      );
       return found ? json(200, found) : rpcError(404, 5, `Pipeline ${byName[1]} not found`);
     }
     const versions = /^\/pipelines\/([^/]+)\/versions$/.exec(path);
     if (request.method === 'GET' && versions) {
-      return json(200, { pipeline_versions: this.versions.filter(v => v.pipeline_id === versions[1]) });
+      return json(200, {
+        pipeline_versions: this.versions.filter(v => v.pipeline_id === versions[1])
+      });
+    }
+    const artifact = /^\/runs\/([^/]+)\/nodes\/([^/]+)\/artifacts\/([^/:]+):read$/.exec(path);
+    if (request.method === 'GET' && artifact) {
+      const data = this.artifacts.get(artifact.slice(1).map(decodeURIComponent).join('/'));
+      return data === undefined
+        ? rpcError(404, 5, 'artifact not found')
+        : json(200, { data: Buffer.from(data).toString('base64') });
     }
     const run = /^\/runs\/([^/:]+)$/.exec(path);
     if (request.method === 'GET' && run) {
@@ -71,31 +101,67 @@ export class FakeKfp implements IKfpTransport {
     return rpcError(404, 5, `no route ${request.method} ${path}`);
   }
 
-  private upload(name: string, namespace: string | undefined, spec: Record<string, unknown>): IKfpHttpResponse {
+  private upload(
+    name: string,
+    namespace: string | undefined,
+    spec: Record<string, unknown>
+  ): IKfpHttpResponse {
     if (this.pipelines.some(p => p.name === name && p.namespace === namespace)) {
-      return json(409, { error_message: `Failed to create a pipeline: name ${name} already exists`, error_details: '' });
+      return json(409, {
+        error_message: `Failed to create a pipeline: name ${name} already exists`,
+        error_details: ''
+      });
     }
-    const pipeline: IKfpPipeline = { pipeline_id: randomUUID(), name, display_name: name, ...(namespace ? { namespace } : {}) };
+    const pipeline: IKfpPipeline = {
+      pipeline_id: randomUUID(),
+      name,
+      display_name: name,
+      ...(namespace ? { namespace } : {})
+    };
     this.pipelines.push(pipeline);
     // Like KFP: the upload also makes the first version, named like the pipeline.
-    this.versions.push({ pipeline_id: pipeline.pipeline_id, pipeline_version_id: randomUUID(), name, display_name: name, pipeline_spec: spec });
+    this.versions.push({
+      pipeline_id: pipeline.pipeline_id,
+      pipeline_version_id: randomUUID(),
+      name,
+      display_name: name,
+      pipeline_spec: spec
+    });
     return json(200, pipeline);
   }
 
-  private uploadVersion(pipelineId: string, name: string, spec: Record<string, unknown>): IKfpHttpResponse {
+  private uploadVersion(
+    pipelineId: string,
+    name: string,
+    spec: Record<string, unknown>
+  ): IKfpHttpResponse {
     if (this.versions.some(v => v.pipeline_id === pipelineId && v.name === name)) {
       return json(409, { error_message: `version ${name} already exists`, error_details: '' });
     }
-    const version = { pipeline_id: pipelineId, pipeline_version_id: randomUUID(), name, display_name: name, pipeline_spec: spec };
+    const version = {
+      pipeline_id: pipelineId,
+      pipeline_version_id: randomUUID(),
+      name,
+      display_name: name,
+      pipeline_spec: spec
+    };
     this.versions.push(version);
     return json(200, version);
   }
 
   private createExperiment(body: IKfpExperiment): IKfpHttpResponse {
-    if (this.experiments.some(e => e.display_name === body.display_name && e.namespace === body.namespace)) {
+    if (
+      this.experiments.some(
+        e => e.display_name === body.display_name && e.namespace === body.namespace
+      )
+    ) {
       return rpcError(409, 6, 'experiment already exists');
     }
-    const experiment = { ...body, experiment_id: randomUUID(), storage_state: 'AVAILABLE' as const };
+    const experiment = {
+      ...body,
+      experiment_id: randomUUID(),
+      storage_state: 'AVAILABLE' as const
+    };
     this.experiments.push(experiment);
     return json(200, experiment);
   }
@@ -105,7 +171,10 @@ export class FakeKfp implements IKfpTransport {
     return this.runs.filter(
       r =>
         (!q.experiment_id || r.experiment_id === q.experiment_id) &&
-        filter.predicates.every((p: { key: string; string_value: string }) => (r as Record<string, unknown>)[p.key] === p.string_value)
+        filter.predicates.every(
+          (p: { key: string; string_value: string }) =>
+            (r as Record<string, unknown>)[p.key] === p.string_value
+        )
     );
   }
 
@@ -115,7 +184,13 @@ export class FakeKfp implements IKfpTransport {
       this.failNextRun = undefined;
       return rpcError(status, 3, message);
     }
-    const run: IKfpRun = { ...body, run_id: randomUUID(), state: 'PENDING', created_at: new Date().toISOString(), storage_state: 'AVAILABLE' };
+    const run: IKfpRun = {
+      ...body,
+      run_id: randomUUID(),
+      state: 'PENDING',
+      created_at: new Date().toISOString(),
+      storage_state: 'AVAILABLE'
+    };
     this.runs.push(run);
     return json(200, run);
   }

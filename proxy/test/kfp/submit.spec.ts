@@ -6,33 +6,7 @@ import { KfpClient } from '../../src/backends/kfp/client';
 import { irHash, submitRun, ISubmitInput } from '../../src/backends/kfp/submit';
 import { BackendError } from '../../src/backends/types';
 import { FakeKfp } from './fake-kfp';
-
-export const IR = {
-  pipelineInfo: { name: 'prep-train' },
-  schemaVersion: '2.1.0',
-  sdkVersion: 'kfwb-test',
-  root: {
-    inputDefinitions: {
-      parameters: {
-        lr: { parameterType: 'NUMBER_DOUBLE' },
-        epochs: { parameterType: 'NUMBER_INTEGER', defaultValue: 3 }
-      }
-    },
-    dag: {
-      tasks: {
-        prep: { taskInfo: { name: 'prep' }, componentRef: { name: 'comp-prep' } },
-        train: { taskInfo: { name: 'train' }, componentRef: { name: 'comp-train' }, dependentTasks: ['prep'] }
-      }
-    }
-  },
-  components: { 'comp-prep': { executorLabel: 'exec-prep' }, 'comp-train': { executorLabel: 'exec-train' } },
-  deploymentSpec: {
-    executors: {
-      'exec-prep': { container: { image: 'python:3.11', command: ['echo', 'prep'] } },
-      'exec-train': { container: { image: 'python:3.11', command: ['echo', 'train'] } }
-    }
-  }
-};
+import { IR } from './fixtures';
 
 function setup(multiUser = false) {
   const kfp = new FakeKfp();
@@ -112,7 +86,10 @@ describe('submitRun', () => {
   it('refuses what KFP would refuse before uploading anything, with field paths', async () => {
     const { kfp, client } = setup();
     const bad = { ...IR, schemaVersion: '2.0.0', pipelineInfo: { name: 'Prep_Train' } };
-    const error = await submitRun(client, input({ ir: bad, parameters: { epochs: 'many', extra: 1 } })).catch(e => e);
+    const error = await submitRun(
+      client,
+      input({ ir: bad, parameters: { epochs: 'many', extra: 1 } })
+    ).catch(e => e);
     expect(error.code).toBe('invalid_spec');
     expect(error.fields.map((f: { path: string }) => f.path).sort()).toEqual([
       '/ir/pipelineInfo/name',
@@ -151,6 +128,9 @@ describe('submitRun', () => {
     expect(kfp.pipelines[0].namespace).toBe('team-a');
     expect(kfp.experiments[0].namespace).toBe('team-a');
     const list = kfp.requests.find(r => r.method === 'GET' && r.path.endsWith('/runs'))!;
-    expect(list.query).toMatchObject({ namespace: 'team-a', experiment_id: kfp.experiments[0].experiment_id });
+    expect(list.query).toMatchObject({
+      namespace: 'team-a',
+      experiment_id: kfp.experiments[0].experiment_id
+    });
   });
 });

@@ -35,7 +35,9 @@ export function authOptionsFromEnv(
 /** The `sub` claim of a JWT, read without verifying (only to name the identity in messages). */
 export function tokenSubject(token: string): string | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const payload = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')
+    );
     return typeof payload.sub === 'string' ? payload.sub : undefined;
   } catch {
     return undefined;

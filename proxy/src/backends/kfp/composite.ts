@@ -43,7 +43,10 @@ export class CompositePipelines implements IPipelinesBackend {
       return { side: 'kfp', run: await this.kfp.get(namespace, name) };
     } catch (e) {
       if (e instanceof BackendError && (e.code === 'not_found' || e.code === 'invalid_spec')) {
-        throw new BackendError('not_found', `No run "${name}" in ${namespace} (neither on this machine nor on Kubeflow Pipelines).`);
+        throw new BackendError(
+          'not_found',
+          `No run "${name}" in ${namespace} (neither on this machine nor on Kubeflow Pipelines).`
+        );
       }
       throw e;
     }
@@ -81,7 +84,11 @@ export class CompositePipelines implements IPipelinesBackend {
     return (side === 'kfp' ? this.kfp : this.local).cancel(namespace, name);
   }
 
-  async rerun(namespace: string, name: string, request: IRerunRequest & { name?: string }): Promise<IRun> {
+  async rerun(
+    namespace: string,
+    name: string,
+    request: IRerunRequest & { name?: string }
+  ): Promise<IRun> {
     const { side } = await this.owner(namespace, name);
     return (side === 'kfp' ? this.kfp : this.local).rerun(namespace, name, request);
   }
@@ -89,7 +96,10 @@ export class CompositePipelines implements IPipelinesBackend {
   private async kfpOnly(namespace: string, name: string, what: string): Promise<void> {
     const { side } = await this.owner(namespace, name);
     if (side !== 'kfp') {
-      throw new BackendError('invalid_spec', `Only runs on Kubeflow Pipelines can be ${what}; "${name}" ran on this machine.`);
+      throw new BackendError(
+        'invalid_spec',
+        `Only runs on Kubeflow Pipelines can be ${what}; "${name}" ran on this machine.`
+      );
     }
   }
 
@@ -114,14 +124,28 @@ export class CompositePipelines implements IPipelinesBackend {
     return (side === 'kfp' ? this.kfp : this.local).stepLogs(namespace, name, task, options, sink);
   }
 
-  async stepOutput(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactPreview> {
+  async stepOutput(
+    namespace: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactPreview> {
     const { side } = await this.owner(namespace, name);
-    return side === 'kfp' ? this.kfp.stepOutput() : this.local.stepOutput(namespace, name, task, artifact);
+    return side === 'kfp'
+      ? this.kfp.stepOutput()
+      : this.local.stepOutput(namespace, name, task, artifact);
   }
 
-  async stepOutputFile(namespace: string, name: string, task: string, artifact: string): Promise<IArtifactFile> {
+  async stepOutputFile(
+    namespace: string,
+    name: string,
+    task: string,
+    artifact: string
+  ): Promise<IArtifactFile> {
     const { side } = await this.owner(namespace, name);
-    return side === 'kfp' ? this.kfp.stepOutputFile() : this.local.stepOutputFile(namespace, name, task, artifact);
+    return side === 'kfp'
+      ? this.kfp.stepOutputFile()
+      : this.local.stepOutputFile(namespace, name, task, artifact);
   }
 
   watch(namespace: string, onEvent: (event: ResourceEvent<IRun>) => void): ISubscription {

@@ -39,7 +39,8 @@ interface IProbe {
 
 const WHY: Record<KfpEndpointSource, string> = {
   'in-cluster': 'the proxy runs in a pod, so it uses the in-cluster ml-pipeline service',
-  'service-proxy': "found the ml-pipeline service through your kubeconfig's cluster (apiserver service proxy)",
+  'service-proxy':
+    "found the ml-pipeline service through your kubeconfig's cluster (apiserver service proxy)",
   configured: 'the configured endpoint'
 };
 
@@ -48,7 +49,8 @@ export class KfpConnector {
     connection: { state: 'not-found', message: 'Looking for Kubeflow Pipelines…' }
   };
   private pending?: Promise<IKfpConnection>;
-  private configuredBySetting?: string | null;
+  /** The `kfpEndpoint` setting; when empty, env `KF_PIPELINES_ENDPOINT` applies. */
+  private configuredBySetting?: string;
   private note?: string;
   private updates?: 'watch' | 'poll';
 
@@ -63,7 +65,7 @@ export class KfpConnector {
 
   /** The connection once the latest discovery is done. */
   ready(): Promise<IKfpConnection> {
-    return this.pending ?? this.discover();
+    return (this.pending ?? this.discover()).then(() => this.connection());
   }
 
   /** A note about live updates (watch or poll) added to the connected message. */
@@ -88,7 +90,7 @@ export class KfpConnector {
   /** Sets (a string) or clears (null) the configured endpoint, then discovers again. */
   connect(endpoint?: string | null): Promise<IKfpConnection> {
     if (endpoint !== undefined) {
-      this.configuredBySetting = endpoint;
+      this.configuredBySetting = endpoint ?? undefined;
     }
     return this.discover();
   }
@@ -106,8 +108,7 @@ export class KfpConnector {
     if (this.configuredBySetting) {
       return { url: this.configuredBySetting, by: 'the kfpEndpoint setting' };
     }
-    // A cleared setting (null) means "find it yourself", and KF_PIPELINES_ENDPOINT is part of finding it.
-    if (!this.configuredBySetting && this.options.configured) {
+    if (this.options.configured) {
       return { url: this.options.configured, by: 'KF_PIPELINES_ENDPOINT' };
     }
     return undefined;
@@ -152,7 +153,9 @@ export class KfpConnector {
     }
     const looked = [
       this.options.inCluster ? `the in-cluster service ${this.options.inCluster}` : '',
-      this.options.serviceProxy ? `service ${this.options.serviceProxy.service} through the apiserver` : ''
+      this.options.serviceProxy
+        ? `service ${this.options.serviceProxy.service} through the apiserver`
+        : ''
     ].filter(Boolean);
     return {
       connection: {
@@ -165,7 +168,11 @@ export class KfpConnector {
     };
   }
 
-  private async probe(via: KfpEndpointSource, transport: IKfpTransport, why: string): Promise<IProbe> {
+  private async probe(
+    via: KfpEndpointSource,
+    transport: IKfpTransport,
+    why: string
+  ): Promise<IProbe> {
     const { auth, serviceProxy } = this.options;
     const user = via === 'service-proxy' ? serviceProxy?.user : undefined;
     const client = new KfpClient(transport, { describeIdentity: () => auth.describe(via, user) });
@@ -188,7 +195,11 @@ export class KfpConnector {
           state: 'connected',
           multiUser: health.multi_user === true,
           ...(health.tag_name ? { version: health.tag_name } : {}),
-          message: `Kubeflow Pipelines ${health.tag_name ?? ''} (${mode}) at ${transport.endpoint}${as}: ${why}.`.replace('  ', ' ')
+          message:
+            `Kubeflow Pipelines ${health.tag_name ?? ''} (${mode}) at ${transport.endpoint}${as}: ${why}.`.replace(
+              '  ',
+              ' '
+            )
         }
       };
     } catch (e) {
@@ -208,7 +219,11 @@ export class KfpConnector {
     const at = `${base.endpoint} (${why})`;
     if (!(error instanceof KfpApiError)) {
       const reason = error instanceof Error ? error.message : String(error);
-      return { ...base, state: 'unreachable', message: `Kubeflow Pipelines at ${at} cannot be reached: ${reason}` };
+      return {
+        ...base,
+        state: 'unreachable',
+        message: `Kubeflow Pipelines at ${at} cannot be reached: ${reason}`
+      };
     }
     if (error.status === 401 || error.status === 403) {
       const who = auth.describe(via, via === 'service-proxy' ? serviceProxy?.user : undefined);
@@ -218,8 +233,16 @@ export class KfpConnector {
         message: `Kubeflow Pipelines at ${at} refused ${who}: ${error.kfpMessage}. To fix: ${auth.fix(via)}.`
       };
     }
-    if (via === 'service-proxy' && error.status === 404 && /services? "[^"]*" not found/.test(error.kfpMessage)) {
-      return { ...base, state: 'not-found', message: `No service ${serviceProxy?.service} in the cluster.` };
+    if (
+      via === 'service-proxy' &&
+      error.status === 404 &&
+      /services? "[^"]*" not found/.test(error.kfpMessage)
+    ) {
+      return {
+        ...base,
+        state: 'not-found',
+        message: `No service ${serviceProxy?.service} in the cluster.`
+      };
     }
     if (error.status === 404 && (await this.answersV1(client, timeoutMs))) {
       return {
@@ -245,7 +268,11 @@ export class KfpConnector {
   /** A KFP 1.x server answers the v1beta1 health check. */
   private async answersV1(client: KfpClient, timeoutMs: number): Promise<boolean> {
     try {
-      const response = await client.transport.send({ method: 'GET', path: '/apis/v1beta1/healthz', timeoutMs });
+      const response = await client.transport.send({
+        method: 'GET',
+        path: '/apis/v1beta1/healthz',
+        timeoutMs
+      });
       return response.status === 200;
     } catch {
       return false;

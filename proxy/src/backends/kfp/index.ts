@@ -38,7 +38,10 @@ export function createKfp(
   local: IPipelinesBackend & { close(): void },
   options: IKfpOptions = {}
 ): { pipelines: CompositePipelines; control: IKfpControl } {
-  const auth = new KfpAuth({ ...authOptionsFromEnv(process.env, options.impersonateUser), ...options.auth });
+  const auth = new KfpAuth({
+    ...authOptionsFromEnv(process.env, options.impersonateUser),
+    ...options.auth
+  });
   const connector = new KfpConnector({
     auth,
     inCluster: options.inCluster === null ? undefined : (options.inCluster ?? inClusterUrl()),

@@ -5,16 +5,23 @@
  * has one shared space, shown in whichever namespace is open, and its Workflows run in `kubeflow` (env
  * `KFWB_KFP_WORKFLOW_NAMESPACE`).
  */
-import { LOG_NOTE_TAG, ResourceEvent } from '../../../../contract/live';
+import { ResourceEvent } from '../../../../contract/live';
 import { IArtifactPreview, IRerunRequest, IRun } from '../../../../contract/pipeline';
-import { BackendError, IArtifactFile, ICreateRunInput, IStepLogOptions, ISubscription } from '../types';
+import {
+  BackendError,
+  IArtifactFile,
+  ICreateRunInput,
+  IStepLogOptions,
+  ISubscription
+} from '../types';
 import { IKfpRun } from './api-types';
 import { KfpApiError, KfpClient } from './client';
 import { IKfpCluster } from './cluster';
 import { KfpConnector } from './connection';
 import { RunFollower } from './run-follow';
 import { IRunContext, toRun } from './run-view';
-import { executorNodeId, IRunPods } from './steps';
+import { IRunPods } from './steps';
+import { writeStepLogs } from './step-logs';
 import { submitRun } from './submit';
 
 export interface IKfpRunsOptions {
@@ -29,8 +36,9 @@ const DEFAULT_POLL = { min: 1000, max: 15000, watched: 30000 };
 
 export class KfpRuns {
   /** IRs by pipeline version id (a version never changes). */
-  private readonly irs = new Map<string, Record<string, unknown>>();
+  private readonly irs = new Map<string, Promise<Record<string, unknown> | undefined>>();
   private readonly experimentNames = new Map<string, string>();
+  private readonly experimentLists = new Map<string, Promise<void>>();
   /** What the submission knew that KFP does not keep (the document, for labels), by run id. */
   private readonly submitted = new Map<string, Pick<IRunContext, 'spec' | 'pipelinePath'>>();
   private readonly followers = new Set<RunFollower>();
@@ -94,8 +102,11 @@ export class KfpRuns {
       })
     );
     const runId = submitted.run.run_id!;
-    this.experimentNames.set(submitted.experiment.experiment_id!, submitted.experiment.display_name!);
-    this.irs.set(submitted.version.pipeline_version_id!, input.ir);
+    this.experimentNames.set(
+      submitted.experiment.experiment_id!,
+      submitted.experiment.display_name!
+    );
+    this.irs.set(submitted.version.pipeline_version_id!, Promise.resolve(input.ir));
     this.submitted.set(runId, {
       ...(input.spec ? { spec: input.spec } : {}),
       ...(input.pipelinePath ? { pipelinePath: input.pipelinePath } : {})
@@ -105,36 +116,53 @@ export class KfpRuns {
   }
 
   /** The IR a run executes: inline in the run, else its pipeline version's (read once, then cached). */
-  private async irOf(run: IKfpRun): Promise<Record<string, unknown> | undefined> {
+  private irOf(run: IKfpRun): Promise<Record<string, unknown> | undefined> {
     const inline = run.pipeline_spec;
     if (inline) {
-      return (inline.pipeline_spec as Record<string, unknown> | undefined) ?? inline;
+      return Promise.resolve(
+        (inline.pipeline_spec as Record<string, unknown> | undefined) ?? inline
+      );
     }
     const ref = run.pipeline_version_reference;
     if (!ref?.pipeline_version_id || !ref.pipeline_id) {
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    if (!this.irs.has(ref.pipeline_version_id)) {
-      const version = await this.kfp(c => c.version(ref.pipeline_id!, ref.pipeline_version_id!));
-      const spec = version.pipeline_spec;
-      if (spec) {
-        this.irs.set(ref.pipeline_version_id, (spec.pipeline_spec as Record<string, unknown>) ?? spec);
-      }
+    const id = ref.pipeline_version_id;
+    // One read per version even when a whole list of its runs asks at once; a failed read is tried again.
+    if (!this.irs.has(id)) {
+      const read = this.kfp(c => c.version(ref.pipeline_id!, id)).then(version => {
+        const spec = version.pipeline_spec;
+        return spec ? ((spec.pipeline_spec as Record<string, unknown>) ?? spec) : undefined;
+      });
+      read.catch(() => this.irs.delete(id));
+      this.irs.set(id, read);
     }
-    return this.irs.get(ref.pipeline_version_id);
+    return this.irs.get(id)!;
   }
 
-  private async experimentName(namespace: string, id: string | undefined): Promise<string | undefined> {
+  private async experimentName(
+    namespace: string,
+    id: string | undefined
+  ): Promise<string | undefined> {
     if (!id) {
       return undefined;
     }
     if (!this.experimentNames.has(id)) {
-      const experiments = await this.kfp(c =>
-        c.experiments(this.multiUser() ? { namespace } : {})
-      ).catch(() => []);
-      for (const e of experiments) {
-        this.experimentNames.set(e.experiment_id ?? '', e.display_name ?? '');
+      // One listing per namespace at a time, however many runs of unknown experiments ask.
+      let listing = this.experimentLists.get(namespace);
+      if (!listing) {
+        listing = this.kfp(c => c.experiments(this.multiUser() ? { namespace } : {})).then(
+          experiments => {
+            for (const e of experiments) {
+              this.experimentNames.set(e.experiment_id ?? '', e.display_name ?? '');
+            }
+          },
+          () => undefined
+        );
+        this.experimentLists.set(namespace, listing);
+        void listing.then(() => this.experimentLists.delete(namespace));
       }
+      await listing;
     }
     return this.experimentNames.get(id);
   }
@@ -165,7 +193,9 @@ export class KfpRuns {
     const runs = await this.kfp(c => c.runs(this.multiUser() ? { namespace } : {}));
     const pods = await this.pods(namespace);
     const items = await Promise.all(
-      runs.map(run => this.view(namespace, run, pods.get(run.run_id ?? '') ?? { pods: [], events: [] }))
+      runs.map(run =>
+        this.view(namespace, run, pods.get(run.run_id ?? '') ?? { pods: [], events: [] })
+      )
     );
     return { items };
   }
@@ -192,7 +222,11 @@ export class KfpRuns {
     this.nudge(namespace, name);
   }
 
-  private async act(namespace: string, name: string, action: 'terminate' | 'retry' | 'archive' | 'unarchive'): Promise<IRun> {
+  private async act(
+    namespace: string,
+    name: string,
+    action: 'terminate' | 'retry' | 'archive' | 'unarchive'
+  ): Promise<IRun> {
     await this.kfp(c => c.runAction(name, action));
     this.nudge(namespace, name);
     return this.get(namespace, name);
@@ -211,12 +245,21 @@ export class KfpRuns {
   }
 
   /** A new run of the same pipeline version and parameters (KFP has no partial re-run: `retry` resumes). */
-  async rerun(namespace: string, name: string, request: IRerunRequest & { name?: string }): Promise<IRun> {
+  async rerun(
+    namespace: string,
+    name: string,
+    request: IRerunRequest & { name?: string }
+  ): Promise<IRun> {
     if (request.fromTask || request.onlyTask) {
       throw new BackendError(
         'invalid_spec',
         'Kubeflow Pipelines cannot re-run from or only one step; use Retry (it resumes the failed steps) or re-run the whole pipeline.',
-        [{ path: request.fromTask ? '/fromTask' : '/onlyTask', message: 'not supported for KFP runs' }]
+        [
+          {
+            path: request.fromTask ? '/fromTask' : '/onlyTask',
+            message: 'not supported for KFP runs'
+          }
+        ]
       );
     }
     const run = await this.kfp(c => c.run(name));
@@ -241,49 +284,7 @@ export class KfpRuns {
     options: IStepLogOptions,
     sink: (chunk: string) => void
   ): Promise<void> {
-    const run = await this.get(namespace, name);
-    const step = run.steps.find(s => s.task === task);
-    if (!step) {
-      throw new BackendError('not_found', `Run "${name}" has no step "${task}".`);
-    }
-    if (step.phase === 'Pending' && !step.pod) {
-      sink(`${LOG_NOTE_TAG} Step ${task} has not started yet: no log.\n`);
-      return;
-    }
-    let podError: BackendError | undefined;
-    if (this.cluster) {
-      try {
-        await this.cluster.stepLog(this.workflowNamespace(namespace), name, task, step.pod, options, sink);
-        return;
-      } catch (e) {
-        podError = e instanceof BackendError ? e : new BackendError('backend', String(e));
-      }
-    }
-    if (await this.artifactLog(name, executorNodeId(await this.kfp(c => c.run(name)), task), sink)) {
-      return;
-    }
-    const why = podError ? podError.message : 'the proxy cannot read pods in this cluster';
-    sink(
-      `${LOG_NOTE_TAG} No log for step ${task}: ${why} KFP keeps no copy either (no executor-logs artifact; it needs KFP >= 2.15 with PUBLISH_LOGS).\n`
-    );
-  }
-
-  /** The launcher's `executor-logs` artifact (KFP >= 2.15 with PUBLISH_LOGS), when the server has one. */
-  private async artifactLog(runId: string, nodeId: string | undefined, sink: (chunk: string) => void): Promise<boolean> {
-    if (!nodeId) {
-      return false;
-    }
-    try {
-      const bytes = await this.kfp(c => c.readArtifact(runId, nodeId, 'executor-logs'));
-      if (bytes.length === 0) {
-        return false;
-      }
-      sink(`${LOG_NOTE_TAG} The step's pod is gone; this is the log KFP kept (executor-logs artifact).\n`);
-      sink(bytes.toString('utf8'));
-      return true;
-    } catch {
-      return false;
-    }
+    await writeStepLogs(this, await this.get(namespace, name), task, options, sink);
   }
 
   async stepOutput(): Promise<IArtifactPreview> {
@@ -295,7 +296,9 @@ export class KfpRuns {
   }
 
   watch(namespace: string, onEvent: (event: ResourceEvent<IRun>) => void): ISubscription {
-    const follower = new RunFollower(this, namespace, onEvent, () => this.followers.delete(follower));
+    const follower = new RunFollower(this, namespace, onEvent, () =>
+      this.followers.delete(follower)
+    );
     this.followers.add(follower);
     follower.start();
     return { close: () => follower.close() };

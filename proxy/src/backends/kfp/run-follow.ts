@@ -12,6 +12,8 @@ import type { IRunWatch } from './cluster';
 
 /** Triggers that arrive together (a Workflow and its pod) are read once. */
 const COALESCE_MS = 100;
+/** Re-reads after a watched change, while KFP's persistence agent catches up. */
+const SETTLE_MS = [1000, 3000];
 
 export class RunFollower {
   private readonly known = new Map<string, IRun>();
@@ -23,6 +25,7 @@ export class RunFollower {
   private delay: number;
   private timer?: NodeJS.Timeout;
   private soon?: NodeJS.Timeout;
+  private readonly settling = new Set<NodeJS.Timeout>();
   private busy = false;
   private closed = false;
   private started = false;
@@ -72,7 +75,16 @@ export class RunFollower {
       return;
     }
     const where = this.runs.workflowNamespace(this.namespace);
-    this.watch = cluster.watchRuns(where, runId => this.trigger(runId));
+    this.watch = cluster.watchRuns(where, runId => {
+      this.trigger(runId);
+      // KFP learns of a Workflow change through its persistence agent, a moment after we do: read again then.
+      for (const after of SETTLE_MS) {
+        const timer = setTimeout(() => this.trigger(runId), after);
+        timer.unref();
+        this.settling.add(timer);
+        setTimeout(() => this.settling.delete(timer), after + 1).unref();
+      }
+    });
     const reason = await this.watch.ready;
     this.watching = reason === undefined;
     this.runs.connector.setNote(
@@ -192,6 +204,7 @@ export class RunFollower {
     this.closed = true;
     clearTimeout(this.timer);
     clearTimeout(this.soon);
+    this.settling.forEach(clearTimeout);
     this.watch?.close();
     this.onClose();
   }

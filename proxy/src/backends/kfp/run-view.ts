@@ -28,7 +28,9 @@ export function kfpRunRef(run: IKfpRun, context: IRunContext): IKfpRunRef {
     ...(ref?.pipeline_id ? { pipelineId: ref.pipeline_id } : {}),
     ...(ref?.pipeline_version_id ? { pipelineVersionId: ref.pipeline_version_id } : {}),
     ...(run.storage_state ? { storageState: run.storage_state } : {}),
-    ...(context.uiUrl ? { url: `${context.uiUrl.replace(/\/+$/, '')}/#/runs/details/${run.run_id}` } : {})
+    ...(context.uiUrl
+      ? { url: `${context.uiUrl.replace(/\/+$/, '')}/#/runs/details/${run.run_id}` }
+      : {})
   };
 }
 

@@ -18,7 +18,10 @@ const MAIN_CONTAINER = 'main';
 const DRIVER = /-driver$/;
 
 export interface IStepPod extends IPodLike {
-  metadata?: IPodLike['metadata'] & { annotations?: Record<string, string>; creationTimestamp?: string };
+  metadata?: IPodLike['metadata'] & {
+    annotations?: Record<string, string>;
+    creationTimestamp?: string;
+  };
 }
 
 /** What the cluster tells about a run's pods; empty when the cluster cannot be read. */
@@ -51,8 +54,10 @@ const RUN_PHASE: Record<KfpRuntimeState, RunPhase> = {
   PAUSED: 'Pending'
 };
 
-export const runPhase = (state?: KfpRuntimeState): RunPhase => RUN_PHASE[state ?? 'PENDING'] ?? 'Pending';
-const stepPhase = (state?: KfpRuntimeState): StepPhase => STEP_PHASE[state ?? 'PENDING'] ?? 'Pending';
+export const runPhase = (state?: KfpRuntimeState): RunPhase =>
+  RUN_PHASE[state ?? 'PENDING'] ?? 'Pending';
+const stepPhase = (state?: KfpRuntimeState): StepPhase =>
+  STEP_PHASE[state ?? 'PENDING'] ?? 'Pending';
 
 /** KFP answers the epoch for "not set" in some versions. */
 export function time(value: string | undefined): string | undefined {
@@ -68,7 +73,11 @@ const latest = (details: IKfpTaskDetail[]) =>
   [...details].sort((a, b) => ((a.create_time ?? '') < (b.create_time ?? '') ? -1 : 1)).pop();
 
 /** Pod names under a task detail (its own, then its children's), skipping driver pods. */
-function podNames(detail: IKfpTaskDetail, byId: Map<string, IKfpTaskDetail>, seen = new Set<string>()): string[] {
+function podNames(
+  detail: IKfpTaskDetail,
+  byId: Map<string, IKfpTaskDetail>,
+  seen = new Set<string>()
+): string[] {
   if (seen.has(detail.task_id ?? '')) {
     return [];
   }
@@ -108,7 +117,9 @@ function podOf(
   const candidates = byName.length > 0 ? byName : byNode;
   // Retries leave several pods: the newest one is the step's current state.
   const pod = [...candidates]
-    .sort((a, b) => ((a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '') ? -1 : 1))
+    .sort((a, b) =>
+      (a.metadata?.creationTimestamp ?? '') < (b.metadata?.creationTimestamp ?? '') ? -1 : 1
+    )
     .pop();
   // Without the cluster, only a real `pod_name` names the pod (`child_tasks[].pod_name` holds Argo node ids
   // in KFP 2.17, kfp#14007).

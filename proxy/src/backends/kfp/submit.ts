@@ -58,9 +58,7 @@ function versionHash(version: IKfpPipelineVersion): string | undefined {
   if (!spec) {
     return undefined;
   }
-  return 'pipeline_spec' in spec
-    ? irHash(spec.pipeline_spec, spec.platform_spec)
-    : irHash(spec);
+  return 'pipeline_spec' in spec ? irHash(spec.pipeline_spec, spec.platform_spec) : irHash(spec);
 }
 
 /** Runs `create`; when it loses a race (409), finds what the other request made. */

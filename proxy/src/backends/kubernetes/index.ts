@@ -147,7 +147,10 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
   const { service, ...kfpOptions } = opts.kfp ?? {};
   const kfp = createKfp(createLocalPipelines(opts), {
     cluster: new KubernetesKfpCluster(client, store),
-    serviceProxy: serviceProxyAccess(client, service ?? (process.env.KFWB_KFP_SERVICE || DEFAULT_KFP_SERVICE)),
+    serviceProxy: serviceProxyAccess(
+      client,
+      service ?? (process.env.KFWB_KFP_SERVICE || DEFAULT_KFP_SERVICE)
+    ),
     impersonateUser,
     ...kfpOptions
   });

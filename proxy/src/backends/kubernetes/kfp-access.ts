@@ -20,7 +20,10 @@ import { IKubeObject } from './watch-reducer';
 /** `namespace/service:port` of the KFP API server; env `KFWB_KFP_SERVICE` moves it. */
 export const DEFAULT_KFP_SERVICE = 'kubeflow/ml-pipeline:8888';
 
-export function serviceProxyAccess(client: IKubeClient, service = DEFAULT_KFP_SERVICE): IServiceProxyAccess {
+export function serviceProxyAccess(
+  client: IKubeClient,
+  service = DEFAULT_KFP_SERVICE
+): IServiceProxyAccess {
   const [namespace, nameAndPort] = service.split('/');
   const base = `/api/v1/namespaces/${namespace}/services/${nameAndPort}/proxy`;
   return {
@@ -50,7 +53,11 @@ export function serviceProxyAccess(client: IKubeClient, service = DEFAULT_KFP_SE
 }
 
 /** Lists that a user may not read answer nothing: runs still show, without pod details. */
-async function listOrEmpty<T>(client: IKubeClient, path: string, query: Record<string, string>): Promise<T[]> {
+async function listOrEmpty<T>(
+  client: IKubeClient,
+  path: string,
+  query: Record<string, string>
+): Promise<T[]> {
   try {
     const list = await client.request<{ items?: T[] }>('GET', `${path}${queryString(query)}`);
     return list.items ?? [];
@@ -62,7 +69,8 @@ async function listOrEmpty<T>(client: IKubeClient, path: string, query: Record<s
   }
 }
 
-const workflowsPath = (namespace: string) => `/apis/argoproj.io/v1alpha1/namespaces/${namespace}/workflows`;
+const workflowsPath = (namespace: string) =>
+  `/apis/argoproj.io/v1alpha1/namespaces/${namespace}/workflows`;
 
 export class KubernetesKfpCluster implements IKfpCluster {
   constructor(
@@ -106,7 +114,15 @@ export class KubernetesKfpCluster implements IKfpCluster {
   ): Promise<void> {
     const live = (await this.podSpec(namespace, pod)) as IPod | undefined;
     const source = { name: task, ...(live ? { pod: live } : {}) };
-    await writeKeptLogs(this.client, this.store, namespace, `kfp-${runId}`, [source], options, sink);
+    await writeKeptLogs(
+      this.client,
+      this.store,
+      namespace,
+      `kfp-${runId}`,
+      [source],
+      options,
+      sink
+    );
   }
 
   /** The pod as the apiserver has it now (its containers pick the log's container), or undefined if gone. */
@@ -115,7 +131,10 @@ export class KubernetesKfpCluster implements IKfpCluster {
       return undefined;
     }
     try {
-      return await this.client.request<IStepPod>('GET', `/api/v1/namespaces/${namespace}/pods/${pod}`);
+      return await this.client.request<IStepPod>(
+        'GET',
+        `/api/v1/namespaces/${namespace}/pods/${pod}`
+      );
     } catch (e) {
       if (e instanceof BackendError && e.code === 'not_found') {
         return undefined;
@@ -135,7 +154,12 @@ export class KubernetesKfpCluster implements IKfpCluster {
       try {
         await this.client.request('GET', workflowsPath(namespace), { query: { limit: 1 } });
       } catch (e) {
-        const why = e instanceof BackendError && e.code === 'not_found' ? 'the Argo Workflow kind is not served' : e instanceof Error ? e.message : String(e);
+        const why =
+          e instanceof BackendError && e.code === 'not_found'
+            ? 'the Argo Workflow kind is not served'
+            : e instanceof Error
+              ? e.message
+              : String(e);
         return `cannot watch Workflows in ${namespace} (${why})`;
       }
       if (closed) {
@@ -145,8 +169,18 @@ export class KubernetesKfpCluster implements IKfpCluster {
       watch = new MultiWatch<'workflow' | 'pod'>(
         this.client,
         [
-          { tag: 'workflow', path: workflowsPath(namespace), labelSelector: RUN_ID_LABEL, unserved: 'not_found' },
-          { tag: 'pod', path: `/api/v1/namespaces/${namespace}/pods`, labelSelector: RUN_ID_LABEL, unserved: 'forbidden' }
+          {
+            tag: 'workflow',
+            path: workflowsPath(namespace),
+            labelSelector: RUN_ID_LABEL,
+            unserved: 'not_found'
+          },
+          {
+            tag: 'pod',
+            path: `/api/v1/namespaces/${namespace}/pods`,
+            labelSelector: RUN_ID_LABEL,
+            unserved: 'forbidden'
+          }
         ],
         {
           onSnapshot: () => onChange(undefined),

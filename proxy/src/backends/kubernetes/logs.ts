@@ -325,7 +325,13 @@ export async function writeKeptLogs(
   options: ILogOptions,
   sink: (chunk: string) => void
 ): Promise<void> {
-  const context: ILogContext = { client, store, namespace, job: key, tail: clampTail(options.tail) };
+  const context: ILogContext = {
+    client,
+    store,
+    namespace,
+    job: key,
+    tail: clampTail(options.tail)
+  };
   await writeSourceLogs(context, sources, false, options, sink);
 }
 
