@@ -79,9 +79,15 @@ export function RunList({ model, onOpen, onNew, now, header }: IRunListProps): J
       }
       renderRow={(run, clock) => (
         <>
-          <span className="kf-live-row-name" title={run.displayName ?? run.pipelineName}>
-            {run.name}
-          </span>
+          {run.backend === 'kfp' ? (
+            <span className="kf-live-row-name" title={`KFP run ${run.name} of ${run.pipelineName}`}>
+              {run.displayName ?? run.name}
+            </span>
+          ) : (
+            <span className="kf-live-row-name" title={run.displayName ?? run.pipelineName}>
+              {run.name}
+            </span>
+          )}
           <span
             className={`kf-run-where kf-run-where-${run.backend}`}
             title={

@@ -163,10 +163,11 @@ export function RunView(props: IRunViewProps): JSX.Element {
     <DetailFrame
       kind="Run"
       className="kf-run-view"
-      name={run.name}
+      // A KFP run's name is its id: the title is what the user called it (the id is in Details).
+      name={kfp ? (run.displayName ?? run.name) : run.name}
       status={run.phase}
       meta={[
-        run.displayName ?? run.pipelineName,
+        kfp ? run.pipelineName : (run.displayName ?? run.pipelineName),
         kfp
           ? `Kubeflow Pipelines${run.kfp?.experiment ? ` · experiment ${run.kfp.experiment}` : ''}`
           : `${run.backend} backend`,

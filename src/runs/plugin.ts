@@ -66,10 +66,18 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(id);
         return existing;
       }
-      const content = new RunViewWidget(new RunViewModel(client, pool, namespace, name), actions);
+      const model = new RunViewModel(client, pool, namespace, name);
+      const content = new RunViewWidget(model, actions);
       const widget = new MainAreaWidget({ content });
       widget.id = id;
       widget.title.label = name;
+      // A KFP run's name is its id: the tab shows the run's own name once it is known.
+      model.changed.connect(() => {
+        const run = model.run;
+        if (run?.backend === 'kfp' && run.displayName) {
+          widget.title.label = run.displayName;
+        }
+      });
       widget.title.caption = `Pipeline run ${namespace}/${name}`;
       widget.disposed.connect(() => views.delete(id));
       views.set(id, widget);

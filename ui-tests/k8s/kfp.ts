@@ -4,11 +4,19 @@
  * client): advance a run's Workflow, create a step's pod with a state.
  *
  *   POST /advance {runId, phase, steps?, message?}   advanceRun: the Workflow's status as Argo writes it
- *   POST /pod {runId, task, phase?, state?, image?}  createStepPod: the step's executor pod, with that status
+ *   POST /pod {runId, task, phase?, state?, image?, logs?}  createStepPod: the step's executor pod, with that
+ *       status; `logs` are lines its container printed, served by a stand-in kubelet (below)
+ *
+ * kwok serves no container logs, so the kwok node's kubelet endpoint is pointed at test/apiserver/fake-kubelet.ts:
+ * the real apiserver then fetches pod logs from it (empty for pods that printed nothing), as from a kubelet.
  */
 import * as k8s from '@kubernetes/client-node';
+import { mkdtempSync } from 'node:fs';
 import { createServer, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeKubelet } from '../../test/apiserver/fake-kubelet';
 import {
   advanceRun,
   createStepPod,
@@ -44,6 +52,9 @@ export async function startKfpTestPeer(
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(adminKubeconfig);
   await grantWorkflowRead(kc, namespace, user);
+  const kubelet = new FakeKubelet();
+  await kubelet.start(mkdtempSync(join(tmpdir(), 'kfwb-galata-kubelet-')));
+  await pointNodesAt(kc, kubelet);
   const standin = await startKfpStandin({ kubeconfig: adminKubeconfig, namespace });
   const server = createServer((req, res) => {
     const answer = (status: number, value: unknown) => {
@@ -62,7 +73,11 @@ export async function startKfpTestPeer(
       if (req.method === 'POST' && req.url === '/pod') {
         const wf = await findWorkflow(kc, runId);
         const pod = await createStepPod(kc, wf, b as never);
-        return answer(200, { pod: pod.metadata?.name });
+        const name = pod.metadata!.name!;
+        for (const line of (b.logs as string[] | undefined) ?? []) {
+          kubelet.print(name, line);
+        }
+        return answer(200, { pod: name });
       }
       answer(404, { error: `no route ${req.method} ${req.url}` });
     })().catch(e => answer(500, { error: String(e?.body?.message ?? e?.message ?? e) }));
@@ -74,9 +89,29 @@ export async function startKfpTestPeer(
     control,
     stop: async () => {
       server.close();
+      kubelet.close();
       await standin.stop();
     }
   };
+}
+
+/** The nodes' kubelet endpoint is the stand-in kubelet (kwok's initial node status is written once). */
+async function pointNodesAt(kc: k8s.KubeConfig, kubelet: FakeKubelet): Promise<void> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  for (const node of (await core.listNode()).items) {
+    await core.patchNodeStatus(
+      {
+        name: node.metadata!.name!,
+        body: {
+          status: {
+            addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
+            daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } }
+          }
+        }
+      },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)
+    );
+  }
 }
 
 /** Read access to Argo Workflows for the user in the namespace (their runs' Workflows). */
