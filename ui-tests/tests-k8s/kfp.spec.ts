@@ -322,7 +322,7 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
     await page.keyboard.press('Control+Shift+C');
     await page.locator('#modal-command-palette input').fill('Submit Pipeline to Kubeflow');
     await page.keyboard.press('Enter');
-    await submitDialog(page, { experiment: 'from-ir', params: { rows: '7' } });
+    await submitDialog(page, { experiment: 'from-ir', params: { rows: '7' } }, 'ir-submit-dialog.png');
     const view = runView(page);
     await expect(view).toBeVisible(LIVE);
     await expect(view.locator('.kf-detail-meta')).toContainText('experiment from-ir');

@@ -119,6 +119,8 @@ describe('KfpRuns and the composite', () => {
       const modified = events.events.find(e => e.type === 'modified') as { object: IRun };
       expect(modified.object.steps[0].phase).toBe('Running');
       expect((await runs.connector.ready()).message).toContain('Run updates are polled');
+      // The same in a field, for the run view's note (IKfpConnection.updates).
+      expect((await runs.connector.ready()).updates).toBe('poll');
     } finally {
       subscription.close();
     }
