@@ -88,20 +88,29 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
         <input
           id="kf-submit-experiment"
           type="text"
-          list="kf-submit-experiments"
           value={values.experiment}
           onChange={e => update({ ...values, experiment: e.target.value })}
           aria-describedby="kf-submit-experiment-hint"
         />
-        <datalist id="kf-submit-experiments">
-          {props.experiments.map(x => (
-            <option key={x} value={x} />
-          ))}
-        </datalist>
         <span id="kf-submit-experiment-hint" className="kf-form-hint">
-          {props.experiments.length
-            ? `Known: ${props.experiments.join(', ')}. A new name creates the experiment.`
-            : 'A new name creates the experiment.'}
+          {/* Buttons, not a <datalist>: its native popup can sit over the dialog's own buttons. */}
+          {props.experiments.length > 0 && (
+            <span className="kf-submit-known" role="group" aria-label="Known experiments">
+              Known:{' '}
+              {props.experiments.map(x => (
+                <button
+                  key={x}
+                  type="button"
+                  className="kf-link"
+                  onClick={() => update({ ...values, experiment: x })}
+                >
+                  {x}
+                </button>
+              ))}
+              .{' '}
+            </span>
+          )}
+          A new name creates the experiment.
         </span>
       </div>
       <fieldset className="kf-submit-params">

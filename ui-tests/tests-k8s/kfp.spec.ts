@@ -322,7 +322,11 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
     await page.keyboard.press('Control+Shift+C');
     await page.locator('#modal-command-palette input').fill('Submit Pipeline to Kubeflow');
     await page.keyboard.press('Enter');
-    await submitDialog(page, { experiment: 'from-ir', params: { rows: '7' } }, 'ir-submit-dialog.png');
+    await submitDialog(
+      page,
+      { experiment: 'from-ir', params: { rows: '7' } },
+      'ir-submit-dialog.png'
+    );
     const view = runView(page);
     await expect(view).toBeVisible(LIVE);
     await expect(view.locator('.kf-detail-meta')).toContainText('experiment from-ir');
@@ -331,6 +335,19 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
     await expect(view.locator('.react-flow__edge')).toHaveCount(4, LIVE);
     await view.getByRole('tab', { name: 'Details' }).click();
     await expect(view.getByRole('table', { name: 'Run parameters' })).toContainText('7');
+
+    // Again from the graph's toolbar, picking the experiment just made from the known ones.
+    await page.getByRole('tab', { name: 'train_eval.yaml' }).click();
+    await toolbarButton(page, 'Submit to Kubeflow').click();
+    const dialog = page.locator('.jp-Dialog');
+    await dialog
+      .getByRole('group', { name: 'Known experiments' })
+      .getByRole('button', { name: 'from-ir' })
+      .click();
+    await expect(dialog.getByLabel('Experiment')).toHaveValue('from-ir');
+    await submitDialog(page, { name: 'ir-second' });
+    await expect(runView(page).locator('.kf-detail-header h2')).toHaveText('ir-second', LIVE);
+    await expect(runView(page).locator('.kf-detail-meta')).toContainText('experiment from-ir');
   });
 
   test('the kfpEndpoint setting takes effect at once', async ({ page }) => {
