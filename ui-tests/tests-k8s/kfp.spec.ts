@@ -88,10 +88,10 @@ async function submitDialog(
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog.getByRole('group', { name: 'Submit to Kubeflow Pipelines' })).toBeVisible();
   if (values.name !== undefined) {
-    await dialog.getByLabel('Run name').fill(values.name);
+    await dialog.getByLabel('Run name', { exact: true }).fill(values.name);
   }
   if (values.experiment !== undefined) {
-    await dialog.getByLabel('Experiment').fill(values.experiment);
+    await dialog.getByLabel('Experiment', { exact: true }).fill(values.experiment);
   }
   for (const [name, value] of Object.entries(values.params ?? {})) {
     await dialog.getByLabel(name, { exact: true }).fill(value);
@@ -159,7 +159,7 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
     });
     const refused = dialog.getByRole('alert', { name: 'Submission refused' });
     await expect(refused).toContainText('/parameters/rows', LIVE);
-    await expect(dialog.getByLabel('Run name')).toHaveValue('galata-kfp-1');
+    await expect(dialog.getByLabel('Run name', { exact: true })).toHaveValue('galata-kfp-1');
     await submitDialog(page, { params: { rows: '5' } }, 'kfp-submit-dialog.png');
 
     // The run view opens on the KFP run; the stand-in made a Workflow the test now plays Argo for.
@@ -344,7 +344,7 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
       .getByRole('group', { name: 'Known experiments' })
       .getByRole('button', { name: 'from-ir' })
       .click();
-    await expect(dialog.getByLabel('Experiment')).toHaveValue('from-ir');
+    await expect(dialog.getByLabel('Experiment', { exact: true })).toHaveValue('from-ir');
     await submitDialog(page, { name: 'ir-second' });
     await expect(runView(page).locator('.kf-detail-header h2')).toHaveText('ir-second', LIVE);
     await expect(runView(page).locator('.kf-detail-meta')).toContainText('experiment from-ir');
