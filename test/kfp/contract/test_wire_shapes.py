@@ -2,7 +2,6 @@
 silently drops unknown keys, so this walks the raw JSON against the models of kfp-server-api 2.17.3 (generated
 from kfp_api_single_file.swagger.json)."""
 
-import json
 import re
 
 import kfp_server_api
