@@ -50,6 +50,8 @@ class Store:
         self.runs: dict[str, dict] = {}
         # run id → {pod name (node id) → task row}: CreateOrUpdateTasks keys tasks by pod name.
         self.tasks: dict[str, dict[str, dict]] = {}
+        # Insertion order, for ties of creation times (seconds).
+        self.sequence = 0
 
 
 def _value(pred: dict):
