@@ -642,23 +642,36 @@ export async function grantKfpAccess(
   const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
   const id = typeof user === 'string' ? user : `sa-${user.namespace}-${user.serviceAccount}`;
   const name = `kfp-${id}`.replace(/[^a-z0-9-]/g, '-').slice(0, 63);
-  await rbac.createNamespacedRole({
-    namespace,
-    body: {
-      metadata: { name },
-      rules: [{ apiGroups: [KFP_RBAC_GROUP], resources: ['*'], verbs }]
-    }
-  });
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: {
-      metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [
-        typeof user === 'string'
-          ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }
-          : { kind: 'ServiceAccount', name: user.serviceAccount, namespace: user.namespace }
-      ]
+  // Idempotent: several test files may grant the same user in a shared namespace (team-a).
+  await ignoreConflict(
+    rbac.createNamespacedRole({
+      namespace,
+      body: {
+        metadata: { name },
+        rules: [{ apiGroups: [KFP_RBAC_GROUP], resources: ['*'], verbs }]
+      }
+    })
+  );
+  await ignoreConflict(
+    rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects: [
+          typeof user === 'string'
+            ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }
+            : { kind: 'ServiceAccount', name: user.serviceAccount, namespace: user.namespace }
+        ]
+      }
+    })
+  );
+}
+
+async function ignoreConflict(call: Promise<unknown>): Promise<void> {
+  await call.catch((e: { code?: number }) => {
+    if (e.code !== 409) {
+      throw e;
     }
   });
 }
@@ -671,13 +684,9 @@ export async function serviceAccountToken(
   audiences: string[] = [TOKEN_AUDIENCE]
 ): Promise<string> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  await core
-    .createNamespacedServiceAccount({ namespace, body: { metadata: { name } } })
-    .catch((e: { code?: number }) => {
-      if (e.code !== 409) {
-        throw e;
-      }
-    });
+  await ignoreConflict(
+    core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } })
+  );
   const review = await core.createNamespacedServiceAccountToken({
     namespace,
     name,
