@@ -28,6 +28,8 @@ export interface IKfpRunsOptions {
   connector: KfpConnector;
   cluster?: IKfpCluster;
   workflowNamespace?: string;
+  /** The KFP UI (its run pages are linked from `IRun.kfp.url`); default env `KF_PIPELINES_UI_ENDPOINT`. */
+  uiUrl?: string;
   /** Poll bounds (ms): the first delay after a change, and the longest while nothing changes. */
   pollMs?: { min: number; max: number; watched: number };
 }
@@ -44,6 +46,10 @@ export class KfpRuns {
   private readonly followers = new Set<RunFollower>();
 
   constructor(private readonly options: IKfpRunsOptions) {}
+
+  private get uiUrl(): string | undefined {
+    return this.options.uiUrl ?? (process.env.KF_PIPELINES_UI_ENDPOINT || undefined);
+  }
 
   get connector(): KfpConnector {
     return this.options.connector;
@@ -182,6 +188,7 @@ export class KfpRuns {
       ir: await this.irOf(run).catch(() => undefined),
       experiment: await this.experimentName(namespace, run.experiment_id),
       ...(own ? { pods: own } : {}),
+      ...(this.uiUrl ? { uiUrl: this.uiUrl } : {}),
       ...this.submitted.get(runId)
     });
   }
