@@ -43,6 +43,7 @@ let kfp: IKfpStandin;
 let proxy: IProxy;
 let profile: string;
 let elsewhere: string;
+let proxyService: string;
 const kubelet = new FakeKubelet();
 const node = `kfp-node-${Date.now().toString(36)}`;
 
@@ -82,8 +83,9 @@ beforeAll(async () => {
   await grantKfpAccess(admin, profile, ALICE);
   await kubelet.start(mkdtempSync(join(tmpdir(), 'kfwb-kfp-kubelet-')));
   await registerNode(admin, node, kubelet);
+  proxyService = `${serviceNamespace}/ml-pipeline:8888`;
   proxy = await startProxy(info.adminKubeconfig, {
-    service: `${serviceNamespace}/ml-pipeline:8888`,
+    service: proxyService,
     inCluster: null,
     auth: { userid: ALICE, tokenPath: '/nonexistent/token' }
   });
@@ -134,6 +136,19 @@ test('submits the editor pipeline; a retry of the same request duplicates nothin
   expect(await kfpList(`/runs?experiment_id=${experimentId}`, 'runs')).toHaveLength(1);
   // The run made a real Workflow in the profile.
   expect((await findWorkflow(admin, run.name)).metadata.namespace).toBe(profile);
+  // Where it came from is in KFP itself (its description), so a restarted proxy still knows it.
+  const fresh = await startProxy(info.adminKubeconfig, {
+    service: proxyService,
+    inCluster: null,
+    auth: { userid: ALICE, tokenPath: '/nonexistent/token' }
+  });
+  try {
+    expect((await fresh.request('GET', routes.run(profile, run.name))).body.pipelinePath).toBe(
+      DEMO_PATH
+    );
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('refuses what KFP would refuse, before uploading, with field paths', async () => {

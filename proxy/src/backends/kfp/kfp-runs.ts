@@ -19,7 +19,7 @@ import { KfpApiError, KfpClient } from './client';
 import { IKfpCluster } from './cluster';
 import { KfpConnector } from './connection';
 import { RunFollower } from './run-follow';
-import { IRunContext, toRun } from './run-view';
+import { describeSource, IRunContext, toRun } from './run-view';
 import { IRunPods } from './steps';
 import { writeStepLogs } from './step-logs';
 import { submitRun } from './submit';
@@ -103,6 +103,7 @@ export class KfpRuns {
         parameters: input.parameters ?? {},
         ...(input.name ? { name: input.name } : {}),
         ...(input.experiment ? { experiment: input.experiment } : {}),
+        ...(input.pipelinePath ? { description: describeSource(input.pipelinePath) } : {}),
         namespace,
         multiUser: this.multiUser()
       })
