@@ -9,7 +9,9 @@
 import * as k8s from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { clusterInfo, freshNamespace, kubeConfig, TEAM_A } from '../apiserver/helpers';
 import {
@@ -23,6 +25,7 @@ import {
   LABEL_RUN_ID,
   nodeId,
   nonLoopbackAddress,
+  putObject,
   serviceAccountToken,
   startKfpStandin,
   stepPodName,
@@ -200,6 +203,48 @@ describe('single-user stand-in', () => {
     expect(unarchive.json.code).toBe(9);
     await call(kfp.url, 'POST', `/experiments/${exp.experiment_id}:unarchive`);
     expect((await call(kfp.url, 'POST', `/runs/${run.run_id}:unarchive`)).status).toBe(200);
+  });
+
+  test('JSON create of a pipeline + version fetches package_url; a run on the pipeline alone takes its latest version', async () => {
+    // The server downloads the package itself: serve the IR from a loopback HTTP server.
+    const files = createServer((_req, res) => res.end(irYaml));
+    await new Promise<void>(resolve => files.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(files.address() as AddressInfo).port}/pipeline.yaml`;
+    try {
+      const name = `json-${Date.now()}`;
+      const created = await call(kfp.url, 'POST', '/pipelines/create', {
+        pipeline: { name, display_name: name },
+        pipeline_version: { name: 'v1', package_url: { pipeline_url: url } }
+      });
+      expect(created.status).toBe(200);
+      const second = await call(
+        kfp.url,
+        'POST',
+        `/pipelines/${created.json.pipeline_id}/versions`,
+        {
+          name: 'v2',
+          package_url: { pipeline_url: url }
+        }
+      );
+      expect(second.status).toBe(200);
+      expect(second.json.package_url).toEqual({ pipeline_url: url });
+      const run = await call(kfp.url, 'POST', '/runs', {
+        display_name: 'latest',
+        pipeline_version_reference: { pipeline_id: created.json.pipeline_id },
+        runtime_config: { parameters: { n: 2 } }
+      });
+      expect(run.status).toBe(200);
+      expect(run.json.pipeline_version_reference).toEqual({
+        pipeline_id: created.json.pipeline_id,
+        pipeline_version_id: second.json.pipeline_version_id
+      });
+      const noUrl = await call(kfp.url, 'POST', `/pipelines/${created.json.pipeline_id}/versions`, {
+        name: 'v3'
+      });
+      expect(noUrl.status).toBe(400);
+    } finally {
+      files.close();
+    }
   });
 
   test('unknown request fields are refused with the gRPC error shape', async () => {
@@ -394,6 +439,40 @@ describe('single-user stand-in', () => {
     expect(extra.json.details[0].message).toBe(
       'parameter(s) provided are not required by pipeline: m'
     );
+  });
+
+  test('artifact :read: the key from the reported Workflow node, the bytes from the object store', async () => {
+    const run = await submit();
+    const wf = await findWorkflow(admin, run.run_id);
+    const key = `artifacts/${wf.metadata.name}/produce/main.log`;
+    putObject(kfp, key, 'hello from produce\n');
+    await advanceRun(admin, run.run_id, 'Succeeded', [
+      { task: 'produce', phase: 'Succeeded', artifacts: [{ name: 'main-logs', key }] }
+    ]);
+    await waitForRunState(kfp.url, run.run_id, 'SUCCEEDED');
+    const executorNode = nodeId(wf.metadata.name, `${wf.metadata.name}.root.produce.executor`);
+    const produceNode = nodeId(wf.metadata.name, `${wf.metadata.name}.root.produce`);
+    const podName = stepPodName(wf.metadata.name, 'produce');
+    // By node id, by the task's DAG node (its children are searched) and by pod name.
+    for (const node of [executorNode, produceNode, podName]) {
+      const read = await call(
+        kfp.url,
+        'GET',
+        `/runs/${run.run_id}/nodes/${node}/artifacts/main-logs:read`
+      );
+      expect(read.status).toBe(200);
+      expect(Buffer.from(read.json.data, 'base64').toString()).toBe('hello from produce\n');
+    }
+    const missing = await call(
+      kfp.url,
+      'GET',
+      `/runs/${run.run_id}/nodes/${executorNode}/artifacts/nope:read`
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.json).toEqual({
+      error_message: 'artifact not found: <nil>',
+      error_details: 'artifact not found: <nil>'
+    });
   });
 
   test('a report through POST /workflows updates the run like the persistence agent', async () => {

@@ -4,8 +4,8 @@
  * the kfp venv (test/kfp/venv.sh).
  *
  * Launcher
- *   startKfpStandin({kubeconfig, namespace?, multiUser?, host?, serviceAccount?, v1Only?, logFile?})
- *     → {url, host, port, namespace, multiUser, logFile, pid, stop()}
+ *   startKfpStandin({kubeconfig, namespace?, multiUser?, host?, serviceAccount?, v1Only?, objectStore?, logFile?})
+ *     → {url, host, port, namespace, multiUser, logFile, objectStore, pid, stop()}
  *   - kubeconfig: the SERVER's identity (tests: the admin kubeconfig). It creates/patches/deletes Workflows in
  *     any namespace, deletes pods on retry, and (multi-user) creates TokenReviews and SubjectAccessReviews.
  *   - namespace: POD_NAMESPACE, default 'kubeflow' (created if missing): where single-user runs' Workflows go,
@@ -13,6 +13,8 @@
  *   - multiUser: MULTIUSER=true. Identity from header `kubeflow-userid` or `Authorization: Bearer <token>`
  *     (TokenReview, audience pipelines.kubeflow.org); authorization by SubjectAccessReview (user only, group
  *     pipelines.kubeflow.org). Grant with grantKfpAccess(); mint tokens with serviceAccountToken().
+ *   - objectStore: directory playing the object store (putObject writes, artifact :read reads); default beside
+ *     the log.
  *   - v1Only: play a KFP 1.x server (only /apis/v1beta1/healthz; every /apis/v2beta1 path is 404).
  *   - logFile: the server's stdout/stderr; default beside the kubeconfig (the cluster dir, removed with it).
  *   - host: bind address, default 127.0.0.1. The kube-apiserver refuses to proxy to loopback IPs: for the
@@ -27,6 +29,9 @@
  *       Workflow. Steps are IR task names with their phase; each becomes Argo's three nodes
  *       `<task>-driver` (Pod), `<task>` (DAG) and `<task>.executor` (Pod, the user's container).
  *   waitForRunState(url, runId, state, headers?) polls GET /runs/{id} until `state` (the agent is async).
+ *   putObject(standin, key, content)           an object in the stand-in's object store (a directory): what
+ *       GET /runs/{run}/nodes/{node}/artifacts/{name}:read returns for a node artifact with that S3 key
+ *       (give the executor node its artifacts with IStep.artifacts).
  *   argoNodes(workflowName, phase, steps)       the status.nodes map alone.
  *   stepPodName(workflowName, task, role?)      Argo's v2 pod name of a step's executor (or driver) pod.
  *   createStepPod(kc, workflow, {task, role?, phase?, state?, unschedulable?, restartCount?})
@@ -41,7 +46,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { ChildProcess, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startProcess, stopProcess } from '../apiserver/processes';
@@ -54,6 +59,8 @@ export interface IKfpStandinOptions {
   host?: string;
   /** DEFAULTPIPELINERUNNERSERVICEACCOUNT; default pipeline-runner (multi-user: default-editor). */
   serviceAccount?: string;
+  /** The directory playing the object store (artifact :read); default beside the log. */
+  objectStore?: string;
   /** Play a KFP 1.x installation: /apis/v2beta1/* answers 404, /apis/v1beta1/healthz answers (tag 1.8.5). */
   v1Only?: boolean;
   /** Where the server's stdout/stderr go (default: beside the kubeconfig, i.e. in the test cluster's dir). */
@@ -68,6 +75,8 @@ export interface IKfpStandin {
   namespace: string;
   multiUser: boolean;
   logFile: string;
+  /** Directory playing the object store: putObject() writes there, `:read` reads there. */
+  objectStore: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -96,12 +105,10 @@ export async function startKfpStandin(opts: IKfpStandinOptions): Promise<IKfpSta
   kc.loadFromFile(opts.kubeconfig);
   await ensureNamespace(kc, namespace);
   // Beside the kubeconfig: in the test cluster's dir, removed with it (KFWB_KEEP_CLUSTER_DIR=1 keeps both).
-  const logFile =
-    opts.logFile ??
-    join(
-      dirname(opts.kubeconfig),
-      `kfp-standin-${(++started).toString(36)}${Date.now().toString(36)}.log`
-    );
+  const id = `${(++started).toString(36)}${Date.now().toString(36)}`;
+  const logFile = opts.logFile ?? join(dirname(opts.kubeconfig), `kfp-standin-${id}.log`);
+  const objectStore = opts.objectStore ?? join(dirname(opts.kubeconfig), `kfp-standin-${id}-store`);
+  mkdirSync(objectStore, { recursive: true });
   const args = [
     '-m',
     'standin',
@@ -112,7 +119,9 @@ export async function startKfpStandin(opts: IKfpStandinOptions): Promise<IKfpSta
     '--port',
     '0',
     '--namespace',
-    namespace
+    namespace,
+    '--object-store',
+    objectStore
   ];
   if (opts.multiUser) {
     args.push('--multi-user');
@@ -136,6 +145,7 @@ export async function startKfpStandin(opts: IKfpStandinOptions): Promise<IKfpSta
     namespace,
     multiUser: !!opts.multiUser,
     logFile,
+    objectStore,
     pid: child.pid!,
     stop: () => stopProcess(child)
   };
@@ -222,6 +232,7 @@ export interface IArgoNode {
   startedAt?: string;
   finishedAt?: string;
   message?: string;
+  outputs?: { artifacts?: Array<{ name: string; s3: { key: string } }> };
 }
 
 /** One IR task as Argo runs it. */
@@ -233,6 +244,9 @@ export interface IStep {
   message?: string;
   /** Tasks this one waits for (its driver becomes their child, as Argo links DAG dependencies). */
   dependsOn?: string[];
+  /** Output artifacts of the executor pod node, e.g. Argo's archived log {name: 'main-logs', key}; the bytes
+   *  are put in the object store with putObject(). */
+  artifacts?: Array<{ name: string; key: string }>;
   /** The step's driver pod (default Succeeded; otherwise the executor's nodes do not exist yet). */
   driverPhase?: NodePhase;
   startedAt?: string;
@@ -317,7 +331,8 @@ export function argoNodes(
       ...(boundary ? { boundaryID: boundary } : {}),
       startedAt: extra.startedAt ?? now,
       ...(FINISHED.includes(p) ? { finishedAt: extra.finishedAt ?? now } : {}),
-      ...(extra.message ? { message: extra.message } : {})
+      ...(extra.message ? { message: extra.message } : {}),
+      ...(extra.outputs ? { outputs: extra.outputs } : {})
     };
     nodes[node.id] = node;
     return node;
@@ -368,7 +383,12 @@ export function argoNodes(
       'system-container-impl',
       s.phase,
       body.id,
-      s
+      {
+        ...s,
+        ...(s.artifacts
+          ? { outputs: { artifacts: s.artifacts.map(a => ({ name: a.name, s3: { key: a.key } })) } }
+          : {})
+      }
     );
     drivers[s.task].children = [body.id];
     body.children = [executor.id];
@@ -465,6 +485,17 @@ export async function advanceRun(
       }
     }
   }
+}
+
+/** Puts an object in the stand-in's object store (what `:read` of an artifact with that S3 key returns). */
+export function putObject(
+  standin: Pick<IKfpStandin, 'objectStore'>,
+  key: string,
+  content: string | Buffer
+): void {
+  const path = join(standin.objectStore, key);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
 }
 
 /** Polls the stand-in until the run reaches `state` (the persistence agent reports asynchronously). */
@@ -611,23 +642,36 @@ export async function grantKfpAccess(
   const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
   const id = typeof user === 'string' ? user : `sa-${user.namespace}-${user.serviceAccount}`;
   const name = `kfp-${id}`.replace(/[^a-z0-9-]/g, '-').slice(0, 63);
-  await rbac.createNamespacedRole({
-    namespace,
-    body: {
-      metadata: { name },
-      rules: [{ apiGroups: [KFP_RBAC_GROUP], resources: ['*'], verbs }]
-    }
-  });
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: {
-      metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [
-        typeof user === 'string'
-          ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }
-          : { kind: 'ServiceAccount', name: user.serviceAccount, namespace: user.namespace }
-      ]
+  // Idempotent: several test files may grant the same user in a shared namespace (team-a).
+  await ignoreConflict(
+    rbac.createNamespacedRole({
+      namespace,
+      body: {
+        metadata: { name },
+        rules: [{ apiGroups: [KFP_RBAC_GROUP], resources: ['*'], verbs }]
+      }
+    })
+  );
+  await ignoreConflict(
+    rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        subjects: [
+          typeof user === 'string'
+            ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: user }
+            : { kind: 'ServiceAccount', name: user.serviceAccount, namespace: user.namespace }
+        ]
+      }
+    })
+  );
+}
+
+async function ignoreConflict(call: Promise<unknown>): Promise<void> {
+  await call.catch((e: { code?: number }) => {
+    if (e.code !== 409) {
+      throw e;
     }
   });
 }
@@ -640,13 +684,9 @@ export async function serviceAccountToken(
   audiences: string[] = [TOKEN_AUDIENCE]
 ): Promise<string> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  await core
-    .createNamespacedServiceAccount({ namespace, body: { metadata: { name } } })
-    .catch((e: { code?: number }) => {
-      if (e.code !== 409) {
-        throw e;
-      }
-    });
+  await ignoreConflict(
+    core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } })
+  );
   const review = await core.createNamespacedServiceAccountToken({
     namespace,
     name,

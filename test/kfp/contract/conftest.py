@@ -6,6 +6,7 @@ import os
 import time
 import uuid
 
+import kfp
 import pytest
 from kfp import compiler, dsl
 from kubernetes import client as k8s, config as k8s_config
@@ -23,6 +24,12 @@ def _env(name: str) -> str:
 @pytest.fixture(scope="session")
 def standin_url() -> str:
     return _env("KFP_STANDIN_URL")
+
+
+@pytest.fixture(scope="session")
+def client(standin_url) -> kfp.Client:
+    """The official client on the single-user stand-in (it calls healthz on construction)."""
+    return kfp.Client(host=standin_url)
 
 
 @pytest.fixture(scope="session")

@@ -4,17 +4,11 @@ by the generated models, so a shape the stand-in got wrong fails here."""
 
 import json
 
-import kfp
 import pytest
 import yaml
 from kfp_server_api.exceptions import ApiException
 
 from conftest import first_version, wait_for_state
-
-
-@pytest.fixture(scope="module")
-def client(standin_url) -> kfp.Client:
-    return kfp.Client(host=standin_url)
 
 
 def _ir(package: str) -> dict:

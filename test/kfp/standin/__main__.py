@@ -6,9 +6,11 @@ Prints one line `KFP_STANDIN_READY <url>` on stdout once it serves (the launcher
 import argparse
 import signal
 import sys
+import tempfile
 import threading
 
 from .agent import PersistenceAgent
+from .artifacts import Artifacts
 from .auth import Authorizer
 from .kube import Kube
 from .pipelines import Pipelines
@@ -32,6 +34,8 @@ def main(argv=None) -> None:
     ap.add_argument("--multi-user", action="store_true", help="MULTIUSER=true")
     ap.add_argument("--service-account", default="",
                     help="DEFAULTPIPELINERUNNERSERVICEACCOUNT (pipeline-runner; default-editor in multi-user mode)")
+    ap.add_argument("--object-store", default="",
+                    help="directory playing the object store (artifact :read); default: a new temp dir")
     ap.add_argument("--v1-only", action="store_true",
                     help="play a KFP 1.x installation: /apis/v2beta1 answers 404, /apis/v1beta1/healthz answers")
     ap.add_argument("--quiet", action="store_true", help="no request log")
@@ -44,7 +48,8 @@ def main(argv=None) -> None:
     if not args.multi_user:
         res.create_default_experiment("")  # CreateDefaultExperiment at start-up
     runs = Runs(res, kube, sa, log)
-    api = Api(res, Pipelines(res), runs, args.multi_user, args.v1_only)
+    object_store = args.object_store or tempfile.mkdtemp(prefix="kfp-standin-store-")
+    api = Api(res, Pipelines(res), runs, Artifacts(runs, object_store), args.multi_user, args.v1_only)
     agent = PersistenceAgent(kube, runs, log)
     agent.start()
     server = Server((args.host, args.port), make_handler(api, (lambda m: None) if args.quiet else log))

@@ -66,8 +66,9 @@ def _strict_spec(doc) -> pipeline_spec_pb2.PipelineSpec | None:
 def _documents(text: bytes) -> list:
     try:
         docs = list(yaml.load_all(text, Loader=_Loader))
-    except yaml.YAMLError as e:
-        raise invalid_input_with_details(INVALID_SPEC, f"unable to decode yaml document: {e}")
+    except yaml.YAMLError:
+        # template.New infers the format before NewV2SpecTemplate decodes it: undecodable YAML is no known format.
+        raise invalid_input_with_details(INVALID_SPEC, "unknown template format")
     return [d for d in docs if d is not None]
 
 

@@ -247,7 +247,8 @@ class Resources:
             return p, v
 
     def _version_row(self, pipeline_id, name, version, template, created) -> dict:
-        return {"pipeline_version_id": new_id(), "pipeline_id": pipeline_id, "name": name,
+        self.store.sequence += 1
+        return {"pipeline_version_id": new_id(), "pipeline_id": pipeline_id, "name": name, "seq": self.store.sequence,
                 "display_name": version.get("display_name") or name, "description": version.get("description", ""),
                 "created_at": created, "tags": version.get("tags") or {}, "template": template,
                 "package_url": version.get("package_url", ""), "code_source_url": version.get("code_source_url", "")}
@@ -276,7 +277,8 @@ class Resources:
 
     def latest_version(self, pipeline_id: str) -> dict | None:
         versions = [v for v in self.store.versions.values() if v["pipeline_id"] == pipeline_id]
-        return max(versions, key=lambda v: (v["created_at"], v["pipeline_version_id"]), default=None)
+        # Creation time in seconds ties easily: the insertion order decides, as the database's would.
+        return max(versions, key=lambda v: (v["created_at"], v["seq"]), default=None)
 
 
 def parse_tags(raw: str) -> dict:

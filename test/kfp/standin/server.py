@@ -19,7 +19,7 @@ SEG = r"([^/:]+)"
 class Api:
     """The routing table: (method, regex, body model or None, handler(headers, query, body, *groups))."""
 
-    def __init__(self, res, pipelines, runs, multi_user: bool, v1_only: bool = False):
+    def __init__(self, res, pipelines, runs, artifacts, multi_user: bool, v1_only: bool = False):
         e, p, r = res, pipelines, runs
         self.multi_user = multi_user
         # An installation older than KFP 2 serves only /apis/v1beta1 (its healthz included).
@@ -57,6 +57,8 @@ class Api:
         ]
         self.compiled = [(m, re.compile(P + rx + "$"), model, fn) for m, rx, model, fn in self.routes]
         self.uploads = {"/pipelines/upload": pipelines.upload, "/pipelines/upload_version": pipelines.upload_version}
+        # Plain HTTP handlers beside the gateway (main.go buildHTTPRouter); errors in the v1 shape.
+        self.artifact_read = (re.compile(P + f"/runs/{SEG}/nodes/{SEG}/artifacts/{SEG}:read$"), artifacts.read)
 
     def healthz(self, pipeline_store: str = "database") -> dict:
         """A plain handler in main.go, marshalled with encoding/json (pipeline_store omitempty, and empty on
@@ -121,6 +123,12 @@ def make_handler(api: Api, log):
                     return self._send(200, api.healthz(""))
                 if api.v1_only and path.startswith(P):
                     return self._send(404, {"code": 5, "message": "Not Found", "details": []})
+                artifact = api.artifact_read[0].match(path) if method == "GET" else None
+                if artifact:
+                    try:
+                        return self._send(200, api.artifact_read[1](self.headers, *artifact.groups()))
+                    except UploadError as e:
+                        return self._send(e.status, e.body())
                 if method == "POST" and path.startswith(P) and path[len(P):] in api.uploads:
                     try:
                         out = api.uploads[path[len(P):]](self.headers, query, self.headers.get("Content-Type", ""),

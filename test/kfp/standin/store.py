@@ -26,6 +26,7 @@ ALIASES = {
 }
 TIME_KEYS = {"created_at", "finished_at", "scheduled_at", "last_run_created_at"}
 DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 200
 OPERATIONS = ["OPERATION_UNSPECIFIED", "EQUALS", "NOT_EQUALS", "GREATER_THAN", "GREATER_THAN_EQUALS",
               "LESS_THAN", "LESS_THAN_EQUALS", "IN", "IS_SUBSTRING"]
 
@@ -49,6 +50,8 @@ class Store:
         self.runs: dict[str, dict] = {}
         # run id → {pod name (node id) → task row}: CreateOrUpdateTasks keys tasks by pod name.
         self.tasks: dict[str, dict[str, dict]] = {}
+        # Insertion order, for ties of creation times (seconds).
+        self.sequence = 0
 
 
 def _value(pred: dict):
@@ -130,12 +133,13 @@ def list_rows(kind: str, rows: list[dict], query: dict, id_key: str) -> tuple[li
             raise invalid_input("Invalid input error: Invalid package token")
         sort_key, desc, preds, offset = state["sort_key"], state["desc"], state["preds"], state["offset"]
     else:
-        sort_by = query.get("sort_by", "").strip()
+        sort_by = query.get("sort_by", "").strip().lower()
         sort_key, desc = "created_at", False
         if sort_by:
             parts = sort_by.split()
             if len(parts) > 2 or (len(parts) == 2 and parts[1] not in ("asc", "desc")):
-                raise invalid_input(f"Received invalid sort by format {sort_by!r}")
+                raise invalid_input(f"Received invalid sort by format {sort_by!r}. Supported format: \"field_name\", "
+                                    "\"field_name desc\", or \"field_name asc\"")
             sort_key = aliases.get(parts[0], parts[0])
             if sort_key not in keys:
                 raise invalid_input(f"Invalid sorting field: {parts[0]!r} on listable type")
@@ -155,7 +159,7 @@ def list_rows(kind: str, rows: list[dict], query: dict, id_key: str) -> tuple[li
         raise invalid_input("page_size must be an integer")
     if size < 0:
         raise invalid_input("The page size should be greater than 0. Got " + str(size))
-    size = size or DEFAULT_PAGE_SIZE
+    size = min(size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     page = selected[offset: offset + size]
     next_token = ""
     if offset + size < len(selected):
