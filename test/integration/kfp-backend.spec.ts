@@ -25,6 +25,7 @@ import {
   IKfpStandin,
   kfpPython,
   nonLoopbackAddress,
+  putObject,
   serviceAccountToken,
   startKfpStandin,
   stepPodName,
@@ -437,4 +438,38 @@ test('an IR compiled by the kfp SDK is submitted as it is, parameters checked ag
   expect(body.steps.map((s: { task: string }) => s.task).sort()).toEqual(
     Object.keys((ir.root as { dag: { tasks: object } }).dag.tasks).sort()
   );
+});
+
+test("a gone step's log comes from the copy KFP keeps (its node's log artifact) when the proxy kept none", async () => {
+  const run = (await submit('demo-archived')).body as IRun;
+  const wf = await findWorkflow(admin, run.name);
+  const key = `artifacts/${wf.metadata.name}/generate/main.log`;
+  putObject(kfp, key, 'generated 5 rows (archived by Argo)\n');
+  await advanceRun(admin, run.name, 'Succeeded', [
+    { task: 'generate', phase: 'Succeeded', artifacts: [{ name: 'main-logs', key }] },
+    ...stepsIn('Succeeded', ['stats', 'train', 'report'])
+  ]);
+  await waitForRunState(kfp.url, run.name, 'SUCCEEDED', { 'kubeflow-userid': ALICE });
+  const logs = await proxy.request('GET', routes.runStepLogs(profile, run.name, 'generate'));
+  expect(logs.text).toBe(
+    "[workbench] The step's pod is gone; this is the log KFP kept (main-logs artifact).\n" +
+      'generated 5 rows (archived by Argo)\n'
+  );
+});
+
+test('a KFP 1.x server is recognised and named as too old', async () => {
+  const old = await startKfpStandin({ kubeconfig: info.adminKubeconfig, v1Only: true });
+  const local = await startProxy(
+    info.adminKubeconfig,
+    { configured: old.url, inCluster: null },
+    'local'
+  );
+  try {
+    const { body } = await local.request('GET', routes.kfp());
+    expect(body).toMatchObject({ state: 'too-old', via: 'configured', endpoint: old.url });
+    expect(body.message).toContain('speaks only the KFP v1 API (KFP 1.x)');
+  } finally {
+    await local.close();
+    await old.stop();
+  }
 });

@@ -177,7 +177,7 @@ describe('step logs of KFP runs', () => {
     const chunks: string[] = [];
     await runs.stepLogs('ns', id, 'prep', {}, c => void chunks.push(c));
     expect(chunks.join('')).toContain('[workbench] No log for step prep: The pod of prep is gone');
-    expect(chunks.join('')).toContain('no executor-logs artifact');
+    expect(chunks.join('')).toContain('no executor-logs or main-logs artifact');
     const notStarted: string[] = [];
     await runs.stepLogs('ns', id, 'train', {}, c => void notStarted.push(c));
     expect(notStarted.join('')).toBe('[workbench] Step train has not started yet: no log.\n');
