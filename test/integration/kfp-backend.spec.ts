@@ -203,6 +203,20 @@ test('a step pod stuck in ImagePullBackOff shows the reason on the step', async 
   const stream = proxy.runs(profile);
   const run = (await submit('demo-stuck')).body as IRun;
   const wf = await advanceRun(admin, run.name, 'Running', stepsIn('Running', ['generate']));
+  const podName = stepPodName(wf.metadata.name, 'generate');
+  // The kubelet's event about the pull, as it writes it (the pod's own status follows).
+  await core.createNamespacedEvent({
+    namespace: profile,
+    body: {
+      metadata: { name: `${podName}.pull` },
+      involvedObject: { kind: 'Pod', name: podName, namespace: profile },
+      type: 'Warning',
+      reason: 'Failed',
+      message: 'Failed to pull image "registry.invalid/nope:1": not found',
+      lastTimestamp: new Date(),
+      count: 3
+    }
+  });
   await createStepPod(admin, wf, {
     task: 'generate',
     phase: 'Pending',
@@ -221,8 +235,16 @@ test('a step pod stuck in ImagePullBackOff shows the reason on the step', async 
   );
   expect(stuck.steps[0]).toMatchObject({
     task: 'generate',
-    pod: stepPodName(wf.metadata.name, 'generate'),
-    message: 'Back-off pulling image "registry.invalid/nope:1"'
+    pod: podName,
+    message: 'Back-off pulling image "registry.invalid/nope:1"',
+    events: [
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'Failed',
+        object: `pod/${podName}`,
+        count: 3
+      })
+    ]
   });
   stream.close();
 });
