@@ -25,6 +25,7 @@ import {
   IKfpStandin,
   kfpPython,
   nonLoopbackAddress,
+  putObject,
   serviceAccountToken,
   startKfpStandin,
   stepPodName,
@@ -43,6 +44,7 @@ let kfp: IKfpStandin;
 let proxy: IProxy;
 let profile: string;
 let elsewhere: string;
+let proxyService: string;
 const kubelet = new FakeKubelet();
 const node = `kfp-node-${Date.now().toString(36)}`;
 
@@ -82,8 +84,9 @@ beforeAll(async () => {
   await grantKfpAccess(admin, profile, ALICE);
   await kubelet.start(mkdtempSync(join(tmpdir(), 'kfwb-kfp-kubelet-')));
   await registerNode(admin, node, kubelet);
+  proxyService = `${serviceNamespace}/ml-pipeline:8888`;
   proxy = await startProxy(info.adminKubeconfig, {
-    service: `${serviceNamespace}/ml-pipeline:8888`,
+    service: proxyService,
     inCluster: null,
     auth: { userid: ALICE, tokenPath: '/nonexistent/token' }
   });
@@ -134,6 +137,19 @@ test('submits the editor pipeline; a retry of the same request duplicates nothin
   expect(await kfpList(`/runs?experiment_id=${experimentId}`, 'runs')).toHaveLength(1);
   // The run made a real Workflow in the profile.
   expect((await findWorkflow(admin, run.name)).metadata.namespace).toBe(profile);
+  // Where it came from is in KFP itself (its description), so a restarted proxy still knows it.
+  const fresh = await startProxy(info.adminKubeconfig, {
+    service: proxyService,
+    inCluster: null,
+    auth: { userid: ALICE, tokenPath: '/nonexistent/token' }
+  });
+  try {
+    expect((await fresh.request('GET', routes.run(profile, run.name))).body.pipelinePath).toBe(
+      DEMO_PATH
+    );
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('refuses what KFP would refuse, before uploading, with field paths', async () => {
@@ -187,6 +203,20 @@ test('a step pod stuck in ImagePullBackOff shows the reason on the step', async 
   const stream = proxy.runs(profile);
   const run = (await submit('demo-stuck')).body as IRun;
   const wf = await advanceRun(admin, run.name, 'Running', stepsIn('Running', ['generate']));
+  const podName = stepPodName(wf.metadata.name, 'generate');
+  // The kubelet's event about the pull, as it writes it (the pod's own status follows).
+  await core.createNamespacedEvent({
+    namespace: profile,
+    body: {
+      metadata: { name: `${podName}.pull` },
+      involvedObject: { kind: 'Pod', name: podName, namespace: profile },
+      type: 'Warning',
+      reason: 'Failed',
+      message: 'Failed to pull image "registry.invalid/nope:1": not found',
+      lastTimestamp: new Date(),
+      count: 3
+    }
+  });
   await createStepPod(admin, wf, {
     task: 'generate',
     phase: 'Pending',
@@ -205,8 +235,16 @@ test('a step pod stuck in ImagePullBackOff shows the reason on the step', async 
   );
   expect(stuck.steps[0]).toMatchObject({
     task: 'generate',
-    pod: stepPodName(wf.metadata.name, 'generate'),
-    message: 'Back-off pulling image "registry.invalid/nope:1"'
+    pod: podName,
+    message: 'Back-off pulling image "registry.invalid/nope:1"',
+    events: [
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'Failed',
+        object: `pod/${podName}`,
+        count: 3
+      })
+    ]
   });
   stream.close();
 });
@@ -422,4 +460,38 @@ test('an IR compiled by the kfp SDK is submitted as it is, parameters checked ag
   expect(body.steps.map((s: { task: string }) => s.task).sort()).toEqual(
     Object.keys((ir.root as { dag: { tasks: object } }).dag.tasks).sort()
   );
+});
+
+test("a gone step's log comes from the copy KFP keeps (its node's log artifact) when the proxy kept none", async () => {
+  const run = (await submit('demo-archived')).body as IRun;
+  const wf = await findWorkflow(admin, run.name);
+  const key = `artifacts/${wf.metadata.name}/generate/main.log`;
+  putObject(kfp, key, 'generated 5 rows (archived by Argo)\n');
+  await advanceRun(admin, run.name, 'Succeeded', [
+    { task: 'generate', phase: 'Succeeded', artifacts: [{ name: 'main-logs', key }] },
+    ...stepsIn('Succeeded', ['stats', 'train', 'report'])
+  ]);
+  await waitForRunState(kfp.url, run.name, 'SUCCEEDED', { 'kubeflow-userid': ALICE });
+  const logs = await proxy.request('GET', routes.runStepLogs(profile, run.name, 'generate'));
+  expect(logs.text).toBe(
+    "[workbench] The step's pod is gone; this is the log KFP kept (main-logs artifact).\n" +
+      'generated 5 rows (archived by Argo)\n'
+  );
+});
+
+test('a KFP 1.x server is recognised and named as too old', async () => {
+  const old = await startKfpStandin({ kubeconfig: info.adminKubeconfig, v1Only: true });
+  const local = await startProxy(
+    info.adminKubeconfig,
+    { configured: old.url, inCluster: null },
+    'local'
+  );
+  try {
+    const { body } = await local.request('GET', routes.kfp());
+    expect(body).toMatchObject({ state: 'too-old', via: 'configured', endpoint: old.url });
+    expect(body.message).toContain('speaks only the KFP v1 API (KFP 1.x)');
+  } finally {
+    await local.close();
+    await old.stop();
+  }
 });

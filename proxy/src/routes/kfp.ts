@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { IKfpConnection, IKfpConnectRequest } from '../../../contract/kfp';
 import { API } from '../../../contract/routes';
-import { BackendError } from '../backends/types';
+import { BackendError, IKfpControl } from '../backends/types';
 import type { IAppDeps } from '../app';
 
 const NO_KFP: IKfpConnection = {
@@ -40,20 +40,39 @@ function checkEndpoint(body: IKfpConnectRequest | undefined): string | null | un
 }
 
 export function registerKfpRoutes(app: FastifyInstance, deps: IAppDeps): void {
-  app.get(`${API}/kfp`, async () => {
+  // The setting outlives a backend switch (connection retry, the Backend setting): a new backend's KFP side is
+  // given it before it first answers.
+  let setting: string | undefined;
+  const told = new WeakSet<IKfpControl>();
+  const control = async (): Promise<IKfpControl | undefined> => {
     const kfp = deps.backends.current.kfp;
+    if (kfp && setting !== undefined && !told.has(kfp)) {
+      told.add(kfp);
+      await kfp.connect(setting);
+    }
+    return kfp;
+  };
+
+  app.get(`${API}/kfp`, async () => {
+    const kfp = await control();
     return kfp ? kfp.connection() : NO_KFP;
   });
 
   app.post<{ Body: IKfpConnectRequest | undefined }>(`${API}/kfp`, async request => {
     if (
       request.body !== undefined &&
-      (typeof request.body !== 'object' || Array.isArray(request.body))
+      (typeof request.body !== 'object' || request.body === null || Array.isArray(request.body))
     ) {
       throw new BackendError('invalid_spec', 'The request body must be a JSON object.');
     }
     const endpoint = checkEndpoint(request.body);
+    if (endpoint !== undefined) {
+      setting = endpoint ?? undefined;
+    }
     const kfp = deps.backends.current.kfp;
+    if (kfp) {
+      told.add(kfp);
+    }
     return kfp ? kfp.connect(endpoint) : NO_KFP;
   });
 }

@@ -37,6 +37,19 @@ describe('/api/v1/kfp', () => {
     expect(kfp.asked).toEqual(['http://kfp.example:8888', null, undefined]);
   });
 
+  it('gives the setting to the KFP side of a backend that replaced the first one', async () => {
+    const { app, backend, backends } = await makeApp();
+    const first = fakeKfp({ state: 'connected' });
+    Object.assign(backend, { kfp: first.control });
+    await app.inject(post('/api/v1/kfp', { endpoint: 'http://kfp.example:8888' }));
+    const second = fakeKfp({ state: 'connected' });
+    await backends.select(); // a connection retry: the fake backend comes back with a new KFP side
+    Object.assign(backends.current, { kfp: second.control });
+    await app.inject({ method: 'GET', url: '/api/v1/kfp', headers: AUTH });
+    await app.inject({ method: 'GET', url: '/api/v1/kfp', headers: AUTH });
+    expect(second.asked).toEqual(['http://kfp.example:8888']);
+  });
+
   it('refuses an endpoint that is not an http(s) URL, with its path', async () => {
     const { app, backend } = await makeApp();
     Object.assign(backend, { kfp: fakeKfp({ state: 'not-found' }).control });

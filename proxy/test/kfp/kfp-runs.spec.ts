@@ -179,9 +179,57 @@ describe('step logs of KFP runs', () => {
     const chunks: string[] = [];
     await runs.stepLogs('ns', id, 'prep', {}, c => void chunks.push(c));
     expect(chunks.join('')).toContain('[workbench] No log for step prep: The pod of prep is gone');
-    expect(chunks.join('')).toContain('no executor-logs artifact');
+    expect(chunks.join('')).toContain('no executor-logs or main-logs artifact');
     const notStarted: string[] = [];
     await runs.stepLogs('ns', id, 'train', {}, c => void notStarted.push(c));
     expect(notStarted.join('')).toBe('[workbench] Step train has not started yet: no log.\n');
+  });
+});
+
+describe('KFP runs followed through the cluster watch', () => {
+  it('re-reads a run when its Workflow changes, without waiting for the slow poll, and says it watches', async () => {
+    const kfp = new FakeKfp();
+    let changed: (runId: string | undefined) => void = () => undefined;
+    const cluster: IKfpCluster = {
+      runPods: async () => new Map(),
+      forget: async () => undefined,
+      stepLog: async () => undefined,
+      watchRuns: (_ns, onChange) => {
+        changed = onChange;
+        return { ready: Promise.resolve(undefined), close: () => undefined };
+      }
+    };
+    const connector = new KfpConnector({
+      auth: new KfpAuth({ tokenPath: '/nonexistent' }),
+      serviceProxy: { service: 'kubeflow/ml-pipeline:8888', transport: () => kfp }
+    });
+    // The poll would take an hour: only the watch can deliver the change in time.
+    const pollMs = { min: 3_600_000, max: 3_600_000, watched: 3_600_000 };
+    const runs = new KfpRuns({
+      connector,
+      cluster,
+      pollMs,
+      uiUrl: 'http://kfp-ui.example/pipeline'
+    });
+    const { run } = await runs.createRun('team-a', {
+      ir: IR,
+      parameters: { lr: 0.1 },
+      name: 'watched'
+    });
+    expect(run.kfp?.url).toBe(`http://kfp-ui.example/pipeline/#/runs/details/${run.name}`);
+    const events = recorder();
+    const subscription = runs.watch('team-a', events.push);
+    try {
+      await events.until(e => e.type === 'snapshot');
+      await new Promise(resolve => setImmediate(resolve));
+      kfp.runs[0].state = 'SUCCEEDED';
+      changed(run.name);
+      await events.until(e => e.type === 'modified' && e.object.phase === 'Succeeded');
+      expect((await connector.ready()).message).toContain(
+        'Run updates: watching Workflows and pods in kubeflow.'
+      );
+    } finally {
+      subscription.close();
+    }
   });
 });

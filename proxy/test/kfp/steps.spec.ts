@@ -162,7 +162,16 @@ describe('stepsOfRun', () => {
     });
     expect(withEvent[0]).toMatchObject({
       reason: 'FailedMount',
-      message: 'secret "creds" not found'
+      message: 'secret "creds" not found',
+      events: [
+        {
+          type: 'Warning',
+          reason: 'FailedMount',
+          message: 'secret "creds" not found',
+          object: `pod/${quiet.metadata!.name}`,
+          lastTimestamp: '2026-11-30T08:00:05Z'
+        }
+      ]
     });
   });
 

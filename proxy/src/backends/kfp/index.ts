@@ -2,7 +2,8 @@
  * Kubeflow Pipelines for a backend: the connector (discovery, auth), the KFP runs, and the pipelines backend
  * that serves local and KFP runs together. Settings (env): `KF_PIPELINES_ENDPOINT` (a configured URL),
  * `KF_PIPELINES_SA_TOKEN_PATH` (the projected token), `KFWB_KUBEFLOW_USERID` / `KFWB_KUBEFLOW_USERID_HEADER`
- * (the userid header), `KFWB_KFP_WORKFLOW_NAMESPACE` (single-user Workflows, default `kubeflow`).
+ * (the userid header), `KFWB_KFP_WORKFLOW_NAMESPACE` (single-user Workflows, default `kubeflow`),
+ * `KF_PIPELINES_UI_ENDPOINT` (links to runs in the KFP UI).
  */
 import { existsSync } from 'node:fs';
 import { IKfpControl, IPipelinesBackend } from '../types';

@@ -19,7 +19,7 @@ import { KfpApiError, KfpClient } from './client';
 import { IKfpCluster } from './cluster';
 import { KfpConnector } from './connection';
 import { RunFollower } from './run-follow';
-import { IRunContext, toRun } from './run-view';
+import { describeSource, IRunContext, toRun } from './run-view';
 import { IRunPods } from './steps';
 import { writeStepLogs } from './step-logs';
 import { submitRun } from './submit';
@@ -28,6 +28,8 @@ export interface IKfpRunsOptions {
   connector: KfpConnector;
   cluster?: IKfpCluster;
   workflowNamespace?: string;
+  /** The KFP UI (its run pages are linked from `IRun.kfp.url`); default env `KF_PIPELINES_UI_ENDPOINT`. */
+  uiUrl?: string;
   /** Poll bounds (ms): the first delay after a change, and the longest while nothing changes. */
   pollMs?: { min: number; max: number; watched: number };
 }
@@ -44,6 +46,10 @@ export class KfpRuns {
   private readonly followers = new Set<RunFollower>();
 
   constructor(private readonly options: IKfpRunsOptions) {}
+
+  private get uiUrl(): string | undefined {
+    return this.options.uiUrl ?? (process.env.KF_PIPELINES_UI_ENDPOINT || undefined);
+  }
 
   get connector(): KfpConnector {
     return this.options.connector;
@@ -97,6 +103,7 @@ export class KfpRuns {
         parameters: input.parameters ?? {},
         ...(input.name ? { name: input.name } : {}),
         ...(input.experiment ? { experiment: input.experiment } : {}),
+        ...(input.pipelinePath ? { description: describeSource(input.pipelinePath) } : {}),
         namespace,
         multiUser: this.multiUser()
       })
@@ -182,6 +189,7 @@ export class KfpRuns {
       ir: await this.irOf(run).catch(() => undefined),
       experiment: await this.experimentName(namespace, run.experiment_id),
       ...(own ? { pods: own } : {}),
+      ...(this.uiUrl ? { uiUrl: this.uiUrl } : {}),
       ...this.submitted.get(runId)
     });
   }

@@ -19,6 +19,13 @@ export interface IRunContext {
   uiUrl?: string;
 }
 
+const FROM_DOCUMENT = /^From (.+) \(Kubeflow Workbench\)$/;
+
+/** The KFP description of a run submitted from a document: KFP shows it, and it survives a proxy restart. */
+export function describeSource(pipelinePath: string): string {
+  return `From ${pipelinePath} (Kubeflow Workbench)`;
+}
+
 export function kfpRunRef(run: IKfpRun, context: IRunContext): IKfpRunRef {
   const ref = run.pipeline_version_reference;
   return {
@@ -43,6 +50,7 @@ export function toRun(run: IKfpRun, context: IRunContext): IRun {
   const started = time(run.scheduled_at) ?? time(run.created_at);
   const finished = time(run.finished_at);
   const phase = runPhase(run.state);
+  const pipelinePath = context.pipelinePath ?? FROM_DOCUMENT.exec(run.description ?? '')?.[1];
   const view: IRun = {
     name: run.run_id ?? '',
     namespace: context.namespace,
@@ -52,7 +60,7 @@ export function toRun(run: IKfpRun, context: IRunContext): IRun {
     backend: 'kfp',
     pipelineName: ir?.pipelineInfo?.name ?? run.display_name ?? '',
     ...(run.display_name ? { displayName: run.display_name } : {}),
-    ...(context.pipelinePath ? { pipelinePath: context.pipelinePath } : {}),
+    ...(pipelinePath ? { pipelinePath } : {}),
     parameters: run.runtime_config?.parameters ?? {},
     ...(started ? { started } : {}),
     ...(finished && !['Pending', 'Running', 'Cancelling'].includes(phase) ? { finished } : {}),

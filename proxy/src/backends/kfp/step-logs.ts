@@ -1,7 +1,9 @@
 /**
  * A KFP step's log, in the order the KFP stack itself falls back: the step pod's `main` container while it can
- * be read (and what the proxy kept of it once the pod is gone: kubernetes/log-store.ts), then the launcher's
- * `executor-logs` artifact when the server has one (KFP >= 2.15 with PUBLISH_LOGS), else a plain-words note.
+ * be read (and what the proxy kept of it once the pod is gone: kubernetes/log-store.ts), then a copy KFP keeps
+ * as an artifact of the step's node — the launcher's `executor-logs` (KFP >= 2.15 with PUBLISH_LOGS), else
+ * Argo's archived `main-logs` (archiveLogs) — read through `…/nodes/{node}/artifacts/{name}:read`, else a
+ * plain-words note.
  */
 import { LOG_NOTE_TAG } from '../../../../contract/live';
 import { IRun } from '../../../../contract/pipeline';
@@ -10,23 +12,22 @@ import type { KfpRuns } from './kfp-runs';
 import { executorNodeId } from './steps';
 
 const EXECUTOR_LOGS = 'executor-logs';
+const LOG_ARTIFACTS = [EXECUTOR_LOGS, 'main-logs'];
 
-/** The artifact's text, or undefined when this KFP has none for the step. */
+/** The first log artifact KFP has for the step, or undefined. */
 async function artifactLog(
   runs: KfpRuns,
   runId: string,
   task: string
-): Promise<string | undefined> {
-  try {
-    const nodeId = executorNodeId(await runs.kfp(c => c.run(runId)), task);
-    if (!nodeId) {
-      return undefined;
+): Promise<{ name: string; text: string } | undefined> {
+  const nodeId = executorNodeId(await runs.kfp(c => c.run(runId)).catch(() => ({})), task);
+  for (const name of nodeId ? LOG_ARTIFACTS : []) {
+    const bytes = await runs.kfp(c => c.readArtifact(runId, nodeId!, name)).catch(() => undefined);
+    if (bytes && bytes.length > 0) {
+      return { name, text: bytes.toString('utf8') };
     }
-    const bytes = await runs.kfp(c => c.readArtifact(runId, nodeId, EXECUTOR_LOGS));
-    return bytes.length > 0 ? bytes.toString('utf8') : undefined;
-  } catch {
-    return undefined;
   }
+  return undefined;
 }
 
 export async function writeStepLogs(
@@ -62,15 +63,15 @@ export async function writeStepLogs(
   const kept = await artifactLog(runs, run.name, task);
   if (kept !== undefined) {
     sink(
-      `${LOG_NOTE_TAG} The step's pod is gone; this is the log KFP kept (${EXECUTOR_LOGS} artifact).\n`
+      `${LOG_NOTE_TAG} The step's pod is gone; this is the log KFP kept (${kept.name} artifact).\n`
     );
-    sink(kept);
+    sink(kept.text);
     return;
   }
   const why = podError
     ? podError.message
     : 'the proxy has no access to the cluster the steps run on.';
   sink(
-    `${LOG_NOTE_TAG} No log for step ${task}: ${why} KFP keeps no copy either (no ${EXECUTOR_LOGS} artifact: that needs KFP >= 2.15 with PUBLISH_LOGS).\n`
+    `${LOG_NOTE_TAG} No log for step ${task}: ${why} KFP keeps no copy either (no ${EXECUTOR_LOGS} or main-logs artifact: those need KFP >= 2.15 with PUBLISH_LOGS, or Argo's archiveLogs).\n`
   );
 }

@@ -7,7 +7,7 @@
  * why a step does not move (ImagePullBackOff, Unschedulable, OOMKilled) — the kubernetes backend's reading.
  */
 import { IStep, RunPhase, StepPhase } from '../../../../contract/pipeline';
-import { eventTime, IKubeEvent } from '../kubernetes/events';
+import { eventsOfJob, eventTime, IKubeEvent } from '../kubernetes/events';
 import { IPodLike, replicaFromPod } from '../kubernetes/mappers/replica-from-pod';
 import { IPipelineIr } from '../local/pipelines/ir';
 import { IKfpRun, IKfpTaskDetail, KfpRuntimeState } from './api-types';
@@ -15,6 +15,8 @@ import { IKfpRun, IKfpTaskDetail, KfpRuntimeState } from './api-types';
 export const NODE_NAME_ANNOTATION = 'workflows.argoproj.io/node-name';
 export const RUN_ID_LABEL = 'pipeline/runid';
 const MAIN_CONTAINER = 'main';
+/** Events per step on the wire (the newest): enough to say why, small enough for every list answer. */
+const MAX_EVENTS = 10;
 const DRIVER = /-driver$/;
 
 export interface IStepPod extends IPodLike {
@@ -204,7 +206,15 @@ export function stepsOfRun(
     if (name) {
       step.pod = name;
     }
-    return pod ? { ...step, ...podFindings(step, pod, cluster.events) } : step;
+    if (!pod) {
+      return step;
+    }
+    const events = eventsOfJob(cluster.events, { name: name!, kind: 'Pod', podNames: [name!] });
+    return {
+      ...step,
+      ...podFindings(step, pod, cluster.events),
+      ...(events.length > 0 ? { events: events.slice(-MAX_EVENTS) } : {})
+    };
   });
 }
 

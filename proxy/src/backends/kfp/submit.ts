@@ -21,6 +21,8 @@ export interface ISubmitInput {
   /** The run's display name; a retry with the same name answers the run already made. */
   name?: string;
   experiment?: string;
+  /** The run's KFP description (the workbench writes where the pipeline came from). */
+  description?: string;
   namespace: string;
   multiUser: boolean;
 }
@@ -162,6 +164,7 @@ export async function submitRun(client: KfpClient, input: ISubmitInput): Promise
   try {
     const run = await client.createRun({
       display_name: name,
+      ...(input.description ? { description: input.description } : {}),
       experiment_id: experiment.value.experiment_id,
       pipeline_version_reference: {
         pipeline_id: pipelineId,
