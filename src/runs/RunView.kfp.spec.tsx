@@ -50,6 +50,14 @@ const RUN: IRun = {
       phase: 'Failed',
       reason: 'ImagePullBackOff',
       pod: 'train-eval-x-system-container-impl-1',
+      events: [
+        {
+          type: 'Warning',
+          reason: 'Failed',
+          message: 'Failed to pull image "registry.invalid/t:1"',
+          object: 'Pod/train-eval-x-system-container-impl-1'
+        }
+      ],
       outputs: { parameters: {}, artifacts: [] }
     }
   ],
@@ -110,6 +118,12 @@ describe('RunView of a KFP run', () => {
     fireEvent.click(screen.getByRole('tab', { name: 'Steps' }));
     const steps = screen.getByRole('table', { name: 'Steps' });
     expect(within(steps).getByText('train-eval-x-system-container-impl-1')).toBeTruthy();
+    // The step's pod events, in their own tab of the step panel.
+    fireEvent.click(within(steps).getByText('train-eval-x-system-container-impl-1'));
+    fireEvent.click(screen.getByRole('tab', { name: 'Events (1)' }));
+    expect(screen.getByRole('table', { name: 'Events' }).textContent).toContain(
+      'Failed to pull image "registry.invalid/t:1"'
+    );
     fireEvent.click(screen.getByRole('tab', { name: 'Details' }));
     expect(screen.getByText('KFP run id')).toBeTruthy();
     expect(screen.getByText('e-1')).toBeTruthy();

@@ -5,6 +5,7 @@
 import React from 'react';
 import { IArtifactRef, IRun, IStep } from '../../contract/pipeline';
 import { StatusBadge } from '../components/StatusBadge';
+import { EventTable } from '../live/EventTable';
 import { LiveLogs } from '../live/LiveLogs';
 import { explainStepReason, formatDuration } from './selectors';
 import { IPreviewState, RunViewModel } from './view-model';
@@ -18,7 +19,7 @@ export interface IStepPanelProps {
   downloadUrl: (artifact: string) => string;
 }
 
-type Tab = 'logs' | 'io';
+type Tab = 'logs' | 'io' | 'events';
 
 export function StepPanel(props: IStepPanelProps): JSX.Element {
   const { step, model, run } = props;
@@ -45,7 +46,9 @@ export function StepPanel(props: IStepPanelProps): JSX.Element {
         {(
           [
             ['logs', 'Logs'],
-            ['io', 'Inputs & outputs']
+            ['io', 'Inputs & outputs'],
+            // KFP steps: the events of their pod (scheduling, image pulls, mounts).
+            ...(step.events ? [['events', `Events (${step.events.length})`]] : [])
           ] as [Tab, string][]
         ).map(([id, label]) => (
           <button
@@ -61,7 +64,9 @@ export function StepPanel(props: IStepPanelProps): JSX.Element {
         ))}
       </div>
       <div role="tabpanel" className="kf-step-panel-body">
-        {tab === 'logs' ? (
+        {tab === 'events' ? (
+          <EventTable events={step.events ?? []} />
+        ) : tab === 'logs' ? (
           <LiveLogs
             logs={model.logs}
             sources={run.steps.map(s => s.task)}
