@@ -53,6 +53,8 @@ async function main(): Promise<void> {
         KUBECONFIG: info.aliceKubeconfig,
         KFWB_NAMESPACE: TEAM_A,
         KF_PIPELINES_ENDPOINT: kfp.standin.url,
+        // No KFP UI here: the run pages' links point at the stand-in (the test checks the link, not the page).
+        KF_PIPELINES_UI_ENDPOINT: kfp.standin.url,
         // Single-user KFP runs its Workflows in one namespace: the stand-in's, team-a (alice may read there).
         KFWB_KFP_WORKFLOW_NAMESPACE: TEAM_A
       }

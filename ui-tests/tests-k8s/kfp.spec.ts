@@ -257,6 +257,11 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
       LIVE
     );
 
+    // The run's page in the KFP UI opens in a new browser tab.
+    const popup = page.waitForEvent('popup');
+    await view.getByRole('link', { name: 'Open in KFP UI' }).click();
+    expect((await popup).url()).toBe(`${shared().kfp.url}/#/runs/details/${runId}`);
+
     // Archive and back.
     await view.getByRole('button', { name: 'Archive', exact: true }).click();
     await expect(view.locator('.kf-detail-meta')).toContainText('archived', LIVE);
