@@ -5,10 +5,12 @@
  * imported lazily so the rest of the engine does not load it.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Table, tableFromIPC, Vector } from 'apache-arrow';
-import { CsvTableReader, dictionaryVector, float64Vector } from './csv';
-import { AnalysisInputError } from './table';
+import { checkArrowIpc, CorruptArrow } from './arrow-check';
+import { CsvProblem, dictionaryVector, float64Vector, readCsv, tableOfVectors } from './csv';
+import { checkParquetMetadata, boundedCompressors } from './parquet-check';
+import { AnalysisInputError, AnalysisLimitError, checkRowBudget } from './table';
 
 export type FileFormat = 'csv' | 'parquet' | 'arrow';
 
@@ -37,33 +39,44 @@ export function formatOf(path: string, format?: FileFormat): FileFormat {
   );
 }
 
-async function readCsvFile(path: string): Promise<Table> {
-  const reader = new CsvTableReader();
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of createReadStream(path, {
-    highWaterMark: 4 * 1024 * 1024
-  })) {
-    reader.push(decoder.decode(chunk as Buffer, { stream: true }));
-  }
-  reader.push(decoder.decode());
-  return reader.finish();
+/** Limits the reader enforces while reading (the worker passes its memory budget). */
+export interface IReadLimits {
+  /** Refuse (AnalysisLimitError) when the rows read would need more than this many bytes. */
+  maxBytes?: number;
 }
 
-/** Arrow IPC bytes (stream or file format) → table, with a plain message when they are not Arrow. */
-export function tableFromArrowBytes(bytes: Uint8Array, what: string): Table {
+async function readCsvFile(path: string, limits: IReadLimits): Promise<Table> {
   try {
-    return tableFromIPC(bytes);
+    return await readCsv(createReadStream(path, { highWaterMark: 1024 * 1024 }), limits.maxBytes);
   } catch (error) {
-    const message = (error as Error).message;
-    if (/codec/i.test(message)) {
-      throw new AnalysisInputError(
-        `${what} is compressed Arrow (LZ4/ZSTD), which the engine cannot read: write it uncompressed ` +
-          "(pyarrow.feather.write_feather(df, path, compression='uncompressed')) or as Parquet",
-        '/source'
-      );
+    if (error instanceof CsvProblem) {
+      throw new AnalysisInputError(`"${path}" is not valid CSV: ${error.message}`, '/source/path');
     }
-    throw new AnalysisInputError(`${what} is not Arrow IPC data (${message})`, '/source');
+    throw error;
   }
+}
+
+/** Arrow IPC bytes (stream or file format) → table, checked first so corrupted bytes are refused by name. */
+export function tableFromArrowBytes(bytes: Uint8Array, what: string, limits: IReadLimits = {}): Table {
+  try {
+    checkArrowIpc(bytes);
+  } catch (error) {
+    if (error instanceof CorruptArrow) {
+      throw new AnalysisInputError(`${what} is not valid Arrow IPC data: ${error.message}`, '/source');
+    }
+    throw error;
+  }
+  let table: Table;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (error) {
+    throw new AnalysisInputError(
+      `${what} is not Arrow IPC data (${(error as Error).message})`,
+      '/source'
+    );
+  }
+  checkRowBudget(table.numRows, 0, limits.maxBytes);
+  return table;
 }
 
 /** Builds an Arrow vector from the plain values a Parquet reader returns (numbers, bigints, booleans, text). */
@@ -92,8 +105,13 @@ function vectorOfValues(values: unknown[]): Vector {
   return dictionaryVector(codes, [...dictionary.keys()]);
 }
 
-async function readParquetFile(path: string, columns?: string[]): Promise<Table> {
-  const { parquetMetadata, parquetRead, parquetSchema } = await import('hyparquet');
+async function readParquetFile(
+  path: string,
+  columns: string[] | undefined,
+  limits: IReadLimits
+): Promise<Table> {
+  const { parquetMetadata, parquetRead, parquetSchema, snappyUncompress } = await import('hyparquet');
+  const size = (await stat(path)).size;
   const buffer = await readFile(path);
   const file = buffer.buffer.slice(
     buffer.byteOffset,
@@ -102,43 +120,45 @@ async function readParquetFile(path: string, columns?: string[]): Promise<Table>
   const metadata = parquetMetadata(file);
   const available = parquetSchema(metadata).children.map(c => c.element.name);
   const wanted = columns ? available.filter(name => columns.includes(name)) : available;
-  const rows = Number(metadata.num_rows);
+  const rows = checkParquetMetadata(metadata, size, wanted);
+  checkRowBudget(rows, wanted.length, limits.maxBytes);
   const data = new Map<string, unknown[]>(wanted.map(name => [name, new Array<unknown>(rows)]));
   await parquetRead({
     file,
     metadata,
     columns: wanted,
+    compressors: boundedCompressors(snappyUncompress),
     onChunk: chunk => {
-      const target = data.get(chunk.columnName)!;
+      const target = data.get(chunk.columnName);
+      if (!target || chunk.rowStart < 0 || chunk.rowStart + chunk.columnData.length > rows) {
+        throw new Error(`column "${chunk.columnName}" has more values than the file has rows`);
+      }
       for (let i = 0; i < chunk.columnData.length; i++) {
         target[chunk.rowStart + i] = chunk.columnData[i];
       }
     }
   });
-  const vectors: Record<string, Vector> = {};
-  for (const [name, values] of data) {
-    vectors[name] = vectorOfValues(values);
-  }
-  return new Table(vectors);
+  return tableOfVectors([...data].map(([name, values]) => [name, vectorOfValues(values)]));
 }
 
 /** Reads a data file the engine can analyse; `columns` (when known) lets Parquet skip the others. */
 export async function readTableFile(
   path: string,
   format?: FileFormat,
-  columns?: string[]
+  columns?: string[],
+  limits: IReadLimits = {}
 ): Promise<Table> {
   const kind = formatOf(path, format);
   try {
     if (kind === 'csv') {
-      return await readCsvFile(path);
+      return await readCsvFile(path, limits);
     }
     if (kind === 'parquet') {
-      return await readParquetFile(path, columns);
+      return await readParquetFile(path, columns, limits);
     }
-    return tableFromArrowBytes(await readFile(path), `"${path}"`);
+    return tableFromArrowBytes(await readFile(path), `"${path}"`, limits);
   } catch (error) {
-    if (error instanceof AnalysisInputError) {
+    if (error instanceof AnalysisInputError || error instanceof AnalysisLimitError) {
       throw error;
     }
     throw new AnalysisInputError(
