@@ -10,6 +10,8 @@ import { CheckedBytes, CorruptArrow, IFieldShape } from './shapes';
 /** The largest row count the engine's typed arrays can hold (and Arrow JS's 32-bit offsets). */
 const MAX_LENGTH = 2 ** 31 - 1;
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 interface IRange {
   offset: number;
   length: number;
@@ -119,6 +121,7 @@ export class BatchChecker {
     const validity = this.nextBuffer(name);
     if (nullCount > 0) {
       this.need(validity, Math.ceil(length / 8), name, 'validity');
+      this.nulls(validity, length, nullCount, name);
     }
     if (shape.dictionary) {
       this.indices(shape, length, nullCount > 0 ? validity : null);
@@ -134,7 +137,10 @@ export class BatchChecker {
       case 'binary': {
         const offsets = this.nextBuffer(name);
         const data = this.nextBuffer(name);
-        this.offsets(offsets, length, shape.offsetWidth, data.length, name);
+        const end = this.offsets(offsets, length, shape.offsetWidth, data.length, name);
+        if (shape.utf8) {
+          this.utf8(data, end, name);
+        }
         return;
       }
       case 'list': {
@@ -151,6 +157,35 @@ export class BatchChecker {
       case 'struct':
         shape.children.forEach(child => this.field(child, length, false));
         return;
+    }
+  }
+
+  /** The validity bitmap's unset bits must number `nullCount` (Arrow JS trusts the count). */
+  private nulls(range: IRange, length: number, nullCount: number, name: string): void {
+    let present = 0;
+    const bytes = this.body;
+    const full = length >> 3;
+    for (let i = 0; i < full; i++) {
+      let b = bytes[range.offset + i];
+      b = b - ((b >> 1) & 0x55);
+      b = (b & 0x33) + ((b >> 2) & 0x33);
+      present += (b + (b >> 4)) & 0x0f;
+    }
+    for (let i = full * 8; i < length; i++) {
+      present += (bytes[range.offset + (i >> 3)] >> (i & 7)) & 1;
+    }
+    if (length - present !== nullCount) {
+      throw new CorruptArrow(
+        `column "${name}" claims ${nullCount} nulls but its validity bitmap has ${length - present}`
+      );
+    }
+  }
+
+  private utf8(range: IRange, end: number, name: string): void {
+    try {
+      UTF8.decode(this.body.subarray(range.offset, range.offset + end));
+    } catch {
+      throw new CorruptArrow(`column "${name}" holds text that is not valid UTF-8`);
     }
   }
 

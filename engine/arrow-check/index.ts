@@ -12,7 +12,7 @@ import { MessageHeader } from 'apache-arrow/fb/message-header';
 import { RecordBatch } from 'apache-arrow/fb/record-batch';
 import { Schema } from 'apache-arrow/fb/schema';
 import { BatchChecker } from './batches';
-import { CheckedBytes, CorruptArrow, IFieldShape, shapesOfSchema } from './shapes';
+import { CheckedBytes, checkMetadata, CorruptArrow, IFieldShape, shapesOfSchema } from './shapes';
 
 export { CorruptArrow } from './shapes';
 
@@ -67,7 +67,7 @@ function messageAt(bytes: Uint8Array, at: number): IFramedMessage | null {
   if (version < 3 || version > 4) {
     throw new CorruptArrow(`a message at byte ${at} has metadata version ${version + 1}, not 4 or 5`);
   }
-  bb.vectorLength(message.customMetadataLength(), 4, 'metadata entries');
+  checkMetadata(message, bb);
   const bodyLength = message.bodyLength();
   const bodyStart = start + length;
   if (bodyLength < 0n || bodyLength > BigInt(bytes.length - bodyStart)) {
@@ -171,7 +171,7 @@ function checkFile(bytes: Uint8Array): void {
   if (schema.endianness() !== 0) {
     throw new CorruptArrow('it is big-endian Arrow, which the engine cannot read');
   }
-  bb.vectorLength(footer.customMetadataLength(), 4, 'metadata entries');
+  checkMetadata(footer, bb);
   const shapes = shapesOfSchema(schema, bb);
   const messages = bytes.subarray(0, footerStart);
   const lengths: DictionaryLengths = new Map();

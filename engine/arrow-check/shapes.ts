@@ -12,6 +12,7 @@ import { FixedSizeBinary } from 'apache-arrow/fb/fixed-size-binary';
 import { FixedSizeList } from 'apache-arrow/fb/fixed-size-list';
 import { FloatingPoint } from 'apache-arrow/fb/floating-point';
 import { Int } from 'apache-arrow/fb/int';
+import { KeyValue } from 'apache-arrow/fb/key-value';
 import { Interval } from 'apache-arrow/fb/interval';
 import { Schema } from 'apache-arrow/fb/schema';
 import { Time } from 'apache-arrow/fb/time';
@@ -38,6 +39,16 @@ export class CheckedBytes extends ByteBuffer {
     this.need(offset, 4);
     return super.readInt32(offset);
   }
+  /** Strings as the flatbuffers verifier wants them: inside the bytes and NUL-terminated. */
+  __string(offset: number, encoding?: unknown): string | Uint8Array {
+    const start = offset + this.readInt32(offset);
+    const length = this.readInt32(start);
+    const end = start + 4 + length;
+    if (length < 0 || end + 1 > this.capacity() || this.bytes()[end] !== 0) {
+      throw new CorruptArrow('its metadata has a string that runs past its message');
+    }
+    return super.__string(offset, encoding as never);
+  }
   /** A vector's length, refused unless `elementSize`-byte elements of that many fit in the bytes. */
   vectorLength(length: number, elementSize: number, what: string): number {
     if (!(length >= 0 && length * elementSize <= this.capacity())) {
@@ -55,6 +66,8 @@ export interface IFieldShape {
   width: number;
   /** Offsets width for binary/list kinds (4, or 8 for the Large variants). */
   offsetWidth: number;
+  /** Text (Utf8, LargeUtf8): the data must be valid UTF-8. */
+  utf8?: boolean;
   listSize: number;
   children: IFieldShape[];
   /** Dictionary-encoded: the batch holds indices of `indexWidth` bytes into dictionary `dictionaryId`. */
@@ -131,10 +144,10 @@ function shapeOfType(field: Field, bb: CheckedBytes, path: string, depth: number
     }
     case Type.Binary:
     case Type.Utf8:
-      return { ...base, kind: 'binary', offsetWidth: 4 };
+      return { ...base, kind: 'binary', offsetWidth: 4, utf8: type === Type.Utf8 };
     case Type.LargeBinary:
     case Type.LargeUtf8:
-      return { ...base, kind: 'binary', offsetWidth: 8 };
+      return { ...base, kind: 'binary', offsetWidth: 8, utf8: type === Type.LargeUtf8 };
     case Type.List:
     case Type.Map:
     case Type.LargeList: {
@@ -174,7 +187,9 @@ function shapeOfField(field: Field, bb: CheckedBytes, path: string, depth: numbe
     throw new CorruptArrow(`its schema nests deeper than ${MAX_DEPTH} levels`);
   }
   const valueShape = shapeOfType(field, bb, path, depth);
-  bb.vectorLength(field.customMetadataLength(), 4, 'metadata entries');
+  // Arrow JS decodes every field's children, nested type or not: their offsets must be in bounds too.
+  bb.vectorLength(field.childrenLength(), 4, 'child fields');
+  checkMetadata(field, bb);
   const encoding = field.dictionary();
   if (!encoding) {
     return valueShape;
@@ -195,12 +210,28 @@ function shapeOfField(field: Field, bb: CheckedBytes, path: string, depth: numbe
   };
 }
 
+interface IHasMetadata {
+  customMetadataLength(): number;
+  customMetadata(index: number): KeyValue | null;
+}
+
+/** Reads every custom metadata key and value (Arrow JS reads them all into a Map). */
+export function checkMetadata(parent: IHasMetadata, bb: CheckedBytes): void {
+  const count = bb.vectorLength(parent.customMetadataLength(), 4, 'metadata entries');
+  for (let i = 0; i < count; i++) {
+    const entry = parent.customMetadata(i);
+    entry?.key();
+    entry?.value();
+  }
+}
+
 /** The checked shapes of a schema's fields, and of every dictionary by id. */
 export function shapesOfSchema(
   schema: Schema,
   bb: CheckedBytes
 ): { fields: IFieldShape[]; dictionaries: Map<number, IFieldShape> } {
-  bb.vectorLength(schema.customMetadataLength(), 4, 'metadata entries');
+  checkMetadata(schema, bb);
+  bb.vectorLength(schema.featuresLength(), 8, 'features');
   const count = bb.vectorLength(schema.fieldsLength(), 4, 'fields');
   const fields = Array.from({ length: count }, (_, i) => shapeOfField(schema.fields(i)!, bb, `${i}`, 0));
   const dictionaries = new Map<number, IFieldShape>();

@@ -1,0 +1,36 @@
+/// <reference types="node" />
+/**
+ * Worker thread entry (bundled as proxy_dist/analysis-worker.mjs): reads the input and runs the engine off the
+ * proxy's event loop, then posts one reply and exits. The proxy bounds its heap (resourceLimits) and its time
+ * (terminate); the row budget here bounds the typed arrays the heap limit does not see.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyze } from '../analyze';
+import { readTableFile, tableFromArrowBytes } from '../files';
+import { AnalysisInputError, AnalysisLimitError } from '../table';
+import type { AnalysisReply, IAnalysisJob } from './protocol';
+
+async function run(job: IAnalysisJob): Promise<AnalysisReply> {
+  const limits = { maxBytes: job.maxBytes };
+  try {
+    const table =
+      'file' in job.input
+        ? await readTableFile(job.input.file, job.input.format, job.input.columns, limits)
+        : tableFromArrowBytes(job.input.arrow, 'source.arrow', limits);
+    return { ok: true, result: analyze(table, job.spec, job.source) };
+  } catch (error) {
+    if (error instanceof AnalysisInputError) {
+      return { ok: false, kind: 'input', message: error.message, field: error.field };
+    }
+    if (error instanceof AnalysisLimitError) {
+      return { ok: false, kind: 'limit', message: error.message };
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { ok: false, kind: 'internal', message };
+  }
+}
+
+if (parentPort) {
+  const port = parentPort;
+  void run(workerData as IAnalysisJob).then(reply => port.postMessage(reply));
+}
