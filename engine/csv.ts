@@ -174,9 +174,16 @@ function headerColumns(names: string[]): CsvColumn[] {
   return names.map(name => new CsvColumn(name));
 }
 
-function problemOf(error: unknown): Error {
+/** `lastLine`: the line the last complete record ended on, so an unclosed quote is placed where it opened. */
+function problemOf(error: unknown, lastLine: number): Error {
   if (error instanceof CsvError) {
-    // csv-parse's messages name the line ("… at line 7"); keep them, on one line.
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED' || error.code === 'CSV_MAX_RECORD_SIZE') {
+      return new CsvProblem(
+        `line ${lastLine + 1}: a quoted field opens in this record and is never closed ` +
+          `(the parser reached ${error.code === 'CSV_QUOTE_NOT_CLOSED' ? 'the end of the file' : 'its size limit'} inside it)`
+      );
+    }
+    // csv-parse's other messages name the line ("… at line 7"); keep them, on one line.
     const text = error.message.replace(/\s+/g, ' ').replace(/\.$/, '');
     const { lines } = error as CsvError & { lines?: number };
     return new CsvProblem(/\bline\b/.test(text) || !lines ? text : `${text} (line ${lines})`);
@@ -192,11 +199,17 @@ export async function readCsv(
   chunks: AsyncIterable<Uint8Array | string> | Iterable<string>,
   maxBytes?: number
 ): Promise<Table> {
+  let lastLine = 0;
   const parser = parse({
     bom: true,
     record_delimiter: ['\r\n', '\n'],
     skip_empty_lines: true,
-    max_record_size: MAX_FIELD_CHARS
+    max_record_size: MAX_FIELD_CHARS,
+    // Runs inside the parser as each record completes (the for-await below may lag behind an error).
+    on_record: (record, context) => {
+      lastLine = context.lines;
+      return record;
+    }
   });
   let columns: CsvColumn[] | null = null;
   let rows = 0;
@@ -214,7 +227,7 @@ export async function readCsv(
       }
     }
   } catch (error) {
-    throw problemOf(error);
+    throw problemOf(error, lastLine);
   }
   if (!columns) {
     throw new CsvProblem('the file is empty (no header)');

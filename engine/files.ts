@@ -45,24 +45,31 @@ export interface IReadLimits {
   maxBytes?: number;
 }
 
-async function readCsvFile(path: string, limits: IReadLimits): Promise<Table> {
+async function readCsvFile(path: string, name: string, limits: IReadLimits): Promise<Table> {
   try {
     return await readCsv(createReadStream(path, { highWaterMark: 1024 * 1024 }), limits.maxBytes);
   } catch (error) {
     if (error instanceof CsvProblem) {
-      throw new AnalysisInputError(`"${path}" is not valid CSV: ${error.message}`, '/source/path');
+      throw new AnalysisInputError(`"${name}" is not valid CSV: ${error.message}`, '/source/path');
     }
     throw error;
   }
 }
 
 /** Arrow IPC bytes (stream or file format) → table, checked first so corrupted bytes are refused by name. */
-export function tableFromArrowBytes(bytes: Uint8Array, what: string, limits: IReadLimits = {}): Table {
+export function tableFromArrowBytes(
+  bytes: Uint8Array,
+  what: string,
+  limits: IReadLimits = {}
+): Table {
   try {
     checkArrowIpc(bytes);
   } catch (error) {
     if (error instanceof CorruptArrow) {
-      throw new AnalysisInputError(`${what} is not valid Arrow IPC data: ${error.message}`, '/source');
+      throw new AnalysisInputError(
+        `${what} is not valid Arrow IPC data: ${error.message}`,
+        '/source'
+      );
     }
     throw error;
   }
@@ -110,7 +117,8 @@ async function readParquetFile(
   columns: string[] | undefined,
   limits: IReadLimits
 ): Promise<Table> {
-  const { parquetMetadata, parquetRead, parquetSchema, snappyUncompress } = await import('hyparquet');
+  const { parquetMetadata, parquetRead, parquetSchema, snappyUncompress } =
+    await import('hyparquet');
   const size = (await stat(path)).size;
   const buffer = await readFile(path);
   const file = buffer.buffer.slice(
@@ -146,23 +154,25 @@ export async function readTableFile(
   path: string,
   format?: FileFormat,
   columns?: string[],
-  limits: IReadLimits = {}
+  limits: IReadLimits = {},
+  /** How messages name the file (the path the user gave, not the resolved one). */
+  name = path
 ): Promise<Table> {
   const kind = formatOf(path, format);
   try {
     if (kind === 'csv') {
-      return await readCsvFile(path, limits);
+      return await readCsvFile(path, name, limits);
     }
     if (kind === 'parquet') {
       return await readParquetFile(path, columns, limits);
     }
-    return tableFromArrowBytes(await readFile(path), `"${path}"`, limits);
+    return tableFromArrowBytes(await readFile(path), `"${name}"`, limits);
   } catch (error) {
     if (error instanceof AnalysisInputError || error instanceof AnalysisLimitError) {
       throw error;
     }
     throw new AnalysisInputError(
-      `cannot read "${path}" as ${kind}: ${(error as Error).message}`,
+      `cannot read "${name}" as ${kind}: ${(error as Error).message}`,
       '/source/path'
     );
   }

@@ -92,11 +92,27 @@ function bucketize(
   return { codes, labels, ranges };
 }
 
+/** A slice column with no value at all (all null or NaN) has nothing to slice by: say which. */
+function requireSomeValue(any: boolean, name: string, field: string): void {
+  if (!any) {
+    throw new AnalysisInputError(
+      `slice feature "${name}" has no values: every row is missing or NaN`,
+      field,
+      name
+    );
+  }
+}
+
 /** One feature (categorical, or numeric bucketed) as codes with sorted value labels, missing last. */
 function encodePart(table: Table, part: CrossPart, field: string): IGrouping {
   if (typeof part !== 'string') {
     const name = part.feature;
     const values = toFloat64(columnOf(table, name, `${field}/feature`), `${field}/feature`, name);
+    requireSomeValue(
+      values.some(x => x === x),
+      name,
+      `${field}/feature`
+    );
     const buckets = part.buckets;
     const edges =
       'edges' in buckets
@@ -113,6 +129,7 @@ function encodePart(table: Table, part: CrossPart, field: string): IGrouping {
     }
   }
   const order = values.map((_, i) => i).filter(i => used[i] === 1);
+  requireSomeValue(order.length > 0, part, field);
   order.sort((a, b) => {
     const x = values[a];
     const y = values[b];

@@ -10,7 +10,9 @@ const clientNode = JSON.parse(
 );
 const at = process.argv.indexOf('--outdir');
 const outdir =
-  at > 0 ? process.argv[at + 1] : new URL('../kubeflow_workbench/proxy_dist', import.meta.url).pathname;
+  at > 0
+    ? process.argv[at + 1]
+    : new URL('../kubeflow_workbench/proxy_dist', import.meta.url).pathname;
 
 await build({
   entryPoints: {

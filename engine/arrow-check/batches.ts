@@ -144,7 +144,13 @@ export class BatchChecker {
         return;
       }
       case 'list': {
-        const end = this.offsets(this.nextBuffer(name), length, shape.offsetWidth, MAX_LENGTH, name);
+        const end = this.offsets(
+          this.nextBuffer(name),
+          length,
+          shape.offsetWidth,
+          MAX_LENGTH,
+          name
+        );
         this.field(shape.children[0], end, false);
         return;
       }
@@ -190,7 +196,13 @@ export class BatchChecker {
   }
 
   /** Offsets: length + 1 of them, from 0 or more, never decreasing, the last within `limit`. */
-  private offsets(range: IRange, length: number, width: number, limit: number, name: string): number {
+  private offsets(
+    range: IRange,
+    length: number,
+    width: number,
+    limit: number,
+    name: string
+  ): number {
     if (length === 0) {
       return 0;
     }

@@ -65,7 +65,9 @@ function messageAt(bytes: Uint8Array, at: number): IFramedMessage | null {
   const message = Message.getRootAsMessage(bb);
   const version = message.version();
   if (version < 3 || version > 4) {
-    throw new CorruptArrow(`a message at byte ${at} has metadata version ${version + 1}, not 4 or 5`);
+    throw new CorruptArrow(
+      `a message at byte ${at} has metadata version ${version + 1}, not 4 or 5`
+    );
   }
   checkMetadata(message, bb);
   const bodyLength = message.bodyLength();

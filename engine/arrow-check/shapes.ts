@@ -52,7 +52,9 @@ export class CheckedBytes extends ByteBuffer {
   /** A vector's length, refused unless `elementSize`-byte elements of that many fit in the bytes. */
   vectorLength(length: number, elementSize: number, what: string): number {
     if (!(length >= 0 && length * elementSize <= this.capacity())) {
-      throw new CorruptArrow(`its metadata claims ${length} ${what}, more than the message can hold`);
+      throw new CorruptArrow(
+        `its metadata claims ${length} ${what}, more than the message can hold`
+      );
     }
     return length;
   }
@@ -155,7 +157,12 @@ function shapeOfType(field: Field, bb: CheckedBytes, path: string, depth: number
       if (kids.length !== 1) {
         throw new CorruptArrow(`list column "${name}" has ${kids.length} child fields`);
       }
-      return { ...base, kind: 'list', offsetWidth: type === Type.LargeList ? 8 : 4, children: kids };
+      return {
+        ...base,
+        kind: 'list',
+        offsetWidth: type === Type.LargeList ? 8 : 4,
+        children: kids
+      };
     }
     case Type.FixedSizeList: {
       const kids = children();
@@ -233,7 +240,9 @@ export function shapesOfSchema(
   checkMetadata(schema, bb);
   bb.vectorLength(schema.featuresLength(), 8, 'features');
   const count = bb.vectorLength(schema.fieldsLength(), 4, 'fields');
-  const fields = Array.from({ length: count }, (_, i) => shapeOfField(schema.fields(i)!, bb, `${i}`, 0));
+  const fields = Array.from({ length: count }, (_, i) =>
+    shapeOfField(schema.fields(i)!, bb, `${i}`, 0)
+  );
   const dictionaries = new Map<number, IFieldShape>();
   const collect = (shape: IFieldShape) => {
     if (shape.dictionary) {

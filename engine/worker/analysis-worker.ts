@@ -15,7 +15,13 @@ async function run(job: IAnalysisJob): Promise<AnalysisReply> {
   try {
     const table =
       'file' in job.input
-        ? await readTableFile(job.input.file, job.input.format, job.input.columns, limits)
+        ? await readTableFile(
+            job.input.file,
+            job.input.format,
+            job.input.columns,
+            limits,
+            job.input.name
+          )
         : tableFromArrowBytes(job.input.arrow, 'source.arrow', limits);
     return { ok: true, result: analyze(table, job.spec, job.source) };
   } catch (error) {

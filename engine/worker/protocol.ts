@@ -4,7 +4,7 @@ import type { FileFormat } from '../files';
 
 export type AnalysisInput =
   /** A file already resolved inside the Jupyter root dir; `columns` lets Parquet read only those. */
-  | { file: string; format?: FileFormat; columns: string[] }
+  | { file: string; name: string; format?: FileFormat; columns: string[] }
   /** Inline Arrow IPC bytes (their buffer is transferred, not copied). */
   | { arrow: Uint8Array };
 

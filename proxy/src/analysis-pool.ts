@@ -38,7 +38,11 @@ const positive = (raw: string | undefined, fallback: number, name: string): numb
 export function analysisLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): IAnalysisLimits {
   return {
     workers: Math.floor(
-      positive(env.KFWB_ANALYSIS_WORKERS, Math.min(2, availableParallelism()), 'KFWB_ANALYSIS_WORKERS')
+      positive(
+        env.KFWB_ANALYSIS_WORKERS,
+        Math.min(2, availableParallelism()),
+        'KFWB_ANALYSIS_WORKERS'
+      )
     ),
     queue: Math.floor(positive(env.KFWB_ANALYSIS_QUEUE, 8, 'KFWB_ANALYSIS_QUEUE')),
     memoryMb: positive(env.KFWB_ANALYSIS_MEMORY_MB, 4096, 'KFWB_ANALYSIS_MEMORY_MB'),
@@ -177,7 +181,12 @@ export class AnalysisPool {
       );
       worker.once('exit', code => {
         settle(() =>
-          reject(new BackendError('internal', `The analysis worker exited (code ${code}) without an answer.`))
+          reject(
+            new BackendError(
+              'internal',
+              `The analysis worker exited (code ${code}) without an answer.`
+            )
+          )
         );
         this.workers.delete(worker);
         done();
@@ -187,7 +196,9 @@ export class AnalysisPool {
           resolve(reply.result);
         } else if (reply.kind === 'input') {
           const path = reply.field ?? '/source';
-          reject(new BackendError('invalid_spec', reply.message, [{ path, message: reply.message }]));
+          reject(
+            new BackendError('invalid_spec', reply.message, [{ path, message: reply.message }])
+          );
         } else if (reply.kind === 'limit') {
           reject(new BackendError('too_large', reply.message));
         } else {

@@ -102,7 +102,12 @@ export function registerAnalysisRoutes(
         const { message, field } = error as AnalysisInputError;
         throw new BackendError('invalid_spec', message, [{ path: field, message }]);
       }
-      input = { file, format: spec.source.format, columns: columnsOf(spec) };
+      input = {
+        file,
+        name: spec.source.path,
+        format: spec.source.format,
+        columns: columnsOf(spec)
+      };
       source = { path: spec.source.path };
     } else {
       const bytes = ownBytes(spec.source.arrow);
