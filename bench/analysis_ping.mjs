@@ -32,7 +32,11 @@ function writeData(path) {
       features[k][i] = Math.floor(random() * n);
     }
   }
-  const columns = { y, p, ...Object.fromEntries(Object.entries(features).map(([k, v]) => [k, makeVector(v)])) };
+  const columns = {
+    y,
+    p,
+    ...Object.fromEntries(Object.entries(features).map(([k, v]) => [k, makeVector(v)]))
+  };
   writeFileSync(path, tableToIPC(tableFromArrays(columns), 'file'));
 }
 
@@ -53,8 +57,19 @@ async function startWorkerProxy(bundle) {
   const runtime = join(dir, 'runtime');
   const child = spawn(
     process.execPath,
-    [join(bundle, 'proxy.mjs'), '--port', '0', '--runtime-dir', runtime, '--state-dir', join(dir, 'state'),
-      '--backend', 'local', '--root-dir', dir],
+    [
+      join(bundle, 'proxy.mjs'),
+      '--port',
+      '0',
+      '--runtime-dir',
+      runtime,
+      '--state-dir',
+      join(dir, 'state'),
+      '--backend',
+      'local',
+      '--root-dir',
+      dir
+    ],
     { env: { ...process.env, KFWB_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'] }
   );
   for (;;) {
@@ -86,7 +101,12 @@ async function measure(name, server) {
   const analysis = fetch(`${server.url}/api/v1/analysis`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ source: { path: 'data.arrow' }, label: 'y', prediction: 'p', slices: ['a', 'b', 'c', 'd', 'e'] })
+    body: JSON.stringify({
+      source: { path: 'data.arrow' },
+      label: 'y',
+      prediction: 'p',
+      slices: ['a', 'b', 'c', 'd', 'e']
+    })
   }).then(async r => {
     const body = await r.json();
     done = true;
@@ -106,17 +126,34 @@ async function measure(name, server) {
   const q = f => latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))];
   const rss = peakRss(server.child.pid);
   server.child.kill('SIGTERM');
-  return { name, wall, pings: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies.at(-1), rss };
+  return {
+    name,
+    wall,
+    pings: latencies.length,
+    p50: q(0.5),
+    p99: q(0.99),
+    max: latencies.at(-1),
+    rss
+  };
 }
 
 try {
   const bundle = join(dir, 'bundle');
-  execFileSync(process.execPath, [join(REPO, 'proxy/build.mjs'), '--outdir', bundle], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(REPO, 'proxy/build.mjs'), '--outdir', bundle], {
+    stdio: 'inherit'
+  });
   execFileSync(
     join(REPO, 'node_modules/.bin/esbuild'),
-    [join(REPO, 'bench/analysis_inline_server.ts'), '--bundle', '--platform=node', '--format=esm',
-      '--target=node20', `--outfile=${join(bundle, 'inline.mjs')}`, '--log-level=warning',
-      "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"],
+    [
+      join(REPO, 'bench/analysis_inline_server.ts'),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      `--outfile=${join(bundle, 'inline.mjs')}`,
+      '--log-level=warning',
+      "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
+    ],
     { stdio: 'inherit' }
   );
   writeData(join(dir, 'data.arrow'));
@@ -125,9 +162,15 @@ try {
     await measure('worker thread', await startWorkerProxy(bundle))
   ];
   const f = x => x.toFixed(1).padStart(9);
-  console.log(`\n${ROWS.toLocaleString('en')} rows × 5 slice features, Arrow file, pings back to back during the analysis\n`);
-  console.log('| analysis runs on      | analysis wall s | pings | ping p50 ms | ping p99 ms | ping max ms | peak RSS MiB |');
-  console.log('| --------------------- | --------------: | ----: | ----------: | ----------: | ----------: | -----------: |');
+  console.log(
+    `\n${ROWS.toLocaleString('en')} rows × 5 slice features, Arrow file, pings back to back during the analysis\n`
+  );
+  console.log(
+    '| analysis runs on      | analysis wall s | pings | ping p50 ms | ping p99 ms | ping max ms | peak RSS MiB |'
+  );
+  console.log(
+    '| --------------------- | --------------: | ----: | ----------: | ----------: | ----------: | -----------: |'
+  );
   for (const r of results) {
     console.log(
       `| ${r.name.padEnd(21)} | ${f(r.wall / 1000)} | ${String(r.pings).padStart(5)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.rss)} |`
