@@ -86,30 +86,72 @@ export function tableFromArrowBytes(
   return table;
 }
 
-/** Builds an Arrow vector from the plain values a Parquet reader returns (numbers, bigints, booleans, text). */
-function vectorOfValues(values: unknown[]): Vector {
-  const sample = values.find(v => v !== null && v !== undefined);
-  if (typeof sample === 'number' || typeof sample === 'bigint' || typeof sample === 'boolean') {
-    return float64Vector(
-      Float64Array.from(values, v => (v === null || v === undefined ? NaN : Number(v)))
-    );
+/**
+ * One Parquet column as it is decoded, chunk by chunk: numbers (ints, bigints, booleans) go straight into a
+ * Float64Array (nulls NaN); the first text value (strings, dates) switches the column to dictionary codes.
+ * Memory is one typed array per column, not a JS array of boxed values.
+ */
+class ParquetColumn {
+  private numbers: Float64Array | null;
+  private codes: Int32Array | null = null;
+  private readonly dictionary = new Map<string, number>();
+
+  constructor(private readonly rows: number) {
+    this.numbers = new Float64Array(rows).fill(NaN);
   }
-  const dictionary = new Map<string, number>();
-  const codes = new Int32Array(values.length);
-  values.forEach((v, i) => {
-    if (v === null || v === undefined) {
-      codes[i] = -1;
+
+  set(at: number, values: ArrayLike<unknown>): void {
+    const numbers = this.numbers;
+    if (
+      numbers &&
+      ArrayBuffer.isView(values) &&
+      !(values instanceof BigInt64Array || values instanceof BigUint64Array)
+    ) {
+      numbers.set(values as unknown as ArrayLike<number>, at); // typed arrays of numbers: one copy
       return;
     }
-    const key = v instanceof Date ? v.toISOString() : String(v);
-    let code = dictionary.get(key);
-    if (code === undefined) {
-      code = dictionary.size;
-      dictionary.set(key, code);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (this.numbers) {
+        if (v === null || v === undefined) {
+          continue; // already NaN
+        }
+        if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') {
+          this.numbers[at + i] = Number(v);
+          continue;
+        }
+        this.switchToText();
+      }
+      this.codes![at + i] = v === null || v === undefined ? -1 : this.codeOf(v);
     }
-    codes[i] = code;
-  });
-  return dictionaryVector(codes, [...dictionary.keys()]);
+  }
+
+  private codeOf(value: unknown): number {
+    const key = value instanceof Date ? value.toISOString() : String(value);
+    let code = this.dictionary.get(key);
+    if (code === undefined) {
+      code = this.dictionary.size;
+      this.dictionary.set(key, code);
+    }
+    return code;
+  }
+
+  private switchToText(): void {
+    const numbers = this.numbers!;
+    this.numbers = null;
+    this.codes = new Int32Array(this.rows).fill(-1);
+    for (let i = 0; i < numbers.length; i++) {
+      if (numbers[i] === numbers[i]) {
+        this.codes[i] = this.codeOf(numbers[i]);
+      }
+    }
+  }
+
+  toVector(): Vector {
+    return this.numbers
+      ? float64Vector(this.numbers)
+      : dictionaryVector(this.codes!, [...this.dictionary.keys()]);
+  }
 }
 
 async function readParquetFile(
@@ -130,7 +172,7 @@ async function readParquetFile(
   const wanted = columns ? available.filter(name => columns.includes(name)) : available;
   const rows = checkParquetMetadata(metadata, size, wanted);
   checkRowBudget(rows, wanted.length, limits.maxBytes);
-  const data = new Map<string, unknown[]>(wanted.map(name => [name, new Array<unknown>(rows)]));
+  const data = new Map(wanted.map(name => [name, new ParquetColumn(rows)]));
   await parquetRead({
     file,
     metadata,
@@ -141,12 +183,10 @@ async function readParquetFile(
       if (!target || chunk.rowStart < 0 || chunk.rowStart + chunk.columnData.length > rows) {
         throw new Error(`column "${chunk.columnName}" has more values than the file has rows`);
       }
-      for (let i = 0; i < chunk.columnData.length; i++) {
-        target[chunk.rowStart + i] = chunk.columnData[i];
-      }
+      target.set(chunk.rowStart, chunk.columnData);
     }
   });
-  return tableOfVectors([...data].map(([name, values]) => [name, vectorOfValues(values)]));
+  return tableOfVectors([...data].map(([name, column]) => [name, column.toVector()]));
 }
 
 /** Reads a data file the engine can analyse; `columns` (when known) lets Parquet skip the others. */

@@ -1,22 +1,24 @@
 /**
- * Issue 12: seeded mutations of valid Arrow IPC (stream and file format) and CSV inputs, read and analysed
+ * Issue 12: seeded mutations of valid Arrow IPC (stream and file format), Parquet and CSV inputs, read and analysed
  * in-process. Every outcome must be a result or a refusal in words (AnalysisInputError, or AnalysisLimitError
  * for the memory budget) — no other error, and no allocation large enough to end this process. Deterministic
  * (fixed seed) and bounded (a count and a time budget, not an assertion). The same inputs also go through the
  * real proxy in proxy/test/hardening/fuzz-analysis-inputs.spec.ts.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResolvedAnalysisSpec, validateAnalysisSpec } from '../contract/analysis';
 import { analyze } from './analyze';
 import { CsvProblem, readCsvText } from './csv';
-import { tableFromArrowBytes } from './files';
+import { readTableFile, tableFromArrowBytes } from './files';
 import { AnalysisInputError, AnalysisLimitError } from './table';
 import { arrowMutation, csvMutation, random, VALID_CSV } from './fuzz-mutations';
 
 const SEED = 20261130;
 const ARROW_MUTATIONS = 2500;
 const CSV_MUTATIONS = 1500;
+const PARQUET_MUTATIONS = 600;
 /** A budget, not an assertion: on a slow machine fewer mutations run, never a failure. */
 const TIME_BUDGET_MS = 25_000;
 const MAX_BYTES = 256 * 2 ** 20;
@@ -111,6 +113,30 @@ describe('seeded fuzz of analysis inputs (issue 12)', () => {
         seen[settle(() => analyze(table, analysisSpec))]++;
       } catch (error) {
         throw new Error(`mutation ${i}: ${(error as Error).stack}\n${JSON.stringify(text)}`);
+      }
+    }
+    expect(seen.refused).toBeGreaterThan(0);
+    expect(seen.ok).toBeGreaterThan(0);
+  });
+
+  it('reads mutated Parquet files into a result or a refusal, never another error', async () => {
+    const rand = random(SEED + 2);
+    const valid = new Uint8Array(readFileSync(join(FIXTURES, 'valid.parquet')));
+    const path = join(mkdtempSync(join(tmpdir(), 'kfwb-fuzz-parquet-')), 'm.parquet');
+    const started = Date.now();
+    const seen: Record<Outcome, number> = { ok: 0, refused: 0, limit: 0 };
+    for (let i = 0; i < PARQUET_MUTATIONS && Date.now() - started < TIME_BUDGET_MS; i++) {
+      writeFileSync(path, arrowMutation(valid, rand));
+      const analysisSpec = SPECS[i % SPECS.length];
+      try {
+        const table = await readTableFile(path, 'parquet', undefined, { maxBytes: MAX_BYTES });
+        seen[settle(() => analyze(table, analysisSpec))]++;
+      } catch (error) {
+        if (error instanceof AnalysisInputError || error instanceof AnalysisLimitError) {
+          seen.refused++;
+          continue;
+        }
+        throw new Error(`mutation ${i}: ${(error as Error).stack}`);
       }
     }
     expect(seen.refused).toBeGreaterThan(0);

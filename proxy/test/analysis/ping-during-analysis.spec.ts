@@ -9,7 +9,7 @@
 import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeVector, tableFromArrays, tableToIPC } from 'apache-arrow';
+import { makeVector, Table, tableToIPC, Vector } from 'apache-arrow';
 import { IBundledProxy, startBundledProxy } from './bundle';
 
 const ROWS = 1_500_000;
@@ -35,13 +35,11 @@ function writeLargeArrowFile(path: string): void {
     features.d[i] = i % 3;
     features.e[i] = Math.floor(random() * 50);
   }
-  const table = tableFromArrays({
-    y,
-    p,
-    ...Object.fromEntries(
-      Object.entries(features).map(([name, codes]) => [name, makeVector(codes)])
-    )
-  } as never);
+  const vectors: Record<string, Vector> = { y: makeVector(y), p: makeVector(p) };
+  for (const [name, codes] of Object.entries(features)) {
+    vectors[name] = makeVector(codes);
+  }
+  const table = new Table(vectors);
   writeFileSync(path, tableToIPC(table, 'file'));
 }
 
@@ -71,7 +69,10 @@ it('answers pings while a 1.5 M-row analysis runs on its worker thread', async (
   }).then(async response => {
     pingsBeforeAnswer = pings;
     analysed = true;
-    return { status: response.status, body: await response.json() };
+    return {
+      status: response.status,
+      body: (await response.json()) as { rows: number; slices: unknown[] }
+    };
   });
   while (!analysed) {
     const ping = await fetch(`${proxy.url}/api/v1/info`, { headers: proxy.headers });
