@@ -206,3 +206,39 @@ describe('analyze (regression, multiclass)', () => {
     expect(m.microF1.value).toBeCloseTo(0.5, 15);
   });
 });
+
+describe('metric definitions as scikit-learn gives them (issue 12, finding 8)', () => {
+  it('gives precision, recall and F1 0 where they are undefined (zero_division=0), not null', () => {
+    // Slice k=1: no positive label and no score >= 0.5; slice k=2: positives, none predicted.
+    const table = tableFromArrays({
+      y: Float64Array.from([0, 0, 0, 1, 1, 0]),
+      p: Float64Array.from([0.1, 0.2, 0.3, 0.1, 0.2, 0.3]),
+      k: Float64Array.from([1, 1, 1, 2, 2, 2])
+    });
+    const doc = analyze(table, resolved({ slices: ['k'], minSliceSize: 1 }));
+    const [none, missed] = doc.slices.map(s => s.metrics);
+    // sklearn: precision_score([0,0,0],[0,0,0], zero_division=0) = 0, recall_score = 0, f1_score = 0.
+    for (const name of ['precision', 'recall', 'f1']) {
+      expect(none[name]).toEqual({ value: 0, lo: null, hi: null });
+    }
+    // sklearn on [0,1,1] vs [0,0,0]: precision 0 (nothing predicted), recall 0/2 = 0, f1 0.
+    expect(missed.precision).toEqual({ value: 0, lo: null, hi: null });
+    expect(missed.recall.value).toBe(0);
+    expect(missed.f1.value).toBe(0);
+    expect(doc.overall.metrics.accuracy.value).toBeCloseTo(4 / 6, 15);
+  });
+
+  it('counts a class occurring only in zero-weight rows in macro F1, with F1 0 (sklearn 0.4722…)', () => {
+    // sklearn.metrics.f1_score(y, p, average="macro", sample_weight=w) = 0.47222222222222215 (per class a 0.75,
+    // b 0.6667, c 0): unique_labels ignores the weights, and c has no weighted TP, FP or FN.
+    // Counting only classes with weight gave (0.75 + 0.6667) / 2 = 0.7083, the old answer.
+    const table = tableFromArrays({
+      y: ['a', 'a', 'a', 'a', 'a', 'b', 'b', 'c'],
+      p: ['a', 'a', 'a', 'b', 'b', 'b', 'b', 'c'],
+      w: Float64Array.from([1, 1, 1, 1, 1, 1, 1, 0])
+    });
+    const doc = analyze(table, resolved({ task: 'multiclass', weights: 'w', minSliceSize: 1 }));
+    expect(doc.overall.metrics.macroF1.value).toBeCloseTo(0.47222222222222215, 14);
+    expect(doc.overall.metrics.accuracy.value).toBeCloseTo(5 / 7, 15);
+  });
+});

@@ -21,6 +21,8 @@ import { IClassTotals, placementCovariance, rankingStats } from './ranking';
 import { difference, IGroupOptions, IGroupResult } from './shared';
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+/** scikit-learn's `zero_division=0`: an undefined precision, recall or F1 is 0, with no interval around it. */
+const ZERO: IEstimate = { value: 0, lo: null, hi: null };
 const compact = (values: number[]) =>
   values.map(x => (Number.isInteger(x) ? x : Number(x.toPrecision(8))));
 
@@ -97,9 +99,9 @@ export function binaryGroups(
       (1 / (nEff - 1));
     const metrics: Record<string, IEstimate> = {
       accuracy: wilson(ratio(tp + tn, Wt), nEff, z),
-      precision: tp + fp > 0 ? wilson(tp / (tp + fp), nPredPos, z) : NONE,
-      recall: P > 0 ? wilson(tp / P, nPos, z) : NONE,
-      f1: P > 0 || fp > 0 ? { value: f1([tp, fp, fn]), ...f1Interval } : NONE,
+      precision: tp + fp > 0 ? wilson(tp / (tp + fp), nPredPos, z) : ZERO,
+      recall: P > 0 ? wilson(tp / P, nPos, z) : ZERO,
+      f1: P > 0 || fp > 0 ? { value: f1([tp, fp, fn]), ...f1Interval } : ZERO,
       rocAuc: Number.isFinite(auc)
         ? logitNormal(auc, Math.sqrt(rankC.aucVariance[g]) / (auc * (1 - auc)), z)
         : NONE,
