@@ -92,7 +92,7 @@ describe('analyze (binary)', () => {
 });
 
 describe('analyzeInTurns', () => {
-  it('answers the same document, pausing after the reading and after each grouping', async () => {
+  it('answers the same document, pausing after the reading, each grouping and each kernel phase', async () => {
     const spec = resolved({
       slices: ['k', { cross: ['k', 'k'] }],
       minSliceSize: 1
@@ -101,7 +101,8 @@ describe('analyzeInTurns', () => {
     const clock = () => 0;
     const turns = await analyzeInTurns(small(), spec, undefined, async () => void pauses++, clock);
     expect(turns).toEqual(analyze(small(), spec, undefined, clock));
-    expect(pauses).toBe(3);
+    // Reading, two groupings, then the fused binary metrics' gather and walk phases.
+    expect(pauses).toBe(5);
   });
 });
 
