@@ -26,19 +26,25 @@ export function sharedBuffer(bytes: number): ArrayBuffer {
 }
 
 export interface ISortedScores {
-  /** Row indices by descending score; rows with equal scores keep descending row order. */
-  order: Uint32Array;
-  /** The scores in that order. */
+  /** The scores in descending order (rows with equal scores keep their row order). */
   score: Float64Array;
+  /** The payload moved with them: `width` words per row. */
+  payload: Uint32Array;
 }
 
 /**
- * Scores by descending value: an LSD radix sort of sortable 64-bit keys (positive floats keep their bits with
- * the sign set, negatives are inverted; -0 sorts with 0). One read pass counts all six digits' histograms, and
- * passes where every key has the same digit are skipped (scores in [0, 1] share their top bits). The outputs
- * live in shared memory so worker threads can read them.
+ * Scores by descending value, each row's payload (`width` 32-bit words: its index, or a whole record) moved
+ * along: a stable LSD radix sort of 64-bit keys that order the other way round (positive floats: their bits
+ * with the sign set, inverted; negatives: as they are; -0 sorts with 0). One read pass counts all six digits'
+ * histograms, and passes where every key has the same digit are skipped (scores in [0, 1] share their top bits). Moving the records with the
+ * keys keeps every pass sequential; fetching them afterwards by row index would cost a cache miss per row. The
+ * outputs live in shared memory so worker threads can read them. `payload` is used as scratch space.
  */
-export function sortDescending(scores: Float64Array): ISortedScores {
+export function sortDescending(
+  scores: Float64Array,
+  payload: Uint32Array,
+  width: number
+): ISortedScores {
   const n = scores.length;
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
@@ -49,9 +55,10 @@ export function sortDescending(scores: Float64Array): ISortedScores {
     bits[0] = scores[i] === 0 ? 0 : scores[i];
     const h = words[1];
     const l = words[0];
+    // Inverted sortable keys: ascending key order is descending score order.
     const negative = h >>> 31 === 1;
-    const kh = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
-    const kl = negative ? ~l >>> 0 : l;
+    const kh = negative ? h : ~(h | 0x80000000) >>> 0;
+    const kl = negative ? l : ~l >>> 0;
     hi[i] = kh;
     lo[i] = kl;
     counts[kl & MASK]++;
@@ -61,13 +68,10 @@ export function sortDescending(scores: Float64Array): ISortedScores {
     counts[4 * RADIX + ((kh >>> BITS) & MASK)]++;
     counts[5 * RADIX + ((kh >>> (2 * BITS)) & MASK)]++;
   }
-  let idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    idx[i] = i;
-  }
+  let data: Uint32Array = payload;
   let lo2 = new Uint32Array(n);
   let hi2 = new Uint32Array(n);
-  let idx2 = new Uint32Array(n);
+  let data2: Uint32Array = new Uint32Array(sharedBuffer(4 * n * width));
   for (let pass = 0; pass < PASSES; pass++) {
     const shift = (pass % 3) * BITS;
     const base = pass * RADIX;
@@ -81,44 +85,56 @@ export function sortDescending(scores: Float64Array): ISortedScores {
       counts[base + d] = sum;
       sum += c;
     }
-    if (pass >= 3) {
-      for (let i = 0; i < n; i++) {
-        const p = counts[base + ((hi[i] >>> shift) & MASK)]++;
-        lo2[p] = lo[i];
-        hi2[p] = hi[i];
-        idx2[p] = idx[i];
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const p = counts[base + ((lo[i] >>> shift) & MASK)]++;
-        lo2[p] = lo[i];
-        hi2[p] = hi[i];
-        idx2[p] = idx[i];
+    for (let i = 0; i < n; i++) {
+      const p = counts[base + ((keys[i] >>> shift) & MASK)]++;
+      lo2[p] = lo[i];
+      hi2[p] = hi[i];
+      if (width === 1) {
+        data2[p] = data[i];
+      } else if (width === 4) {
+        const from = i * 4;
+        const to = p * 4;
+        data2[to] = data[from];
+        data2[to + 1] = data[from + 1];
+        data2[to + 2] = data[from + 2];
+        data2[to + 3] = data[from + 3];
+      } else {
+        for (let k = 0; k < width; k++) {
+          data2[p * width + k] = data[i * width + k];
+        }
       }
     }
     [lo, lo2] = [lo2, lo];
     [hi, hi2] = [hi2, hi];
-    [idx, idx2] = [idx2, idx];
+    [data, data2] = [data2, data];
   }
-  lo2 = hi2 = idx2 = new Uint32Array(0);
-  // Ascending keys → descending scores, decoded back from the keys (a sequential pass, no gather).
-  const order = new Uint32Array(sharedBuffer(4 * n));
+  lo2 = hi2 = data2 = new Uint32Array(0);
+  // The scores, decoded back from the keys: a sequential pass, no gather.
   const score = new Float64Array(sharedBuffer(8 * n));
   for (let i = 0; i < n; i++) {
     const kh = hi[i];
     const kl = lo[i];
-    const negative = kh >>> 31 === 0;
-    words[1] = negative ? ~kh >>> 0 : (kh & 0x7fffffff) >>> 0;
-    words[0] = negative ? ~kl >>> 0 : kl;
-    order[n - 1 - i] = idx[i];
-    score[n - 1 - i] = bits[0];
+    const negative = kh >>> 31 === 1;
+    words[1] = negative ? kh : ~kh & 0x7fffffff;
+    words[0] = negative ? kl : ~kl >>> 0;
+    score[i] = bits[0];
   }
-  return { order, score };
+  lo = hi = new Uint32Array(0);
+  let sorted = data;
+  if (sorted === payload) {
+    sorted = new Uint32Array(sharedBuffer(4 * n * width)); // no pass ran: the caller's array is the result
+    sorted.set(payload);
+  }
+  return { score, payload: sorted };
 }
 
 export function descendingOrder(scores: Float64Array): IScoreOrder {
-  const { order, score } = sortDescending(scores);
-  const n = order.length;
+  const n = scores.length;
+  const rows = new Uint32Array(sharedBuffer(4 * n));
+  for (let i = 0; i < n; i++) {
+    rows[i] = i;
+  }
+  const { score, payload: order } = sortDescending(scores, rows, 1);
   // Dense ranks counted from the lowest score (equal scores, equal rank).
   const rank = new Int32Array(n);
   let current = -1;

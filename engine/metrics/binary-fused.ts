@@ -1,16 +1,16 @@
 /**
- * Binary metrics for every grouping at once (no baseline): sort the scores once, gather each row's weight,
- * label, log loss, threshold bin and slice codes into score order, then walk the sorted rows once per grouping
- * (binary-walk.ts). A generator: it yields the kernel jobs of each phase so the caller runs them here or on
+ * Binary metrics for every grouping at once (no baseline): pack each row's weight, label and slice codes into a
+ * record, sort the records by descending score (order.ts moves them with the keys), compute each position's log
+ * loss and threshold bin, then walk the sorted rows once per grouping (binary-walk.ts). A generator: it yields the kernel jobs of each phase so the caller runs them here or on
  * worker threads (engine/threads.ts) — every array a job touches is in shared memory — and the result is the
- * same either way: positions are gathered independently and each grouping is walked whole, in order, by one
+ * same either way: positions are prepared independently and each grouping is walked whole, in order, by one
  * thread.
  */
 import { sharedBuffer, sortDescending } from '../order';
 import { IGrouping } from '../slicing';
 import { IBinaryData } from './binary-inputs';
 import { binaryGroupResult } from './binary';
-import { groupWidth, IWalkArgs, KernelJob, WALK } from './binary-walk';
+import { groupWidth, KernelJob, WALK } from './binary-walk';
 import { IGroupOptions, IGroupResult } from './shared';
 
 const weightedVariance = (sum: number, sumSq: number, total: number, nEff: number) =>
@@ -24,14 +24,14 @@ function ranges(n: number, parts: number): [number, number][] {
   ]);
 }
 
-/** Row-major records (weight, codes, label): the gather then reads one cache line per row. */
+/** Row-major records (weight, codes, label) as 32-bit words, so the sort can move them with the keys. */
 function packRecords(data: IBinaryData, coded: IGrouping[], codeBytes: number) {
   const n = data.label.length;
   const columns = coded.length;
   const stride = Math.ceil((8 + columns * codeBytes + 1) / 8) * 8;
-  const record = sharedBuffer(n * stride);
-  const words = new Float64Array(record);
-  const bytes = new Uint8Array(record);
+  const buffer = sharedBuffer(n * stride);
+  const words = new Float64Array(buffer);
+  const bytes = new Uint8Array(buffer);
   const wordsPerRecord = stride / 8;
   const labelAt = 8 + columns * codeBytes;
   const { label, weight } = data;
@@ -39,7 +39,7 @@ function packRecords(data: IBinaryData, coded: IGrouping[], codeBytes: number) {
     words[r * wordsPerRecord] = weight === null ? 1 : weight[r];
     bytes[r * stride + labelAt] = label[r];
   }
-  const codes = codeBytes === 1 ? bytes : new Uint16Array(record);
+  const codes = codeBytes === 1 ? bytes : new Uint16Array(buffer);
   const perRecord = stride / codeBytes;
   coded.forEach((grouping, c) => {
     const source = grouping.codes;
@@ -48,7 +48,7 @@ function packRecords(data: IBinaryData, coded: IGrouping[], codeBytes: number) {
       codes[r * perRecord + at] = source[r];
     }
   });
-  return { record, stride, columns };
+  return { record: new Uint32Array(buffer), stride, columns };
 }
 
 /** Per-group statistics from a walked state. P and N are summed from the top bin down, as confusionOf does. */
@@ -135,24 +135,21 @@ export function* fusedBinaryGroups(
   for (const grouping of coded) {
     grouping.codes = new Int32Array(0);
   }
-  const { order, score } = sortDescending(data.candidate.score);
-  const { columns } = packed;
-  const sorted = {
-    score,
-    weight: new Float64Array(sharedBuffer(8 * n)),
-    label: new Uint8Array(sharedBuffer(n)),
-    loss: new Float64Array(sharedBuffer(8 * n)),
-    bin: new Uint16Array(sharedBuffer(2 * n)),
-    codes:
-      codeBytes === 1
-        ? new Uint8Array(sharedBuffer(n * columns))
-        : new Uint16Array(sharedBuffer(2 * n * columns))
-  };
+  const { stride, columns } = packed;
+  // The packed records are the sort's scratch space: sorted, they replace the unsorted ones.
+  const { score, payload: record } = sortDescending(
+    data.candidate.score,
+    packed.record,
+    stride / 4
+  );
+  const rows = { n, score, record, stride, columns, codeBytes };
+  const loss = new Float64Array(sharedBuffer(8 * n));
+  const bin = new Uint16Array(sharedBuffer(2 * n));
   const thresholds = new Float64Array(sharedBuffer(8 * data.thresholds.length));
   thresholds.set(data.thresholds);
-  yield ranges(n, threads).map(([from, to]) => ({
-    kernel: 'gather' as const,
-    args: { from, to, order, thresholds, ...packed, codeBytes, ...sorted }
+  yield ranges(n, threads).map(([from, to]): KernelJob => ({
+    kernel: 'prepare',
+    args: { ...rows, from, to, thresholds, loss, bin }
   }));
   const width = groupWidth(bins);
   const walked = groupings.map(grouping => ({
@@ -162,17 +159,10 @@ export function* fusedBinaryGroups(
   }));
   // Every grouping costs one pass over the rows: deal them out evenly, keeping each whole.
   const parts = Math.min(threads, walked.length);
-  const jobs: KernelJob[] = Array.from({ length: parts }, (_, p) => {
-    const args: IWalkArgs = {
-      n,
-      bins,
-      ...sorted,
-      columns,
-      groupings: walked.filter((_, i) => i % parts === p)
-    };
-    return { kernel: 'walk' as const, args };
-  });
-  yield jobs;
+  yield Array.from({ length: parts }, (_, p): KernelJob => ({
+    kernel: 'walk',
+    args: { ...rows, bins, loss, bin, groupings: walked.filter((_, i) => i % parts === p) }
+  }));
   return walked.map((w, i) =>
     groupResults(w.state, w.groups, bins, data.thresholdIndex, options[i])
   );

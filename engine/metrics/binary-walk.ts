@@ -3,9 +3,8 @@
  * thread can run them from their source text (engine/threads.ts): they reference nothing outside their own
  * body — no imports, no module constants, no helpers — and take one argument of typed arrays and numbers.
  *
- * `gatherKernel` puts a range of positions of the score order into sorted columns (weight, label, log loss,
- * threshold bin, slice codes): one random read per row of a row-major record, then everything is sequential.
- * `walkKernel` walks the sorted rows once per grouping with per-group state: the sums behind the count-based
+ * The rows come sorted by descending score as row-major records (order.ts moves them with the keys).
+ * `prepareKernel` computes a range of positions' log loss and threshold bin. `walkKernel` walks the sorted rows once per grouping with per-group state: the sums behind the count-based
  * metrics, the per-threshold histogram, and the ROC/PR/DeLong sums over blocks of equal score. Each grouping is
  * walked whole by one thread, in order, so results do not depend on how many threads share the work.
  */
@@ -43,39 +42,35 @@ export const WALK = {
 
 export const groupWidth = (bins: number): number => WALK.HIST + 4 * bins;
 
-export interface IGatherArgs {
-  from: number;
-  to: number;
-  order: Uint32Array;
+/** Rows in score order as row-major records: weight (f64) at byte 0, then the codes, then the label byte. */
+export interface ISortedRecords {
+  n: number;
   /** Sorted scores (descending). */
   score: Float64Array;
-  thresholds: Float64Array;
-  /** Row-major records: weight (f64) at byte 0, then `columns` codes of `codeBytes` each, then the label byte. */
-  record: ArrayBuffer;
+  record: Uint32Array;
+  /** Bytes per record (a multiple of 8). */
   stride: number;
+  /** Code columns per record, of `codeBytes` each. */
   columns: number;
   codeBytes: number;
-  /** Outputs, by position. */
-  weight: Float64Array;
-  label: Uint8Array;
-  loss: Float64Array;
-  bin: Uint16Array;
-  codes: Uint8Array | Uint16Array;
 }
 
-export function gatherKernel(a: IGatherArgs): void {
+export interface IPrepareArgs extends ISortedRecords {
+  from: number;
+  to: number;
+  thresholds: Float64Array;
+  /** Outputs, by position: log loss, and how many grid thresholds are <= the score. */
+  loss: Float64Array;
+  bin: Uint16Array;
+}
+
+export function prepareKernel(a: IPrepareArgs): void {
   const EPS = 2.220446049250313e-16; // float64 machine epsilon: log loss clips p to [eps, 1 − eps]
-  const { from, to, order, score, thresholds, stride, columns, codeBytes } = a;
-  const { weight, label, loss, bin, codes } = a;
-  const recordWeight = new Float64Array(a.record);
-  const recordBytes = new Uint8Array(a.record);
-  const recordCodes = codeBytes === 1 ? new Uint8Array(a.record) : new Uint16Array(a.record);
-  const wordsPerRecord = stride / 8;
-  const codesPerRecord = stride / codeBytes;
-  const codeStart = 8 / codeBytes;
+  const { from, to, score, thresholds, stride, columns, codeBytes, loss, bin } = a;
+  const bytes = new Uint8Array(a.record.buffer, a.record.byteOffset, a.record.byteLength);
   const labelAt = 8 + columns * codeBytes;
   const T = thresholds.length;
-  // Number of grid thresholds <= the score; scores only fall along the range, so it only moves down.
+  // The bin only moves down along the range (scores fall): one binary search, then steps.
   let b = 0;
   if (from < to) {
     let lo = 0;
@@ -91,41 +86,34 @@ export function gatherKernel(a: IGatherArgs): void {
     b = lo;
   }
   for (let i = from; i < to; i++) {
-    const r = order[i];
     const s = score[i];
     while (b > 0 && thresholds[b - 1] > s) {
       b--;
     }
-    const y = recordBytes[r * stride + labelAt];
-    weight[i] = recordWeight[r * wordsPerRecord];
-    label[i] = y;
     bin[i] = b;
     const p = s < EPS ? EPS : s > 1 - EPS ? 1 - EPS : s;
-    loss[i] = y === 1 ? -Math.log(p) : -Math.log(1 - p);
-    const source = r * codesPerRecord + codeStart;
-    const target = i * columns;
-    for (let c = 0; c < columns; c++) {
-      codes[target + c] = recordCodes[source + c];
-    }
+    loss[i] = bytes[i * stride + labelAt] === 1 ? -Math.log(p) : -Math.log(1 - p);
   }
 }
 
-export interface IWalkArgs {
-  n: number;
+export interface IWalkArgs extends ISortedRecords {
   bins: number;
-  score: Float64Array;
-  weight: Float64Array;
-  label: Uint8Array;
   loss: Float64Array;
   bin: Uint16Array;
-  codes: Uint8Array | Uint16Array;
-  columns: number;
   /** Per grouping: its code column (-1: the overall grouping, one group) and its state (groups × width). */
   groupings: { column: number; groups: number; state: Float64Array }[];
 }
 
 export function walkKernel(a: IWalkArgs): void {
-  const { n, bins, score, weight, label, loss, bin, codes, columns } = a;
+  const { n, bins, score, loss, bin, stride, columns, codeBytes } = a;
+  const { buffer, byteOffset, byteLength } = a.record;
+  const weights = new Float64Array(buffer, byteOffset, byteLength / 8);
+  const bytes = new Uint8Array(buffer, byteOffset, byteLength);
+  const codes = codeBytes === 1 ? bytes : new Uint16Array(buffer, byteOffset, byteLength / 2);
+  const wordsPerRecord = stride / 8;
+  const codesPerRecord = stride / codeBytes;
+  const codeStart = 8 / codeBytes;
+  const labelAt = 8 + columns * codeBytes;
   const width = 17 + 4 * bins; // WALK.HIST + 4 · bins
   /** Closes group state `o`'s open block of equal score (slot numbers as in WALK). */
   const closeBlock = (st: Float64Array, o: number) => {
@@ -157,14 +145,14 @@ export function walkKernel(a: IWalkArgs): void {
       st[g * width + 10] = -1; // LAST: no block open
     }
     for (let i = 0; i < n; i++) {
-      const o = column < 0 ? 0 : codes[i * columns + column] * width;
+      const o = column < 0 ? 0 : codes[i * codesPerRecord + codeStart + column] * width;
       const s = score[i];
       if (st[o + 10] !== s) {
         closeBlock(st, o); // a new block of equal score for this group
         st[o + 10] = s;
       }
-      const w = weight[i];
-      const y = label[i];
+      const w = weights[i * wordsPerRecord];
+      const y = bytes[i * stride + labelAt];
       const l = loss[i];
       const wp = w * s;
       st[o] += 1;
@@ -188,9 +176,9 @@ export function walkKernel(a: IWalkArgs): void {
   }
 }
 
-export const KERNELS = { gather: gatherKernel, walk: walkKernel };
+export const KERNELS = { prepare: prepareKernel, walk: walkKernel };
 export type KernelName = keyof typeof KERNELS;
 
 /** One piece of work for a thread: a kernel and its argument. */
 export type KernelJob =
-  { kernel: 'gather'; args: IGatherArgs } | { kernel: 'walk'; args: IWalkArgs };
+  { kernel: 'prepare'; args: IPrepareArgs } | { kernel: 'walk'; args: IWalkArgs };
