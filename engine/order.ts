@@ -1,8 +1,9 @@
 /**
  * Sorting once for every slice. Scores are ordered by an LSD radix sort on their IEEE-754 bits (six 11-bit
  * passes, skipping passes where every key has the same digit), which beats a comparison sort plus rank lookup
- * by an order of magnitude at 10 M rows. Per grouping, a stable scatter by group code then gives each slice its
- * rows already in score order as contiguous arrays, so the AUC/AP walk reads memory sequentially.
+ * by an order of magnitude at 10 M rows. The binary metrics walk the sorted rows once per grouping
+ * (metrics/binary-walk.ts); the per-grouping segments below serve the paired (baseline) comparison, which
+ * needs each row's DeLong placement.
  */
 
 export interface IScoreOrder {
@@ -15,80 +16,133 @@ export interface IScoreOrder {
 const BITS = 11;
 const RADIX = 1 << BITS;
 const MASK = RADIX - 1;
+const PASSES = 6; // 66 bits ≥ 64: three digits of each 32-bit half
 
-/** Sortable unsigned keys: positive floats keep their bits with the sign set, negatives are inverted. */
-function sortableKeys(scores: Float64Array): {
-  lo: Uint32Array;
-  hi: Uint32Array;
-} {
-  const n = scores.length;
-  const normalised = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    normalised[i] = scores[i] === 0 ? 0 : scores[i]; // -0 sorts with 0
-  }
-  const words = new Uint32Array(normalised.buffer);
-  const lo = new Uint32Array(n);
-  const hi = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const h = words[2 * i + 1];
-    const l = words[2 * i];
-    const negative = h >>> 31 === 1;
-    hi[i] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
-    lo[i] = negative ? ~l >>> 0 : l;
-  }
-  return { lo, hi };
+/** Memory the engine's kernels can share with worker threads where the platform has it. */
+export function sharedBuffer(bytes: number): ArrayBuffer {
+  return (
+    typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)
+  ) as ArrayBuffer;
 }
 
-export function descendingOrder(scores: Float64Array): IScoreOrder {
+export interface ISortedScores {
+  /** The scores in descending order (rows with equal scores keep their row order). */
+  score: Float64Array;
+  /** The payload moved with them: `width` words per row. */
+  payload: Uint32Array;
+}
+
+/**
+ * Scores by descending value, each row's payload (`width` 32-bit words: its index, or a whole record) moved
+ * along: a stable LSD radix sort of 64-bit keys that order the other way round (positive floats: their bits
+ * with the sign set, inverted; negatives: as they are; -0 sorts with 0). One read pass counts all six digits'
+ * histograms, and passes where every key has the same digit are skipped (scores in [0, 1] share their top bits). Moving the records with the
+ * keys keeps every pass sequential; fetching them afterwards by row index would cost a cache miss per row. The
+ * outputs live in shared memory so worker threads can read them. `payload` is used as scratch space.
+ */
+export function sortDescending(
+  scores: Float64Array,
+  payload: Uint32Array,
+  width: number
+): ISortedScores {
   const n = scores.length;
-  const keys0 = sortableKeys(scores);
-  let lo: Uint32Array = keys0.lo;
-  let hi: Uint32Array = keys0.hi;
-  let idx: Uint32Array = new Uint32Array(n);
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
+  const counts = new Uint32Array(RADIX * PASSES);
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
   for (let i = 0; i < n; i++) {
-    idx[i] = i;
+    bits[0] = scores[i] === 0 ? 0 : scores[i];
+    const h = words[1];
+    const l = words[0];
+    // Inverted sortable keys: ascending key order is descending score order.
+    const negative = h >>> 31 === 1;
+    const kh = negative ? h : ~(h | 0x80000000) >>> 0;
+    const kl = negative ? l : ~l >>> 0;
+    hi[i] = kh;
+    lo[i] = kl;
+    counts[kl & MASK]++;
+    counts[RADIX + ((kl >>> BITS) & MASK)]++;
+    counts[2 * RADIX + ((kl >>> (2 * BITS)) & MASK)]++;
+    counts[3 * RADIX + (kh & MASK)]++;
+    counts[4 * RADIX + ((kh >>> BITS) & MASK)]++;
+    counts[5 * RADIX + ((kh >>> (2 * BITS)) & MASK)]++;
   }
-  let lo2: Uint32Array = new Uint32Array(n);
-  let hi2: Uint32Array = new Uint32Array(n);
-  let idx2: Uint32Array = new Uint32Array(n);
-  const counts = new Uint32Array(RADIX);
-  for (let pass = 0; pass < 6; pass++) {
-    const useHi = pass >= 3;
+  let data: Uint32Array = payload;
+  let lo2 = new Uint32Array(n);
+  let hi2 = new Uint32Array(n);
+  let data2: Uint32Array = new Uint32Array(sharedBuffer(4 * n * width));
+  for (let pass = 0; pass < PASSES; pass++) {
     const shift = (pass % 3) * BITS;
-    const keys = useHi ? hi : lo;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      counts[(keys[i] >>> shift) & MASK]++;
-    }
-    if (n === 0 || counts[(keys[0] >>> shift) & MASK] === n) {
+    const base = pass * RADIX;
+    const keys = pass >= 3 ? hi : lo;
+    if (n === 0 || counts[base + ((keys[0] >>> shift) & MASK)] === n) {
       continue; // every key has this digit: the pass would not move anything
     }
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
-      const c = counts[d];
-      counts[d] = sum;
+      const c = counts[base + d];
+      counts[base + d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const p = counts[(keys[i] >>> shift) & MASK]++;
+      const p = counts[base + ((keys[i] >>> shift) & MASK)]++;
       lo2[p] = lo[i];
       hi2[p] = hi[i];
-      idx2[p] = idx[i];
+      if (width === 1) {
+        data2[p] = data[i];
+      } else if (width === 4) {
+        const from = i * 4;
+        const to = p * 4;
+        data2[to] = data[from];
+        data2[to + 1] = data[from + 1];
+        data2[to + 2] = data[from + 2];
+        data2[to + 3] = data[from + 3];
+      } else {
+        for (let k = 0; k < width; k++) {
+          data2[p * width + k] = data[i * width + k];
+        }
+      }
     }
     [lo, lo2] = [lo2, lo];
     [hi, hi2] = [hi2, hi];
-    [idx, idx2] = [idx2, idx];
+    [data, data2] = [data2, data];
   }
-  // Ascending → descending, with dense ranks counted from the lowest score.
-  const order = new Uint32Array(n);
+  lo2 = hi2 = data2 = new Uint32Array(0);
+  // The scores, decoded back from the keys: a sequential pass, no gather.
+  const score = new Float64Array(sharedBuffer(8 * n));
+  for (let i = 0; i < n; i++) {
+    const kh = hi[i];
+    const kl = lo[i];
+    const negative = kh >>> 31 === 1;
+    words[1] = negative ? kh : ~kh & 0x7fffffff;
+    words[0] = negative ? kl : ~kl >>> 0;
+    score[i] = bits[0];
+  }
+  lo = hi = new Uint32Array(0);
+  let sorted = data;
+  if (sorted === payload) {
+    sorted = new Uint32Array(sharedBuffer(4 * n * width)); // no pass ran: the caller's array is the result
+    sorted.set(payload);
+  }
+  return { score, payload: sorted };
+}
+
+export function descendingOrder(scores: Float64Array): IScoreOrder {
+  const n = scores.length;
+  const rows = new Uint32Array(sharedBuffer(4 * n));
+  for (let i = 0; i < n; i++) {
+    rows[i] = i;
+  }
+  const { score, payload: order } = sortDescending(scores, rows, 1);
+  // Dense ranks counted from the lowest score (equal scores, equal rank).
   const rank = new Int32Array(n);
   let current = -1;
-  for (let i = 0; i < n; i++) {
-    if (i === 0 || lo[i] !== lo[i - 1] || hi[i] !== hi[i - 1]) {
+  for (let i = n - 1; i >= 0; i--) {
+    if (i === n - 1 || score[i] !== score[i + 1]) {
       current++;
     }
-    order[n - 1 - i] = idx[i];
-    rank[n - 1 - i] = current;
+    rank[i] = current;
   }
   return { order, rank };
 }

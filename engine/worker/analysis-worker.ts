@@ -1,13 +1,15 @@
 /// <reference types="node" />
 /**
  * Worker thread entry (bundled as proxy_dist/analysis-worker.mjs): reads the input and runs the engine off the
- * proxy's event loop, then posts one reply and exits. The proxy bounds its heap (resourceLimits) and its time
+ * proxy's event loop (its kernels on engine/threads.ts, nested workers that end with this one), then posts one
+ * reply and is terminated. The proxy bounds its heap (resourceLimits) and its time
  * (terminate); the row budget here bounds the typed arrays the heap limit does not see.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyze } from '../analyze';
+import { analyzeInTurns } from '../analyze';
 import { readTableFile, tableFromArrowBytes } from '../files';
 import { AnalysisInputError, AnalysisLimitError } from '../table';
+import { engineThreads } from '../threads';
 import type { AnalysisReply, IAnalysisJob } from './protocol';
 
 async function run(job: IAnalysisJob): Promise<AnalysisReply> {
@@ -23,7 +25,17 @@ async function run(job: IAnalysisJob): Promise<AnalysisReply> {
             job.input.name
           )
         : tableFromArrowBytes(job.input.arrow, 'source.arrow', limits);
-    return { ok: true, result: analyze(table, job.spec, job.source) };
+    // No pause between steps (nothing else runs on this thread); the kernels use the engine's own threads.
+    const noPause = async () => undefined;
+    const result = await analyzeInTurns(
+      table,
+      job.spec,
+      job.source,
+      noPause,
+      Date.now,
+      engineThreads()
+    );
+    return { ok: true, result };
   } catch (error) {
     if (error instanceof AnalysisInputError) {
       return { ok: false, kind: 'input', message: error.message, field: error.field };
