@@ -128,8 +128,8 @@ function denseIntegerPart(vector: Vector, part: string, field: string): IGroupin
       max = x > max ? x : max;
     }
   }
-  if (!(max - min < DENSE_RANGE)) {
-    return null; // also all-missing columns: min/max stay infinite
+  if (!(min <= max && max - min < DENSE_RANGE)) {
+    return null; // also all-missing columns (min > max; their difference is -Infinity, not NaN)
   }
   const rank = new Int32Array(max - min + 1);
   for (let i = 0; i < values.length; i++) {
