@@ -5,7 +5,7 @@
  * reply, a crash, running out of memory, the time limit, the client going away — settles its request with a
  * clear error; none takes the proxy down. One fresh worker per analysis: memory goes back when it ends.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IAnalysisResult } from '../../contract/analysis';
@@ -34,6 +34,12 @@ const positive = (raw: string | undefined, fallback: number, name: string): numb
   return value;
 };
 
+/** Half the memory this process may use (the container's limit when there is one), at least 1 GiB. */
+function defaultMemoryMb(): number {
+  const constrained = process.constrainedMemory?.() || Infinity;
+  return Math.max(1024, Math.floor(Math.min(totalmem(), constrained) / 2 / 2 ** 20));
+}
+
 /** The limits from KFWB_ANALYSIS_* variables (docs/analysis.md), with defaults for a laptop or a notebook pod. */
 export function analysisLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): IAnalysisLimits {
   return {
@@ -45,7 +51,7 @@ export function analysisLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): IAn
       )
     ),
     queue: Math.floor(positive(env.KFWB_ANALYSIS_QUEUE, 8, 'KFWB_ANALYSIS_QUEUE')),
-    memoryMb: positive(env.KFWB_ANALYSIS_MEMORY_MB, 4096, 'KFWB_ANALYSIS_MEMORY_MB'),
+    memoryMb: positive(env.KFWB_ANALYSIS_MEMORY_MB, defaultMemoryMb(), 'KFWB_ANALYSIS_MEMORY_MB'),
     timeoutMs: 1000 * positive(env.KFWB_ANALYSIS_TIMEOUT_S, 600, 'KFWB_ANALYSIS_TIMEOUT_S')
   };
 }
