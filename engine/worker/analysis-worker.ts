@@ -10,9 +10,9 @@ import { analyzeInTurns } from '../analyze';
 import { readTableFile, tableFromArrowBytes } from '../files';
 import { AnalysisInputError, AnalysisLimitError } from '../table';
 import { engineThreads } from '../threads';
-import type { AnalysisReply, IAnalysisJob } from './protocol';
+import type { AnalysisReply, IWorkerData } from './protocol';
 
-async function run(job: IAnalysisJob): Promise<AnalysisReply> {
+async function run(job: IWorkerData): Promise<AnalysisReply> {
   const limits = { maxBytes: job.maxBytes };
   try {
     const table =
@@ -50,5 +50,5 @@ async function run(job: IAnalysisJob): Promise<AnalysisReply> {
 
 if (parentPort) {
   const port = parentPort;
-  void run(workerData as IAnalysisJob).then(reply => port.postMessage(reply));
+  void run(workerData as IWorkerData).then(reply => port.postMessage(reply));
 }

@@ -12,6 +12,10 @@ export interface IAnalysisJob {
   spec: ResolvedAnalysisSpec;
   input: AnalysisInput;
   source: IAnalysisResult['spec']['source'];
+}
+
+/** The worker's workerData: the job and the pool's memory budget for it. */
+export interface IWorkerData extends IAnalysisJob {
   /** Refuse inputs whose columns would need more (typed arrays are outside the heap limit). */
   maxBytes: number;
 }

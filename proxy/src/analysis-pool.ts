@@ -9,7 +9,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IAnalysisResult } from '../../contract/analysis';
-import type { AnalysisReply, IAnalysisJob } from '../../engine/worker/protocol';
+import type { AnalysisReply, IAnalysisJob, IWorkerData } from '../../engine/worker/protocol';
 import { BackendError } from './backends/types';
 
 export interface IAnalysisLimits {
@@ -149,7 +149,7 @@ export class AnalysisPool {
     const { memoryMb, timeoutMs } = this.limits;
     const transfer = 'arrow' in job.input ? [job.input.arrow.buffer as ArrayBuffer] : [];
     const worker = new Worker(this.script, {
-      workerData: { ...job, maxBytes: memoryMb * 2 ** 20 },
+      workerData: { ...job, maxBytes: memoryMb * 2 ** 20 } satisfies IWorkerData,
       transferList: transfer,
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, stackSizeMb: 8 },
       stdout: false,

@@ -7,9 +7,14 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ResolvedAnalysisSpec, SliceSpec, validateAnalysisSpec } from '../../../contract/analysis';
+import {
+  IAnalysisResult,
+  ResolvedAnalysisSpec,
+  SliceSpec,
+  validateAnalysisSpec
+} from '../../../contract/analysis';
 import { routes } from '../../../contract/routes';
-import { formatOf } from '../../../engine/files';
+import { FileFormat, formatOf } from '../../../engine/files';
 import { AnalysisInputError } from '../../../engine/table';
 import type { AnalysisInput } from '../../../engine/worker/protocol';
 import { AnalysisPool, analysisLimitsFromEnv } from '../analysis-pool';
@@ -93,21 +98,18 @@ export function registerAnalysisRoutes(
     }
     const spec = checked.value;
     let input: AnalysisInput;
-    let source;
+    let source: IAnalysisResult['spec']['source'];
     if ('path' in spec.source) {
       const file = await resolveInsideRoot(rootDir, spec.source.path);
+      let format: FileFormat;
       try {
-        formatOf(file, spec.source.format);
+        // From the path the user named: a symlink's target may have another name.
+        format = formatOf(spec.source.path, spec.source.format);
       } catch (error) {
         const { message, field } = error as AnalysisInputError;
         throw new BackendError('invalid_spec', message, [{ path: field, message }]);
       }
-      input = {
-        file,
-        name: spec.source.path,
-        format: spec.source.format,
-        columns: columnsOf(spec)
-      };
+      input = { file, name: spec.source.path, format, columns: columnsOf(spec) };
       source = { path: spec.source.path };
     } else {
       const bytes = ownBytes(spec.source.arrow);
@@ -123,6 +125,6 @@ export function registerAnalysisRoutes(
         cancel.abort();
       }
     });
-    return pool.run({ spec, input, source, maxBytes: 0 }, cancel.signal);
+    return pool.run({ spec, input, source }, cancel.signal);
   });
 }

@@ -33,8 +33,7 @@ const job = (bytes = 3): IAnalysisJob =>
   ({
     spec: {},
     input: { arrow: new Uint8Array(bytes) },
-    source: { inline: { bytes } },
-    maxBytes: 0
+    source: { inline: { bytes } }
   }) as unknown as IAnalysisJob;
 
 const pools: AnalysisPool[] = [];
