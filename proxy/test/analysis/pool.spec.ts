@@ -27,6 +27,12 @@ const HOG = script(
   'const kept = []; for (;;) kept.push(new Array(1e6).fill({ x: kept.length }));'
 );
 const CRASH = script('crash', "throw new Error('boom');");
+/** Answers a 5-byte job at once and never answers any other. */
+const FIVE_ONLY = script(
+  'five',
+  'if (workerData.input.arrow.length === 5) parentPort.postMessage({ ok: true, result: { rows: 5 } });\n' +
+    'else setInterval(() => {}, 1000);'
+);
 
 const LIMITS: IAnalysisLimits = { workers: 1, queue: 1, memoryMb: 64, timeoutMs: 60_000 };
 const job = (bytes = 3): IAnalysisJob =>
@@ -101,6 +107,16 @@ describe('AnalysisPool', () => {
     const queued = pool.run(job(), cancel.signal);
     cancel.abort();
     expect((await failure(queued)).message).toMatch(/cancelled before its analysis started/);
+  });
+
+  it('stops a running analysis whose request was cancelled, freeing its worker for the next', async () => {
+    const pool = poolOf({ workers: 1, queue: 1 }, FIVE_ONLY);
+    const cancel = new AbortController();
+    const running = pool.run(job(3), cancel.signal);
+    const next = pool.run(job(5));
+    cancel.abort();
+    expect((await failure(running)).message).toBe('The request was cancelled.');
+    await expect(next).resolves.toEqual({ rows: 5 });
   });
 
   it('reads its limits from KFWB_ANALYSIS_* and refuses nonsense', () => {
