@@ -17,16 +17,6 @@ export interface IRunOutput {
   run?: IRun;
 }
 
-export function isRunOutput(value: unknown): value is IRunOutput {
-  const v = value as IRunOutput | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.name === 'string' &&
-    typeof v.namespace === 'string'
-  );
-}
-
 export interface IRunCardProps {
   data: IRunOutput;
   /** The live list of the run's namespace; absent when there is nothing to follow. */
