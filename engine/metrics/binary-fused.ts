@@ -6,23 +6,16 @@
  * same either way: positions are prepared independently and each grouping is walked whole, in order, by one
  * thread.
  */
-import { sharedBuffer, sortDescending } from '../order';
+import { KernelJob } from '../kernels';
+import { ranges, sharedBuffer, sortInJobs } from '../order';
 import { IGrouping } from '../slicing';
 import { IBinaryData } from './binary-inputs';
 import { binaryGroupResult } from './binary';
-import { groupWidth, KernelJob, WALK } from './binary-walk';
+import { groupWidth, WALK } from './binary-walk';
 import { IGroupOptions, IGroupResult } from './shared';
 
 const weightedVariance = (sum: number, sumSq: number, total: number, nEff: number) =>
   nEff > 1 ? Math.max(0, sumSq / total - (sum / total) ** 2) * (nEff / (nEff - 1)) : NaN;
-
-/** [from, to) ranges splitting n positions into `parts`. */
-function ranges(n: number, parts: number): [number, number][] {
-  return Array.from({ length: parts }, (_, p) => [
-    Math.floor((n * p) / parts),
-    Math.floor((n * (p + 1)) / parts)
-  ]);
-}
 
 /** Row-major records (weight, codes, label) as 32-bit words, so the sort can move them with the keys. */
 function packRecords(data: IBinaryData, coded: IGrouping[], codeBytes: number) {
@@ -137,10 +130,11 @@ export function* fusedBinaryGroups(
   }
   const { stride, columns } = packed;
   // The packed records are the sort's scratch space: sorted, they replace the unsorted ones.
-  const { score, payload: record } = sortDescending(
+  const { score, payload: record } = yield* sortInJobs(
     data.candidate.score,
     packed.record,
-    stride / 4
+    stride / 4,
+    threads
   );
   const rows = { n, score, record, stride, columns, codeBytes };
   const loss = new Float64Array(sharedBuffer(8 * n));

@@ -175,10 +175,3 @@ export function walkKernel(a: IWalkArgs): void {
     }
   }
 }
-
-export const KERNELS = { prepare: prepareKernel, walk: walkKernel };
-export type KernelName = keyof typeof KERNELS;
-
-/** One piece of work for a thread: a kernel and its argument. */
-export type KernelJob =
-  { kernel: 'prepare'; args: IPrepareArgs } | { kernel: 'walk'; args: IWalkArgs };
