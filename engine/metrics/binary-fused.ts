@@ -57,17 +57,14 @@ function groupResults(
   for (let g = 0; g < groups; g++) {
     const o = g * width;
     const hist = state.subarray(o + WALK.HIST, o + WALK.HIST + 2 * bins);
-    const hist2 = state.subarray(o + WALK.HIST + 2 * bins, o + WALK.HIST + 4 * bins);
     let P = 0;
     let N = 0;
-    let posW2 = 0;
-    let negW2 = 0;
     for (let b = bins - 1; b >= 0; b--) {
       N += hist[2 * b];
       P += hist[2 * b + 1];
-      negW2 += hist2[2 * b];
-      posW2 += hist2[2 * b + 1];
     }
+    const posW2 = state[o + WALK.W2_POS];
+    const negW2 = state[o + WALK.W2_NEG];
     const ranked = P > 0 && N > 0;
     const nPos = (P * P) / posW2;
     const nNeg = (N * N) / negW2;
@@ -97,7 +94,7 @@ function groupResults(
               weightedVariance(s01, s01sq, N, nNeg) / nNeg
             : NaN,
           hist,
-          hist2
+          ppW2: state[o + WALK.PP_W2]
         },
         bins,
         k,
@@ -155,7 +152,14 @@ export function* fusedBinaryGroups(
   const parts = Math.min(threads, walked.length);
   yield Array.from({ length: parts }, (_, p): KernelJob => ({
     kernel: 'walk',
-    args: { ...rows, bins, loss, bin, groupings: walked.filter((_, i) => i % parts === p) }
+    args: {
+      ...rows,
+      bins,
+      k: data.thresholdIndex,
+      loss,
+      bin,
+      groupings: walked.filter((_, i) => i % parts === p)
+    }
   }));
   return walked.map((w, i) =>
     groupResults(w.state, w.groups, bins, data.thresholdIndex, options[i])
