@@ -3,18 +3,18 @@
  * and its argument. Jobs of one phase are independent; the engine yields them phase by phase.
  */
 import { IPrepareArgs, IWalkArgs, prepareKernel, walkKernel } from './metrics/binary-walk';
-import { IMergeArgs, ISortRunArgs, mergeKernel, sortRunKernel } from './sort-kernels';
+import { IScatterArgs, ISortRangesArgs, scatterKernel, sortRangesKernel } from './sort-kernels';
 
 export const KERNELS = {
-  sortRun: sortRunKernel,
-  merge: mergeKernel,
+  scatter: scatterKernel,
+  sortRanges: sortRangesKernel,
   prepare: prepareKernel,
   walk: walkKernel
 };
 
 export type KernelJob =
-  | { kernel: 'sortRun'; args: ISortRunArgs }
-  | { kernel: 'merge'; args: IMergeArgs }
+  | { kernel: 'scatter'; args: IScatterArgs }
+  | { kernel: 'sortRanges'; args: ISortRangesArgs }
   | { kernel: 'prepare'; args: IPrepareArgs }
   | { kernel: 'walk'; args: IWalkArgs };
 

@@ -37,12 +37,21 @@ export function ranges(n: number, parts: number): [number, number][] {
   ]);
 }
 
+/** Buckets for n rows: about 8 Ki rows each (in cache for the bucket sort), a power of two up to 4096. */
+function bucketCount(n: number): number {
+  let B = 1;
+  while (B < 4096 && B * 8192 < n) {
+    B *= 2;
+  }
+  return B;
+}
+
 /**
  * Scores by descending value, each row's payload (`width` 32-bit words: its index, or a whole record) moved
- * along (sort-kernels.ts). With threads, two runs sorted at once, then merged in `threads` slices; the order is
- * the same as one stable sort's. Moving records with the keys keeps every pass sequential: fetching them
- * afterwards by row index would cost a cache miss per row. Outputs live in shared memory; `payload` is used as
- * scratch space.
+ * along (sort-kernels.ts): buckets by value, then each bucket sorted in cache; with threads, each phase split
+ * between them (input ranges for the scatter, bucket ranges of equal rows for the sort). The order is one stable
+ * sort's whatever the split. Moving records with the keys keeps the passes sequential: fetching them afterwards
+ * by row index would cost a cache miss per row. Outputs live in shared memory; `payload` is used as scratch.
  */
 export function* sortInJobs(
   scores: Float64Array,
@@ -51,27 +60,78 @@ export function* sortInJobs(
   threads: number
 ): Generator<KernelJob[], ISortedScores, void> {
   const n = scores.length;
+  const B = bucketCount(n);
+  const parts = ranges(n, threads);
   const hi = new Uint32Array(sharedBuffer(4 * n));
   const lo = new Uint32Array(sharedBuffer(4 * n));
-  sortKeys(scores, hi, lo);
-  const scratch = {
-    hi2: new Uint32Array(sharedBuffer(4 * n)),
-    lo2: new Uint32Array(sharedBuffer(4 * n)),
-    payload2: new Uint32Array(sharedBuffer(4 * n * width))
+  const bucket = new Uint16Array(sharedBuffer(2 * n));
+  const counts = new Int32Array(parts.length * B);
+  sortKeys(scores, hi, lo, bucket, B, [0, ...parts.map(([, to]) => to)], counts);
+  // Bucket starts, and where each input part's rows of each bucket begin (earlier parts first: stable).
+  const starts = new Int32Array(sharedBuffer(4 * (B + 1)));
+  const next = parts.map(() => new Int32Array(sharedBuffer(4 * B)));
+  let at = 0;
+  for (let b = 0; b < B; b++) {
+    starts[b] = at;
+    parts.forEach((_, p) => {
+      next[p][b] = at;
+      at += counts[p * B + b];
+    });
+  }
+  starts[B] = at;
+  const sorted = {
+    hi: new Uint32Array(sharedBuffer(4 * n)),
+    lo: new Uint32Array(sharedBuffer(4 * n)),
+    payload: new Uint32Array(sharedBuffer(4 * n * width))
   };
-  const runs = ranges(n, threads > 1 && n > 1 ? 2 : 1);
-  yield runs.map(([from, to]) => ({
-    kernel: 'sortRun',
-    args: { from, to, width, hi, lo, payload, ...scratch }
+  const input = { hi, lo, payload };
+  yield parts.map(([from, to], p) => ({
+    kernel: 'scatter',
+    args: {
+      from,
+      to,
+      width,
+      bucket,
+      next: next[p],
+      ...input,
+      hi2: sorted.hi,
+      lo2: sorted.lo,
+      payload2: sorted.payload
+    }
   }));
-  // The scratch payload is free again: the merged records go there.
+  // Bucket ranges of about equal rows, one per thread; the input arrays are now the sort's scratch.
   const score = new Float64Array(sharedBuffer(8 * n));
-  const out = scratch.payload2;
-  yield ranges(n, threads).map(([outFrom, outTo]) => ({
-    kernel: 'merge',
-    args: { runs, outFrom, outTo, width, hi, lo, payload, score, out }
-  }));
-  return { score, payload: out };
+  const cuts = [0];
+  for (let b = 0, p = 1; b < B && p < threads; b++) {
+    if (starts[b + 1] >= (n * p) / threads) {
+      cuts.push(b + 1);
+      p++;
+    }
+  }
+  cuts.push(B);
+  yield cuts
+    .slice(1)
+    .flatMap((last, i) =>
+      last > cuts[i]
+        ? [
+            {
+              kernel: 'sortRanges' as const,
+              args: {
+                starts,
+                first: cuts[i],
+                last,
+                width,
+                ...sorted,
+                hi2: hi,
+                lo2: lo,
+                payload2: payload,
+                score
+              }
+            }
+          ]
+        : []
+    );
+  return { score, payload: sorted.payload };
 }
 
 /** The same sort on this thread. */
