@@ -9,7 +9,8 @@ re-runs itself there). The data (5 slice features, weights, label, score) is gen
 seed and cached as uncompressed Arrow under ${XDG_CACHE_HOME:-~/.cache}/kubeflow-workbench/bench-analysis/.
 Every contender runs in its own process on that file; we report compute time (data loaded: our Arrow table, a
 DuckDB table, a pandas DataFrame), the process's wall time and its peak RSS. Runs are interleaved and medians
-reported, because the machine is shared. Not a test: a measurement.
+reported, because the machine is shared; each process's CPU time (user + system, all its threads) is printed too,
+as it moves less with the load than wall time. Not a test: a measurement.
 
 What each computes, per slice of each feature and overall:
 - count-based: weighted confusion counts at the threshold (accuracy, precision, recall, F1, selection rate, FPR);
@@ -91,19 +92,21 @@ def duckdb_queries():
     grid = f"""
         SELECT {cols}, least(floor(p * 100)::INT + 1, 101) AS bin, y, sum(w) AS sw
         FROM t GROUP BY GROUPING SETS ({", ".join(f"({f}, bin, y)" for f in FEATURES)}, (bin, y))"""
-    # ROC-AUC and average precision exactly as sklearn: blocks of equal score, cumulative sums from the top.
-    ranking = f"""
-        WITH blocks AS (
-            SELECT {cols}, GROUPING({cols}) AS gid, p, sum(w * y) AS tb, sum(w * (1 - y)) AS fb
-            FROM t GROUP BY GROUPING SETS ({", ".join(f"({f}, p)" for f in FEATURES)}, (p))
-        ), cum AS (
-            SELECT *, sum(tb) OVER win AS tp_incl, sum(fb) OVER win AS fp_incl
-            FROM blocks
-            WINDOW win AS (PARTITION BY gid, {cols} ORDER BY p DESC ROWS UNBOUNDED PRECEDING)
-        )
-        SELECT gid, {cols}, sum(fb * (tp_incl - tb / 2)) / (sum(tb) * sum(fb)) AS roc_auc,
+    # ROC-AUC and average precision exactly as sklearn: blocks of equal score, cumulative sums from the top. One
+    # SELECT per feature (and the overall) under UNION ALL: at 1 M rows twice as fast as GROUPING SETS + window.
+    def ranking_of(f):
+        return f"""
+        SELECT '{f}' AS feature, CAST({f} AS VARCHAR) AS value,
+               sum(fb * (tp_incl - tb / 2)) / (sum(tb) * sum(fb)) AS roc_auc,
                sum(CASE WHEN tb > 0 THEN tb * tp_incl / (tp_incl + fp_incl) ELSE 0 END) / sum(tb) AS pr_auc
-        FROM cum GROUP BY gid, {cols}"""
+        FROM (SELECT {f}, tb, fb,
+                     sum(tb) OVER (PARTITION BY {f} ORDER BY p DESC ROWS UNBOUNDED PRECEDING) AS tp_incl,
+                     sum(fb) OVER (PARTITION BY {f} ORDER BY p DESC ROWS UNBOUNDED PRECEDING) AS fp_incl
+              FROM (SELECT {f}, p, sum(w * y) AS tb, sum(w * (1 - y)) AS fb
+                    FROM (SELECT *, 0 AS overall FROM t) GROUP BY {f}, p))
+        GROUP BY {f}"""
+
+    ranking = " UNION ALL ".join(ranking_of(f) for f in [*FEATURES, "overall"])
     return {"count": [counts], "all": [moments, grid, ranking]}
 
 
@@ -118,7 +121,7 @@ def run_duckdb(data, kind):
     start = time.perf_counter()
     answers = [con.execute(q).fetchall() for q in duckdb_queries()[kind]]
     compute = time.perf_counter() - start
-    overall_auc = next((r[-2] for r in answers[-1] if r[0] == 31), None) if kind == "all" else None
+    overall_auc = next((r[2] for r in answers[-1] if r[0] == "overall"), None) if kind == "all" else None
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     return {"computeMs": compute * 1000, "threads": threads, "overallAuc": overall_auc}
 
@@ -180,7 +183,7 @@ def measured(command, env=None):
         stdout, stderr = out.read().decode(), err.read().decode()
     if status != 0:
         raise SystemExit(f"{command[:3]} failed: {stderr[-2000:]}")
-    return stdout, stderr, wall, usage.ru_maxrss / 1024  # MiB (Linux reports KiB)
+    return stdout, stderr, wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # MiB (Linux: KiB)
 
 
 def build_cli(out):
@@ -198,15 +201,16 @@ def ours(cli, data, tmp, threads):
     spec = Path(tmp) / "spec.json"
     spec.write_text(json.dumps({"source": {"path": str(data)}, "label": "y", "prediction": "p", "weights": "w", "slices": FEATURES}))
     env = {**os.environ, "KFWB_ENGINE_TIMING": "1", "KFWB_ENGINE_THREADS": str(threads)}
-    out, err, wall, rss = measured(["node", "--max-old-space-size=16384", str(cli), str(spec)], env=env)
+    out, err, wall, rss, cpu = measured(["node", "--max-old-space-size=16384", str(cli), str(spec)], env=env)
     timing = json.loads(err.strip().splitlines()[-1])
     doc = json.loads(out)
-    return {"computeMs": timing["analyzeMs"], "wall": wall, "rss": rss, "overallAuc": doc["overall"]["metrics"]["rocAuc"]["value"]}
+    return {"computeMs": timing["analyzeMs"], "wall": wall, "rss": rss, "cpu": cpu,
+            "overallAuc": doc["overall"]["metrics"]["rocAuc"]["value"]}
 
 
 def contender(kind, metrics, data):
-    out, _, wall, rss = measured([sys.executable, __file__, "--worker", kind, "--metrics", metrics, "--data", str(data)])
-    return {**json.loads(out), "wall": wall, "rss": rss}
+    out, _, wall, rss, cpu = measured([sys.executable, __file__, "--worker", kind, "--metrics", metrics, "--data", str(data)])
+    return {**json.loads(out), "wall": wall, "rss": rss, "cpu": cpu}
 
 
 def load():
@@ -241,12 +245,13 @@ def report(rows, runs, loads):
     for name, rs in runs.items():
         compute = [r["computeMs"] / 1000 for r in rs]
         wall = statistics.median(r["wall"] for r in rs)
+        cpu = statistics.median(r["cpu"] for r in rs)
         rss = max(r["rss"] for r in rs)
         versus = ""
         if name.startswith("ours"):
             versus = f"{med[name] / med['DuckDB, count-based']:.2f}× / {med[name] / med['DuckDB, all metrics']:.2f}×"
         spread = ", ".join(f"{c:.2f}" for c in compute)
-        print(f"| {rows:,} | {name} | {med[name]:.2f} | {spread} | {wall:.2f} | {rss:,.0f} | {versus} |", flush=True)
+        print(f"| {rows:,} | {name} | {med[name]:.2f} | {spread} | {wall:.2f} | {cpu:.2f} | {rss:,.0f} | {versus} |", flush=True)
 
 
 def main():
@@ -269,8 +274,8 @@ def main():
         print(f"{os.cpu_count()} cores; node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}; "
               f"duckdb {__import__('duckdb').__version__}; scikit-learn {__import__('sklearn').__version__}; pandas {__import__('pandas').__version__}")
         print(f"{len(FEATURES)} slice features ({', '.join(FEATURES)}) + overall, weights; compute = data already loaded")
-        print("| rows | contender | compute s (median) | runs | process wall s (median) | peak RSS MiB | ours ÷ DuckDB count / all |")
-        print("| ---: | --- | ---: | --- | ---: | ---: | ---: |")
+        print("| rows | contender | compute s (median) | runs | process wall s | process CPU s | peak RSS MiB | ours ÷ DuckDB count / all |")
+        print("| ---: | --- | ---: | --- | ---: | ---: | ---: | ---: |")
         for rows in args.rows:
             pandas_repeat = args.pandas_repeat if args.pandas_repeat is not None else (args.repeat if rows <= 1_000_000 else 1)
             runs, loads, _, (auc_ours, auc_duck) = bench(rows, cli, tmp, args.repeat, pandas_repeat, args.skip)

@@ -101,8 +101,8 @@ describe('analyzeInTurns', () => {
     const clock = () => 0;
     const turns = await analyzeInTurns(small(), spec, undefined, async () => void pauses++, clock);
     expect(turns).toEqual(analyze(small(), spec, undefined, clock));
-    // Reading, two groupings, then the fused binary metrics' gather and walk phases.
-    expect(pauses).toBe(5);
+    // Reading, two groupings, then the fused binary metrics' phases: scatter, bucket sort, prepare, walk.
+    expect(pauses).toBe(7);
   });
 });
 

@@ -14,7 +14,7 @@ import {
 import { readBinary, readMulticlass, readRegression, readWeights } from './inputs';
 import { binaryGroups } from './metrics/binary';
 import { fusedBinaryGroups } from './metrics/binary-fused';
-import { KERNELS, KernelJob } from './metrics/binary-walk';
+import { KernelJob, runHere } from './kernels';
 import { METRIC_INFO } from './metrics/info';
 import { zOf } from './metrics/intervals';
 import { multiclassGroups } from './metrics/multiclass';
@@ -40,12 +40,6 @@ export interface IEngineThreads {
   /** Runs the jobs, in parallel where it can; resolves when all are done. */
   run(jobs: KernelJob[]): Promise<void>;
 }
-
-const runHere = (jobs: KernelJob[]) => {
-  for (const job of jobs) {
-    (KERNELS[job.kernel] as (args: unknown) => void)(job.args);
-  }
-};
 
 function metricsFunction(
   table: Table,

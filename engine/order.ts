@@ -1,10 +1,12 @@
 /**
- * Sorting once for every slice. Scores are ordered by an LSD radix sort on their IEEE-754 bits (six 11-bit
- * passes, skipping passes where every key has the same digit), which beats a comparison sort plus rank lookup
- * by an order of magnitude at 10 M rows. The binary metrics walk the sorted rows once per grouping
- * (metrics/binary-walk.ts); the per-grouping segments below serve the paired (baseline) comparison, which
- * needs each row's DeLong placement.
+ * Sorting once for every slice. Scores are ordered by an LSD radix sort on their IEEE-754 bits
+ * (sort-kernels.ts), which beats a comparison sort plus rank lookup by an order of magnitude at 10 M rows. The
+ * binary metrics walk the sorted rows once per grouping (metrics/binary-walk.ts); the per-grouping segments
+ * below serve the paired (baseline) comparison, which needs each row's DeLong placement.
  */
+
+import { KernelJob, runAllHere } from './kernels';
+import { sortKeys } from './sort-kernels';
 
 export interface IScoreOrder {
   /** Row indices by descending score. */
@@ -12,11 +14,6 @@ export interface IScoreOrder {
   /** Dense rank of the score at each position of `order` (equal scores, equal rank). */
   rank: Int32Array;
 }
-
-const BITS = 11;
-const RADIX = 1 << BITS;
-const MASK = RADIX - 1;
-const PASSES = 6; // 66 bits ≥ 64: three digits of each 32-bit half
 
 /** Memory the engine's kernels can share with worker threads where the platform has it. */
 export function sharedBuffer(bytes: number): ArrayBuffer {
@@ -32,100 +29,118 @@ export interface ISortedScores {
   payload: Uint32Array;
 }
 
+/** [from, to) ranges splitting n positions into `parts`. */
+export function ranges(n: number, parts: number): [number, number][] {
+  return Array.from({ length: parts }, (_, p) => [
+    Math.floor((n * p) / parts),
+    Math.floor((n * (p + 1)) / parts)
+  ]);
+}
+
+/** Buckets for n rows: about 8 Ki rows each (in cache for the bucket sort), a power of two up to 4096. */
+function bucketCount(n: number): number {
+  let B = 1;
+  while (B < 4096 && B * 8192 < n) {
+    B *= 2;
+  }
+  return B;
+}
+
 /**
  * Scores by descending value, each row's payload (`width` 32-bit words: its index, or a whole record) moved
- * along: a stable LSD radix sort of 64-bit keys that order the other way round (positive floats: their bits
- * with the sign set, inverted; negatives: as they are; -0 sorts with 0). One read pass counts all six digits'
- * histograms, and passes where every key has the same digit are skipped (scores in [0, 1] share their top bits). Moving the records with the
- * keys keeps every pass sequential; fetching them afterwards by row index would cost a cache miss per row. The
- * outputs live in shared memory so worker threads can read them. `payload` is used as scratch space.
+ * along (sort-kernels.ts): buckets by value, then each bucket sorted in cache; with threads, each phase split
+ * between them (input ranges for the scatter, bucket ranges of equal rows for the sort). The order is one stable
+ * sort's whatever the split. Moving records with the keys keeps the passes sequential: fetching them afterwards
+ * by row index would cost a cache miss per row. Outputs live in shared memory; `payload` is used as scratch.
  */
+export function* sortInJobs(
+  scores: Float64Array,
+  payload: Uint32Array,
+  width: number,
+  threads: number
+): Generator<KernelJob[], ISortedScores, void> {
+  const n = scores.length;
+  const B = bucketCount(n);
+  const parts = ranges(n, threads);
+  const hi = new Uint32Array(sharedBuffer(4 * n));
+  const lo = new Uint32Array(sharedBuffer(4 * n));
+  const bucket = new Uint16Array(sharedBuffer(2 * n));
+  const counts = new Int32Array(parts.length * B);
+  sortKeys(scores, hi, lo, bucket, B, [0, ...parts.map(([, to]) => to)], counts);
+  // Bucket starts, and where each input part's rows of each bucket begin (earlier parts first: stable).
+  const starts = new Int32Array(sharedBuffer(4 * (B + 1)));
+  const next = parts.map(() => new Int32Array(sharedBuffer(4 * B)));
+  let at = 0;
+  for (let b = 0; b < B; b++) {
+    starts[b] = at;
+    parts.forEach((_, p) => {
+      next[p][b] = at;
+      at += counts[p * B + b];
+    });
+  }
+  starts[B] = at;
+  const sorted = {
+    hi: new Uint32Array(sharedBuffer(4 * n)),
+    lo: new Uint32Array(sharedBuffer(4 * n)),
+    payload: new Uint32Array(sharedBuffer(4 * n * width))
+  };
+  const input = { hi, lo, payload };
+  yield parts.map(([from, to], p) => ({
+    kernel: 'scatter',
+    args: {
+      from,
+      to,
+      width,
+      bucket,
+      next: next[p],
+      ...input,
+      hi2: sorted.hi,
+      lo2: sorted.lo,
+      payload2: sorted.payload
+    }
+  }));
+  // Bucket ranges of about equal rows, one per thread; the input arrays are now the sort's scratch.
+  const score = new Float64Array(sharedBuffer(8 * n));
+  const cuts = [0];
+  for (let b = 0, p = 1; b < B && p < threads; b++) {
+    if (starts[b + 1] >= (n * p) / threads) {
+      cuts.push(b + 1);
+      p++;
+    }
+  }
+  cuts.push(B);
+  yield cuts
+    .slice(1)
+    .flatMap((last, i) =>
+      last > cuts[i]
+        ? [
+            {
+              kernel: 'sortRanges' as const,
+              args: {
+                starts,
+                first: cuts[i],
+                last,
+                width,
+                ...sorted,
+                hi2: hi,
+                lo2: lo,
+                payload2: payload,
+                score
+              }
+            }
+          ]
+        : []
+    );
+  return { score, payload: sorted.payload };
+}
+
+/** The same sort on this thread. */
 export function sortDescending(
   scores: Float64Array,
   payload: Uint32Array,
   width: number
 ): ISortedScores {
-  const n = scores.length;
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
-  const counts = new Uint32Array(RADIX * PASSES);
-  const bits = new Float64Array(1);
-  const words = new Uint32Array(bits.buffer);
-  for (let i = 0; i < n; i++) {
-    bits[0] = scores[i] === 0 ? 0 : scores[i];
-    const h = words[1];
-    const l = words[0];
-    // Inverted sortable keys: ascending key order is descending score order.
-    const negative = h >>> 31 === 1;
-    const kh = negative ? h : ~(h | 0x80000000) >>> 0;
-    const kl = negative ? l : ~l >>> 0;
-    hi[i] = kh;
-    lo[i] = kl;
-    counts[kl & MASK]++;
-    counts[RADIX + ((kl >>> BITS) & MASK)]++;
-    counts[2 * RADIX + ((kl >>> (2 * BITS)) & MASK)]++;
-    counts[3 * RADIX + (kh & MASK)]++;
-    counts[4 * RADIX + ((kh >>> BITS) & MASK)]++;
-    counts[5 * RADIX + ((kh >>> (2 * BITS)) & MASK)]++;
-  }
-  let data: Uint32Array = payload;
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
-  let data2: Uint32Array = new Uint32Array(sharedBuffer(4 * n * width));
-  for (let pass = 0; pass < PASSES; pass++) {
-    const shift = (pass % 3) * BITS;
-    const base = pass * RADIX;
-    const keys = pass >= 3 ? hi : lo;
-    if (n === 0 || counts[base + ((keys[0] >>> shift) & MASK)] === n) {
-      continue; // every key has this digit: the pass would not move anything
-    }
-    let sum = 0;
-    for (let d = 0; d < RADIX; d++) {
-      const c = counts[base + d];
-      counts[base + d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const p = counts[base + ((keys[i] >>> shift) & MASK)]++;
-      lo2[p] = lo[i];
-      hi2[p] = hi[i];
-      if (width === 1) {
-        data2[p] = data[i];
-      } else if (width === 4) {
-        const from = i * 4;
-        const to = p * 4;
-        data2[to] = data[from];
-        data2[to + 1] = data[from + 1];
-        data2[to + 2] = data[from + 2];
-        data2[to + 3] = data[from + 3];
-      } else {
-        for (let k = 0; k < width; k++) {
-          data2[p * width + k] = data[i * width + k];
-        }
-      }
-    }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
-    [data, data2] = [data2, data];
-  }
-  lo2 = hi2 = data2 = new Uint32Array(0);
-  // The scores, decoded back from the keys: a sequential pass, no gather.
-  const score = new Float64Array(sharedBuffer(8 * n));
-  for (let i = 0; i < n; i++) {
-    const kh = hi[i];
-    const kl = lo[i];
-    const negative = kh >>> 31 === 1;
-    words[1] = negative ? kh : ~kh & 0x7fffffff;
-    words[0] = negative ? kl : ~kl >>> 0;
-    score[i] = bits[0];
-  }
-  lo = hi = new Uint32Array(0);
-  let sorted = data;
-  if (sorted === payload) {
-    sorted = new Uint32Array(sharedBuffer(4 * n * width)); // no pass ran: the caller's array is the result
-    sorted.set(payload);
-  }
-  return { score, payload: sorted };
+  return runAllHere(sortInJobs(scores, payload, width, 1));
 }
 
 export function descendingOrder(scores: Float64Array): IScoreOrder {

@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /**
  * Worker threads for the engine's kernels (Node only; the engine itself stays free of Node APIs). The kernels
- * are self-contained functions (metrics/binary-walk.ts), so each worker is started from their source text
+ * are self-contained functions (engine/kernels.ts lists them), so each worker is started from their source text
  * (`eval`): no second bundle entry, no file to locate next to the proxy bundle. Jobs share the engine's
  * arrays through SharedArrayBuffers; the calling thread runs one job itself while the workers run the rest.
  *
@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { IEngineThreads } from './analyze';
-import { KERNELS, KernelJob } from './metrics/binary-walk';
+import { KERNELS, KernelJob } from './kernels';
 
 const workerSource = `
 const { parentPort } = require('node:worker_threads');

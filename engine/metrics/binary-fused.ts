@@ -6,23 +6,16 @@
  * same either way: positions are prepared independently and each grouping is walked whole, in order, by one
  * thread.
  */
-import { sharedBuffer, sortDescending } from '../order';
+import { KernelJob } from '../kernels';
+import { ranges, sharedBuffer, sortInJobs } from '../order';
 import { IGrouping } from '../slicing';
 import { IBinaryData } from './binary-inputs';
 import { binaryGroupResult } from './binary';
-import { groupWidth, KernelJob, WALK } from './binary-walk';
+import { groupWidth, WALK } from './binary-walk';
 import { IGroupOptions, IGroupResult } from './shared';
 
 const weightedVariance = (sum: number, sumSq: number, total: number, nEff: number) =>
   nEff > 1 ? Math.max(0, sumSq / total - (sum / total) ** 2) * (nEff / (nEff - 1)) : NaN;
-
-/** [from, to) ranges splitting n positions into `parts`. */
-function ranges(n: number, parts: number): [number, number][] {
-  return Array.from({ length: parts }, (_, p) => [
-    Math.floor((n * p) / parts),
-    Math.floor((n * (p + 1)) / parts)
-  ]);
-}
 
 /** Row-major records (weight, codes, label) as 32-bit words, so the sort can move them with the keys. */
 function packRecords(data: IBinaryData, coded: IGrouping[], codeBytes: number) {
@@ -64,17 +57,14 @@ function groupResults(
   for (let g = 0; g < groups; g++) {
     const o = g * width;
     const hist = state.subarray(o + WALK.HIST, o + WALK.HIST + 2 * bins);
-    const hist2 = state.subarray(o + WALK.HIST + 2 * bins, o + WALK.HIST + 4 * bins);
     let P = 0;
     let N = 0;
-    let posW2 = 0;
-    let negW2 = 0;
     for (let b = bins - 1; b >= 0; b--) {
       N += hist[2 * b];
       P += hist[2 * b + 1];
-      negW2 += hist2[2 * b];
-      posW2 += hist2[2 * b + 1];
     }
+    const posW2 = state[o + WALK.W2_POS];
+    const negW2 = state[o + WALK.W2_NEG];
     const ranked = P > 0 && N > 0;
     const nPos = (P * P) / posW2;
     const nNeg = (N * N) / negW2;
@@ -104,7 +94,7 @@ function groupResults(
               weightedVariance(s01, s01sq, N, nNeg) / nNeg
             : NaN,
           hist,
-          hist2
+          ppW2: state[o + WALK.PP_W2]
         },
         bins,
         k,
@@ -137,10 +127,11 @@ export function* fusedBinaryGroups(
   }
   const { stride, columns } = packed;
   // The packed records are the sort's scratch space: sorted, they replace the unsorted ones.
-  const { score, payload: record } = sortDescending(
+  const { score, payload: record } = yield* sortInJobs(
     data.candidate.score,
     packed.record,
-    stride / 4
+    stride / 4,
+    threads
   );
   const rows = { n, score, record, stride, columns, codeBytes };
   const loss = new Float64Array(sharedBuffer(8 * n));
@@ -161,7 +152,14 @@ export function* fusedBinaryGroups(
   const parts = Math.min(threads, walked.length);
   yield Array.from({ length: parts }, (_, p): KernelJob => ({
     kernel: 'walk',
-    args: { ...rows, bins, loss, bin, groupings: walked.filter((_, i) => i % parts === p) }
+    args: {
+      ...rows,
+      bins,
+      k: data.thresholdIndex,
+      loss,
+      bin,
+      groupings: walked.filter((_, i) => i % parts === p)
+    }
   }));
   return walked.map((w, i) =>
     groupResults(w.state, w.groups, bins, data.thresholdIndex, options[i])

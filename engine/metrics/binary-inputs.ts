@@ -155,30 +155,28 @@ export function accumulate(data: IBinaryData, codes: Int32Array, groups: number)
   return { sums, counts, hist, hist2 };
 }
 
-/** Confusion counts at every grid threshold from the histogram (suffix sums), plus Σw² of predicted positives. */
-export function confusionOf(
-  hist: Float64Array,
-  hist2: Float64Array,
-  g: number,
-  bins: number,
-  P: number,
-  N: number
-) {
+/** Confusion counts at every grid threshold from the histogram (suffix sums). */
+export function confusionOf(hist: Float64Array, g: number, bins: number, P: number, N: number) {
   const T = bins - 1;
   const tp = new Array<number>(T);
   const fp = new Array<number>(T);
-  const ppW2 = new Array<number>(T);
   let tpRun = 0;
   let fpRun = 0;
-  let w2Run = 0;
   for (let b = T; b >= 1; b--) {
     const h = (g * bins + b) * 2;
     tpRun += hist[h + 1];
     fpRun += hist[h];
-    w2Run += hist2[h] + hist2[h + 1];
     tp[b - 1] = tpRun;
     fp[b - 1] = fpRun;
-    ppW2[b - 1] = w2Run;
   }
-  return { tp, fp, fn: tp.map(x => P - x), tn: fp.map(x => N - x), ppW2 };
+  return { tp, fp, fn: tp.map(x => P - x), tn: fp.map(x => N - x) };
+}
+
+/** Σw² of group g's rows predicted positive at grid threshold k (bins above k), from the Σw² histogram. */
+export function predictedW2(hist2: Float64Array, g: number, bins: number, k: number): number {
+  let sum = 0;
+  for (let b = bins - 1; b > k; b--) {
+    sum += hist2[(g * bins + b) * 2] + hist2[(g * bins + b) * 2 + 1];
+  }
+  return sum;
 }

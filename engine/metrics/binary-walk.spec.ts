@@ -36,7 +36,7 @@ describe('walk kernel state layout (the kernel uses WALK slot numbers literally)
     expect(loss[1]).toBeCloseTo(-Math.log(0.1), 12);
     const width = groupWidth(bins);
     const state = new Float64Array(2 * width);
-    walkKernel({ ...rows, bins, loss, bin, groupings: [{ column: 0, groups: 2, state }] });
+    walkKernel({ ...rows, bins, k: 1, loss, bin, groupings: [{ column: 0, groups: 2, state }] });
     const g = state.subarray(width, 2 * width);
     expect(state.subarray(0, width).every((x, i) => (i === WALK.LAST ? x === -1 : x === 0))).toBe(
       true
@@ -57,6 +57,8 @@ describe('walk kernel state layout (the kernel uses WALK slot numbers literally)
     expect(g[WALK.HIST + 2 * 2 + 1]).toBe(2); // bin 2, positives: Σw
     expect(g[WALK.HIST + 2 * 2 + 0]).toBe(1);
     expect(g[WALK.HIST + 2 * 1 + 1]).toBe(1);
-    expect(g[WALK.HIST + 2 * bins + 2 * 2 + 1]).toBe(4); // Σw² of the same cell
+    expect(g[WALK.W2_POS]).toBe(4 + 1);
+    expect(g[WALK.W2_NEG]).toBe(1);
+    expect(g[WALK.PP_W2]).toBe(4 + 1); // threshold 0.5 (k = 1): the two rows at 0.9
   });
 });

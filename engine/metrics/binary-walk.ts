@@ -36,11 +36,15 @@ export const WALK = {
   /** Σ fb·c and Σ fb·c² with c = tpAbove + tb/2 (placements of negatives, before dividing by P). */
   B1: 15,
   B2: 16,
-  /** Then the histogram: Σw at [HIST + 2·bin + y], Σw² at [HIST + 2·bins + 2·bin + y]. */
-  HIST: 17
+  /** Σw² of negatives, of positives, and of the rows predicted positive at the chosen threshold. */
+  W2_NEG: 17,
+  W2_POS: 18,
+  PP_W2: 19,
+  /** Then the histogram: Σw at [HIST + 2·bin + y]. */
+  HIST: 20
 } as const;
 
-export const groupWidth = (bins: number): number => WALK.HIST + 4 * bins;
+export const groupWidth = (bins: number): number => WALK.HIST + 2 * bins;
 
 /** Rows in score order as row-major records: weight (f64) at byte 0, then the codes, then the label byte. */
 export interface ISortedRecords {
@@ -98,6 +102,8 @@ export function prepareKernel(a: IPrepareArgs): void {
 
 export interface IWalkArgs extends ISortedRecords {
   bins: number;
+  /** Index of the chosen threshold in the grid: predicted positive ⇔ bin > k. */
+  k: number;
   loss: Float64Array;
   bin: Uint16Array;
   /** Per grouping: its code column (-1: the overall grouping, one group) and its state (groups × width). */
@@ -105,7 +111,7 @@ export interface IWalkArgs extends ISortedRecords {
 }
 
 export function walkKernel(a: IWalkArgs): void {
-  const { n, bins, score, loss, bin, stride, columns, codeBytes } = a;
+  const { n, bins, k, score, loss, bin, stride, columns, codeBytes } = a;
   const { buffer, byteOffset, byteLength } = a.record;
   const weights = new Float64Array(buffer, byteOffset, byteLength / 8);
   const bytes = new Uint8Array(buffer, byteOffset, byteLength);
@@ -114,7 +120,7 @@ export function walkKernel(a: IWalkArgs): void {
   const codesPerRecord = stride / codeBytes;
   const codeStart = 8 / codeBytes;
   const labelAt = 8 + columns * codeBytes;
-  const width = 17 + 4 * bins; // WALK.HIST + 4 · bins
+  const width = 20 + 2 * bins; // WALK.HIST + 2 · bins
   /** Closes group state `o`'s open block of equal score (slot numbers as in WALK). */
   const closeBlock = (st: Float64Array, o: number) => {
     const tb = st[o + 8];
@@ -166,19 +172,16 @@ export function walkKernel(a: IWalkArgs): void {
       st[o + 3] += wp * s;
       st[o + 4] += w * l;
       st[o + 5] += w * l * l;
-      const h = o + 17 + 2 * bin[i] + y;
-      st[h] += w;
-      st[h + 2 * bins] += w * w;
+      const b = bin[i];
+      const w2 = w * w;
+      st[o + 17 + y] += w2;
+      if (b > k) {
+        st[o + 19] += w2;
+      }
+      st[o + 20 + 2 * b + y] += w;
     }
     for (let g = 0; g < groups; g++) {
       closeBlock(st, g * width);
     }
   }
 }
-
-export const KERNELS = { prepare: prepareKernel, walk: walkKernel };
-export type KernelName = keyof typeof KERNELS;
-
-/** One piece of work for a thread: a kernel and its argument. */
-export type KernelJob =
-  { kernel: 'prepare'; args: IPrepareArgs } | { kernel: 'walk'; args: IWalkArgs };

@@ -17,7 +17,7 @@ import {
   sliceSeed,
   wilson
 } from './intervals';
-import { accumulate, confusionOf, IBinaryData, SLOT, WIDTH } from './binary-inputs';
+import { accumulate, confusionOf, IBinaryData, predictedW2, SLOT, WIDTH } from './binary-inputs';
 import { IClassTotals, placementCovariance, rankingStats } from './ranking';
 import { difference, IGroupOptions, IGroupResult } from './shared';
 
@@ -45,9 +45,10 @@ export interface IBinaryGroupStats {
   auc: number;
   ap: number;
   aucVariance: number;
-  /** Σw and Σw² per (threshold bin, label): index 2·bin + y. */
+  /** Σw per (threshold bin, label): index 2·bin + y. */
   hist: Float64Array;
-  hist2: Float64Array;
+  /** Σw² of the rows predicted positive at the chosen threshold. */
+  ppW2: number;
 }
 
 /** One group's metrics and confusion grid (no baseline differences: binaryGroups adds those). */
@@ -67,11 +68,11 @@ export function binaryGroupResult(
   if (t.count < options.minSliceSize) {
     return result;
   }
-  const grid = confusionOf(t.hist, t.hist2, 0, bins, P, N);
+  const grid = confusionOf(t.hist, 0, bins, P, N);
   const [tp, fp, fn, tn] = [grid.tp[k], grid.fp[k], grid.fn[k], grid.tn[k]];
   const nPos = effectiveN(P, t.posW2);
   const nNeg = effectiveN(N, t.negW2);
-  const nPredPos = effectiveN(tp + fp, grid.ppW2[k]);
+  const nPredPos = effectiveN(tp + fp, t.ppW2);
   const f1 = (cells: ArrayLike<number>) => ratio(2 * cells[0], 2 * cells[0] + cells[1] + cells[2]);
   const f1Interval = dirichletInterval([tp, fp, fn, tn], Wt > 0 ? nEff / Wt : 0, f1, {
     ...options.bootstrap,
@@ -170,7 +171,7 @@ export function binaryGroups(
         ap: rankC.ap[g],
         aucVariance: rankC.aucVariance[g],
         hist: hist.subarray(g * bins * 2, (g + 1) * bins * 2),
-        hist2: hist2.subarray(g * bins * 2, (g + 1) * bins * 2)
+        ppW2: predictedW2(hist2, g, bins, k)
       },
       bins,
       k,
