@@ -2,7 +2,9 @@
 // event loop (as before: bench/analysis_inline_server.ts) and on a worker thread (the real proxy bundle), side
 // by side, plus each server's peak RSS (VmHWM, worker threads included).
 //
-//   node bench/analysis_ping.mjs [--rows 10000000]
+//   node bench/analysis_ping.mjs [--rows 10000000] [--format parquet]
+//
+// --format parquet converts the data to Parquet (snappy, pyarrow from the project's .venv) and analyses that.
 //
 // A ping every 10 ms (like a UI polling; the next one is sent 10 ms after the previous was sent, or at once when
 // it came back later) from the moment the analysis is sent until it is answered. Back-to-back pings would keep
@@ -16,6 +18,10 @@ import { makeVector, tableFromArrays, tableToIPC } from 'apache-arrow';
 const REPO = new URL('..', import.meta.url).pathname;
 const at = process.argv.indexOf('--rows');
 const ROWS = at > 0 ? Number(process.argv[at + 1]) : 10_000_000;
+const FORMAT = process.argv.includes('--format')
+  ? process.argv[process.argv.indexOf('--format') + 1]
+  : 'arrow';
+const DATA = `data.${FORMAT}`;
 const TOKEN = 'bench-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'kfwb-ping-bench-'));
 
@@ -103,7 +109,7 @@ async function measure(name, server) {
     method: 'POST',
     headers,
     body: JSON.stringify({
-      source: { path: 'data.arrow' },
+      source: { path: DATA },
       label: 'y',
       prediction: 'p',
       slices: ['a', 'b', 'c', 'd', 'e']
@@ -160,13 +166,21 @@ try {
     { stdio: 'inherit' }
   );
   writeData(join(dir, 'data.arrow'));
+  if (FORMAT === 'parquet') {
+    execFileSync(join(REPO, '.venv/bin/python'), [
+      '-c',
+      'import sys, pyarrow.feather as f, pyarrow.parquet as pq; pq.write_table(f.read_table(sys.argv[1]), sys.argv[2])',
+      join(dir, 'data.arrow'),
+      join(dir, 'data.parquet')
+    ]);
+  }
   const results = [
     await measure('inline (event loop)', await startInlineServer(bundle)),
     await measure('worker thread', await startWorkerProxy(bundle))
   ];
   const f = x => x.toFixed(1).padStart(9);
   console.log(
-    `\n${ROWS.toLocaleString('en')} rows × 5 slice features, Arrow file, a ping every 10 ms during the analysis\n`
+    `\n${ROWS.toLocaleString('en')} rows × 5 slice features, ${FORMAT} file, a ping every 10 ms during the analysis\n`
   );
   console.log(
     '| analysis runs on      | analysis wall s | pings | ping p50 ms | ping p99 ms | ping max ms | peak RSS MiB |'
