@@ -121,15 +121,14 @@ export function* fusedBinaryGroups(
   const bins = data.thresholds.length + 1;
   const coded = groupings.filter(g => g.labels.length > 1);
   const codeBytes = coded.some(g => g.labels.length > 256) ? 2 : 1;
-  const packed = packRecords(data, coded, codeBytes);
+  const { record: unsorted, stride, columns } = packRecords(data, coded, codeBytes);
   for (const grouping of coded) {
     grouping.codes = new Int32Array(0);
   }
-  const { stride, columns } = packed;
-  // The packed records are the sort's scratch space: sorted, they replace the unsorted ones.
+  // The unsorted records are the sort's scratch space, held only by it: freed when the sort returns.
   const { score, payload: record } = yield* sortInJobs(
     data.candidate.score,
-    packed.record,
+    unsorted,
     stride / 4,
     threads
   );

@@ -13,19 +13,19 @@
  * numbers literally (it cannot import them); the test in binary-walk.spec.ts holds the two together. */
 export const WALK = {
   COUNT: 0,
-  /** Σ w·p over negatives and over positives, Σ w·p², Σ w·loss, Σ w·loss². */
+  /** Σ w·p over negatives and over positives (slot 1 + y), Σ w·p², Σ w·loss, Σ w·loss². */
   WP_NEG: 1,
   WP_POS: 2,
   WP2: 3,
   WL: 4,
   WL2: 5,
-  /** Weight of positives and negatives above the current block, and in it. */
+  /** Weight of positives and negatives above the current block, and in it (TB is slot 8 + (1 − y)). */
   TP_ABOVE: 6,
   FP_ABOVE: 7,
   TB: 8,
   FB: 9,
-  /** Score of the open block (-1: none yet; scores are in [0, 1]). */
-  LAST: 10,
+  /** 1 while the group has rows in the current run of equal scores (its block is open). */
+  OPEN: 10,
   /** Σ fb·(tpAbove + tb/2): the ROC area times P·N. */
   AREA: 11,
   /** Σ tb·precision at each block with positives: average precision times P. */
@@ -147,41 +147,66 @@ export function walkKernel(a: IWalkArgs): void {
     }
   };
   for (const { column, groups, state: st } of a.groupings) {
-    for (let g = 0; g < groups; g++) {
-      st[g * width + 10] = -1; // LAST: no block open
-    }
-    for (let i = 0; i < n; i++) {
-      const o = column < 0 ? 0 : codes[i * codesPerRecord + codeStart + column] * width;
+    const touched = new Int32Array(groups); // state offsets of the groups in the current run
+    let i = 0;
+    while (i < n) {
+      // A run of rows with equal score: each group's rows in it are one block (ties, as sklearn counts them).
       const s = score[i];
-      if (st[o + 10] !== s) {
-        closeBlock(st, o); // a new block of equal score for this group
-        st[o + 10] = s;
+      let end = i + 1;
+      while (end < n && score[end] === s) {
+        end++;
       }
-      const w = weights[i * wordsPerRecord];
-      const y = bytes[i * stride + labelAt];
-      const l = loss[i];
-      const wp = w * s;
-      st[o] += 1;
-      if (y === 1) {
-        st[o + 8] += w;
-        st[o + 2] += wp;
-      } else {
-        st[o + 9] += w;
-        st[o + 1] += wp;
+      const single = end === i + 1;
+      let open = 0;
+      for (let r = i; r < end; r++) {
+        const o = column < 0 ? 0 : codes[r * codesPerRecord + codeStart + column] * width;
+        const w = weights[r * wordsPerRecord];
+        const y = bytes[r * stride + labelAt];
+        const l = loss[r];
+        const wp = w * s;
+        st[o] += 1;
+        st[o + 1 + y] += wp;
+        st[o + 3] += wp * s;
+        st[o + 4] += w * l;
+        st[o + 5] += w * l * l;
+        const b = bin[r];
+        const w2 = w * w;
+        st[o + 17 + y] += w2;
+        if (b > k) {
+          st[o + 19] += w2;
+        }
+        st[o + 20 + 2 * b + y] += w;
+        if (single) {
+          // A block of one row: closeBlock's arithmetic with the other class's weight 0 (adding 0 is exact).
+          if (w > 0) {
+            if (y === 1) {
+              const fpAbove = st[o + 7];
+              st[o + 13] += w * fpAbove;
+              st[o + 14] += w * fpAbove * fpAbove;
+              const tp = st[o + 6] + w;
+              st[o + 6] = tp;
+              st[o + 12] += (w * tp) / (tp + fpAbove);
+            } else {
+              const tpAbove = st[o + 6];
+              st[o + 11] += w * tpAbove;
+              st[o + 15] += w * tpAbove;
+              st[o + 16] += w * tpAbove * tpAbove;
+              st[o + 7] += w;
+            }
+          }
+        } else {
+          if (st[o + 10] === 0) {
+            st[o + 10] = 1;
+            touched[open++] = o;
+          }
+          st[o + 8 + (1 - y)] += w;
+        }
       }
-      st[o + 3] += wp * s;
-      st[o + 4] += w * l;
-      st[o + 5] += w * l * l;
-      const b = bin[i];
-      const w2 = w * w;
-      st[o + 17 + y] += w2;
-      if (b > k) {
-        st[o + 19] += w2;
+      for (let t = 0; t < open; t++) {
+        closeBlock(st, touched[t]);
+        st[touched[t] + 10] = 0;
       }
-      st[o + 20 + 2 * b + y] += w;
-    }
-    for (let g = 0; g < groups; g++) {
-      closeBlock(st, g * width);
+      i = end;
     }
   }
 }
