@@ -111,6 +111,17 @@ describe('POST /api/v1/analysis', () => {
     expect(doc.overall.metrics.recall.value).toBeCloseTo(tp / positives, 12);
   });
 
+  it('runs several analyses at once, each on its own worker thread', async () => {
+    const app = await makeAnalysisApp(root, { ...LIMITS, workers: 2, queue: 4 });
+    const answers = await Promise.all(
+      ['g', 'y', 'g', 'y'].map(slice =>
+        app.inject(post(spec({ path: 'data/scores.csv' }, { slices: [slice] })))
+      )
+    );
+    expect(answers.map(a => a.statusCode)).toEqual([200, 200, 200, 200]);
+    expect(answers.map(a => a.json().slices.length)).toEqual([3, 2, 3, 2]);
+  });
+
   it('accepts an absolute path inside the root dir', async () => {
     const app = await makeAnalysisApp(root);
     const res = await app.inject(post(spec({ path: join(root, 'data', 'scores.csv') })));
