@@ -82,7 +82,13 @@ const stepNode = (view: Locator, task: string) =>
 /** The submit dialog: fills it, presses Submit. */
 async function submitDialog(
   page: IJupyterLabPageFixture,
-  values: { name?: string; experiment?: string; params?: Record<string, string> },
+  values: {
+    name?: string;
+    experiment?: string;
+    params?: Record<string, string>;
+    /** Submit with Enter in the last field typed, not a click. */
+    keyboard?: boolean;
+  },
   screenshot?: string
 ): Promise<Locator> {
   const dialog = page.locator('.jp-Dialog');
@@ -99,7 +105,11 @@ async function submitDialog(
   if (screenshot) {
     await page.screenshot({ path: `${SHOTS}/${screenshot}` });
   }
-  await dialog.getByRole('button', { name: 'Submit', exact: true }).click();
+  if (values.keyboard) {
+    await page.keyboard.press('Enter');
+  } else {
+    await dialog.getByRole('button', { name: 'Submit', exact: true }).click();
+  }
   return dialog;
 }
 
@@ -326,7 +336,12 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
     // From the palette this time: it submits what the current tab shows.
     await page.keyboard.press('Control+Shift+C');
     await page.locator('#modal-command-palette input').fill('Submit Pipeline to Kubeflow');
-    await page.keyboard.press('Enter');
+    // Clicked, not Enter: the dialog can open before Enter's key-up, which would then accept it with the defaults.
+    await page
+      .locator('#modal-command-palette .lm-CommandPalette-item', {
+        hasText: 'Submit Pipeline to Kubeflow'
+      })
+      .click();
     await submitDialog(
       page,
       { experiment: 'from-ir', params: { rows: '7' } },
@@ -350,7 +365,7 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
       .getByRole('button', { name: 'from-ir' })
       .click();
     await expect(dialog.getByLabel('Experiment', { exact: true })).toHaveValue('from-ir');
-    await submitDialog(page, { name: 'ir-second' });
+    await submitDialog(page, { name: 'ir-second', keyboard: true });
     await expect(runView(page).locator('.kf-detail-header h2')).toHaveText('ir-second', LIVE);
     await expect(runView(page).locator('.kf-detail-meta')).toContainText('experiment from-ir');
   });
