@@ -52,11 +52,15 @@ export class KfpConnector {
   /** The `kfpEndpoint` setting; when empty, env `KF_PIPELINES_ENDPOINT` applies. */
   private configuredBySetting?: string;
   private note?: string;
+  private refusal?: string;
 
   constructor(private readonly options: IKfpConnectorOptions) {}
 
   connection(): IKfpConnection {
     const { connection } = this.current;
+    if (this.refusal) {
+      return { ...connection, state: 'unauthorized', message: this.refusal };
+    }
     return this.note && connection.state === 'connected'
       ? { ...connection, message: `${connection.message} ${this.note}` }
       : { ...connection };
@@ -93,13 +97,19 @@ export class KfpConnector {
     return this.discover();
   }
 
-  /** Told by the runs backend when KFP refused the identity on a real call (healthz needs none). */
+  /**
+   * Told by the runs backend when KFP refused the identity on a real call (healthz needs none): the connection
+   * says so until a call goes through again (a rotated token, a new binding), without a new discovery.
+   */
   refused(error: KfpApiError): void {
-    if (error.status === 401 && this.current.connection.state === 'connected') {
-      this.current = {
-        connection: { ...this.current.connection, state: 'unauthorized', message: error.message }
-      };
+    if (error.status === 401 && this.current.client) {
+      this.refusal = error.message;
     }
+  }
+
+  /** A call went through: a refusal seen before is over. */
+  accepted(): void {
+    this.refusal = undefined;
   }
 
   private configuredUrl(): { url: string; by: string } | undefined {
@@ -116,6 +126,7 @@ export class KfpConnector {
     const run = this.probeAll().then(result => {
       if (this.pending === run) {
         this.current = result;
+        this.refusal = undefined;
       }
       return this.connection();
     });
