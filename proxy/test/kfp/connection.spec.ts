@@ -120,6 +120,35 @@ describe('KfpConnector', () => {
     expect(connection.message).toContain('kfpEndpoint');
   });
 
+  it("does not take the apiserver's RBAC refusal to proxy for KFP's refusal", async () => {
+    const forbidden: IServiceProxyAccess = {
+      service: 'kubeflow/ml-pipeline:8888',
+      user: 'alice',
+      transport: () => ({
+        endpoint: 'https://apiserver/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy',
+        send: async () => ({
+          status: 403,
+          text: JSON.stringify({
+            kind: 'Status',
+            message:
+              'services "ml-pipeline:8888" is forbidden: User "alice" cannot get resource "services/proxy" in API group "" in the namespace "kubeflow"',
+            reason: 'Forbidden',
+            code: 403
+          })
+        })
+      })
+    };
+    const connection = await new KfpConnector({
+      auth: noAuth(),
+      serviceProxy: forbidden
+    }).discover();
+    expect(connection.state).toBe('not-found');
+    expect(connection.message).toContain(
+      'may not proxy to kubeflow/ml-pipeline:8888 (RBAC get services/proxy)'
+    );
+    expect(connection.message).toContain('kfpEndpoint');
+  });
+
   it('recognises a KFP 1.x server (v1 API only)', async () => {
     const old = await serve({
       '/apis/v1beta1/healthz': [200, { commit_sha: 'x', tag_name: '1.8.5' }]

@@ -166,11 +166,16 @@ export class KfpConnector {
         ? `service ${this.options.serviceProxy.service} through the apiserver`
         : ''
     ].filter(Boolean);
+    // Why a candidate was passed over (the service-proxy's RBAC) helps the user more than "not found".
+    const notes = tried
+      .map(t => t.connection.message)
+      .filter(m => m && !m.startsWith('No service'));
     return {
       connection: {
         state: 'not-found',
         message:
           `No Kubeflow Pipelines found${looked.length ? ` (looked for ${looked.join(' and ')})` : ''}. ` +
+          (notes.length ? `${notes.join(' ')} ` : '') +
           'Set the kfpEndpoint setting or KF_PIPELINES_ENDPOINT to its API URL ' +
           '(e.g. http://ml-pipeline.kubeflow.svc.cluster.local:8888, not the UI address). Local runs work as before.'
       }
@@ -232,6 +237,18 @@ export class KfpConnector {
         ...base,
         state: 'unreachable',
         message: `Kubeflow Pipelines at ${at} cannot be reached: ${reason}`
+      };
+    }
+    // The apiserver's own refusal to proxy (RBAC services/proxy) says nothing about KFP: look elsewhere.
+    if (
+      via === 'service-proxy' &&
+      error.status === 403 &&
+      /services\/proxy/.test(error.kfpMessage)
+    ) {
+      return {
+        ...base,
+        state: 'not-found',
+        message: `Your kubeconfig may not proxy to ${serviceProxy?.service} (RBAC get services/proxy), so KFP was not looked for there.`
       };
     }
     if (error.status === 401 || error.status === 403) {
