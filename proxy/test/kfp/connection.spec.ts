@@ -97,6 +97,23 @@ describe('KfpConnector', () => {
     expect(proxy.requests).toEqual([]);
   });
 
+  it('takes an in-cluster name that does not resolve as "nothing there", and goes on', async () => {
+    const kfp = await serve(HEALTHY);
+    const connector = new KfpConnector({
+      auth: noAuth(),
+      inCluster: 'http://ml-pipeline.kubeflow.invalid:8888',
+      configured: kfp.url
+    });
+    expect(await connector.discover()).toMatchObject({ state: 'connected', via: 'configured' });
+    const alone = new KfpConnector({
+      auth: noAuth(),
+      inCluster: 'http://ml-pipeline.kubeflow.invalid:8888'
+    });
+    const connection = await alone.discover();
+    expect(connection.state).toBe('not-found');
+    expect(connection.message).toContain('looked for the in-cluster service');
+  });
+
   it('falls through a missing service to the configured URL', async () => {
     const kfp = await serve(HEALTHY);
     const proxy = missingService();

@@ -231,6 +231,14 @@ export class KfpConnector {
   ): Promise<IKfpConnection> {
     const { auth, serviceProxy } = this.options;
     const at = `${base.endpoint} (${why})`;
+    // Outside a KFP cluster the in-cluster name does not resolve: nothing there, rather than "unreachable".
+    if (
+      via === 'in-cluster' &&
+      !(error instanceof KfpApiError) &&
+      /ENOTFOUND|EAI_AGAIN/.test(String(error))
+    ) {
+      return { ...base, state: 'not-found', message: `No ${base.endpoint} in this cluster's DNS.` };
+    }
     if (!(error instanceof KfpApiError)) {
       const reason = error instanceof Error ? error.message : String(error);
       return {
