@@ -495,3 +495,17 @@ test('a KFP 1.x server is recognised and named as too old', async () => {
     await old.stop();
   }
 });
+
+test('a kubeconfig user the apiserver will not proxy for is told so, not that KFP refused them', async () => {
+  const restricted = await startProxy(info.aliceKubeconfig, {
+    service: proxyService,
+    inCluster: null
+  });
+  try {
+    const { body } = await restricted.request('GET', routes.kfp());
+    expect(body.state).toBe('not-found');
+    expect(body.message).toContain(`may not proxy to ${proxyService} (RBAC get services/proxy)`);
+  } finally {
+    await restricted.close();
+  }
+});

@@ -81,9 +81,10 @@ function checkRunBackend(body: ICreateRunRequest): 'local' | 'kfp' {
 async function requireKfp(deps: IAppDeps): Promise<void> {
   const kfp = deps.backends.current.kfp;
   const connection = await kfp?.connection();
-  if (connection?.state !== 'connected') {
+  // A refused identity is tried again: the call answers KFP's own refusal, or goes through (rotated token).
+  if (connection?.state !== 'connected' && connection?.state !== 'unauthorized') {
     throw new BackendError(
-      connection?.state === 'unauthorized' ? 'forbidden' : 'unreachable',
+      'unreachable',
       `Kubeflow Pipelines is not connected: ${connection?.message ?? 'this backend cannot submit to KFP.'}`
     );
   }

@@ -97,6 +97,23 @@ describe('KfpConnector', () => {
     expect(proxy.requests).toEqual([]);
   });
 
+  it('takes an in-cluster name that does not resolve as "nothing there", and goes on', async () => {
+    const kfp = await serve(HEALTHY);
+    const connector = new KfpConnector({
+      auth: noAuth(),
+      inCluster: 'http://ml-pipeline.kubeflow.invalid:8888',
+      configured: kfp.url
+    });
+    expect(await connector.discover()).toMatchObject({ state: 'connected', via: 'configured' });
+    const alone = new KfpConnector({
+      auth: noAuth(),
+      inCluster: 'http://ml-pipeline.kubeflow.invalid:8888'
+    });
+    const connection = await alone.discover();
+    expect(connection.state).toBe('not-found');
+    expect(connection.message).toContain('looked for the in-cluster service');
+  });
+
   it('falls through a missing service to the configured URL', async () => {
     const kfp = await serve(HEALTHY);
     const proxy = missingService();
@@ -117,6 +134,35 @@ describe('KfpConnector', () => {
     }).discover();
     expect(connection.state).toBe('not-found');
     expect(connection.message).toContain('service kubeflow/ml-pipeline:8888 through the apiserver');
+    expect(connection.message).toContain('kfpEndpoint');
+  });
+
+  it("does not take the apiserver's RBAC refusal to proxy for KFP's refusal", async () => {
+    const forbidden: IServiceProxyAccess = {
+      service: 'kubeflow/ml-pipeline:8888',
+      user: 'alice',
+      transport: () => ({
+        endpoint: 'https://apiserver/api/v1/namespaces/kubeflow/services/ml-pipeline:8888/proxy',
+        send: async () => ({
+          status: 403,
+          text: JSON.stringify({
+            kind: 'Status',
+            message:
+              'services "ml-pipeline:8888" is forbidden: User "alice" cannot get resource "services/proxy" in API group "" in the namespace "kubeflow"',
+            reason: 'Forbidden',
+            code: 403
+          })
+        })
+      })
+    };
+    const connection = await new KfpConnector({
+      auth: noAuth(),
+      serviceProxy: forbidden
+    }).discover();
+    expect(connection.state).toBe('not-found');
+    expect(connection.message).toContain(
+      'may not proxy to kubeflow/ml-pipeline:8888 (RBAC get services/proxy)'
+    );
     expect(connection.message).toContain('kfpEndpoint');
   });
 

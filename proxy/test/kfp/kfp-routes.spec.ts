@@ -68,13 +68,12 @@ describe('/api/v1/kfp', () => {
 describe('KFP runs on the run routes', () => {
   it("answers a KFP submission with the connection's words when KFP is not usable", async () => {
     const { app, backend } = await makeApp();
-    const message =
-      'Kubeflow Pipelines at http://x refused user "bob": denied. To fix: add that user.';
-    Object.assign(backend, { kfp: fakeKfp({ state: 'unauthorized', message }).control });
+    const message = 'The server at http://x speaks only the KFP v1 API (KFP 1.x).';
+    Object.assign(backend, { kfp: fakeKfp({ state: 'too-old', message }).control });
     const res = await app.inject(
       post('/api/v1/namespaces/default/runs', { ir: { root: {} }, backend: 'kfp' })
     );
-    expect(res.statusCode).toBe(403);
+    expect(res.statusCode).toBe(503);
     expect(res.json().error.message).toContain(message);
     expect(backend.pipelines.created).toEqual([]);
   });

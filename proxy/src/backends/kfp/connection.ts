@@ -53,11 +53,15 @@ export class KfpConnector {
   private configuredBySetting?: string;
   private note?: string;
   private updates?: 'watch' | 'poll';
+  private refusal?: string;
 
   constructor(private readonly options: IKfpConnectorOptions) {}
 
   connection(): IKfpConnection {
     const { connection } = this.current;
+    if (this.refusal) {
+      return { ...connection, state: 'unauthorized', message: this.refusal };
+    }
     return this.note && connection.state === 'connected'
       ? { ...connection, message: `${connection.message} ${this.note}`, updates: this.updates }
       : { ...connection };
@@ -95,13 +99,19 @@ export class KfpConnector {
     return this.discover();
   }
 
-  /** Told by the runs backend when KFP refused the identity on a real call (healthz needs none). */
+  /**
+   * Told by the runs backend when KFP refused the identity on a real call (healthz needs none): the connection
+   * says so until a call goes through again (a rotated token, a new binding), without a new discovery.
+   */
   refused(error: KfpApiError): void {
-    if (error.status === 401 && this.current.connection.state === 'connected') {
-      this.current = {
-        connection: { ...this.current.connection, state: 'unauthorized', message: error.message }
-      };
+    if (error.status === 401 && this.current.client) {
+      this.refusal = error.message;
     }
+  }
+
+  /** A call went through: a refusal seen before is over. */
+  accepted(): void {
+    this.refusal = undefined;
   }
 
   private configuredUrl(): { url: string; by: string } | undefined {
@@ -118,6 +128,7 @@ export class KfpConnector {
     const run = this.probeAll().then(result => {
       if (this.pending === run) {
         this.current = result;
+        this.refusal = undefined;
       }
       return this.connection();
     });
@@ -157,11 +168,16 @@ export class KfpConnector {
         ? `service ${this.options.serviceProxy.service} through the apiserver`
         : ''
     ].filter(Boolean);
+    // Why a candidate was passed over (the service-proxy's RBAC) helps the user more than "not found".
+    const notes = tried
+      .map(t => t.connection.message)
+      .filter(m => m && !m.startsWith('No service'));
     return {
       connection: {
         state: 'not-found',
         message:
           `No Kubeflow Pipelines found${looked.length ? ` (looked for ${looked.join(' and ')})` : ''}. ` +
+          (notes.length ? `${notes.join(' ')} ` : '') +
           'Set the kfpEndpoint setting or KF_PIPELINES_ENDPOINT to its API URL ' +
           '(e.g. http://ml-pipeline.kubeflow.svc.cluster.local:8888, not the UI address). Local runs work as before.'
       }
@@ -217,12 +233,32 @@ export class KfpConnector {
   ): Promise<IKfpConnection> {
     const { auth, serviceProxy } = this.options;
     const at = `${base.endpoint} (${why})`;
+    // Outside a KFP cluster the in-cluster name does not resolve: nothing there, rather than "unreachable".
+    if (
+      via === 'in-cluster' &&
+      !(error instanceof KfpApiError) &&
+      /ENOTFOUND|EAI_AGAIN/.test(String(error))
+    ) {
+      return { ...base, state: 'not-found', message: `No ${base.endpoint} in this cluster's DNS.` };
+    }
     if (!(error instanceof KfpApiError)) {
       const reason = error instanceof Error ? error.message : String(error);
       return {
         ...base,
         state: 'unreachable',
         message: `Kubeflow Pipelines at ${at} cannot be reached: ${reason}`
+      };
+    }
+    // The apiserver's own refusal to proxy (RBAC services/proxy) says nothing about KFP: look elsewhere.
+    if (
+      via === 'service-proxy' &&
+      error.status === 403 &&
+      /services\/proxy/.test(error.kfpMessage)
+    ) {
+      return {
+        ...base,
+        state: 'not-found',
+        message: `Your kubeconfig may not proxy to ${serviceProxy?.service} (RBAC get services/proxy), so KFP was not looked for there.`
       };
     }
     if (error.status === 401 || error.status === 403) {

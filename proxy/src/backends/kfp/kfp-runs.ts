@@ -72,7 +72,9 @@ export class KfpRuns {
   async kfp<T>(work: (client: KfpClient) => Promise<T>): Promise<T> {
     const client = await this.connector.client();
     try {
-      return await work(client);
+      const result = await work(client);
+      this.connector.accepted();
+      return result;
     } catch (e) {
       if (e instanceof KfpApiError) {
         this.connector.refused(e);

@@ -13,7 +13,7 @@ import type { IRunWatch } from './cluster';
 /** Triggers that arrive together (a Workflow and its pod) are read once. */
 const COALESCE_MS = 100;
 /** Re-reads after a watched change, while KFP's persistence agent catches up. */
-const SETTLE_MS = [1000, 3000];
+const SETTLE_MS = [500, 1500, 4000, 10000];
 
 export class RunFollower {
   private readonly known = new Map<string, IRun>();
