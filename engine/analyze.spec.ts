@@ -92,7 +92,7 @@ describe('analyze (binary)', () => {
 });
 
 describe('analyzeInTurns', () => {
-  it('answers the same document, pausing after the reading and after each grouping', async () => {
+  it('answers the same document, pausing after the reading, each grouping and each kernel phase', async () => {
     const spec = resolved({
       slices: ['k', { cross: ['k', 'k'] }],
       minSliceSize: 1
@@ -101,7 +101,8 @@ describe('analyzeInTurns', () => {
     const clock = () => 0;
     const turns = await analyzeInTurns(small(), spec, undefined, async () => void pauses++, clock);
     expect(turns).toEqual(analyze(small(), spec, undefined, clock));
-    expect(pauses).toBe(3);
+    // Reading, two groupings, then the fused binary metrics' phases: scatter, bucket sort, prepare, walk.
+    expect(pauses).toBe(7);
   });
 });
 
@@ -204,5 +205,41 @@ describe('analyze (regression, multiclass)', () => {
     // F1: a = 2/3, b = 2·1/(1+3) = 0.5, c = 0
     expect(m.macroF1.value).toBeCloseTo((2 / 3 + 0.5 + 0) / 3, 15);
     expect(m.microF1.value).toBeCloseTo(0.5, 15);
+  });
+});
+
+describe('metric definitions as scikit-learn gives them (issue 12, finding 8)', () => {
+  it('gives precision, recall and F1 0 where they are undefined (zero_division=0), not null', () => {
+    // Slice k=1: no positive label and no score >= 0.5; slice k=2: positives, none predicted.
+    const table = tableFromArrays({
+      y: Float64Array.from([0, 0, 0, 1, 1, 0]),
+      p: Float64Array.from([0.1, 0.2, 0.3, 0.1, 0.2, 0.3]),
+      k: Float64Array.from([1, 1, 1, 2, 2, 2])
+    });
+    const doc = analyze(table, resolved({ slices: ['k'], minSliceSize: 1 }));
+    const [none, missed] = doc.slices.map(s => s.metrics);
+    // sklearn: precision_score([0,0,0],[0,0,0], zero_division=0) = 0, recall_score = 0, f1_score = 0.
+    for (const name of ['precision', 'recall', 'f1']) {
+      expect(none[name]).toEqual({ value: 0, lo: null, hi: null });
+    }
+    // sklearn on [0,1,1] vs [0,0,0]: precision 0 (nothing predicted), recall 0/2 = 0, f1 0.
+    expect(missed.precision).toEqual({ value: 0, lo: null, hi: null });
+    expect(missed.recall.value).toBe(0);
+    expect(missed.f1.value).toBe(0);
+    expect(doc.overall.metrics.accuracy.value).toBeCloseTo(4 / 6, 15);
+  });
+
+  it('counts a class occurring only in zero-weight rows in macro F1, with F1 0 (sklearn 0.4722…)', () => {
+    // sklearn.metrics.f1_score(y, p, average="macro", sample_weight=w) = 0.47222222222222215 (per class a 0.75,
+    // b 0.6667, c 0): unique_labels ignores the weights, and c has no weighted TP, FP or FN.
+    // Counting only classes with weight gave (0.75 + 0.6667) / 2 = 0.7083, the old answer.
+    const table = tableFromArrays({
+      y: ['a', 'a', 'a', 'a', 'a', 'b', 'b', 'c'],
+      p: ['a', 'a', 'a', 'b', 'b', 'b', 'b', 'c'],
+      w: Float64Array.from([1, 1, 1, 1, 1, 1, 1, 0])
+    });
+    const doc = analyze(table, resolved({ task: 'multiclass', weights: 'w', minSliceSize: 1 }));
+    expect(doc.overall.metrics.macroF1.value).toBeCloseTo(0.47222222222222215, 14);
+    expect(doc.overall.metrics.accuracy.value).toBeCloseTo(5 / 7, 15);
   });
 });

@@ -13,11 +13,14 @@ import {
 } from '../contract/analysis';
 import { readBinary, readMulticlass, readRegression, readWeights } from './inputs';
 import { binaryGroups } from './metrics/binary';
+import { fusedBinaryGroups } from './metrics/binary-fused';
+import { KernelJob, runHere } from './kernels';
 import { METRIC_INFO } from './metrics/info';
 import { zOf } from './metrics/intervals';
 import { multiclassGroups } from './metrics/multiclass';
 import { regressionGroups } from './metrics/regression';
 import { IGroupOptions, IGroupResult } from './metrics/shared';
+import { IBinaryData } from './metrics/binary-inputs';
 import { buildGrouping, IGrouping, overallGrouping } from './slicing';
 import { AnalysisInputError } from './table';
 
@@ -27,10 +30,21 @@ type GroupMetrics = (grouping: IGrouping, options: IGroupOptions) => IGroupResul
 
 export type ResultSource = IAnalysisResult['spec']['source'];
 
+/**
+ * Threads to run the engine's kernels on (engine/threads.ts has Node's worker_threads). Without them the
+ * kernels run on the calling thread; the result is identical either way.
+ */
+export interface IEngineThreads {
+  /** How many jobs run at once (the calling thread's included). */
+  readonly size: number;
+  /** Runs the jobs, in parallel where it can; resolves when all are done. */
+  run(jobs: KernelJob[]): Promise<void>;
+}
+
 function metricsFunction(
   table: Table,
   spec: ResolvedAnalysisSpec
-): { run: GroupMetrics; thresholds?: number[] } {
+): { run: GroupMetrics; thresholds?: number[]; fused?: IBinaryData } {
   const weight = readWeights(table, spec);
   if (spec.task === 'multiclass') {
     const data = readMulticlass(table, spec, weight);
@@ -43,7 +57,9 @@ function metricsFunction(
   const data = readBinary(table, spec, weight);
   return {
     run: (g, o) => binaryGroups(data, g, o),
-    thresholds: data.thresholds
+    thresholds: data.thresholds,
+    // Without a baseline every grouping is computed in one fused walk (metrics/binary-fused.ts).
+    fused: data.baseline ? undefined : data
   };
 }
 
@@ -61,19 +77,23 @@ function toSlices(grouping: IGrouping, results: IGroupResult[]): ISliceResult[] 
   }));
 }
 
-/** The analysis as steps: it yields after reading the columns and after each grouping. */
+/**
+ * The analysis as steps: it yields after reading the columns and after each grouping (undefined), and the
+ * kernel jobs of the fused binary metrics for the driver to run (here or on threads) before it goes on.
+ */
 function* analysisSteps(
   table: Table,
   spec: ResolvedAnalysisSpec,
   source: ResultSource | undefined,
-  now: () => number
-): Generator<void, IAnalysisResult> {
+  now: () => number,
+  threads: number
+): Generator<KernelJob[] | undefined, IAnalysisResult> {
   const started = now();
   if (table.numRows === 0) {
     throw new AnalysisInputError('the data has no rows', '/source');
   }
   const warnings: string[] = [];
-  const { run, thresholds } = metricsFunction(table, spec);
+  const { run, thresholds, fused } = metricsFunction(table, spec);
   yield;
   const options = (index: number): IGroupOptions => ({
     z: zOf(spec.confidence),
@@ -82,17 +102,36 @@ function* analysisSteps(
     bootstrap: spec.bootstrap,
     seedOffset: index * 100003
   });
-  const overallGroup = overallGrouping(table.numRows);
-  const [overall] = toSlices(overallGroup, run(overallGroup, options(0)));
-  overall.value = 'All rows';
+  const overallGroup = overallGrouping(fused ? 0 : table.numRows);
   let complete = true;
-  const slices: ISliceResult[] = [];
+  const groupings: IGrouping[] = [];
+  const results: IGroupResult[][] = [];
+  if (!fused) {
+    results.push(run(overallGroup, options(0)));
+  }
   for (const [i, slice] of spec.slices.entries()) {
     yield;
     const { grouping, capped } = buildGrouping(table, slice, i, spec.maxDistinct, warnings);
     complete = complete && !capped;
-    slices.push(...toSlices(grouping, run(grouping, options(i + 1))));
+    groupings.push(grouping);
+    if (!fused) {
+      results.push(run(grouping, options(i + 1)));
+    }
   }
+  if (fused) {
+    const all = [overallGroup, ...groupings];
+    results.push(
+      ...(yield* fusedBinaryGroups(
+        fused,
+        all,
+        all.map((_, i) => options(i)),
+        threads
+      ))
+    );
+  }
+  const [overall] = toSlices(overallGroup, results[0]);
+  overall.value = 'All rows';
+  const slices = groupings.flatMap((grouping, i) => toSlices(grouping, results[i + 1]));
   const tooSmall = slices.filter(s => s.tooSmall).length;
   if (tooSmall > 0) {
     warnings.push(
@@ -134,38 +173,48 @@ function* analysisSteps(
   };
 }
 
-/** `analyze(table, spec)`: the result document, computed in one go. */
+/** `analyze(table, spec)`: the result document, computed in one go on the calling thread. */
 export function analyze(
   table: Table,
   spec: ResolvedAnalysisSpec,
   source?: ResultSource,
   now = () => Date.now()
 ): IAnalysisResult {
-  const steps = analysisSteps(table, spec, source, now);
+  const steps = analysisSteps(table, spec, source, now, 1);
   for (;;) {
     const step = steps.next();
     if (step.done) {
       return step.value;
+    }
+    if (step.value) {
+      runHere(step.value);
     }
   }
 }
 
 /**
  * The same analysis, awaiting `pause()` between steps so a server's event loop can answer other requests
- * meanwhile (the proxy passes a setImmediate pause; the engine itself stays free of Node APIs).
+ * meanwhile (the proxy passes a setImmediate pause; the engine itself stays free of Node APIs), and running
+ * the heavy kernels on `threads` when given (engine/threads.ts: worker threads over shared memory).
  */
 export async function analyzeInTurns(
   table: Table,
   spec: ResolvedAnalysisSpec,
   source: ResultSource | undefined,
   pause: () => Promise<void>,
-  now = () => Date.now()
+  now = () => Date.now(),
+  threads?: IEngineThreads
 ): Promise<IAnalysisResult> {
-  const steps = analysisSteps(table, spec, source, now);
+  const steps = analysisSteps(table, spec, source, now, threads?.size ?? 1);
   for (;;) {
     const step = steps.next();
     if (step.done) {
       return step.value;
+    }
+    if (step.value && threads) {
+      await threads.run(step.value);
+    } else if (step.value) {
+      runHere(step.value);
     }
     await pause();
   }

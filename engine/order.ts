@@ -1,9 +1,12 @@
 /**
- * Sorting once for every slice. Scores are ordered by an LSD radix sort on their IEEE-754 bits (six 11-bit
- * passes, skipping passes where every key has the same digit), which beats a comparison sort plus rank lookup
- * by an order of magnitude at 10 M rows. Per grouping, a stable scatter by group code then gives each slice its
- * rows already in score order as contiguous arrays, so the AUC/AP walk reads memory sequentially.
+ * Sorting once for every slice. Scores are ordered by an LSD radix sort on their IEEE-754 bits
+ * (sort-kernels.ts), which beats a comparison sort plus rank lookup by an order of magnitude at 10 M rows. The
+ * binary metrics walk the sorted rows once per grouping (metrics/binary-walk.ts); the per-grouping segments
+ * below serve the paired (baseline) comparison, which needs each row's DeLong placement.
  */
+
+import { KernelJob, runAllHere } from './kernels';
+import { sortKeys } from './sort-kernels';
 
 export interface IScoreOrder {
   /** Row indices by descending score. */
@@ -12,83 +15,149 @@ export interface IScoreOrder {
   rank: Int32Array;
 }
 
-const BITS = 11;
-const RADIX = 1 << BITS;
-const MASK = RADIX - 1;
+/** Memory the engine's kernels can share with worker threads where the platform has it. */
+export function sharedBuffer(bytes: number): ArrayBuffer {
+  return (
+    typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)
+  ) as ArrayBuffer;
+}
 
-/** Sortable unsigned keys: positive floats keep their bits with the sign set, negatives are inverted. */
-function sortableKeys(scores: Float64Array): {
-  lo: Uint32Array;
-  hi: Uint32Array;
-} {
+export interface ISortedScores {
+  /** The scores in descending order (rows with equal scores keep their row order). */
+  score: Float64Array;
+  /** The payload moved with them: `width` words per row. */
+  payload: Uint32Array;
+}
+
+/** [from, to) ranges splitting n positions into `parts`. */
+export function ranges(n: number, parts: number): [number, number][] {
+  return Array.from({ length: parts }, (_, p) => [
+    Math.floor((n * p) / parts),
+    Math.floor((n * (p + 1)) / parts)
+  ]);
+}
+
+/** Buckets for n rows: about 8 Ki rows each (in cache for the bucket sort), a power of two up to 4096. */
+function bucketCount(n: number): number {
+  let B = 1;
+  while (B < 4096 && B * 8192 < n) {
+    B *= 2;
+  }
+  return B;
+}
+
+/**
+ * Scores by descending value, each row's payload (`width` 32-bit words: its index, or a whole record) moved
+ * along (sort-kernels.ts): buckets by value, then each bucket sorted in cache; with threads, each phase split
+ * between them (input ranges for the scatter, bucket ranges of equal rows for the sort). The order is one stable
+ * sort's whatever the split. Moving records with the keys keeps the passes sequential: fetching them afterwards
+ * by row index would cost a cache miss per row. Outputs live in shared memory; `payload` is used as scratch.
+ */
+export function* sortInJobs(
+  scores: Float64Array,
+  payload: Uint32Array,
+  width: number,
+  threads: number
+): Generator<KernelJob[], ISortedScores, void> {
   const n = scores.length;
-  const normalised = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    normalised[i] = scores[i] === 0 ? 0 : scores[i]; // -0 sorts with 0
+  const B = bucketCount(n);
+  const parts = ranges(n, threads);
+  const hi = new Uint32Array(sharedBuffer(4 * n));
+  const lo = new Uint32Array(sharedBuffer(4 * n));
+  const bucket = new Uint16Array(sharedBuffer(2 * n));
+  const counts = new Int32Array(parts.length * B);
+  sortKeys(scores, hi, lo, bucket, B, [0, ...parts.map(([, to]) => to)], counts);
+  // Bucket starts, and where each input part's rows of each bucket begin (earlier parts first: stable).
+  const starts = new Int32Array(sharedBuffer(4 * (B + 1)));
+  const next = parts.map(() => new Int32Array(sharedBuffer(4 * B)));
+  let at = 0;
+  for (let b = 0; b < B; b++) {
+    starts[b] = at;
+    parts.forEach((_, p) => {
+      next[p][b] = at;
+      at += counts[p * B + b];
+    });
   }
-  const words = new Uint32Array(normalised.buffer);
-  const lo = new Uint32Array(n);
-  const hi = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const h = words[2 * i + 1];
-    const l = words[2 * i];
-    const negative = h >>> 31 === 1;
-    hi[i] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
-    lo[i] = negative ? ~l >>> 0 : l;
+  starts[B] = at;
+  const sorted = {
+    hi: new Uint32Array(sharedBuffer(4 * n)),
+    lo: new Uint32Array(sharedBuffer(4 * n)),
+    payload: new Uint32Array(sharedBuffer(4 * n * width))
+  };
+  const input = { hi, lo, payload };
+  yield parts.map(([from, to], p) => ({
+    kernel: 'scatter',
+    args: {
+      from,
+      to,
+      width,
+      bucket,
+      next: next[p],
+      ...input,
+      hi2: sorted.hi,
+      lo2: sorted.lo,
+      payload2: sorted.payload
+    }
+  }));
+  // Bucket ranges of about equal rows, one per thread; the input arrays are now the sort's scratch.
+  const score = new Float64Array(sharedBuffer(8 * n));
+  const cuts = [0];
+  for (let b = 0, p = 1; b < B && p < threads; b++) {
+    if (starts[b + 1] >= (n * p) / threads) {
+      cuts.push(b + 1);
+      p++;
+    }
   }
-  return { lo, hi };
+  cuts.push(B);
+  yield cuts
+    .slice(1)
+    .flatMap((last, i) =>
+      last > cuts[i]
+        ? [
+            {
+              kernel: 'sortRanges' as const,
+              args: {
+                starts,
+                first: cuts[i],
+                last,
+                width,
+                ...sorted,
+                hi2: hi,
+                lo2: lo,
+                payload2: payload,
+                score
+              }
+            }
+          ]
+        : []
+    );
+  return { score, payload: sorted.payload };
+}
+
+/** The same sort on this thread. */
+export function sortDescending(
+  scores: Float64Array,
+  payload: Uint32Array,
+  width: number
+): ISortedScores {
+  return runAllHere(sortInJobs(scores, payload, width, 1));
 }
 
 export function descendingOrder(scores: Float64Array): IScoreOrder {
   const n = scores.length;
-  const keys0 = sortableKeys(scores);
-  let lo: Uint32Array = keys0.lo;
-  let hi: Uint32Array = keys0.hi;
-  let idx: Uint32Array = new Uint32Array(n);
+  const rows = new Uint32Array(sharedBuffer(4 * n));
   for (let i = 0; i < n; i++) {
-    idx[i] = i;
+    rows[i] = i;
   }
-  let lo2: Uint32Array = new Uint32Array(n);
-  let hi2: Uint32Array = new Uint32Array(n);
-  let idx2: Uint32Array = new Uint32Array(n);
-  const counts = new Uint32Array(RADIX);
-  for (let pass = 0; pass < 6; pass++) {
-    const useHi = pass >= 3;
-    const shift = (pass % 3) * BITS;
-    const keys = useHi ? hi : lo;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      counts[(keys[i] >>> shift) & MASK]++;
-    }
-    if (n === 0 || counts[(keys[0] >>> shift) & MASK] === n) {
-      continue; // every key has this digit: the pass would not move anything
-    }
-    let sum = 0;
-    for (let d = 0; d < RADIX; d++) {
-      const c = counts[d];
-      counts[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const p = counts[(keys[i] >>> shift) & MASK]++;
-      lo2[p] = lo[i];
-      hi2[p] = hi[i];
-      idx2[p] = idx[i];
-    }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
-    [idx, idx2] = [idx2, idx];
-  }
-  // Ascending → descending, with dense ranks counted from the lowest score.
-  const order = new Uint32Array(n);
+  const { score, payload: order } = sortDescending(scores, rows, 1);
+  // Dense ranks counted from the lowest score (equal scores, equal rank).
   const rank = new Int32Array(n);
   let current = -1;
-  for (let i = 0; i < n; i++) {
-    if (i === 0 || lo[i] !== lo[i - 1] || hi[i] !== hi[i - 1]) {
+  for (let i = n - 1; i >= 0; i--) {
+    if (i === n - 1 || score[i] !== score[i + 1]) {
       current++;
     }
-    order[n - 1 - i] = idx[i];
-    rank[n - 1 - i] = current;
+    rank[i] = current;
   }
   return { order, rank };
 }

@@ -2,7 +2,7 @@
  * Slice groupings: every slice spec becomes one integer code per row (single pass, typed arrays), so each metric
  * pass is a flat loop over `codes` whatever the slice was: a category, a numeric bucket or a cross.
  */
-import { Table } from 'apache-arrow';
+import { DataType, Table, Vector } from 'apache-arrow';
 import { CrossPart, MISSING_VALUE, OTHER_VALUE, OVERALL, SliceSpec } from '../contract/analysis';
 import { AnalysisInputError, categoryCodes, columnOf, toFloat64 } from './table';
 
@@ -92,11 +92,89 @@ function bucketize(
   return { codes, labels, ranges };
 }
 
+/** A slice column with no value at all (all null or NaN) has nothing to slice by: say which. */
+function requireSomeValue(any: boolean, name: string, field: string): void {
+  if (!any) {
+    throw new AnalysisInputError(
+      `slice feature "${name}" has no values: every row is missing or NaN`,
+      field,
+      name
+    );
+  }
+}
+
+const DENSE_RANGE = 1 << 20;
+
+/**
+ * A numeric column of small-range integers (most slice features: codes, counts, years) in three flat passes:
+ * read, min/max, then each value's rank among the values that occur — already in numeric order, so no Map and
+ * no remapping. Null when the column is not such a column (the general path then applies).
+ */
+function denseIntegerPart(vector: Vector, part: string, field: string): IGrouping | null {
+  const type = vector.type;
+  if (!(DataType.isInt(type) || DataType.isFloat(type))) {
+    return null;
+  }
+  const values = toFloat64(vector, field, part);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x === x) {
+      if (x !== Math.floor(x)) {
+        return null;
+      }
+      min = x < min ? x : min;
+      max = x > max ? x : max;
+    }
+  }
+  if (!(min <= max && max - min < DENSE_RANGE)) {
+    return null; // also all-missing columns (min > max; their difference is -Infinity, not NaN)
+  }
+  const rank = new Int32Array(max - min + 1);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x === x) {
+      rank[x - min] = 1;
+    }
+  }
+  const labels: string[] = [];
+  for (let v = 0; v < rank.length; v++) {
+    if (rank[v] === 1) {
+      rank[v] = labels.length;
+      labels.push(String(v + min));
+    } else {
+      rank[v] = -1;
+    }
+  }
+  const missing = labels.length;
+  let anyMissing = false;
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (x === x) {
+      codes[i] = rank[x - min];
+    } else {
+      codes[i] = missing;
+      anyMissing = true;
+    }
+  }
+  if (anyMissing) {
+    labels.push(MISSING_VALUE);
+  }
+  return { feature: part, codes, labels };
+}
+
 /** One feature (categorical, or numeric bucketed) as codes with sorted value labels, missing last. */
 function encodePart(table: Table, part: CrossPart, field: string): IGrouping {
   if (typeof part !== 'string') {
     const name = part.feature;
     const values = toFloat64(columnOf(table, name, `${field}/feature`), `${field}/feature`, name);
+    requireSomeValue(
+      values.some(x => x === x),
+      name,
+      `${field}/feature`
+    );
     const buckets = part.buckets;
     const edges =
       'edges' in buckets
@@ -104,7 +182,12 @@ function encodePart(table: Table, part: CrossPart, field: string): IGrouping {
         : quantileEdges(values, buckets.quantiles);
     return { feature: name, ...bucketize(values, edges) };
   }
-  const { codes, values } = categoryCodes(columnOf(table, part, field));
+  const column = columnOf(table, part, field);
+  const dense = denseIntegerPart(column, part, field);
+  if (dense) {
+    return dense;
+  }
+  const { codes, values } = categoryCodes(column);
   // Dictionaries may hold values no row uses; only values that occur become slices.
   const used = new Uint8Array(values.length);
   for (let i = 0; i < codes.length; i++) {
@@ -113,6 +196,7 @@ function encodePart(table: Table, part: CrossPart, field: string): IGrouping {
     }
   }
   const order = values.map((_, i) => i).filter(i => used[i] === 1);
+  requireSomeValue(order.length > 0, part, field);
   order.sort((a, b) => {
     const x = values[a];
     const y = values[b];

@@ -10,11 +10,11 @@ const EPS = 2.220446049250313e-16;
 
 export interface IBinaryModel {
   score: Float64Array;
-  sorted: ISortedRows;
+  readonly sorted: ISortedRows;
   /** Per row: how many grid thresholds are <= its score. */
-  bin: Uint16Array;
-  loss: Float64Array;
-  correct: Uint8Array;
+  readonly bin: Uint16Array;
+  readonly loss: Float64Array;
+  readonly correct: Uint8Array;
 }
 
 export interface IBinaryData {
@@ -26,6 +26,10 @@ export interface IBinaryData {
   baseline?: IBinaryModel;
 }
 
+/**
+ * The per-row columns of one model, each computed on first use: the fused walk (binary-fused.ts) needs only the
+ * scores, so it pays for none of them; the paired comparison uses them all.
+ */
 export function prepareModel(
   label: Float64Array,
   weight: Float64Array | null,
@@ -33,6 +37,32 @@ export function prepareModel(
   thresholds: number[],
   threshold: number
 ): IBinaryModel {
+  let rows: { bin: Uint16Array; loss: Float64Array; correct: Uint8Array } | undefined;
+  let sorted: ISortedRows | undefined;
+  const perRow = () => (rows ??= perRowColumns(label, score, thresholds, threshold));
+  return {
+    score,
+    get sorted() {
+      return (sorted ??= sortRows(score, label, weight));
+    },
+    get bin() {
+      return perRow().bin;
+    },
+    get loss() {
+      return perRow().loss;
+    },
+    get correct() {
+      return perRow().correct;
+    }
+  };
+}
+
+function perRowColumns(
+  label: Float64Array,
+  score: Float64Array,
+  thresholds: number[],
+  threshold: number
+) {
   const n = score.length;
   const bin = new Uint16Array(n);
   const loss = new Float64Array(n);
@@ -54,7 +84,7 @@ export function prepareModel(
     loss[r] = label[r] === 1 ? -Math.log(p) : -Math.log(1 - p);
     correct[r] = (s >= threshold ? 1 : 0) === label[r] ? 1 : 0;
   }
-  return { score, sorted: sortRows(score, label, weight), bin, loss, correct };
+  return { bin, loss, correct };
 }
 
 // Slots of the per-group sums: Σw, Σw², positives' Σw and Σw², negatives' Σw², Σwp, Σwp², Σwpy, Σw·loss,
@@ -86,11 +116,14 @@ export function accumulate(data: IBinaryData, codes: Int32Array, groups: number)
   const counts = new Float64Array(groups);
   const hist = new Float64Array(groups * bins * 2);
   const hist2 = new Float64Array(groups * bins * 2);
+  // The model's per-row columns are lazy getters: read them once, not per row.
+  const { score, loss, bin, correct } = candidate;
+  const base = baseline && { loss: baseline.loss, correct: baseline.correct };
   for (let r = 0; r < codes.length; r++) {
     const g = codes[r];
     const w = weight === null ? 1 : weight[r];
     const y = label[r];
-    const p = candidate.score[r];
+    const p = score[r];
     const s = g * WIDTH;
     counts[g]++;
     sums[s + SLOT.W] += w;
@@ -104,15 +137,15 @@ export function accumulate(data: IBinaryData, codes: Int32Array, groups: number)
     sums[s + SLOT.WP] += w * p;
     sums[s + SLOT.WP2] += w * p * p;
     sums[s + SLOT.WPY] += w * p * y;
-    const l = candidate.loss[r];
+    const l = loss[r];
     sums[s + SLOT.WL] += w * l;
     sums[s + SLOT.WL2] += w * l * l;
-    const h = (g * bins + candidate.bin[r]) * 2 + y;
+    const h = (g * bins + bin[r]) * 2 + y;
     hist[h] += w;
     hist2[h] += w * w;
-    if (baseline) {
-      const dAcc = candidate.correct[r] - baseline.correct[r];
-      const dLoss = l - baseline.loss[r];
+    if (base) {
+      const dAcc = correct[r] - base.correct[r];
+      const dLoss = l - base.loss[r];
       sums[s + SLOT.ACC_D] += w * dAcc;
       sums[s + SLOT.ACC_D2] += w * dAcc * dAcc;
       sums[s + SLOT.LOSS_D] += w * dLoss;
@@ -122,30 +155,28 @@ export function accumulate(data: IBinaryData, codes: Int32Array, groups: number)
   return { sums, counts, hist, hist2 };
 }
 
-/** Confusion counts at every grid threshold from the histogram (suffix sums), plus Σw² of predicted positives. */
-export function confusionOf(
-  hist: Float64Array,
-  hist2: Float64Array,
-  g: number,
-  bins: number,
-  P: number,
-  N: number
-) {
+/** Confusion counts at every grid threshold from the histogram (suffix sums). */
+export function confusionOf(hist: Float64Array, g: number, bins: number, P: number, N: number) {
   const T = bins - 1;
   const tp = new Array<number>(T);
   const fp = new Array<number>(T);
-  const ppW2 = new Array<number>(T);
   let tpRun = 0;
   let fpRun = 0;
-  let w2Run = 0;
   for (let b = T; b >= 1; b--) {
     const h = (g * bins + b) * 2;
     tpRun += hist[h + 1];
     fpRun += hist[h];
-    w2Run += hist2[h] + hist2[h + 1];
     tp[b - 1] = tpRun;
     fp[b - 1] = fpRun;
-    ppW2[b - 1] = w2Run;
   }
-  return { tp, fp, fn: tp.map(x => P - x), tn: fp.map(x => N - x), ppW2 };
+  return { tp, fp, fn: tp.map(x => P - x), tn: fp.map(x => N - x) };
+}
+
+/** Σw² of group g's rows predicted positive at grid threshold k (bins above k), from the Σw² histogram. */
+export function predictedW2(hist2: Float64Array, g: number, bins: number, k: number): number {
+  let sum = 0;
+  for (let b = bins - 1; b > k; b--) {
+    sum += hist2[(g * bins + b) * 2] + hist2[(g * bins + b) * 2 + 1];
+  }
+  return sum;
 }

@@ -1,9 +1,10 @@
 /**
- * Binary classification metrics per group. Rows are read once per grouping (a fused pass: counts, the
- * per-threshold histogram, log-loss and calibration moments, paired baseline differences); AUC/AP come from
- * the sorted walk in ranking.ts. Predicted positive means score >= threshold.
+ * Binary classification metrics per group, from per-group sums, the per-threshold histogram and the ranking
+ * sums. Without a baseline they come from one walk over the score-sorted rows for all groupings
+ * (binary-fused.ts); with one, from per-grouping passes here (paired DeLong needs per-row placements).
+ * Predicted positive means score >= threshold.
  */
-import { IConfusionGrid, IDifference, IEstimate } from '../../contract/analysis';
+import { IDifference, IEstimate } from '../../contract/analysis';
 import { segmentByGroup } from '../order';
 import { IGrouping } from '../slicing';
 import {
@@ -16,14 +17,102 @@ import {
   sliceSeed,
   wilson
 } from './intervals';
-import { accumulate, confusionOf, IBinaryData, SLOT, WIDTH } from './binary-inputs';
+import { accumulate, confusionOf, IBinaryData, predictedW2, SLOT, WIDTH } from './binary-inputs';
 import { IClassTotals, placementCovariance, rankingStats } from './ranking';
 import { difference, IGroupOptions, IGroupResult } from './shared';
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+/** scikit-learn's `zero_division=0`: an undefined precision, recall or F1 is 0, with no interval around it. */
+const ZERO: IEstimate = { value: 0, lo: null, hi: null };
 const compact = (values: number[]) =>
   values.map(x => (Number.isInteger(x) ? x : Number(x.toPrecision(8))));
 
+/** What one group's metrics are computed from, whichever path (fused walk or per-grouping passes) made it. */
+export interface IBinaryGroupStats {
+  count: number;
+  /** Σw, Σw², positives' Σw and Σw², negatives' Σw². */
+  W: number;
+  W2: number;
+  P: number;
+  posW2: number;
+  negW2: number;
+  /** Σw·p, Σw·p², Σw·p·y, Σw·loss, Σw·loss². */
+  WP: number;
+  WP2: number;
+  WPY: number;
+  WL: number;
+  WL2: number;
+  auc: number;
+  ap: number;
+  aucVariance: number;
+  /** Σw per (threshold bin, label): index 2·bin + y. */
+  hist: Float64Array;
+  /** Σw² of the rows predicted positive at the chosen threshold. */
+  ppW2: number;
+}
+
+/** One group's metrics and confusion grid (no baseline differences: binaryGroups adds those). */
+export function binaryGroupResult(
+  t: IBinaryGroupStats,
+  bins: number,
+  k: number,
+  options: IGroupOptions,
+  g: number
+): IGroupResult {
+  const z = options.z;
+  const Wt = t.W;
+  const nEff = effectiveN(Wt, t.W2);
+  const P = t.P;
+  const N = Wt - P;
+  const result: IGroupResult = { count: t.count, weightedCount: Wt };
+  if (t.count < options.minSliceSize) {
+    return result;
+  }
+  const grid = confusionOf(t.hist, 0, bins, P, N);
+  const [tp, fp, fn, tn] = [grid.tp[k], grid.fp[k], grid.fn[k], grid.tn[k]];
+  const nPos = effectiveN(P, t.posW2);
+  const nNeg = effectiveN(N, t.negW2);
+  const nPredPos = effectiveN(tp + fp, t.ppW2);
+  const f1 = (cells: ArrayLike<number>) => ratio(2 * cells[0], 2 * cells[0] + cells[1] + cells[2]);
+  const f1Interval = dirichletInterval([tp, fp, fn, tn], Wt > 0 ? nEff / Wt : 0, f1, {
+    ...options.bootstrap,
+    seed: sliceSeed(options.bootstrap.seed, options.seedOffset + g),
+    confidence: options.confidence
+  });
+  const { auc, ap } = t;
+  const meanP = t.WP / Wt;
+  const meanY = P / Wt;
+  const calibration = meanY > 0 ? meanP / meanY : NaN;
+  const varP = t.WP2 / Wt - meanP * meanP;
+  const covPY = t.WPY / Wt - meanP * meanY;
+  const varY = meanY - meanY * meanY;
+  const calVar =
+    ((varP - 2 * calibration * covPY + calibration * calibration * varY) / (meanY * meanY)) *
+    (1 / (nEff - 1));
+  result.metrics = {
+    accuracy: wilson(ratio(tp + tn, Wt), nEff, z),
+    precision: tp + fp > 0 ? wilson(tp / (tp + fp), nPredPos, z) : ZERO,
+    recall: P > 0 ? wilson(tp / P, nPos, z) : ZERO,
+    f1: P > 0 || fp > 0 ? { value: f1([tp, fp, fn]), ...f1Interval } : ZERO,
+    rocAuc: Number.isFinite(auc)
+      ? logitNormal(auc, Math.sqrt(t.aucVariance) / (auc * (1 - auc)), z)
+      : NONE,
+    prAuc: Number.isFinite(ap) ? logitNormal(ap, 1 / Math.sqrt(nPos * ap * (1 - ap)), z) : NONE,
+    logLoss: normal(t.WL / Wt, meanStandardError(Wt, t.W2, t.WL, t.WL2), z, 0),
+    calibration: normal(calibration, Math.sqrt(calVar), z, 0),
+    selectionRate: wilson(ratio(tp + fp, Wt), nEff, z),
+    fpr: N > 0 ? wilson(fp / N, nNeg, z) : NONE
+  };
+  result.confusion = {
+    tp: compact(grid.tp),
+    fp: compact(grid.fp),
+    tn: compact(grid.tn),
+    fn: compact(grid.fn)
+  };
+  return result;
+}
+
+/** Per grouping passes: used for the paired (baseline) comparison, which needs per-row DeLong placements. */
 export function binaryGroups(
   data: IBinaryData,
   grouping: IGrouping,
@@ -65,64 +154,31 @@ export function binaryGroups(
   return labels.map((_, g) => {
     const s = g * WIDTH;
     const Wt = sums[s + SLOT.W];
-    const nEff = effectiveN(Wt, sums[s + SLOT.W2]);
-    const P = totals.pos[g];
-    const N = totals.neg[g];
-    const result: IGroupResult = { count: counts[g], weightedCount: Wt };
-    if (counts[g] < options.minSliceSize) {
-      return result;
-    }
-    const grid = confusionOf(hist, hist2, g, bins, P, N);
-    const [tp, fp, fn, tn] = [grid.tp[k], grid.fp[k], grid.fn[k], grid.tn[k]];
-    const nPos = effectiveN(P, totals.posW2[g]);
-    const nNeg = effectiveN(N, totals.negW2[g]);
-    const nPredPos = effectiveN(tp + fp, grid.ppW2[k]);
-    const f1 = (cells: ArrayLike<number>) =>
-      ratio(2 * cells[0], 2 * cells[0] + cells[1] + cells[2]);
-    const f1Interval = dirichletInterval([tp, fp, fn, tn], Wt > 0 ? nEff / Wt : 0, f1, {
-      ...options.bootstrap,
-      seed: sliceSeed(options.bootstrap.seed, options.seedOffset + g),
-      confidence: options.confidence
-    });
-    const auc = rankC.auc[g];
-    const ap = rankC.ap[g];
-    const meanP = sums[s + SLOT.WP] / Wt;
-    const meanY = P / Wt;
-    const calibration = meanY > 0 ? meanP / meanY : NaN;
-    const varP = sums[s + SLOT.WP2] / Wt - meanP * meanP;
-    const covPY = sums[s + SLOT.WPY] / Wt - meanP * meanY;
-    const varY = meanY - meanY * meanY;
-    const calVar =
-      ((varP - 2 * calibration * covPY + calibration * calibration * varY) / (meanY * meanY)) *
-      (1 / (nEff - 1));
-    const metrics: Record<string, IEstimate> = {
-      accuracy: wilson(ratio(tp + tn, Wt), nEff, z),
-      precision: tp + fp > 0 ? wilson(tp / (tp + fp), nPredPos, z) : NONE,
-      recall: P > 0 ? wilson(tp / P, nPos, z) : NONE,
-      f1: P > 0 || fp > 0 ? { value: f1([tp, fp, fn]), ...f1Interval } : NONE,
-      rocAuc: Number.isFinite(auc)
-        ? logitNormal(auc, Math.sqrt(rankC.aucVariance[g]) / (auc * (1 - auc)), z)
-        : NONE,
-      prAuc: Number.isFinite(ap) ? logitNormal(ap, 1 / Math.sqrt(nPos * ap * (1 - ap)), z) : NONE,
-      logLoss: normal(
-        sums[s + SLOT.WL] / Wt,
-        meanStandardError(Wt, sums[s + SLOT.W2], sums[s + SLOT.WL], sums[s + SLOT.WL2]),
-        z,
-        0
-      ),
-      calibration: normal(calibration, Math.sqrt(calVar), z, 0),
-      selectionRate: wilson(ratio(tp + fp, Wt), nEff, z),
-      fpr: N > 0 ? wilson(fp / N, nNeg, z) : NONE
-    };
-    const confusion: IConfusionGrid = {
-      tp: compact(grid.tp),
-      fp: compact(grid.fp),
-      tn: compact(grid.tn),
-      fn: compact(grid.fn)
-    };
-    result.metrics = metrics;
-    result.confusion = confusion;
-    if (baseline && rankB && aucCov) {
+    const result = binaryGroupResult(
+      {
+        count: counts[g],
+        W: Wt,
+        W2: sums[s + SLOT.W2],
+        P: totals.pos[g],
+        posW2: totals.posW2[g],
+        negW2: totals.negW2[g],
+        WP: sums[s + SLOT.WP],
+        WP2: sums[s + SLOT.WP2],
+        WPY: sums[s + SLOT.WPY],
+        WL: sums[s + SLOT.WL],
+        WL2: sums[s + SLOT.WL2],
+        auc: rankC.auc[g],
+        ap: rankC.ap[g],
+        aucVariance: rankC.aucVariance[g],
+        hist: hist.subarray(g * bins * 2, (g + 1) * bins * 2),
+        ppW2: predictedW2(hist2, g, bins, k)
+      },
+      bins,
+      k,
+      options,
+      g
+    );
+    if (result.metrics && baseline && rankB && aucCov) {
       const diffs: Record<string, IDifference> = {
         accuracy: difference(
           normal(
@@ -139,7 +195,7 @@ export function binaryGroups(
           )
         )
       };
-      const aucDiff = auc - rankB.auc[g];
+      const aucDiff = rankC.auc[g] - rankB.auc[g];
       const aucDiffVar = rankC.aucVariance[g] + rankB.aucVariance[g] - 2 * aucCov[g];
       diffs.rocAuc = difference(normal(aucDiff, Math.sqrt(Math.max(0, aucDiffVar)), z));
       result.baselineDiff = diffs;

@@ -1,6 +1,8 @@
 /**
  * Multiclass metrics per group from a weighted K×K confusion table per group: accuracy, micro F1 (which equals
- * accuracy for single-label data) and macro F1 over the classes present in the slice (as scikit-learn does).
+ * accuracy for single-label data) and macro F1 as scikit-learn defines it: the mean over every class that occurs
+ * in the slice's labels or predictions — in any row, zero-weight rows included (`unique_labels` ignores
+ * weights) — where a class with no weighted TP, FP or FN scores 0 (`zero_division=0`).
  */
 import { Vector } from 'apache-arrow';
 import { IEstimate } from '../../contract/analysis';
@@ -65,7 +67,13 @@ export function classCodes(
   return { classes, coded };
 }
 
-function macroF1(cells: ArrayLike<number>, index: Int32Array, K: number): number {
+/** `present[k]` is 1 for the classes the mean runs over (see the header). */
+function macroF1(
+  cells: ArrayLike<number>,
+  index: Int32Array,
+  K: number,
+  present: Uint8Array
+): number {
   const tp = new Float64Array(K);
   const row = new Float64Array(K); // true class totals
   const col = new Float64Array(K); // predicted class totals
@@ -79,14 +87,14 @@ function macroF1(cells: ArrayLike<number>, index: Int32Array, K: number): number
     }
   }
   let sum = 0;
-  let present = 0;
+  let classes = 0;
   for (let k = 0; k < K; k++) {
-    if (row[k] + col[k] > 0) {
-      sum += (2 * tp[k]) / (row[k] + col[k]);
-      present++;
+    if (present[k] === 1) {
+      sum += row[k] + col[k] > 0 ? (2 * tp[k]) / (row[k] + col[k]) : 0;
+      classes++;
     }
   }
-  return present > 0 ? sum / present : NaN;
+  return classes > 0 ? sum / classes : NaN;
 }
 
 export function multiclassGroups(
@@ -99,10 +107,13 @@ export function multiclassGroups(
   const K = data.classes.length;
   const table = new Float64Array(groups * K * K);
   const sums = new Float64Array(groups * 5); // Σw, Σw², count, Σw·d, Σw·d² (d: paired accuracy difference)
+  const present = new Uint8Array(groups * K); // classes occurring in the group's rows, whatever their weight
   const { label, prediction, baseline, weight } = data;
   for (let r = 0; r < codes.length; r++) {
     const g = codes[r];
     const w = weight === null ? 1 : weight[r];
+    present[g * K + label[r]] = 1;
+    present[g * K + prediction[r]] = 1;
     table[(g * K + label[r]) * K + prediction[r]] += w;
     sums[g * 5] += w;
     sums[g * 5 + 1] += w * w;
@@ -128,7 +139,8 @@ export function multiclassGroups(
     }
     const nEff = effectiveN(Wt, W2);
     const accuracy = wilson(correct / Wt, nEff, options.z);
-    const statistic = (draw: ArrayLike<number>) => macroF1(draw, nonZero, K);
+    const classes = present.subarray(g * K, (g + 1) * K);
+    const statistic = (draw: ArrayLike<number>) => macroF1(draw, nonZero, K, classes);
     const interval = dirichletInterval(cells, nEff / Wt, statistic, {
       ...options.bootstrap,
       seed: sliceSeed(options.bootstrap.seed, options.seedOffset + g),

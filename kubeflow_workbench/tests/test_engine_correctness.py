@@ -256,6 +256,36 @@ def test_csv_parquet_and_arrow_files_give_the_same_document(engine):
                 assert_close(ours["metrics"][name]["value"], estimate["value"], f"{fmt} {ours['value']} {name}")
 
 
+def test_zero_division_and_macro_f1_follow_sklearn(engine):
+    """Issue 12, finding 8: undefined precision/recall/F1 are 0 (zero_division=0), and macro F1 averages over every
+    class in the slice's rows, also one that occurs only in zero-weight rows (its F1 is then 0)."""
+    rng = np.random.default_rng(12)
+    n = 4000
+    df = pd.DataFrame({"seg": rng.integers(0, 4, n), "w": rng.uniform(0.5, 2, n), "p": rng.uniform(0, 0.49, n)})
+    df["y"] = np.where(df["seg"] == 0, 0, rng.integers(0, 2, n))  # seg 0: no positives; nothing predicted anywhere
+    df.loc[df["seg"] == 3, "p"] = rng.uniform(0.5, 1, int((df["seg"] == 3).sum()))  # seg 3: predictions at last
+    doc = engine(df, label="y", prediction="p", weights="w", slices=["seg"])
+    ours = slices_of(doc, "seg")
+    for value, part in df.groupby("seg"):
+        for name in ("precision", "recall", "f1"):
+            expected = BINARY_REFERENCE[name](part["y"], part["p"], sample_weight=part["w"].to_numpy())
+            assert_close(ours[str(value)]["metrics"][name]["value"], expected, f"seg={value} {name}")
+    assert ours["0"]["metrics"]["precision"]["value"] == 0 and ours["0"]["metrics"]["recall"]["value"] == 0
+
+    classes = pd.DataFrame({"y": rng.choice(["a", "b", "c"], n), "seg": rng.integers(0, 3, n), "w": rng.uniform(0.5, 2, n)})
+    classes["pred"] = np.where(rng.random(n) < 0.6, classes["y"], rng.choice(["a", "b", "c"], n))
+    # Class "z" occurs only in zero-weight rows: in the labels of seg 0 and in the predictions of seg 1.
+    classes.loc[0, ["y", "seg", "w"]] = ["z", 0, 0.0]
+    classes.loc[1, ["pred", "seg", "w"]] = ["z", 1, 0.0]
+    f1 = lambda y, p, sample_weight: skm.f1_score(y, p, average="macro", sample_weight=sample_weight)
+    doc = engine(classes, label="y", prediction="pred", task="multiclass", weights="w", slices=["seg"])
+    assert_close(doc["overall"]["metrics"]["macroF1"]["value"], f1(classes["y"], classes["pred"], classes["w"]), "overall macroF1")
+    ours = slices_of(doc, "seg")
+    for value, part in classes.groupby("seg"):
+        expected = f1(part["y"], part["pred"], part["w"])
+        assert_close(ours[str(value)]["metrics"]["macroF1"]["value"], expected, f"seg={value} macroF1")
+
+
 def coverage_data(replications, n, seed):
     """Binormal scores (positives N(1,1), negatives N(0,1)) through a sigmoid, one slice per replication."""
     rng = np.random.default_rng(seed)

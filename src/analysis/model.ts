@@ -34,12 +34,15 @@ export function metricsAt(
   const total = tp + fp + tn + fn;
   const n = (part: number) => (total > 0 ? (slice.count * part) / total : 0);
   const rate = (num: number, den: number) => (den > 0 ? wilson(num / den, n(den), z) : NONE);
+  // Precision, recall and F1 follow scikit-learn's zero_division=0, as the engine does.
+  const zeroDivision = (num: number, den: number) =>
+    den > 0 ? rate(num, den) : { value: 0, lo: null, hi: null };
   const f1den = 2 * tp + fp + fn;
   return {
     accuracy: rate(tp + tn, total),
-    precision: rate(tp, tp + fp),
-    recall: rate(tp, tp + fn),
-    f1: { value: f1den > 0 ? (2 * tp) / f1den : null, lo: null, hi: null },
+    precision: zeroDivision(tp, tp + fp),
+    recall: zeroDivision(tp, tp + fn),
+    f1: { value: f1den > 0 ? (2 * tp) / f1den : 0, lo: null, hi: null },
     selectionRate: rate(tp + fp, total),
     fpr: rate(fp, fp + tn)
   };

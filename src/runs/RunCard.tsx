@@ -42,10 +42,16 @@ export function RunCard({ data, runs, onOpen }: IRunCardProps): JSX.Element {
   return (
     <div className="kf-run-card" role="group" aria-label={`Pipeline run ${data.name}`}>
       <div className="kf-run-card-header">
-        <strong>{data.name}</strong>
+        <strong title={data.name}>
+          {run?.backend === 'kfp' ? (run.displayName ?? data.name) : data.name}
+        </strong>
         {run && <StatusBadge status={run.phase} label="Run status" />}
         <span className="kf-muted">
-          {run ? `${run.displayName ?? run.pipelineName} · ` : ''}
+          {run?.backend === 'kfp'
+            ? `${run.pipelineName} · Kubeflow Pipelines${run.kfp?.experiment ? `, experiment ${run.kfp.experiment}` : ''} · `
+            : run
+              ? `${run.displayName ?? run.pipelineName} · `
+              : ''}
           {data.namespace}
           {run ? ` · ${formatDuration(run, now)}` : ''}
         </span>
