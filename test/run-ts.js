@@ -8,14 +8,23 @@ const { basename, dirname, join, resolve } = require('node:path');
 
 const entry = resolve(process.argv[2]);
 const repo = join(__dirname, '..');
-const outfile = join(repo, 'node_modules', '.cache', 'kfwb-run-ts', `${basename(entry, '.ts')}.mjs`);
+const outfile = join(
+  repo,
+  'node_modules',
+  '.cache',
+  'kfwb-run-ts',
+  `${basename(entry, '.ts')}.mjs`
+);
 process.argv.splice(2, 1);
 
 const keepDirname = {
   name: 'keep-dirname',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, async args => ({
-      contents: (await readFile(args.path, 'utf8')).replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))),
+      contents: (await readFile(args.path, 'utf8')).replace(
+        /\b__dirname\b/g,
+        JSON.stringify(dirname(args.path))
+      ),
       loader: 'ts'
     }));
   }

@@ -12,7 +12,10 @@ module.exports = {
   retries: 0,
   timeout: 120000,
   expect: { timeout: 30000 },
-  reporter: [['list'], ['json', { outputFile: process.env.KFWB_GALATA_REPORT || 'test-results/report.json' }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.KFWB_GALATA_REPORT || 'test-results/report.json' }]
+  ],
   use: {
     ...base.use,
     baseURL: process.env.TARGET_URL,

@@ -25,7 +25,9 @@ test.describe('slice browser', () => {
     const browser = page.locator('.kf-slices');
     await expect(browser).toBeVisible({ timeout: 90000 });
     await expect(page.locator('tr[data-slice="country=US"]')).toBeVisible();
-    await expect(page.locator('tr[data-slice^="country × device"], tr[data-slice*="mobile"]').first()).toBeVisible();
+    await expect(
+      page.locator('tr[data-slice^="country × device"], tr[data-slice*="mobile"]').first()
+    ).toBeVisible();
     await expect(browser.locator('canvas, svg.marks').first()).toBeVisible({ timeout: 30000 });
 
     const before = await overallPrecision(page).textContent();
@@ -53,18 +55,18 @@ test.describe('slice browser', () => {
     for (const kernel of kernels) {
       await page.request.delete(`/api/kernels/${kernel.id}`);
     }
-    await page.evaluate(
-      async path => {
-        await window.jupyterapp.commands.execute('docmanager:open', { path });
-      },
-      `${tmpPath}/${NOTEBOOK}`
-    );
+    await page.evaluate(async path => {
+      await window.jupyterapp.commands.execute('docmanager:open', { path });
+    }, `${tmpPath}/${NOTEBOOK}`);
     await expect(page.locator('.kf-slices')).toBeVisible({ timeout: 30000 });
     await expect(page.locator('tr[data-slice="country=US"]')).toBeVisible();
     await page.screenshot({ path: test.info().outputPath('slices-reopened-no-kernel.png') });
     expect(await (await page.request.get('/api/kernels')).json()).toEqual([]);
     // JupyterLab tells the user the kernel could not start (we refused it); dismiss that dialog.
-    await page.getByRole('button', { name: 'Ok' }).click({ timeout: 10000 }).catch(() => undefined);
+    await page
+      .getByRole('button', { name: 'Ok' })
+      .click({ timeout: 10000 })
+      .catch(() => undefined);
     await page.unrouteAll({ behavior: 'ignoreErrors' });
   });
 });

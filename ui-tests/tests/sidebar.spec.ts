@@ -8,7 +8,12 @@ test.describe('Kubeflow sidebar', () => {
   test.beforeAll(async ({ request }) => {
     // A job in a second namespace, so the local backend offers two namespaces to pick from.
     const res = await request.post(`${API}/namespaces/team-a/jobs`, {
-      data: { name: 'hello-team-a', framework: 'pytorch', replicas: { Worker: { count: 1 } }, command: ['python3', '-c', 'print("hi")'] }
+      data: {
+        name: 'hello-team-a',
+        framework: 'pytorch',
+        replicas: { Worker: { count: 1 } },
+        command: ['python3', '-c', 'print("hi")']
+      }
     });
     expect([200, 201]).toContain(res.status());
   });
@@ -38,7 +43,12 @@ test.describe('Kubeflow sidebar', () => {
 
   test('has command palette entries', async ({ page }) => {
     await page.keyboard.press('Control+Shift+C');
-    await page.getByRole('textbox', { name: /search/i }).first().fill('Kubeflow');
-    await expect(page.locator('.lm-CommandPalette-item', { hasText: 'Open the Kubeflow sidebar' })).toBeVisible();
+    await page
+      .getByRole('textbox', { name: /search/i })
+      .first()
+      .fill('Kubeflow');
+    await expect(
+      page.locator('.lm-CommandPalette-item', { hasText: 'Open the Kubeflow sidebar' })
+    ).toBeVisible();
   });
 });

@@ -4,7 +4,9 @@ import { expect, test } from '@jupyterlab/galata';
 const SIDEBAR = 'kubeflow-workbench:sidebar';
 
 test.describe('training jobs', () => {
-  test('launch from the form, reach Succeeded, read the logs of both replicas', async ({ page }) => {
+  test('launch from the form, reach Succeeded, read the logs of both replicas', async ({
+    page
+  }) => {
     await page.evaluate(async () => {
       await window.jupyterapp.commands.execute('kubeflow:new-training-job');
     });
@@ -18,12 +20,16 @@ test.describe('training jobs', () => {
     await form.getByLabel('Worker replicas').fill('1');
     await form
       .getByLabel('Command', { exact: true })
-      .fill(`python3 -c "import os; print('rank', os.environ['RANK'], 'of', os.environ['WORLD_SIZE'])"`);
+      .fill(
+        `python3 -c "import os; print('rank', os.environ['RANK'], 'of', os.environ['WORLD_SIZE'])"`
+      );
     await page.screenshot({ path: test.info().outputPath('training-form.png') });
     await form.getByRole('button', { name: 'Create job' }).click();
 
     const view = page.locator('.jp-MainAreaWidget', { hasText: 'form-ddp' }).last();
-    await expect(view.locator('.kf-status-badge').first()).toHaveText(/Succeeded/, { timeout: 60000 });
+    await expect(view.locator('.kf-status-badge').first()).toHaveText(/Succeeded/, {
+      timeout: 60000
+    });
     await view.getByRole('tab', { name: 'Logs' }).click();
     const logs = view.getByLabel('Job logs');
     await expect(logs).toContainText('rank 0 of 2', { timeout: 30000 });
@@ -44,7 +50,9 @@ test.describe('training jobs', () => {
     await page.notebook.run();
     const card = page.getByRole('group', { name: 'Training job nb-job' });
     await expect(card).toBeVisible({ timeout: 60000 });
-    await expect(card.locator('.kf-status-badge').first()).toHaveText(/Succeeded/, { timeout: 60000 });
+    await expect(card.locator('.kf-status-badge').first()).toHaveText(/Succeeded/, {
+      timeout: 60000
+    });
     await page.screenshot({ path: test.info().outputPath('training-notebook-card.png') });
   });
 });
