@@ -6,13 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ResourceEvent } from '../../contract/live';
 import { IRun } from '../../contract/pipeline';
 import { routes, TOKEN_HEADER } from '../../contract/routes';
 import { createApp } from '../../proxy/src/app';
 import { connectKubernetes, IKubernetesOptions } from '../../proxy/src/backends/kubernetes';
 import { createLocalBackend } from '../../proxy/src/backends/local';
 import { BackendHolder } from '../../proxy/src/backends/select';
+import { LiveStream } from '../apiserver/live-stream';
 
 const TOKEN = 'kfp-integration-token-0123456789';
 export const REPO = resolve(__dirname, '../..');
@@ -82,95 +82,14 @@ export async function startProxy(
   };
 }
 
-/** The proxy's run stream (server-sent events), read as the browser's EventSource would. */
-export class RunStream {
-  readonly events: ResourceEvent<IRun>[] = [];
-  private readonly abort = new AbortController();
-  private waiters: {
-    match: (e: ResourceEvent<IRun>) => boolean;
-    resolve: (e: ResourceEvent<IRun>) => void;
-  }[] = [];
-
+/** The proxy's run stream. */
+export class RunStream extends LiveStream<IRun> {
   constructor(url: string, headers: Record<string, string>) {
-    void this.read(url, headers).catch(() => undefined);
-  }
-
-  private async read(url: string, headers: Record<string, string>): Promise<void> {
-    const res = await fetch(url, { headers, signal: this.abort.signal });
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        return;
-      }
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block
-          .split('\n')
-          .filter(l => l.startsWith('data: '))
-          .map(l => l.slice(6))
-          .join('\n');
-        if (data) {
-          this.push(JSON.parse(data));
-        }
-      }
-    }
-  }
-
-  private push(event: ResourceEvent<IRun>): void {
-    this.events.push(event);
-    for (const w of [...this.waiters]) {
-      if (w.match(event)) {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve(event);
-      }
-    }
+    super(url, headers, 'run');
   }
 
   /** The first state of run `name` (seen already or still to come) for which `test` holds. */
-  async run(
-    name: string,
-    test: (run: IRun) => boolean,
-    what: string,
-    timeoutMs = 30_000
-  ): Promise<IRun> {
-    const runsOf = (e: ResourceEvent<IRun>): IRun[] =>
-      e.type === 'snapshot'
-        ? e.items
-        : e.type === 'added' || e.type === 'modified'
-          ? [e.object]
-          : [];
-    const hit = (e: ResourceEvent<IRun>) => runsOf(e).some(r => r.name === name && test(r));
-    const event =
-      this.events.find(hit) ??
-      (await new Promise<ResourceEvent<IRun>>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          const last = [...this.events]
-            .reverse()
-            .flatMap(runsOf)
-            .find(r => r.name === name);
-          reject(
-            new Error(
-              `run ${name}: no ${what} within ${timeoutMs} ms; last seen ${JSON.stringify(last)}`
-            )
-          );
-        }, timeoutMs);
-        this.waiters.push({
-          match: hit,
-          resolve: e => {
-            clearTimeout(timer);
-            resolve(e);
-          }
-        });
-      }));
-    return runsOf(event).find(r => r.name === name && test(r))!;
-  }
-
-  close(): void {
-    this.abort.abort();
+  run(name: string, test: (run: IRun) => boolean, what: string, timeoutMs = 30_000): Promise<IRun> {
+    return this.item(name, test, what, timeoutMs);
   }
 }

@@ -25,6 +25,7 @@ import {
 } from '../apiserver/helpers';
 import { failure } from '../../proxy/test/expect-failure';
 import { FakeKubelet } from '../apiserver/fake-kubelet';
+import { EventRecorder } from '../apiserver/live-stream';
 
 const info = clusterInfo();
 const adminKc = kubeConfig(info.adminKubeconfig);
@@ -73,50 +74,13 @@ function specOf(
   };
 }
 
-/** Records a job stream and waits for events matching a predicate (no sleeping, no polling). */
-class Recorder {
-  readonly events: JobStreamEvent[] = [];
-  private readonly waiters: {
-    match: (e: JobStreamEvent) => boolean;
-    resolve: (e: JobStreamEvent) => void;
-  }[] = [];
+/** Records a backend's job stream and waits for events matching a predicate (no sleeping, no polling). */
+class Recorder extends EventRecorder<IJob> {
   readonly subscription: ISubscription;
 
   constructor(backend: IBackend, namespace: string) {
-    this.subscription = backend.jobs.watch(namespace, event => {
-      this.events.push(event);
-      for (const waiter of [...this.waiters]) {
-        if (waiter.match(event)) {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          waiter.resolve(event);
-        }
-      }
-    });
-  }
-
-  /** The first event (already seen or still to come) matching. */
-  until(
-    match: (e: JobStreamEvent) => boolean,
-    what: string,
-    timeoutMs = 20000
-  ): Promise<JobStreamEvent> {
-    const seen = this.events.find(match);
-    if (seen) {
-      return Promise.resolve(seen);
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no ${what} within ${timeoutMs} ms`)),
-        timeoutMs
-      );
-      this.waiters.push({
-        match,
-        resolve: e => {
-          clearTimeout(timer);
-          resolve(e);
-        }
-      });
-    });
+    super('job');
+    this.subscription = backend.jobs.watch(namespace, event => this.record(event));
   }
 
   /** The latest view of a job after the events so far, snapshot or change. */

@@ -6,7 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IJob, JobStreamEvent } from '../../contract/training';
+import { IJob } from '../../contract/training';
+import { LiveStream } from '../apiserver/live-stream';
 import { routes, TOKEN_HEADER } from '../../contract/routes';
 import { createApp } from '../../proxy/src/app';
 import { connectKubernetes } from '../../proxy/src/backends/kubernetes';
@@ -65,96 +66,14 @@ export async function startProxy(kubeconfig: string): Promise<IProxy> {
   };
 }
 
-/** Reads the proxy's server-sent events and resolves waits on them (no polling). */
-export class JobStream {
-  readonly events: JobStreamEvent[] = [];
-  private readonly abort = new AbortController();
-  private waiters: Array<{
-    match: (e: JobStreamEvent) => boolean;
-    resolve: (e: JobStreamEvent) => void;
-  }> = [];
-
+/** The proxy's job stream. */
+export class JobStream extends LiveStream<IJob> {
   constructor(url: string, headers: Record<string, string>) {
-    void this.read(url, headers).catch(() => undefined);
+    super(url, headers, 'job');
   }
 
-  private async read(url: string, headers: Record<string, string>): Promise<void> {
-    const res = await fetch(url, { headers, signal: this.abort.signal });
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        return;
-      }
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block
-          .split('\n')
-          .filter(l => l.startsWith('data: '))
-          .map(l => l.slice(6))
-          .join('\n');
-        if (data) {
-          this.push(JSON.parse(data));
-        }
-      }
-    }
-  }
-
-  private push(event: JobStreamEvent): void {
-    this.events.push(event);
-    for (const w of [...this.waiters]) {
-      if (w.match(event)) {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve(event);
-      }
-    }
-  }
-
-  /** The first job state (seen already or still to come) for which test() holds. */
-  async job(
-    name: string,
-    test: (job: IJob) => boolean,
-    what: string,
-    timeoutMs = 60_000
-  ): Promise<IJob> {
-    const jobsOf = (e: JobStreamEvent): IJob[] =>
-      e.type === 'snapshot'
-        ? e.items
-        : e.type === 'added' || e.type === 'modified'
-          ? [e.object]
-          : [];
-    const hit = (e: JobStreamEvent) => jobsOf(e).some(j => j.name === name && test(j));
-    const seen = this.events.find(hit);
-    const event =
-      seen ??
-      (await new Promise<JobStreamEvent>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          const last = [...this.events]
-            .reverse()
-            .flatMap(jobsOf)
-            .find(j => j.name === name);
-          reject(
-            new Error(
-              `${name}: no ${what} within ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`
-            )
-          );
-        }, timeoutMs);
-        this.waiters.push({
-          match: hit,
-          resolve: e => {
-            clearTimeout(timer);
-            resolve(e);
-          }
-        });
-      }));
-    return jobsOf(event).find(j => j.name === name && test(j))!;
-  }
-
-  close(): void {
-    this.abort.abort();
+  /** The first state of job `name` (seen already or still to come) for which test() holds. */
+  job(name: string, test: (job: IJob) => boolean, what: string, timeoutMs = 60_000): Promise<IJob> {
+    return this.item(name, test, what, timeoutMs);
   }
 }
