@@ -1,9 +1,11 @@
 // Runs one TypeScript entry of the test harness under plain node: esbuild bundles it into one ES module beside
 // the repo's node_modules (packages stay external), keeping each file's own `__dirname`, by which the harness
-// finds its build scripts, go.mod files and Python sources. Same scheme as ui-tests/k8s/run.js.
+// finds its build scripts, go.mod files and Python sources. Used by scripts/test-all and the
+// kubernetes-mode Galata setup (ui-tests/playwright.k8s.config.js).
 // Usage: node test/run-ts.js FILE.ts [ARGS…]   (ARGS reach the entry as process.argv.slice(2))
 const { build } = require('esbuild');
 const { readFile } = require('node:fs/promises');
+const { createHash } = require('node:crypto');
 const { basename, dirname, join, resolve } = require('node:path');
 
 const entry = resolve(process.argv[2]);
@@ -13,7 +15,8 @@ const outfile = join(
   'node_modules',
   '.cache',
   'kfwb-run-ts',
-  `${basename(entry, '.ts')}.mjs`
+  // Two entries of one name (k8s/cluster.ts, apiserver/cluster.ts) must not share a bundle.
+  `${basename(entry, '.ts')}-${createHash('sha256').update(entry).digest('hex').slice(0, 8)}.mjs`
 );
 process.argv.splice(2, 1);
 

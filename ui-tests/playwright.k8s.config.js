@@ -1,6 +1,6 @@
 // Galata in kubernetes mode: the same jupyter lab, but its proxy talks to the real `operators` test cluster
 // (kube-apiserver + upstream CRDs, Training Operator v1.9.4 with its webhook, a kwok node, the binder) as alice,
-// who may use team-a only. ui-tests/k8s/run.js starts the cluster, then jupyter lab; stopping it stops both.
+// who may use team-a only. test/run-ts.js runs k8s/cluster.ts, which starts the cluster, then jupyter lab; stopping it stops both.
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const base = require('./playwright.config');
@@ -19,7 +19,8 @@ module.exports = {
   ],
   webServer: {
     ...base.webServer,
-    command: 'node k8s/run.js -- jupyter lab --config jupyter_server_test_config.py',
+    command:
+      'node ../test/run-ts.js k8s/cluster.ts -- jupyter lab --config jupyter_server_test_config.py',
     // One cluster start (~30 s on a loaded 2-core VM) before jupyter lab.
     timeout: 300000,
     reuseExistingServer: false,

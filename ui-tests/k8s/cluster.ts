@@ -3,7 +3,7 @@
  * the upstream CRDs, the real Training Operator (controllers + webhook), a kwok node and the binder — started by
  * the harness's own setUpCluster, exactly as the jest `operators` project starts it.
  *
- *   node ui-tests/k8s/run.js [-- COMMAND ARGS…]
+ *   node test/run-ts.js ui-tests/k8s/cluster.ts [-- COMMAND ARGS…]
  *
  * Prints the admin and alice kubeconfig paths (and writes them as JSON to $KFWB_K8S_CLUSTER_INFO when set), then
  * runs COMMAND, if given, as alice in team-a on the kubernetes backend. Everything stops on SIGTERM/SIGINT or
