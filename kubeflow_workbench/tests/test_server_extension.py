@@ -90,17 +90,9 @@ def test_the_wheel_installs_the_config_that_enables_the_extension():
 
 
 def test_one_proxy_for_the_browser_and_every_kernel(isolated, runtime_dir, tmp_path):
-    port = _free_port()
-    log = open(tmp_path / "server.log", "wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={tmp_path / 'root'}"]
-        + (["--allow-root"] if os.geteuid() == 0 else []),
-        env=isolated, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-    )
+    port, server, log = _start_server(isolated, tmp_path)
     auth = {"Authorization": f"token {TOKEN}"}
     try:
-        _wait_until(lambda: _try(lambda: _get(port, "/api/status", auth)[0] == 200), "the Jupyter server")
         # Started with the server, before any browser request: exactly one proxy, a child of the server.
         files = _wait_until(lambda: _runtime_files(runtime_dir), "the proxy's runtime file")
         assert len(files) == 1
@@ -130,17 +122,9 @@ def test_one_proxy_for_the_browser_and_every_kernel(isolated, runtime_dir, tmp_p
 
 
 def test_a_dead_proxy_is_restarted_on_the_same_port_with_the_same_secret(isolated, runtime_dir, tmp_path):
-    port = _free_port()
-    log = open(tmp_path / "server.log", "wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={tmp_path / 'root'}"]
-        + (["--allow-root"] if os.geteuid() == 0 else []),
-        env=isolated, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-    )
+    port, server, log = _start_server(isolated, tmp_path)
     auth = {"Authorization": f"token {TOKEN}"}
     try:
-        _wait_until(lambda: _try(lambda: _get(port, "/api/status", auth)[0] == 200), "the Jupyter server")
         first = runtime.read_runtime_file(_wait_until(lambda: _runtime_files(runtime_dir), "the proxy")[0])
         assert first is not None
         os.kill(first.pid, signal.SIGKILL)  # a crash: no chance to clean up
@@ -204,6 +188,27 @@ def test_a_second_proxy_on_the_same_state_dir_refuses_its_local_backend(isolated
         assert runtime.ProxyClient(first.url, first.token).info()  # the first one is untouched
     finally:
         _stop(first.pid)
+
+
+def _start_server(env: dict[str, str], tmp_path: Path) -> tuple[int, subprocess.Popen, object]:
+    """A real `jupyter server` with the extension enabled (by `env`), once it answers; its log in tmp_path."""
+    port = _free_port()
+    log = open(tmp_path / "server.log", "wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={tmp_path / 'root'}"]
+        + (["--allow-root"] if os.geteuid() == 0 else []),
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    auth = {"Authorization": f"token {TOKEN}"}
+    try:
+        _wait_until(lambda: _try(lambda: _get(port, "/api/status", auth)[0] == 200), "the Jupyter server")
+    except BaseException:
+        server.kill()
+        server.wait()
+        log.close()
+        raise
+    return port, server, log
 
 
 def _try(check):
