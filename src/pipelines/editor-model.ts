@@ -6,7 +6,7 @@ import { showErrorMessage } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
 import { ISignal, Signal } from '@lumino/signaling';
-import { IPipelineProblem } from '../../contract/pipeline';
+import { IPipelineProblem, IPipelineSpec } from '../../contract/pipeline';
 import { PipelineDocument } from './document';
 import type { IPipelineActions } from './widget';
 
@@ -97,23 +97,18 @@ export class PipelineEditorModel {
   }
 
   /** Saves first: the run reads the nodes' files from disk and records the document it came from. */
-  async run(): Promise<void> {
-    const spec = this.doc.spec;
-    if (!spec) {
-      return;
-    }
-    try {
-      if (this.context.model.dirty) {
-        await this.context.save();
-      }
-      await this.actions.runLocally(spec, this.path);
-    } catch (e) {
-      await showErrorMessage('Run pipeline', (e as Error).message);
-    }
+  run(): Promise<void> {
+    return this.saveThen('Run pipeline', spec => this.actions.runLocally(spec, this.path));
   }
 
   /** Saves first, like `run`: KFP gets the document as it is on disk, with its nodes' files. */
-  async submit(): Promise<void> {
+  submit(): Promise<void> {
+    return this.saveThen('Submit to Kubeflow', spec =>
+      this.actions.submitToKubeflow(spec, this.path)
+    );
+  }
+
+  private async saveThen(title: string, start: (spec: IPipelineSpec) => Promise<unknown>) {
     const spec = this.doc.spec;
     if (!spec) {
       return;
@@ -122,9 +117,9 @@ export class PipelineEditorModel {
       if (this.context.model.dirty) {
         await this.context.save();
       }
-      await this.actions.submitToKubeflow(spec, this.path);
+      await start(spec);
     } catch (e) {
-      await showErrorMessage('Submit to Kubeflow', (e as Error).message);
+      await showErrorMessage(title, (e as Error).message);
     }
   }
 
