@@ -35,13 +35,15 @@ export class LiveViews<W extends Widget> {
       this.shell.activateById(id);
       return existing;
     }
-    const widget = new MainAreaWidget<W>({ content: create() });
-    widget.id = id;
-    widget.title.label = name;
-    widget.title.caption = `${this.options.kind} ${namespace}/${name}`;
+    // The content's title, which the main-area widget mirrors: a view may relabel itself later.
+    const content = create();
+    content.title.label = name;
+    content.title.caption = `${this.options.kind} ${namespace}/${name}`;
     if (this.options.icon) {
-      widget.title.icon = this.options.icon;
+      content.title.icon = this.options.icon;
     }
+    const widget = new MainAreaWidget<W>({ content });
+    widget.id = id;
     widget.disposed.connect(() => this.views.delete(id));
     this.views.set(id, widget);
     this.shell.add(widget, 'main');

@@ -3,11 +3,12 @@
  * run`), and the commands that start and open runs (the editor's "Run locally" goes through them).
  */
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { Dialog, MainAreaWidget, showDialog, showErrorMessage } from '@jupyterlab/apputils';
+import { showErrorMessage } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ICreateRunRequest, IPipelineSpec, IRun } from '../../contract/pipeline';
 import { IKubeflowPipelines } from '../kfp/tokens';
+import { confirmAction, LiveViews, reportingErrors } from '../live/views';
 import { PipelineCommandIDs } from '../pipelines/plugin';
 import { IKubeflowWorkbench } from '../tokens';
 import { runRendererFactory, RUN_RANK } from './mime';
@@ -35,82 +36,64 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const { client, cluster } = workbench;
     const pool = new RunsModelPool(client);
-    const views = new Map<string, MainAreaWidget>();
+    const views = new LiveViews<RunViewWidget>(app.shell, {
+      kind: 'Pipeline run',
+      viewId: runViewId
+    });
 
     const actions: IRunActions = {
       onRerun: (run, request) => void rerun(run, request),
       onCancel: run =>
-        void client
-          .cancelRun(run.namespace, run.name)
-          .catch(e => showErrorMessage('Cancel run', (e as Error).message)),
+        void reportingErrors('Cancel run', () => client.cancelRun(run.namespace, run.name)),
       onDelete: run => void deleteRun(run),
       onOpenPath: path => void app.commands.execute('docmanager:open', { path }),
       onOpenNotebook: (run, task, text) => void openNotebook(run, task, text),
       downloadUrl: (run, task, artifact) =>
         client.stepOutputDownloadUrl(run.namespace, run.name, task, artifact),
       onRetry: run =>
-        void client
-          .retryRun(run.namespace, run.name)
-          .catch(e => showErrorMessage('Retry run', (e as Error).message)),
+        void reportingErrors('Retry run', () => client.retryRun(run.namespace, run.name)),
       onArchive: (run, archive) =>
-        void (archive ? client.archiveRun : client.unarchiveRun)(run.namespace, run.name).catch(e =>
-          showErrorMessage(archive ? 'Archive run' : 'Unarchive run', (e as Error).message)
+        void reportingErrors(archive ? 'Archive run' : 'Unarchive run', () =>
+          (archive ? client.archiveRun : client.unarchiveRun)(run.namespace, run.name)
         ),
       kfpPolled: () => !!kfp?.connection.polled
     };
 
-    const openRun = (namespace: string, name: string) => {
-      const id = runViewId(namespace, name);
-      const existing = views.get(id);
-      if (existing && !existing.isDisposed) {
-        app.shell.activateById(id);
-        return existing;
-      }
-      const model = new RunViewModel(client, pool, namespace, name);
-      const content = new RunViewWidget(model, actions);
-      const widget = new MainAreaWidget({ content });
-      widget.id = id;
-      widget.title.label = name;
-      // A KFP run's name is its id: the tab shows the run's own name once it is known.
-      model.changed.connect(() => {
-        const run = model.run;
-        if (run?.backend === 'kfp' && run.displayName) {
-          widget.title.label = run.displayName;
-        }
+    const openRun = (namespace: string, name: string) =>
+      views.show(namespace, name, () => {
+        const model = new RunViewModel(client, pool, namespace, name);
+        const content = new RunViewWidget(model, actions);
+        // A KFP run's name is its id: the tab shows the run's own name once it is known.
+        model.changed.connect(() => {
+          const run = model.run;
+          if (run?.backend === 'kfp' && run.displayName) {
+            content.title.label = run.displayName;
+          }
+        });
+        return content;
       });
-      widget.title.caption = `Pipeline run ${namespace}/${name}`;
-      widget.disposed.connect(() => views.delete(id));
-      views.set(id, widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(id);
-      return widget;
-    };
 
     const rerun = async (run: IRun, request: { fromTask?: string; onlyTask?: string }) => {
-      try {
-        const created = await client.rerun(run.namespace, run.name, request);
+      const created = await reportingErrors('Re-run pipeline', () =>
+        client.rerun(run.namespace, run.name, request)
+      );
+      if (created) {
         openRun(created.namespace, created.name);
-      } catch (e) {
-        await showErrorMessage('Re-run pipeline', (e as Error).message);
       }
     };
 
     const deleteRun = async (run: IRun) => {
-      const answer = await showDialog({
-        title: 'Delete pipeline run',
-        body:
-          run.backend === 'kfp'
-            ? `Delete ${run.name} from Kubeflow Pipelines? KFP deletes the run and its record; this cannot be undone.`
-            : `Delete ${run.name}? Its logs and outputs are deleted with it.`,
-        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
-      });
-      if (!answer.button.accept) {
-        return;
-      }
-      try {
-        await client.deleteRun(run.namespace, run.name);
-      } catch (e) {
-        await showErrorMessage('Delete pipeline run', (e as Error).message);
+      const confirmed = await confirmAction(
+        'Delete pipeline run',
+        run.backend === 'kfp'
+          ? `Delete ${run.name} from Kubeflow Pipelines? KFP deletes the run and its record; this cannot be undone.`
+          : `Delete ${run.name}? Its logs and outputs are deleted with it.`,
+        'Delete'
+      );
+      if (confirmed) {
+        await reportingErrors('Delete pipeline run', () =>
+          client.deleteRun(run.namespace, run.name)
+        );
       }
     };
 
