@@ -42,9 +42,9 @@ function clusterSection(model: ClusterModel): Widget {
   return widget;
 }
 
-/** The cluster section needs a few lines; the lists below it get the rest of the height. */
-/** The least a list section gets, so a long cluster message cannot squeeze the lists away. */
-const MIN_LIST_HEIGHT = 170;
+/** The least a list section gets (its button, filters and a row), so a long cluster message or a short window
+ * cannot squeeze the lists away; above that, the cluster section's content comes first. */
+const MIN_LIST_HEIGHT = 120;
 
 /** The height a section's content takes, with the section's own padding. */
 function neededHeight(node: HTMLElement): number {
@@ -74,10 +74,11 @@ function fitSections(panel: SidePanel): void {
   if (available <= 0 || needed <= 0) {
     return;
   }
-  const forLists = Math.max(available - needed, lists.length * MIN_LIST_HEIGHT);
+  const forCluster = Math.max(0, Math.min(needed, available - lists.length * MIN_LIST_HEIGHT));
+  const forLists = available - forCluster;
   content.setRelativeSizes(
     panel.widgets.map(w =>
-      w.id === CLUSTER_SECTION_ID ? needed : forLists / Math.max(1, lists.length)
+      w.id === CLUSTER_SECTION_ID ? forCluster : forLists / Math.max(1, lists.length)
     )
   );
 }

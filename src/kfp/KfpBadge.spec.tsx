@@ -52,6 +52,25 @@ describe('KfpBadge', () => {
     );
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Look again' })));
     expect(client.setKfpEndpoint).toHaveBeenCalledWith(null);
+    fireEvent.click(screen.getByRole('button', { name: 'refused' }));
+    expect(screen.queryByRole('status')).toBeNull(); // the user may fold it away
+    m.dispose();
+  });
+
+  it('not found (local runs only): folded, the reason one click away', async () => {
+    const { model: m } = model({
+      state: 'not-found',
+      message: 'No Kubeflow Pipelines found. Set the kfpEndpoint setting or KF_PIPELINES_ENDPOINT.'
+    });
+    render(<KfpBadge model={m} />);
+    await act(() => m.refresh());
+    const badge = screen.getByRole('button', { name: 'not found' });
+    expect(badge.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByRole('status')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Look again' })).toBeNull();
+    fireEvent.click(badge);
+    expect(screen.getByRole('status').textContent).toContain('No Kubeflow Pipelines found.');
+    expect(screen.getByRole('button', { name: 'Look again' })).toBeTruthy();
     m.dispose();
   });
 });

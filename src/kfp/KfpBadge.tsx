@@ -9,15 +9,18 @@ import { connectionFacts, STATE_WORDS } from './selectors';
 
 export function KfpBadge({ model }: { model: KfpConnectionModel }): JSX.Element {
   useSignal(model.changed);
-  const [open, setOpen] = React.useState(false);
+  // The user's click flips the default: open for a problem, closed otherwise.
+  const [flipped, setFlipped] = React.useState(false);
   const view = model.view;
   const connection = model.connection;
   const state = connection?.state ?? (view.status === 'error' ? 'error' : 'loading');
   const words =
     view.status === 'loading' ? 'looking…' : connection ? STATE_WORDS[connection.state] : 'error';
   const message = connection?.message ?? (view.status === 'error' ? view.message : '');
-  // Not connected: the reason is what matters, so it is shown without a click.
-  const expanded = open || (state !== 'connected' && state !== 'loading');
+  // A problem (unreachable, refused, too old): the reason is what matters, so it is shown without a click.
+  // Not found is no problem: local runs work, and the section keeps its height for them.
+  const problem = state !== 'connected' && state !== 'loading' && state !== 'not-found';
+  const expanded = problem !== flipped;
   return (
     <div className="kf-kfp" aria-label="Kubeflow Pipelines connection" role="group">
       <div className="kf-kfp-header">
@@ -27,11 +30,11 @@ export function KfpBadge({ model }: { model: KfpConnectionModel }): JSX.Element 
           className={`kf-kfp-badge kf-kfp-${state}`}
           aria-expanded={expanded}
           title={message || `Kubeflow Pipelines: ${words}`}
-          onClick={() => setOpen(!open)}
+          onClick={() => setFlipped(!flipped)}
         >
           {words}
         </button>
-        {state !== 'connected' && state !== 'loading' && (
+        {expanded && state !== 'connected' && state !== 'loading' && (
           <button
             type="button"
             className="jp-mod-styled kf-kfp-retry"
