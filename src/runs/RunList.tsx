@@ -64,12 +64,15 @@ export function RunList({ model, onOpen, onNew, now, header }: IRunListProps): J
             choices={RUN_PHASES}
             onChange={value => model.setFilter({ phase: value as RunPhase | '' })}
           />
-          <ChoiceFilter
-            label="Experiment"
-            value={filter.experiment}
-            choices={experiments}
-            onChange={experiment => model.setFilter({ experiment })}
-          />
+          {experiments.length > 0 && (
+            // Only KFP runs have experiments: without any, the filter would offer nothing.
+            <ChoiceFilter
+              label="Experiment"
+              value={filter.experiment}
+              choices={experiments}
+              onChange={experiment => model.setFilter({ experiment })}
+            />
+          )}
           <NameFilter
             noun="runs"
             value={filter.text}
