@@ -12,7 +12,8 @@ const esmOnly = [
   'apache-arrow',
   'flatbuffers',
   'json-bignum',
-  'cookie'
+  'cookie',
+  'hyparquet'
 ].join('|');
 
 const ignored = [

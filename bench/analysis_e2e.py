@@ -9,6 +9,7 @@ browser drawing the widget, needs a browser (Galata) and is not measured here.
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,10 @@ def main():
              "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"],
             check=True,
         )
-        proc = subprocess.Popen(["node", "--max-old-space-size=8192", str(server)], stdout=subprocess.PIPE, text=True, cwd=tmp)
+        # The route runs analyses on worker threads: build the worker script the way the wheel ships it.
+        subprocess.run(["node", str(REPO / "proxy/build.mjs"), "--outdir", tmp], check=True)
+        env = {**os.environ, "KFWB_ANALYSIS_WORKER": str(Path(tmp) / "analysis-worker.mjs")}
+        proc = subprocess.Popen(["node", str(server)], stdout=subprocess.PIPE, text=True, cwd=tmp, env=env)
         try:
             port = int(proc.stdout.readline())
             import pyarrow.feather as feather

@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'conflict'
   | 'too_large'
   | 'unreachable'
+  /** The proxy is at its bound of concurrent work (analyses): retry later. */
+  | 'busy'
   | 'backend'
   | 'internal';
 
@@ -28,6 +30,7 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   conflict: 409,
   too_large: 413,
   unreachable: 503,
+  busy: 503,
   backend: 502,
   internal: 500
 };

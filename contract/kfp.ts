@@ -36,6 +36,9 @@ export interface IKfpConnection {
   version?: string;
   /** Plain words: why this endpoint, why not connected and what to do. */
   message?: string;
+  /** How KFP runs' changes reach the browser: pushed from a watch on the Workflows and pods, or polled from
+   * KFP's run details (RBAC forbids the watch) with backoff — the run view says so. */
+  updates?: 'watch' | 'poll';
 }
 
 /** Body of `POST /api/v1/kfp`: a configured endpoint (`null` clears it) and re-detection. */

@@ -6,6 +6,7 @@
 import { IFieldError } from './errors';
 import { IKfpRunRef } from './kfp';
 import { ILiveResource } from './live';
+import { IJobEvent } from './training';
 
 /** File extension of a pipeline document in the Jupyter root. */
 export const PIPELINE_FILE_EXTENSION = '.kfpipeline';
@@ -207,6 +208,8 @@ export interface IStep {
   note?: string;
   /** KFP: the step's pod (found through the Argo Workflow's nodes / pod labels), while known. */
   pod?: string;
+  /** KFP: the Kubernetes events of the step's pod (scheduling, image pulls, mounts), newest last. */
+  events?: IJobEvent[];
 }
 
 /** A pipeline run, live (stream events are `ResourceEvent<IRun>`); `version` changes when any step changes. */

@@ -115,7 +115,11 @@ describe('specs the cluster refuses are refused here, at the spec field', () => 
   ])('%s key %s: the prefix must be a DNS-1123 subdomain', (field, key) => {
     const fields = fieldsOf(pytorch({ [field]: { [key]: 'v' } }));
     expect(fields).toEqual([
-      { path: `/${field}/${key}`, message: expect.stringContaining('must be a label key') }
+      // JSON pointer: the key's `/` is escaped, so the path has exactly two segments.
+      {
+        path: `/${field}/${key.replace('/', '~1')}`,
+        message: expect.stringContaining('must be a label key')
+      }
     ]);
   });
 

@@ -45,6 +45,10 @@ export function validate<T>(id: string, value: unknown): Validation<T> {
   return { ok: false, fields: toFieldErrors(check.errors ?? []) };
 }
 
+/** The JSON pointer of `key` under `parent` (`~` and `/` inside a key escaped, as the validator does). */
+const at = (parent: string, key: string) =>
+  `${parent}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
 /** One message per field, in plain words, with the path where the problem is. */
 export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
   const seen = new Set<string>();
@@ -55,16 +59,16 @@ export function toFieldErrors(errors: ErrorObject[]): IFieldError[] {
     }
     // A bad map key (a role, an env name) is reported at the key itself, not at the map.
     let path =
-      e.propertyName !== undefined ? `${e.instancePath}/${e.propertyName}` : e.instancePath || '/';
+      e.propertyName !== undefined ? at(e.instancePath, e.propertyName) : e.instancePath || '/';
     let message = e.message ?? 'is invalid';
     if (e.keyword === 'required') {
-      path = `${e.instancePath}/${e.params.missingProperty}`;
+      path = at(e.instancePath, e.params.missingProperty as string);
       message = 'is required';
     } else if (e.keyword === 'additionalProperties') {
-      path = `${e.instancePath}/${e.params.additionalProperty}`;
+      path = at(e.instancePath, e.params.additionalProperty as string);
       message = 'is not a known field';
     } else if (e.keyword === 'unevaluatedProperties') {
-      path = `${e.instancePath}/${e.params.unevaluatedProperty}`;
+      path = at(e.instancePath, e.params.unevaluatedProperty as string);
       message = 'is not a known field';
     } else if (typeof e.parentSchema?.['x-message'] === 'string' && e.keyword !== 'type') {
       // The schema's own words for this field (a pattern, a minimum count…) beat the validator's.

@@ -1,9 +1,13 @@
 /**
- * A small streaming CSV reader (RFC 4180: quoted fields, doubled quotes, CRLF) that builds Arrow columns
- * directly: a column stays Float64 while every value parses as a number (empty → null; true/false → 1/0) and
- * switches to dictionary-encoded strings at its first non-number. Arrow JS has no CSV reader; this one keeps
- * memory to one typed array per column instead of a string per cell.
+ * CSV files as Arrow columns: records come from csv-parse (strict RFC 4180 quoting; an unterminated quote or a
+ * ragged row is an error naming its line), and each column is built directly: it stays Float64 while every value
+ * parses as a number (empty → null; true/false → 1/0) and switches to dictionary-encoded strings at its first
+ * non-number, so memory is one typed array per column instead of a string per cell. Node only (csv-parse's
+ * stream); the column builders are plain TypeScript.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, parse } from 'csv-parse';
 import {
   Dictionary,
   Float64,
@@ -15,6 +19,7 @@ import {
   Vector,
   vectorFromArray
 } from 'apache-arrow';
+import { checkRowBudget } from './table';
 
 class GrowableFloat64 {
   data = new Float64Array(1024);
@@ -141,87 +146,110 @@ function parseNumber(text: string): number | undefined {
   return Number.isNaN(x) || text.trim() === '' ? undefined : x;
 }
 
-/** Feed text chunks with `push`, then `finish()` for the table. The first record is the header. */
-export class CsvTableReader {
-  private columns: CsvColumn[] | null = null;
-  private record: string[] = [];
-  private field = '';
-  private quoted = false;
-  private afterQuote = false;
-  private line = 1;
-
-  push(text: string): void {
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (this.quoted) {
-        if (ch === 34 /* " */) {
-          this.quoted = false;
-          this.afterQuote = true;
-        } else {
-          this.field += text[i];
-        }
-      } else if (ch === 34) {
-        if (this.afterQuote) {
-          this.field += '"'; // a doubled quote inside a quoted field
-        }
-        this.quoted = true;
-        this.afterQuote = false;
-      } else if (ch === 44 /* , */) {
-        this.endField();
-      } else if (ch === 10 /* \n */) {
-        this.endRecord();
-      } else if (ch !== 13 /* \r */) {
-        this.field += text[i];
-        this.afterQuote = false;
-      }
-    }
+/** A table from named vectors, safe for any name (`__proto__`, `constructor`): no prototype to collide with. */
+export function tableOfVectors(columns: [string, Vector][]): Table {
+  const vectors: Record<string, Vector> = Object.create(null);
+  for (const [name, vector] of columns) {
+    vectors[name] = vector;
   }
-
-  private endField(): void {
-    this.record.push(this.field);
-    this.field = '';
-    this.afterQuote = false;
-  }
-
-  private endRecord(): void {
-    this.endField();
-    const record = this.record;
-    this.record = [];
-    if (record.length === 1 && record[0] === '') {
-      this.line++;
-      return; // blank line
-    }
-    if (!this.columns) {
-      this.columns = record.map(name => new CsvColumn(name));
-    } else if (record.length !== this.columns.length) {
-      throw new Error(
-        `CSV line ${this.line} has ${record.length} fields, the header has ${this.columns.length}`
-      );
-    } else {
-      for (let c = 0; c < record.length; c++) {
-        this.columns[c].push(record[c]);
-      }
-    }
-    this.line++;
-  }
-
-  finish(): Table {
-    if (this.field !== '' || this.record.length > 0) {
-      this.endRecord();
-    }
-    if (!this.columns) {
-      throw new Error('the CSV file is empty (no header)');
-    }
-    const vectors: Record<string, Vector> = {};
-    for (const column of this.columns) {
-      vectors[column.name] = column.toVector();
-    }
-    return new Table(vectors);
-  }
+  return new Table(vectors);
 }
 
-export function readCsvText(text: string): Table {
-  const reader = new CsvTableReader();
-  reader.push(text);
-  return reader.finish();
+/** One field may hold at most this many characters: an unterminated quote cannot swallow a whole file. */
+const MAX_FIELD_CHARS = 16 * 1024 * 1024;
+
+/** A problem in the CSV text; the caller says which file. */
+export class CsvProblem extends Error {}
+
+function headerColumns(names: string[]): CsvColumn[] {
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new CsvProblem(
+        `the header names column "${name}" twice (columns ${first + 1} and ${i + 1}); rename one`
+      );
+    }
+    seen.set(name, i);
+  });
+  return names.map(name => new CsvColumn(name));
+}
+
+/** `lastLine`: the line the last complete record ended on, so an unclosed quote is placed where it opened. */
+function problemOf(error: unknown, lastLine: number): Error {
+  if (error instanceof CsvError) {
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED' || error.code === 'CSV_MAX_RECORD_SIZE') {
+      return new CsvProblem(
+        `line ${lastLine + 1}: a quoted field opens in this record and is never closed ` +
+          `(the parser reached ${error.code === 'CSV_QUOTE_NOT_CLOSED' ? 'the end of the file' : 'its size limit'} inside it)`
+      );
+    }
+    // csv-parse's other messages name the line ("… at line 7"); keep them, on one line.
+    const text = error.message.replace(/\s+/g, ' ').replace(/\.$/, '');
+    const { lines } = error as CsvError & { lines?: number };
+    return new CsvProblem(/\bline\b/.test(text) || !lines ? text : `${text} (line ${lines})`);
+  }
+  return error as Error;
+}
+
+/**
+ * Reads CSV from text or byte chunks (a file stream): the first record is the header, empty lines are skipped,
+ * a UTF-8 byte order mark is dropped. Rejects with CsvProblem naming the line.
+ */
+export async function readCsv(
+  chunks: AsyncIterable<Uint8Array | string> | Iterable<string>,
+  maxBytes?: number
+): Promise<Table> {
+  let lastLine = 0;
+  let columns: CsvColumn[] | null = null;
+  let rows = 0;
+  let refused: Error | undefined;
+  const take = (record: string[]) => {
+    if (!columns) {
+      columns = headerColumns(record);
+      return;
+    }
+    for (let c = 0; c < record.length; c++) {
+      columns[c].push(record[c]);
+    }
+    if (++rows % 65536 === 0) {
+      checkRowBudget(rows, columns.length, maxBytes);
+    }
+  };
+  const parser = parse({
+    bom: true,
+    record_delimiter: ['\r\n', '\n'],
+    skip_empty_lines: true,
+    max_record_size: MAX_FIELD_CHARS,
+    // Records are consumed here, inside the parser, as each completes: no object stream, no async iteration
+    // per row (3–5× faster), and `lastLine` is exact when the parser then fails.
+    on_record: (record: string[], context) => {
+      lastLine = context.lines;
+      try {
+        take(record);
+      } catch (error) {
+        refused = error as Error;
+        parser.destroy();
+      }
+      return null;
+    }
+  });
+  try {
+    await pipeline(Readable.from(chunks), parser.resume());
+  } catch (error) {
+    throw refused ?? problemOf(error, lastLine);
+  }
+  if (refused) {
+    throw refused;
+  }
+  const header = columns as CsvColumn[] | null;
+  if (!header) {
+    throw new CsvProblem('the file is empty (no header)');
+  }
+  return tableOfVectors(header.map(column => [column.name, column.toVector()]));
+}
+
+/** `readCsv` of one string (tests, small inputs). */
+export function readCsvText(text: string): Promise<Table> {
+  return readCsv([text]);
 }

@@ -5,10 +5,12 @@
  * imported lazily so the rest of the engine does not load it.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Table, tableFromIPC, Vector } from 'apache-arrow';
-import { CsvTableReader, dictionaryVector, float64Vector } from './csv';
-import { AnalysisInputError } from './table';
+import { checkArrowIpc, CorruptArrow } from './arrow-check';
+import { CsvProblem, dictionaryVector, float64Vector, readCsv, tableOfVectors } from './csv';
+import { checkParquetMetadata, boundedCompressors } from './parquet-check';
+import { AnalysisInputError, AnalysisLimitError, checkRowBudget } from './table';
 
 export type FileFormat = 'csv' | 'parquet' | 'arrow';
 
@@ -37,63 +39,129 @@ export function formatOf(path: string, format?: FileFormat): FileFormat {
   );
 }
 
-async function readCsvFile(path: string): Promise<Table> {
-  const reader = new CsvTableReader();
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of createReadStream(path, {
-    highWaterMark: 4 * 1024 * 1024
-  })) {
-    reader.push(decoder.decode(chunk as Buffer, { stream: true }));
-  }
-  reader.push(decoder.decode());
-  return reader.finish();
+/** Limits the reader enforces while reading (the worker passes its memory budget). */
+export interface IReadLimits {
+  /** Refuse (AnalysisLimitError) when the rows read would need more than this many bytes. */
+  maxBytes?: number;
 }
 
-/** Arrow IPC bytes (stream or file format) → table, with a plain message when they are not Arrow. */
-export function tableFromArrowBytes(bytes: Uint8Array, what: string): Table {
+async function readCsvFile(path: string, name: string, limits: IReadLimits): Promise<Table> {
   try {
-    return tableFromIPC(bytes);
+    return await readCsv(createReadStream(path, { highWaterMark: 1024 * 1024 }), limits.maxBytes);
   } catch (error) {
-    const message = (error as Error).message;
-    if (/codec/i.test(message)) {
+    if (error instanceof CsvProblem) {
+      throw new AnalysisInputError(`"${name}" is not valid CSV: ${error.message}`, '/source/path');
+    }
+    throw error;
+  }
+}
+
+/** Arrow IPC bytes (stream or file format) → table, checked first so corrupted bytes are refused by name. */
+export function tableFromArrowBytes(
+  bytes: Uint8Array,
+  what: string,
+  limits: IReadLimits = {}
+): Table {
+  try {
+    checkArrowIpc(bytes);
+  } catch (error) {
+    if (error instanceof CorruptArrow) {
       throw new AnalysisInputError(
-        `${what} is compressed Arrow (LZ4/ZSTD), which the engine cannot read: write it uncompressed ` +
-          "(pyarrow.feather.write_feather(df, path, compression='uncompressed')) or as Parquet",
+        `${what} is not valid Arrow IPC data: ${error.message}`,
         '/source'
       );
     }
-    throw new AnalysisInputError(`${what} is not Arrow IPC data (${message})`, '/source');
+    throw error;
   }
-}
-
-/** Builds an Arrow vector from the plain values a Parquet reader returns (numbers, bigints, booleans, text). */
-function vectorOfValues(values: unknown[]): Vector {
-  const sample = values.find(v => v !== null && v !== undefined);
-  if (typeof sample === 'number' || typeof sample === 'bigint' || typeof sample === 'boolean') {
-    return float64Vector(
-      Float64Array.from(values, v => (v === null || v === undefined ? NaN : Number(v)))
+  let table: Table;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (error) {
+    throw new AnalysisInputError(
+      `${what} is not Arrow IPC data (${(error as Error).message})`,
+      '/source'
     );
   }
-  const dictionary = new Map<string, number>();
-  const codes = new Int32Array(values.length);
-  values.forEach((v, i) => {
-    if (v === null || v === undefined) {
-      codes[i] = -1;
-      return;
-    }
-    const key = v instanceof Date ? v.toISOString() : String(v);
-    let code = dictionary.get(key);
-    if (code === undefined) {
-      code = dictionary.size;
-      dictionary.set(key, code);
-    }
-    codes[i] = code;
-  });
-  return dictionaryVector(codes, [...dictionary.keys()]);
+  checkRowBudget(table.numRows, 0, limits.maxBytes);
+  return table;
 }
 
-async function readParquetFile(path: string, columns?: string[]): Promise<Table> {
-  const { parquetMetadata, parquetRead, parquetSchema } = await import('hyparquet');
+/**
+ * One Parquet column as it is decoded, chunk by chunk: numbers (ints, bigints, booleans) go straight into a
+ * Float64Array (nulls NaN); the first text value (strings, dates) switches the column to dictionary codes.
+ * Memory is one typed array per column, not a JS array of boxed values.
+ */
+class ParquetColumn {
+  private numbers: Float64Array | null;
+  private codes: Int32Array | null = null;
+  private readonly dictionary = new Map<string, number>();
+
+  constructor(private readonly rows: number) {
+    this.numbers = new Float64Array(rows).fill(NaN);
+  }
+
+  set(at: number, values: ArrayLike<unknown>): void {
+    const numbers = this.numbers;
+    if (
+      numbers &&
+      ArrayBuffer.isView(values) &&
+      !(values instanceof BigInt64Array || values instanceof BigUint64Array)
+    ) {
+      numbers.set(values as unknown as ArrayLike<number>, at); // typed arrays of numbers: one copy
+      return;
+    }
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (this.numbers) {
+        if (v === null || v === undefined) {
+          continue; // already NaN
+        }
+        if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') {
+          this.numbers[at + i] = Number(v);
+          continue;
+        }
+        this.switchToText();
+      }
+      this.codes![at + i] = v === null || v === undefined ? -1 : this.codeOf(v);
+    }
+  }
+
+  private codeOf(value: unknown): number {
+    const key = value instanceof Date ? value.toISOString() : String(value);
+    let code = this.dictionary.get(key);
+    if (code === undefined) {
+      code = this.dictionary.size;
+      this.dictionary.set(key, code);
+    }
+    return code;
+  }
+
+  private switchToText(): void {
+    const numbers = this.numbers!;
+    this.numbers = null;
+    this.codes = new Int32Array(this.rows).fill(-1);
+    for (let i = 0; i < numbers.length; i++) {
+      if (numbers[i] === numbers[i]) {
+        this.codes[i] = this.codeOf(numbers[i]);
+      }
+    }
+  }
+
+  toVector(): Vector {
+    return this.numbers
+      ? float64Vector(this.numbers)
+      : dictionaryVector(this.codes!, [...this.dictionary.keys()]);
+  }
+}
+
+async function readParquetFile(
+  path: string,
+  columns: string[] | undefined,
+  limits: IReadLimits
+): Promise<Table> {
+  const { parquetMetadata, parquetRead, parquetSchema, snappyUncompress } =
+    await import('hyparquet');
+  const size = (await stat(path)).size;
   const buffer = await readFile(path);
   const file = buffer.buffer.slice(
     buffer.byteOffset,
@@ -102,47 +170,49 @@ async function readParquetFile(path: string, columns?: string[]): Promise<Table>
   const metadata = parquetMetadata(file);
   const available = parquetSchema(metadata).children.map(c => c.element.name);
   const wanted = columns ? available.filter(name => columns.includes(name)) : available;
-  const rows = Number(metadata.num_rows);
-  const data = new Map<string, unknown[]>(wanted.map(name => [name, new Array<unknown>(rows)]));
+  const rows = checkParquetMetadata(metadata, size, wanted);
+  checkRowBudget(rows, wanted.length, limits.maxBytes);
+  const data = new Map(wanted.map(name => [name, new ParquetColumn(rows)]));
   await parquetRead({
     file,
     metadata,
     columns: wanted,
+    compressors: boundedCompressors(snappyUncompress),
     onChunk: chunk => {
-      const target = data.get(chunk.columnName)!;
-      for (let i = 0; i < chunk.columnData.length; i++) {
-        target[chunk.rowStart + i] = chunk.columnData[i];
+      const target = data.get(chunk.columnName);
+      if (!target || chunk.rowStart < 0 || chunk.rowStart + chunk.columnData.length > rows) {
+        throw new Error(`column "${chunk.columnName}" has more values than the file has rows`);
       }
+      target.set(chunk.rowStart, chunk.columnData);
     }
   });
-  const vectors: Record<string, Vector> = {};
-  for (const [name, values] of data) {
-    vectors[name] = vectorOfValues(values);
-  }
-  return new Table(vectors);
+  return tableOfVectors([...data].map(([name, column]) => [name, column.toVector()]));
 }
 
 /** Reads a data file the engine can analyse; `columns` (when known) lets Parquet skip the others. */
 export async function readTableFile(
   path: string,
   format?: FileFormat,
-  columns?: string[]
+  columns?: string[],
+  limits: IReadLimits = {},
+  /** How messages name the file (the path the user gave, not the resolved one). */
+  name = path
 ): Promise<Table> {
   const kind = formatOf(path, format);
   try {
     if (kind === 'csv') {
-      return await readCsvFile(path);
+      return await readCsvFile(path, name, limits);
     }
     if (kind === 'parquet') {
-      return await readParquetFile(path, columns);
+      return await readParquetFile(path, columns, limits);
     }
-    return tableFromArrowBytes(await readFile(path), `"${path}"`);
+    return tableFromArrowBytes(await readFile(path), `"${name}"`, limits);
   } catch (error) {
-    if (error instanceof AnalysisInputError) {
+    if (error instanceof AnalysisInputError || error instanceof AnalysisLimitError) {
       throw error;
     }
     throw new AnalysisInputError(
-      `cannot read "${path}" as ${kind}: ${(error as Error).message}`,
+      `cannot read "${name}" as ${kind}: ${(error as Error).message}`,
       '/source/path'
     );
   }

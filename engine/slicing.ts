@@ -92,6 +92,17 @@ function bucketize(
   return { codes, labels, ranges };
 }
 
+/** A slice column with no value at all (all null or NaN) has nothing to slice by: say which. */
+function requireSomeValue(any: boolean, name: string, field: string): void {
+  if (!any) {
+    throw new AnalysisInputError(
+      `slice feature "${name}" has no values: every row is missing or NaN`,
+      field,
+      name
+    );
+  }
+}
+
 const DENSE_RANGE = 1 << 20;
 
 /**
@@ -188,8 +199,8 @@ function denseIntegerPart(vector: Vector, part: string, field: string): IGroupin
       max = x > max ? x : max;
     }
   }
-  if (!(max - min < DENSE_RANGE)) {
-    return null; // also all-missing columns: min/max stay infinite
+  if (!(min <= max && max - min < DENSE_RANGE)) {
+    return null; // also all-missing columns (min > max; their difference is -Infinity, not NaN)
   }
   const rank = new Int32Array(max - min + 1);
   for (let i = 0; i < values.length; i++) {
@@ -230,6 +241,11 @@ function encodePart(table: Table, part: CrossPart, field: string): IGrouping {
   if (typeof part !== 'string') {
     const name = part.feature;
     const values = toFloat64(columnOf(table, name, `${field}/feature`), `${field}/feature`, name);
+    requireSomeValue(
+      values.some(x => x === x),
+      name,
+      `${field}/feature`
+    );
     const buckets = part.buckets;
     const edges =
       'edges' in buckets
@@ -252,6 +268,7 @@ function encodePart(table: Table, part: CrossPart, field: string): IGrouping {
     }
   }
   const order = values.map((_, i) => i).filter(i => used[i] === 1);
+  requireSomeValue(order.length > 0, part, field);
   order.sort((a, b) => {
     const x = values[a];
     const y = values[b];

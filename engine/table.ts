@@ -166,6 +166,9 @@ function denseIntegerCodes(numbers: Float64Array): { min: number; table: Int32Ar
       max = x > max ? x : max;
     }
   }
+  if (min > max) {
+    return null; // no value at all: every row is missing
+  }
   return max - min < 1 << 20 ? { min, table: new Int32Array(max - min + 1).fill(-1) } : null;
 }
 
@@ -243,4 +246,33 @@ export function categoryCodes(vector: Vector): {
     at += data.length;
   }
   return { codes, values };
+}
+
+/** The input is valid but larger than the analysis may hold in memory (answered 413, not 400). */
+export class AnalysisLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnalysisLimitError';
+  }
+}
+
+/** Bytes the engine needs per row: each read column as Float64 plus its own arrays (codes, order, scores). */
+const ENGINE_BYTES_PER_ROW = 8 * 8;
+
+/**
+ * Refuses before allocating when `rows` rows of `columns` columns would not fit in `maxBytes` (typed arrays live
+ * outside the worker's heap limit, so this estimate is what bounds them).
+ */
+export function checkRowBudget(rows: number, columns: number, maxBytes: number | undefined): void {
+  if (maxBytes === undefined) {
+    return;
+  }
+  const needed = rows * (columns * 8 + ENGINE_BYTES_PER_ROW);
+  if (needed > maxBytes) {
+    const mib = (x: number) => `${Math.ceil(x / 2 ** 20)} MiB`;
+    throw new AnalysisLimitError(
+      `${rows.toLocaleString('en')} rows × ${columns} columns need about ${mib(needed)}, more than the ` +
+        `analysis memory limit of ${mib(maxBytes)} (KFWB_ANALYSIS_MEMORY_MB): sample the rows or raise the limit`
+    );
+  }
 }

@@ -165,16 +165,19 @@ def launch_proxy(
     timeout: float = 30.0,
     env: Optional[Mapping[str, str]] = None,
     directory: Optional[Path] = None,
+    port: int = 0,
+    secret: Optional[str] = None,
 ) -> tuple[RuntimeInfo, subprocess.Popen]:
-    """Start a proxy on a free loopback port in its own session; returns once `/api/v1/info` answers.
+    """Start a proxy on a loopback port in its own session; returns once `/api/v1/info` answers.
 
-    Its output goes to `<runtime dir>/<log_name>`; a proxy that exits at start raises with its own reason.
+    Port 0 and no secret: a free port and a new secret. A restarted server proxy passes the ones it had, which
+    jupyter-server-proxy keeps forwarding to. Its output goes to `<runtime dir>/<log_name>`; a proxy that exits
+    at start raises with its own reason.
     """
     directory = directory or runtime_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    secret = secrets.token_urlsafe(32)
-    # Port 0: the OS picks a free one.
-    command = proxy_command(find_node(), find_bundle(), "0", directory) + _root_args(root_dir)
+    secret = secret or secrets.token_urlsafe(32)
+    command = proxy_command(find_node(), find_bundle(), str(port), directory) + _root_args(root_dir)
     environment = {**os.environ, **python_environment(), **(env or {}), "KFWB_TOKEN": secret}
     log_path = directory / log_name
     with open(log_path, "ab") as log:

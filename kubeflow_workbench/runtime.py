@@ -20,6 +20,8 @@ from urllib.parse import quote, urlencode, urlsplit
 TOKEN_HEADER = "X-Kubeflow-Workbench-Token"
 API = "/api/v1"
 RUNTIME_SUBDIR = "kubeflow-workbench"
+#: Set by the Jupyter server in its environment (so in its kernels'): the URL of that server's proxy.
+PROXY_URL_ENV = "KFWB_PROXY_URL"
 #: How long a runtime-file candidate gets to answer `/api/v1/info` before the next one is tried.
 PROBE_TIMEOUT = 2.0
 DEFAULT_TIMEOUT = 60.0
@@ -146,8 +148,10 @@ def _candidates(directory: Path) -> list[RuntimeInfo]:
         info = read_runtime_file(path)
         if info is not None:
             found.append(info)
-    # Newest first: ISO timestamps sort as strings; the file time breaks ties and covers a missing `started`.
-    return sorted(found, key=lambda i: (i.started, _mtime(i.path)), reverse=True)
+    # Our own server's proxy first, then newest first: ISO timestamps sort as strings; the file time breaks ties
+    # and covers a missing `started`.
+    own = os.environ.get(PROXY_URL_ENV)
+    return sorted(found, key=lambda i: (i.url == own, i.started, _mtime(i.path)), reverse=True)
 
 
 def _mtime(path: Optional[Path]) -> float:
@@ -158,7 +162,7 @@ def _mtime(path: Optional[Path]) -> float:
 
 
 def find_proxy(directory: Optional[Path] = None, probe_timeout: float = PROBE_TIMEOUT) -> Optional[RuntimeInfo]:
-    """The newest announced proxy whose process lives and whose `/api/v1/info` answers.
+    """The announced proxy whose process lives and whose `/api/v1/info` answers: this server's, else the newest.
 
     Files of dead processes are deleted (a crashed proxy cannot remove its own); files of live processes that do
     not answer are skipped but kept (the proxy may still be starting).

@@ -30,6 +30,7 @@ SUITES = [
     ("jest integration", "jest-integration.json", jest),
     ("jest operators", "jest-operators.json", jest),
     ("pytest", "pytest.xml", pytest),
+    ("pytest kfp.Client contract", "kfp-contract.xml", pytest),
     ("galata", "galata.json", playwright),
     ("galata kubernetes mode", "galata-k8s.json", playwright),
 ]

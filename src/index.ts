@@ -2,6 +2,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import analysisPlugins from './analysis';
 import { workbenchPlugin } from './cluster/plugin';
+import kfpPlugins from './kfp/plugin';
 import pipelinePlugins from './pipelines';
 import trainingPlugins from './training';
 import tuningPlugins from './tuning';
@@ -11,7 +12,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   ...trainingPlugins,
   ...tuningPlugins,
   ...analysisPlugins,
-  ...pipelinePlugins
+  ...pipelinePlugins,
+  ...kfpPlugins
 ];
 
 export default plugins;

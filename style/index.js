@@ -6,3 +6,4 @@ import './training.css';
 import './analysis.css';
 import './tuning.css';
 import './pipelines.css';
+import './kfp.css';

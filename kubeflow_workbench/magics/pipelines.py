@@ -18,13 +18,10 @@ from urllib.parse import quote
 from IPython.core.error import UsageError
 
 from ..runtime import API, ProxyClient
+from .kfp_connection import KfpArgs, _kfp_parser, kfp_status
 
 RUN_MIME = "application/vnd.kubeflow.run+json"  # contract/mime.ts
 PIPELINE_EXTENSION = ".kfpipeline"  # contract/pipeline.ts
-NOT_YET_CLUSTER = (
-    "--cluster is not available yet: KFP submission comes with the KFP backend. "
-    "Drop --cluster (or use --local) to run the pipeline on this machine."
-)
 
 
 # paths (contract/routes.ts) -----------------------------------------------------------------------------------
@@ -48,6 +45,7 @@ class PipelineRunArgs:
     backend: Optional[str] = None  # "local" | "cluster"
     name: Optional[str] = None
     namespace: Optional[str] = None
+    experiment: Optional[str] = None  # KFP's experiment (--cluster only)
 
 
 @dataclass
@@ -67,7 +65,7 @@ class RunArgs:
     namespace: Optional[str] = None
 
 
-COMMANDS = (PipelineRunArgs, PipelineCompileArgs, RunsArgs, RunArgs)
+COMMANDS = (PipelineRunArgs, PipelineCompileArgs, RunsArgs, RunArgs, KfpArgs)
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -90,7 +88,9 @@ def _pipeline_parser(parser_class: type) -> Any:
     where.add_argument("--local", dest="backend", action="store_const", const="local",
                        help="run on this machine (the default)")
     where.add_argument("--cluster", dest="backend", action="store_const", const="cluster",
-                       help="submit to Kubeflow Pipelines (comes with the KFP backend)")
+                       help="submit to Kubeflow Pipelines (see %%kf kfp for the connection)")
+    run.add_argument("--experiment", "-e", metavar="NAME",
+                     help="--cluster: the KFP experiment to run in (created when missing; default: Default)")
     run.add_argument("--name", help="run name (default: generated from the pipeline name)")
     run.add_argument("--namespace", "-n", help="namespace (default: the proxy's default namespace)")
     comp = sub.add_parser("compile", prog="%kf pipeline compile", description="Compile a document to KFP v2 IR YAML.")
@@ -112,9 +112,11 @@ def _run_parser(parser_class: type) -> Any:
     return p
 
 
-PARSER_MAKERS = {"pipeline": _pipeline_parser, "runs": _runs_parser, "run": _run_parser}
+PARSER_MAKERS = {"pipeline": _pipeline_parser, "runs": _runs_parser, "run": _run_parser, "kfp": _kfp_parser}
 SYNOPSIS = {
-    "pipeline": "%kf pipeline run FILE [--param NAME=VALUE …] [--local|--cluster] | compile FILE [-o OUT.yaml]",
+    "pipeline": "%kf pipeline run FILE [--param NAME=VALUE …] [--local|--cluster [--experiment NAME]] "
+                "| compile FILE [-o OUT.yaml]",
+    "kfp": "%kf kfp",
     "runs": "%kf runs [--namespace NS]",
     "run": "%kf run NAME [--namespace NS]",
 }
@@ -125,10 +127,14 @@ def args_of(sub: str, ns: Any) -> Any:
         return RunsArgs(ns.namespace)
     if sub == "run":
         return RunArgs(ns.name, ns.namespace)
+    if sub == "kfp":
+        return KfpArgs()
     if ns.action == "compile":
         return PipelineCompileArgs(ns.file, ns.output)
+    if ns.experiment is not None and ns.backend != "cluster":
+        raise UsageError("%kf pipeline run: --experiment is a Kubeflow Pipelines experiment; add --cluster")
     params = dict(ns.param)
-    return PipelineRunArgs(ns.file, params, ns.backend, ns.name, ns.namespace)
+    return PipelineRunArgs(ns.file, params, ns.backend, ns.name, ns.namespace, ns.experiment)
 
 
 # handlers -------------------------------------------------------------------------------------------------------
@@ -175,6 +181,11 @@ def run_request(args: PipelineRunArgs) -> dict:
         body["parameters"] = dict(args.params)
     if args.name:
         body["name"] = args.name
+    if args.backend == "cluster":
+        # Kubeflow Pipelines: the proxy uploads the pipeline (or a new version), finds or creates the experiment.
+        body["backend"] = "kfp"
+        if args.experiment:
+            body["experiment"] = args.experiment
     return body
 
 
@@ -206,11 +217,9 @@ def pipeline_compile(client: ProxyClient, args: PipelineCompileArgs) -> Optional
 def dispatch(command: Any, client_of: Callable[[], ProxyClient], namespace_of: Callable[..., str]) -> Any:
     if isinstance(command, PipelineCompileArgs):
         return pipeline_compile(client_of(), command)
+    if isinstance(command, KfpArgs):
+        return kfp_status(client_of())
     if isinstance(command, PipelineRunArgs):
-        if command.backend == "cluster":
-            from .display import KubeflowError  # display → specs → parsers → this module: import on use
-
-            raise KubeflowError([NOT_YET_CLUSTER])  # before any request: nothing is sent
         client = client_of()
         return pipeline_run(client, namespace_of(client, command.namespace), command)
     client = client_of()
@@ -238,13 +247,19 @@ def _why(step: Mapping[str, Any]) -> str:
 def run_summary(run: Mapping[str, Any]) -> str:
     steps = run.get("steps") or []
     counts = Counter(str(s.get("phase", "Unknown")) for s in steps)
+    kfp = run.get("kfp") or {}
+    where = str(run.get("backend", "?"))
+    if where == "kfp" and kfp.get("experiment"):
+        where += f", experiment {kfp['experiment']}"
     head = (
         f"Pipeline run {run.get('name')} of {run.get('pipelineName')} in namespace {run.get('namespace')} "
-        f"({run.get('backend', '?')}): {run.get('phase', 'Unknown')}"
+        f"({where}): {run.get('phase', 'Unknown')}"
     )
     lines = [head, "  steps: " + (", ".join(f"{n} {p}" for p, n in counts.items()) or "none")]
     if run.get("phase") in ("Failed", "Cancelled") and run.get("message"):
         lines.append(f"  {str(run.get('phase')).lower()}: {run['message']}")
+    if kfp.get("url"):
+        lines.append(f"  in the KFP UI: {kfp['url']}")
     return "\n".join(lines)
 
 
@@ -352,5 +367,5 @@ class CompiledText:
         return self.text
 
 
-__all__ = ["COMMANDS", "PARSER_MAKERS", "RUN_MIME", "RunOutput", "RunStatus", "RunTable", "SYNOPSIS", "args_of",
+__all__ = ["COMMANDS", "KfpArgs", "PARSER_MAKERS", "RUN_MIME", "RunOutput", "RunStatus", "RunTable", "SYNOPSIS", "args_of",
            "dispatch"]

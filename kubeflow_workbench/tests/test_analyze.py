@@ -134,14 +134,9 @@ def real_proxy(runtime_dir, tmp_path, monkeypatch):
     """
     from kubeflow_workbench import launcher
 
+    # proxy/build.mjs: proxy.mjs and the analysis-worker.mjs it runs analyses on, side by side as in the wheel.
+    subprocess.run([shutil.which("node"), str(REPO / "proxy/build.mjs"), "--outdir", str(tmp_path)], check=True)
     bundle = tmp_path / "proxy.mjs"
-    subprocess.run(
-        [str(REPO / "node_modules/.bin/esbuild"), str(REPO / "proxy/src/main.ts"), "--bundle", "--platform=node",
-         "--format=esm", "--target=node20", f"--outfile={bundle}", "--log-level=warning",
-         "--define:__PROXY_VERSION__=\"0.0.0-test\"", "--define:__CLIENT_NODE_VERSION__=\"0.0.0\"",
-         "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"],
-        check=True,
-    )
     root = tmp_path / "root"
     root.mkdir()
     monkeypatch.setenv("KFWB_PROXY_BUNDLE", str(bundle))

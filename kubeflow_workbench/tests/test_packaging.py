@@ -37,6 +37,7 @@ def source_tree(tmp_path_factory) -> Path:
     (package / "labextension" / "static" / "style.js").write_text("// stand-in\n")
     (package / "proxy_dist").mkdir()
     (package / "proxy_dist" / "proxy.mjs").write_text("// stand-in\n")
+    (package / "proxy_dist" / "analysis-worker.mjs").write_text("// stand-in\n")
     return tree
 
 
@@ -57,6 +58,8 @@ def test_wheel_contents(source_tree, tmp_path):
         f"{data}/static/style.js",
         f"{data}/install.json",
         "kubeflow_workbench/proxy_dist/proxy.mjs",
+        # The worker thread the analysis route runs on; the proxy finds it next to itself.
+        "kubeflow_workbench/proxy_dist/analysis-worker.mjs",
         "kubeflow_workbench/launcher.py",
         "kubeflow_workbench/magics/magics.py",
         "kubeflow_workbench/server_extension.py",

@@ -84,12 +84,6 @@ def test_run_sends_an_ir_compiled_elsewhere_with_its_platform_spec(shell, proxy,
     }
 
 
-def test_cluster_says_not_yet_and_sends_nothing(shell, proxy, document):
-    with pytest.raises(KubeflowError, match="KFP submission comes with the KFP backend"):
-        shell.run_line_magic("kf", f"pipeline run {document} --cluster")
-    assert proxy.calls("POST") == []
-
-
 def test_an_invalid_document_names_the_node_and_the_field(shell, proxy, document, capsys):
     fields = [{"path": "/nodes/1/file", "message": "node 'stats': file 'stats.py' does not exist"}]
     proxy.route("POST", RUNS, error_json("invalid_spec", "The pipeline is invalid (nodes: stats).", fields), status=400)

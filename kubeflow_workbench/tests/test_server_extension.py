@@ -129,6 +129,54 @@ def test_one_proxy_for_the_browser_and_every_kernel(isolated, runtime_dir, tmp_p
     assert _runtime_files(runtime_dir) == []
 
 
+def test_a_dead_proxy_is_restarted_on_the_same_port_with_the_same_secret(isolated, runtime_dir, tmp_path):
+    port = _free_port()
+    log = open(tmp_path / "server.log", "wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={tmp_path / 'root'}"]
+        + (["--allow-root"] if os.geteuid() == 0 else []),
+        env=isolated, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    auth = {"Authorization": f"token {TOKEN}"}
+    try:
+        _wait_until(lambda: _try(lambda: _get(port, "/api/status", auth)[0] == 200), "the Jupyter server")
+        first = runtime.read_runtime_file(_wait_until(lambda: _runtime_files(runtime_dir), "the proxy")[0])
+        assert first is not None
+        os.kill(first.pid, signal.SIGKILL)  # a crash: no chance to clean up
+
+        def restarted():
+            files = [runtime.read_runtime_file(f) for f in _runtime_files(runtime_dir)]
+            return next((f for f in files if f and f.pid != first.pid and runtime.pid_alive(f.pid)), None)
+
+        second = _wait_until(restarted, "the restarted proxy")
+        # Same URL and secret: the browser's route (fixed at server start) and the kernels' URL work again.
+        assert (second.url, second.token) == (first.url, first.token)
+        assert _parent_of(second.pid) == server.pid
+        status, body = _wait_until(
+            lambda: _try(lambda: (lambda r: r if r[0] == 200 else None)(
+                _get(port, "/kubeflow-workbench/api/v1/info", auth))),
+            "the browser's route to answer again",
+        )
+        assert json.loads(body)["backend"]["kind"] == "local"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        log.close()
+
+
+def test_a_kernel_prefers_its_own_servers_proxy_over_a_newer_one(isolated, runtime_dir, tmp_path, monkeypatch):
+    own = launcher.launch_proxy(None, "own.log", timeout=60, env={"KFWB_STATE_DIR": str(tmp_path / "a")})[0]
+    newer = launcher.launch_proxy(None, "newer.log", timeout=60, env={"KFWB_STATE_DIR": str(tmp_path / "b")})[0]
+    try:
+        assert runtime.find_proxy().url == newer.url  # without a hint: the newest
+        monkeypatch.setenv(runtime.PROXY_URL_ENV, own.url)  # what a kernel of the server that started `own` has
+        assert runtime.find_proxy().url == own.url
+    finally:
+        _stop(own.pid)
+        _stop(newer.pid)
+
+
 def test_the_server_uses_an_announced_proxy_instead_of_starting_a_second(isolated, runtime_dir):
     standalone = launcher.start_standalone(timeout=60)
     try:

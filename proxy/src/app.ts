@@ -13,6 +13,7 @@ import { registerJobRoutes } from './routes/jobs';
 import { registerStudyRoutes } from './routes/studies';
 import { registerAnalysisRoutes } from './routes/analysis';
 import { registerPipelineRoutes } from './routes/pipelines';
+import { registerKfpRoutes } from './routes/kfp';
 import { parseJsonBody } from './json-body';
 
 export interface IAppDeps {
@@ -136,5 +137,6 @@ export function createApp(deps: IAppDeps): FastifyInstance {
   registerStudyRoutes(app, deps);
   registerAnalysisRoutes(app, deps);
   registerPipelineRoutes(app, deps);
+  registerKfpRoutes(app, deps);
   return app;
 }

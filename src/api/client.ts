@@ -8,6 +8,7 @@ import { BackendSelection, IContextList, IInfo, INamespaceList } from '../../con
 import { PROXY_NAME, routes } from '../../contract/routes';
 import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../contract/study';
 import { IJob, IJobEvent, ITrainingJobSpec } from '../../contract/training';
+import { IKfpConnection } from '../../contract/kfp';
 import {
   IArtifactPreview,
   ICompileRequest,
@@ -221,6 +222,24 @@ export class ProxyClient {
   /** The URL that downloads an output artifact's file (for a link; the browser sends the Jupyter cookie). */
   stepOutputDownloadUrl = (namespace: string, name: string, task: string, artifact: string) =>
     this.url(routes.runStepOutput(namespace, name, task, artifact), { download: 1 });
+
+  /** KFP runs: retries the failed steps of the same run (KFP `:retry`); answers the run. */
+  retryRun = (namespace: string, name: string) =>
+    this.json<IRun>(routes.runRetry(namespace, name), { method: 'POST', body: '{}' });
+  /** KFP runs: hides the run from KFP's active list (it keeps its data). */
+  archiveRun = (namespace: string, name: string) =>
+    this.json<IRun>(routes.runArchive(namespace, name), { method: 'POST', body: '{}' });
+  unarchiveRun = (namespace: string, name: string) =>
+    this.json<IRun>(routes.runArchive(namespace, name), { method: 'DELETE' });
+
+  /** How the proxy reaches Kubeflow Pipelines (found, with which identity, or why not). */
+  kfp = () => this.json<IKfpConnection>(routes.kfp());
+  /** Sets the configured KFP endpoint (`null`: find it again without one) and answers the new connection. */
+  setKfpEndpoint = (endpoint: string | null) =>
+    this.json<IKfpConnection>(routes.kfp(), {
+      method: 'POST',
+      body: JSON.stringify({ endpoint })
+    });
 
   /** Live updates of the runs of a namespace (server-sent events; reconnects with backoff). */
   watchRuns(namespace: string): ResourceStream<IRun> {

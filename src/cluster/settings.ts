@@ -15,6 +15,8 @@ export interface IWorkbenchSettings {
   confirmDelete: boolean;
   /** Grace period of new jobs from the launcher form (a job's own value wins). */
   terminationGracePeriodSeconds: number;
+  /** Kubeflow Pipelines API URL; empty: the proxy finds it (in-cluster, service proxy, KF_PIPELINES_ENDPOINT). */
+  kfpEndpoint: string;
 }
 
 export const DEFAULT_SETTINGS: IWorkbenchSettings = {
@@ -23,7 +25,8 @@ export const DEFAULT_SETTINGS: IWorkbenchSettings = {
   showSystemNamespaces: false,
   logTailLines: 1000,
   confirmDelete: true,
-  terminationGracePeriodSeconds: 30
+  terminationGracePeriodSeconds: 30,
+  kfpEndpoint: ''
 };
 
 export class WorkbenchSettings {
@@ -62,6 +65,7 @@ export function fromSettings(settings: { composite: Record<string, unknown> }): 
     confirmDelete: c.confirmDelete !== false,
     terminationGracePeriodSeconds: Number(
       c.terminationGracePeriodSeconds ?? DEFAULT_SETTINGS.terminationGracePeriodSeconds
-    )
+    ),
+    kfpEndpoint: String(c.kfpEndpoint ?? '').trim()
   };
 }

@@ -43,7 +43,16 @@ export abstract class LiveOutputRenderer<D extends ILiveOutput, M extends IPoole
   }
 
   /** True when `value` is this feature's output data. */
-  protected abstract isOutput(value: unknown): value is D;
+  /** Whether the saved data can be shown: it names the resource (the rest is optional snapshot). */
+  protected isOutput(value: unknown): value is D {
+    const v = value as ILiveOutput | null;
+    return (
+      typeof v === 'object' &&
+      v !== null &&
+      typeof v.name === 'string' &&
+      typeof v.namespace === 'string'
+    );
+  }
   /** The live card of `data` (the list model is absent while nothing is followed). */
   protected abstract renderOutput(data: D, live: M | undefined): JSX.Element;
   /** Called once a namespace's model is acquired / before it is released (to listen to it). */

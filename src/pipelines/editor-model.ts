@@ -112,6 +112,22 @@ export class PipelineEditorModel {
     }
   }
 
+  /** Saves first, like `run`: KFP gets the document as it is on disk, with its nodes' files. */
+  async submit(): Promise<void> {
+    const spec = this.doc.spec;
+    if (!spec) {
+      return;
+    }
+    try {
+      if (this.context.model.dirty) {
+        await this.context.save();
+      }
+      await this.actions.submitToKubeflow(spec, this.path);
+    } catch (e) {
+      await showErrorMessage('Submit to Kubeflow', (e as Error).message);
+    }
+  }
+
   dispose(): void {
     clearTimeout(this._timer);
     this.doc.dispose();

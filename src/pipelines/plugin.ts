@@ -10,6 +10,7 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { emptyPipeline } from '../../contract/pipeline-schema';
 import { PIPELINE_FILE_EXTENSION } from '../../contract/pipeline';
+import { IKubeflowPipelines, KfpCommandIDs } from '../kfp/tokens';
 import { compileToYaml, validateDocument } from './compile-bridge';
 import { pipelineIcon } from './icons';
 import { serializeDocument } from './ops';
@@ -58,12 +59,13 @@ export const pipelinesPlugin: JupyterFrontEndPlugin<void> = {
   id: 'kubeflow-workbench:pipelines',
   description: 'Pipeline documents (.kfpipeline): the visual editor, New pipeline, Run locally.',
   autoStart: true,
-  optional: [ILauncher, ICommandPalette, IDefaultFileBrowser],
+  optional: [ILauncher, ICommandPalette, IDefaultFileBrowser, IKubeflowPipelines],
   activate: (
     app: JupyterFrontEnd,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
-    browser: IDefaultFileBrowser | null
+    browser: IDefaultFileBrowser | null,
+    kfp: IKubeflowPipelines | null
   ) => {
     const contents = app.serviceManager.contents;
     app.docRegistry.addFileType({
@@ -85,6 +87,10 @@ export const pipelinesPlugin: JupyterFrontEndPlugin<void> = {
           spec: spec as never
         });
       },
+      submitToKubeflow: async (spec, path) => {
+        await app.commands.execute(KfpCommandIDs.submit, { path, spec: spec as never });
+      },
+      kfp: kfp?.connection,
       openFile: path => void app.commands.execute('docmanager:open', { path })
     };
     const factory = new PipelineEditorFactory(

@@ -7,6 +7,8 @@ import { DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { ReactWidget, ToolbarButton } from '@jupyterlab/ui-components';
 import { IPipelineProblem, IPipelineSpec } from '../../contract/pipeline';
 import { useSignal } from '../components/useSignal';
+import { ISubmitState, NO_KFP, submitToolbarButton } from '../kfp/SubmitButton';
+import type { ISubmittable } from '../kfp/tokens';
 import type { IIrPreview } from './editor/Editor';
 import { PipelineEditorModel } from './editor-model';
 
@@ -18,10 +20,12 @@ export interface IPipelineActions {
   compileYaml(spec: IPipelineSpec, path: string): Promise<string>;
   /** Starts a local run and opens its view. */
   runLocally(spec: IPipelineSpec, path: string): Promise<void>;
+  /** Asks for run name, experiment and parameters, submits to Kubeflow Pipelines, opens the run view. */
+  submitToKubeflow(spec: IPipelineSpec, path: string): Promise<void>;
+  /** Whether KFP submission is on (and why not); absent without KFP support. */
+  kfp?: ISubmitState;
   openFile(path: string): void;
 }
-
-export const SUBMIT_TOOLTIP = 'Kubeflow Pipelines submission comes next';
 
 type EditorModule = typeof import('./editor/Editor');
 let editorModule: Promise<EditorModule> | null = null;
@@ -71,10 +75,10 @@ function EditorHost({ model }: { model: PipelineEditorModel }): JSX.Element {
   );
 }
 
-export class PipelineEditorWidget extends DocumentWidget<
-  PipelineEditorContent,
-  DocumentRegistry.ICodeModel
-> {
+export class PipelineEditorWidget
+  extends DocumentWidget<PipelineEditorContent, DocumentRegistry.ICodeModel>
+  implements ISubmittable
+{
   constructor(context: DocumentRegistry.CodeContext, actions: IPipelineActions) {
     const model = new PipelineEditorModel(context, actions);
     super({ context, content: new PipelineEditorContent(model) });
@@ -87,14 +91,15 @@ export class PipelineEditorWidget extends DocumentWidget<
     for (const [name, label, tooltip, onClick] of buttons) {
       this.toolbar.addItem(name, new ToolbarButton({ label, tooltip, onClick }));
     }
-    this.toolbar.addItem(
+    this.toolbar.insertItem(
+      1,
       'submit',
-      new ToolbarButton({
-        label: 'Submit',
-        tooltip: SUBMIT_TOOLTIP,
-        enabled: false,
-        onClick: () => undefined
-      })
+      submitToolbarButton(actions.kfp ?? NO_KFP, () => void model.submit())
     );
+  }
+
+  /** The palette's "Submit Pipeline to Kubeflow" on this tab. */
+  submitToKubeflow(): Promise<void> {
+    return this.content.model.submit();
   }
 }

@@ -17,16 +17,6 @@ export interface IRunOutput {
   run?: IRun;
 }
 
-export function isRunOutput(value: unknown): value is IRunOutput {
-  const v = value as IRunOutput | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.name === 'string' &&
-    typeof v.namespace === 'string'
-  );
-}
-
 export interface IRunCardProps {
   data: IRunOutput;
   /** The live list of the run's namespace; absent when there is nothing to follow. */
@@ -52,10 +42,16 @@ export function RunCard({ data, runs, onOpen }: IRunCardProps): JSX.Element {
   return (
     <div className="kf-run-card" role="group" aria-label={`Pipeline run ${data.name}`}>
       <div className="kf-run-card-header">
-        <strong>{data.name}</strong>
+        <strong title={data.name}>
+          {run?.backend === 'kfp' ? (run.displayName ?? data.name) : data.name}
+        </strong>
         {run && <StatusBadge status={run.phase} label="Run status" />}
         <span className="kf-muted">
-          {run ? `${run.displayName ?? run.pipelineName} · ` : ''}
+          {run?.backend === 'kfp'
+            ? `${run.pipelineName} · Kubeflow Pipelines${run.kfp?.experiment ? `, experiment ${run.kfp.experiment}` : ''} · `
+            : run
+              ? `${run.displayName ?? run.pipelineName} · `
+              : ''}
           {data.namespace}
           {run ? ` · ${formatDuration(run, now)}` : ''}
         </span>

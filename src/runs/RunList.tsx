@@ -2,8 +2,10 @@
 import React from 'react';
 import { IRun, RunPhase } from '../../contract/pipeline';
 import { StatusBadge } from '../components/StatusBadge';
+import { useSignal } from '../components/useSignal';
 import { ChoiceFilter, NameFilter } from '../live/filters';
 import { LiveList } from '../live/LiveList';
+import { experimentsOf, whereLabel } from '../kfp/selectors';
 import { formatAge } from '../training/explain';
 import { RunsModel } from './model';
 
@@ -21,6 +23,8 @@ export interface IRunListProps {
   onOpen: (run: IRun) => void;
   onNew: () => void;
   now?: number;
+  /** Above the list (the Kubeflow Pipelines connection). */
+  header?: React.ReactNode;
 }
 
 /** `3/4 steps` while running; the failed step's name when one failed. */
@@ -33,9 +37,16 @@ export function runProgress(run: IRun): string {
   return `${done}/${run.steps.length} steps`;
 }
 
-export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Element {
+export function RunList({ model, onOpen, onNew, now, header }: IRunListProps): JSX.Element {
+  // The experiment choices come from the items: re-rendered with them, not only the list below.
+  useSignal(model.changed);
   const filter = model.filter;
-  return (
+  const experiments = experimentsOf(model.items.values());
+  // The filter's own value stays offered while no run of it is listed (it was just deleted, say).
+  if (filter.experiment && !experiments.includes(filter.experiment)) {
+    experiments.push(filter.experiment);
+  }
+  const list = (
     <LiveList
       model={model}
       noun="pipeline runs"
@@ -53,6 +64,12 @@ export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Eleme
             choices={RUN_PHASES}
             onChange={value => model.setFilter({ phase: value as RunPhase | '' })}
           />
+          <ChoiceFilter
+            label="Experiment"
+            value={filter.experiment}
+            choices={experiments}
+            onChange={experiment => model.setFilter({ experiment })}
+          />
           <NameFilter
             noun="runs"
             value={filter.text}
@@ -62,8 +79,24 @@ export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Eleme
       }
       renderRow={(run, clock) => (
         <>
-          <span className="kf-live-row-name" title={run.displayName ?? run.pipelineName}>
-            {run.name}
+          {run.backend === 'kfp' ? (
+            <span className="kf-live-row-name" title={`KFP run ${run.name} of ${run.pipelineName}`}>
+              {run.displayName ?? run.name}
+            </span>
+          ) : (
+            <span className="kf-live-row-name" title={run.displayName ?? run.pipelineName}>
+              {run.name}
+            </span>
+          )}
+          <span
+            className={`kf-run-where kf-run-where-${run.backend}`}
+            title={
+              run.backend === 'kfp'
+                ? `On Kubeflow Pipelines${run.kfp?.experiment ? `, experiment ${run.kfp.experiment}` : ''}`
+                : 'On this machine (local backend)'
+            }
+          >
+            {whereLabel(run)}
           </span>
           <span className="kf-live-row-detail">{runProgress(run)}</span>
           <StatusBadge status={run.phase} />
@@ -73,5 +106,13 @@ export function RunList({ model, onOpen, onNew, now }: IRunListProps): JSX.Eleme
         </>
       )}
     />
+  );
+  return header ? (
+    <div className="kf-run-list-with-header">
+      {header}
+      {list}
+    </div>
+  ) : (
+    list
   );
 }

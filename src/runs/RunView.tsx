@@ -9,6 +9,8 @@ import { StatusBadge } from '../components/StatusBadge';
 import { useSignal } from '../components/useSignal';
 import { DetailFrame, DetailPlaceholder } from '../live/DetailFrame';
 import { useNow } from '../live/LiveList';
+import { irToSpec } from '../kfp/ir';
+import { isArchived } from '../kfp/selectors';
 import { PipelineCanvas } from '../pipelines/canvas/PipelineCanvas';
 import { autoLayout } from '../pipelines/layout';
 import { StepPanel } from './StepPanel';
@@ -25,6 +27,12 @@ export interface IRunActions {
   onOpenNotebook: (run: IRun, task: string, text: string) => void;
   /** The URL that downloads a step's output artifact. */
   downloadUrl: (run: IRun, task: string, artifact: string) => string;
+  /** KFP runs: retry the failed steps of the same run. */
+  onRetry: (run: IRun) => void;
+  /** KFP runs: archive (`true`) or unarchive (`false`). */
+  onArchive: (run: IRun, archive: boolean) => void;
+  /** KFP runs: whether their updates are polled rather than pushed (the view says so). */
+  kfpPolled: () => boolean;
 }
 
 export interface IRunViewProps extends IRunActions {
@@ -32,10 +40,23 @@ export interface IRunViewProps extends IRunActions {
   now?: number;
 }
 
-/** A document for the canvas when the run has none (a run of an IR): one node per step. */
-function specOf(run: IRun, spec: IPipelineSpec | undefined): IPipelineSpec {
+/**
+ * A document for the canvas when the run has none: the IR's root DAG (a run of a kfp-compiled IR), else one
+ * node per step.
+ */
+function specOf(
+  run: IRun,
+  spec: IPipelineSpec | undefined,
+  ir: Record<string, unknown> | undefined
+): IPipelineSpec {
   if (spec) {
     return spec;
+  }
+  if (ir) {
+    const fromIr = irToSpec(ir);
+    if (fromIr.nodes.length) {
+      return fromIr;
+    }
   }
   return {
     version: 1,
@@ -59,12 +80,13 @@ export function RunView(props: IRunViewProps): JSX.Element {
   const ticking = useNow(!!run && isActive(run) && props.now === undefined);
   const now = props.now ?? ticking;
   const document = model.spec;
+  const ir = model.ir;
   // Only the steps' names matter to the fallback document; a new run object must not lay it out again.
   const stepNames = run?.steps.map(s => s.task).join('|');
   const spec = React.useMemo(
-    () => (run ? specOf(run, document) : undefined),
+    () => (run ? specOf(run, document, ir) : undefined),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [document, stepNames]
+    [document, stepNames, ir]
   );
   // Laid out once per document: the run's own positions when the editor saved them, dagre otherwise.
   const positions = React.useMemo(
@@ -87,7 +109,10 @@ export function RunView(props: IRunViewProps): JSX.Element {
   const counts = phaseCounts(run)
     .map(c => `${c.count} ${c.phase}`)
     .join(' · ');
-  const actions = (
+  const kfp = run.backend === 'kfp';
+  const actions = kfp ? (
+    <KfpActions run={run} gone={model.gone} {...props} />
+  ) : (
     <>
       <button type="button" className="jp-mod-styled" onClick={() => props.onRerun(run, {})}>
         Re-run
@@ -118,22 +143,7 @@ export function RunView(props: IRunViewProps): JSX.Element {
       >
         Run only step
       </button>
-      <button
-        type="button"
-        className="jp-mod-styled jp-mod-warn"
-        disabled={!isActive(run) || run.phase === 'Cancelling'}
-        onClick={() => props.onCancel(run)}
-      >
-        Cancel
-      </button>
-      <button
-        type="button"
-        className="jp-mod-styled jp-mod-warn"
-        disabled={model.gone}
-        onClick={() => props.onDelete(run)}
-      >
-        Delete
-      </button>
+      <CancelDelete run={run} gone={model.gone} {...props} />
     </>
   );
   const stepPanel = step ? (
@@ -153,11 +163,15 @@ export function RunView(props: IRunViewProps): JSX.Element {
     <DetailFrame
       kind="Run"
       className="kf-run-view"
-      name={run.name}
+      // A KFP run's name is its id: the title is what the user called it (the id is in Details).
+      name={kfp ? (run.displayName ?? run.name) : run.name}
       status={run.phase}
       meta={[
-        run.displayName ?? run.pipelineName,
-        `${run.backend} backend`,
+        kfp ? run.pipelineName : (run.displayName ?? run.pipelineName),
+        kfp
+          ? `Kubeflow Pipelines${run.kfp?.experiment ? ` · experiment ${run.kfp.experiment}` : ''}`
+          : `${run.backend} backend`,
+        kfp && isArchived(run) ? 'archived' : '',
         run.namespace,
         formatDuration(run, now),
         counts
@@ -182,8 +196,8 @@ export function RunView(props: IRunViewProps): JSX.Element {
               )}
               <div className="kf-run-canvas">
                 <PipelineCanvas
-                  // Opened again (and fitted) when the run's document arrives after the steps.
-                  key={document ? 'document' : 'steps'}
+                  // Opened again (and fitted) when the run's document (or IR) arrives after the steps.
+                  key={document ? 'document' : ir ? 'ir' : 'steps'}
                   spec={spec}
                   steps={steps}
                   now={now}
@@ -194,7 +208,10 @@ export function RunView(props: IRunViewProps): JSX.Element {
                   onSelect={({ nodes }) => nodes[0] && model.selectStep(nodes[0])}
                 />
               </div>
-              <div className="kf-run-step-side">{stepPanel}</div>
+              <div className="kf-run-step-side">
+                {kfp && props.kfpPolled() && <PolledNote />}
+                {stepPanel}
+              </div>
             </div>
           )
         },
@@ -223,12 +240,89 @@ export function RunView(props: IRunViewProps): JSX.Element {
   );
 }
 
+function CancelDelete(props: IRunViewProps & { run: IRun; gone: boolean }): JSX.Element {
+  const { run } = props;
+  return (
+    <>
+      <button
+        type="button"
+        className="jp-mod-styled jp-mod-warn"
+        disabled={!isActive(run) || run.phase === 'Cancelling'}
+        onClick={() => props.onCancel(run)}
+      >
+        Cancel
+      </button>
+      <button
+        type="button"
+        className="jp-mod-styled jp-mod-warn"
+        disabled={props.gone}
+        onClick={() => props.onDelete(run)}
+      >
+        Delete
+      </button>
+    </>
+  );
+}
+
+/** A KFP run: its page in the KFP UI, retry of the failed steps, archive, cancel, delete. */
+function KfpActions(props: IRunViewProps & { run: IRun; gone: boolean }): JSX.Element {
+  const { run } = props;
+  const archived = isArchived(run);
+  return (
+    <>
+      {run.kfp?.url && (
+        <a
+          className="jp-mod-styled kf-button-link"
+          href={run.kfp.url}
+          target="_blank"
+          rel="noopener noreferrer"
+        >
+          Open in KFP UI
+        </a>
+      )}
+      <button
+        type="button"
+        className="jp-mod-styled"
+        disabled={run.phase !== 'Failed' || props.gone}
+        title={
+          run.phase === 'Failed'
+            ? 'Run the failed steps of this run again (KFP retry)'
+            : 'Only a failed run can be retried'
+        }
+        onClick={() => props.onRetry(run)}
+      >
+        Retry
+      </button>
+      <button
+        type="button"
+        className="jp-mod-styled"
+        disabled={props.gone}
+        title={archived ? 'Back to the active runs of KFP' : 'Hide from the active runs of KFP'}
+        onClick={() => props.onArchive(run, !archived)}
+      >
+        {archived ? 'Unarchive' : 'Archive'}
+      </button>
+      <CancelDelete {...props} />
+    </>
+  );
+}
+
+function PolledNote(): JSX.Element {
+  return (
+    <p className="kf-note kf-run-polled" role="note">
+      Updates are polled from Kubeflow Pipelines every few seconds: the proxy may not watch this
+      namespace&apos;s Workflows and pods.
+    </p>
+  );
+}
+
 function StepTable(props: {
   steps: IStep[];
   now: number;
   selected: string;
   onSelect: (task: string) => void;
 }): JSX.Element {
+  const withPods = props.steps.some(s => s.pod);
   return (
     <table className="kf-table kf-run-steps" aria-label="Steps">
       <thead>
@@ -239,6 +333,7 @@ function StepTable(props: {
           <th>Reason</th>
           <th>Exit code</th>
           <th>Attempts</th>
+          {withPods && <th>Pod</th>}
         </tr>
       </thead>
       <tbody>
@@ -260,6 +355,11 @@ function StepTable(props: {
             <td>{s.reason ?? ''}</td>
             <td>{s.exitCode ?? ''}</td>
             <td>{s.attempts ?? ''}</td>
+            {withPods && (
+              <td>
+                <code>{s.pod ?? ''}</code>
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
@@ -292,6 +392,7 @@ function RunDetails({
         <dd>{run.started ?? '—'}</dd>
         <dt>Finished</dt>
         <dd>{run.finished ?? '—'}</dd>
+        {run.kfp && <KfpFacts run={run} />}
         {run.rerunOf && (
           <>
             <dt>Re-run of</dt>
@@ -326,6 +427,32 @@ function RunDetails({
         <p className="kf-muted">None.</p>
       )}
     </div>
+  );
+}
+
+function KfpFacts({ run }: { run: IRun }): JSX.Element {
+  const k = run.kfp!;
+  const rows: [string, string | undefined][] = [
+    ['Experiment', k.experiment],
+    ['KFP run id', k.runId],
+    ['Experiment id', k.experimentId],
+    ['Pipeline id', k.pipelineId],
+    ['Pipeline version', k.pipelineVersionId],
+    ['Storage', k.storageState]
+  ];
+  return (
+    <>
+      {rows
+        .filter(([, v]) => v)
+        .map(([label, value]) => (
+          <React.Fragment key={label}>
+            <dt>{label}</dt>
+            <dd>
+              <code>{value}</code>
+            </dd>
+          </React.Fragment>
+        ))}
+    </>
   );
 }
 

@@ -5,6 +5,7 @@
 import React from 'react';
 import { IArtifactRef, IRun, IStep } from '../../contract/pipeline';
 import { StatusBadge } from '../components/StatusBadge';
+import { EventTable } from '../live/EventTable';
 import { LiveLogs } from '../live/LiveLogs';
 import { explainStepReason, formatDuration } from './selectors';
 import { IPreviewState, RunViewModel } from './view-model';
@@ -18,7 +19,7 @@ export interface IStepPanelProps {
   downloadUrl: (artifact: string) => string;
 }
 
-type Tab = 'logs' | 'io';
+type Tab = 'logs' | 'io' | 'events';
 
 export function StepPanel(props: IStepPanelProps): JSX.Element {
   const { step, model, run } = props;
@@ -34,13 +35,20 @@ export function StepPanel(props: IStepPanelProps): JSX.Element {
           {step.attempts && step.attempts > 1 ? ` · ${step.attempts} attempts` : ''}
         </span>
       </header>
+      {step.pod && (
+        <p className="kf-step-pod">
+          Pod <code>{step.pod}</code>
+        </p>
+      )}
       {step.note && <p className="kf-step-note">{step.note}</p>}
       {troubled && <Why step={step} tail={model.tail(step.task)} />}
       <div role="tablist" aria-label="Step details" className="kf-tabs">
         {(
           [
             ['logs', 'Logs'],
-            ['io', 'Inputs & outputs']
+            ['io', 'Inputs & outputs'],
+            // KFP steps: the events of their pod (scheduling, image pulls, mounts).
+            ...(step.events ? [['events', `Events (${step.events.length})`]] : [])
           ] as [Tab, string][]
         ).map(([id, label]) => (
           <button
@@ -56,7 +64,9 @@ export function StepPanel(props: IStepPanelProps): JSX.Element {
         ))}
       </div>
       <div role="tabpanel" className="kf-step-panel-body">
-        {tab === 'logs' ? (
+        {tab === 'events' ? (
+          <EventTable events={step.events ?? []} />
+        ) : tab === 'logs' ? (
           <LiveLogs
             logs={model.logs}
             sources={run.steps.map(s => s.task)}

@@ -3,7 +3,7 @@ import React from 'react';
 import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { MIME } from '../../contract/mime';
 import { LIVE_OUTPUT_RANK, liveOutputFactory, LiveOutputRenderer } from '../live/output-renderer';
-import { IRunOutput, isRunOutput, RunCard } from './RunCard';
+import { IRunOutput, RunCard } from './RunCard';
 import { RunsModel, RunsModelPool } from './model';
 
 export const RUN_RANK = LIVE_OUTPUT_RANK;
@@ -16,10 +16,6 @@ export interface IRunRendererOptions {
 export class RunRenderer extends LiveOutputRenderer<IRunOutput, RunsModel> {
   constructor(private readonly options: IRunRendererOptions) {
     super(MIME.run, options.pool, 'run');
-  }
-
-  protected isOutput(value: unknown): value is IRunOutput {
-    return isRunOutput(value);
   }
 
   protected renderOutput(data: IRunOutput, runs: RunsModel | undefined): JSX.Element {

@@ -18,12 +18,17 @@ export interface IRunFilter {
   phase: RunPhase | '';
   /** Case-insensitive substring of the run name or the pipeline's name. */
   text: string;
+  /** A KFP experiment's name (only KFP runs in it), or '' for all runs, local and KFP. */
+  experiment: string;
 }
 
 export const RUN_FILTERING: IFiltering<IRun, IRunFilter> = {
-  empty: { phase: '', text: '' },
+  empty: { phase: '', text: '', experiment: '' },
   keep: (run, filter) => {
     if (filter.phase && run.phase !== filter.phase) {
+      return false;
+    }
+    if (filter.experiment && run.kfp?.experiment !== filter.experiment) {
       return false;
     }
     const text = filter.text.trim().toLowerCase();

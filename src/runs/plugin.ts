@@ -6,7 +6,8 @@ import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application'
 import { Dialog, MainAreaWidget, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
-import { IPipelineSpec, IRun } from '../../contract/pipeline';
+import { ICreateRunRequest, IPipelineSpec, IRun } from '../../contract/pipeline';
+import { IKubeflowPipelines } from '../kfp/tokens';
 import { PipelineCommandIDs } from '../pipelines/plugin';
 import { IKubeflowWorkbench } from '../tokens';
 import { runRendererFactory, RUN_RANK } from './mime';
@@ -25,10 +26,12 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Pipeline runs: sidebar list, live run views, the run output renderer.',
   autoStart: true,
   requires: [IKubeflowWorkbench, IRenderMimeRegistry],
+  optional: [IKubeflowPipelines],
   activate: (
     app: JupyterFrontEnd,
     workbench: IKubeflowWorkbench,
-    rendermime: IRenderMimeRegistry
+    rendermime: IRenderMimeRegistry,
+    kfp: IKubeflowPipelines | null
   ) => {
     const { client, cluster } = workbench;
     const pool = new RunsModelPool(client);
@@ -44,7 +47,16 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       onOpenPath: path => void app.commands.execute('docmanager:open', { path }),
       onOpenNotebook: (run, task, text) => void openNotebook(run, task, text),
       downloadUrl: (run, task, artifact) =>
-        client.stepOutputDownloadUrl(run.namespace, run.name, task, artifact)
+        client.stepOutputDownloadUrl(run.namespace, run.name, task, artifact),
+      onRetry: run =>
+        void client
+          .retryRun(run.namespace, run.name)
+          .catch(e => showErrorMessage('Retry run', (e as Error).message)),
+      onArchive: (run, archive) =>
+        void (archive ? client.archiveRun : client.unarchiveRun)(run.namespace, run.name).catch(e =>
+          showErrorMessage(archive ? 'Archive run' : 'Unarchive run', (e as Error).message)
+        ),
+      kfpPolled: () => !!kfp?.connection.polled
     };
 
     const openRun = (namespace: string, name: string) => {
@@ -54,10 +66,18 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(id);
         return existing;
       }
-      const content = new RunViewWidget(new RunViewModel(client, pool, namespace, name), actions);
+      const model = new RunViewModel(client, pool, namespace, name);
+      const content = new RunViewWidget(model, actions);
       const widget = new MainAreaWidget({ content });
       widget.id = id;
       widget.title.label = name;
+      // A KFP run's name is its id: the tab shows the run's own name once it is known.
+      model.changed.connect(() => {
+        const run = model.run;
+        if (run?.backend === 'kfp' && run.displayName) {
+          widget.title.label = run.displayName;
+        }
+      });
       widget.title.caption = `Pipeline run ${namespace}/${name}`;
       widget.disposed.connect(() => views.delete(id));
       views.set(id, widget);
@@ -78,7 +98,10 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     const deleteRun = async (run: IRun) => {
       const answer = await showDialog({
         title: 'Delete pipeline run',
-        body: `Delete ${run.name}? Its logs and outputs are deleted with it.`,
+        body:
+          run.backend === 'kfp'
+            ? `Delete ${run.name} from Kubeflow Pipelines? KFP deletes the run and its record; this cannot be undone.`
+            : `Delete ${run.name}? Its logs and outputs are deleted with it.`,
         buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
       });
       if (!answer.button.accept) {
@@ -110,11 +133,22 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(PipelineCommandIDs.runPipeline, {
       label: 'Run Pipeline Locally',
       execute: async args => {
-        const { spec, path } = args as { spec?: IPipelineSpec; path?: string };
-        if (!spec) {
+        const { spec, path, ir, platformSpec } = args as {
+          spec?: IPipelineSpec;
+          path?: string;
+          ir?: Record<string, unknown>;
+          platformSpec?: Record<string, unknown>;
+        };
+        // A document (compiled by the proxy) or an IR compiled by the kfp SDK (the IR graph's Run locally).
+        let request: ICreateRunRequest;
+        if (spec) {
+          request = { spec, path, backend: 'local' };
+        } else if (ir) {
+          request = { ir, ...(platformSpec ? { platformSpec } : {}), backend: 'local' };
+        } else {
           return;
         }
-        const run = await client.createRun(cluster.namespace, { spec, path, backend: 'local' });
+        const run = await client.createRun(cluster.namespace, request);
         openRun(run.namespace, run.name);
         return run.name;
       }
@@ -129,10 +163,14 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    const section = new RunListSection(new RunsModel(client, cluster), {
-      onOpen: run => openRun(run.namespace, run.name),
-      onNew: () => void app.commands.execute(PipelineCommandIDs.newPipeline)
-    });
+    const section = new RunListSection(
+      new RunsModel(client, cluster),
+      {
+        onOpen: run => openRun(run.namespace, run.name),
+        onNew: () => void app.commands.execute(PipelineCommandIDs.newPipeline)
+      },
+      kfp?.connection
+    );
     workbench.addSection(section, 40);
 
     rendermime.addFactory(

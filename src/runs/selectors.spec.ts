@@ -82,11 +82,34 @@ describe('the run list', () => {
   it('filters by phase and by run or pipeline name', () => {
     const r = run('nightly-abc12', [], { phase: 'Failed' });
     expect(RUN_FILTERING.keep(r, RUN_FILTERING.empty)).toBe(true);
-    expect(RUN_FILTERING.keep(r, { phase: 'Failed', text: '' })).toBe(true);
-    expect(RUN_FILTERING.keep(r, { phase: 'Running', text: '' })).toBe(false);
-    expect(RUN_FILTERING.keep(r, { phase: '', text: 'DEMO' })).toBe(true);
-    expect(RUN_FILTERING.keep(r, { phase: '', text: 'abc' })).toBe(true);
-    expect(RUN_FILTERING.keep(r, { phase: '', text: 'zzz' })).toBe(false);
+    const f = (change: Partial<typeof RUN_FILTERING.empty>) => ({
+      ...RUN_FILTERING.empty,
+      ...change
+    });
+    expect(RUN_FILTERING.keep(r, f({ phase: 'Failed' }))).toBe(true);
+    expect(RUN_FILTERING.keep(r, f({ phase: 'Running' }))).toBe(false);
+    expect(RUN_FILTERING.keep(r, f({ text: 'DEMO' }))).toBe(true);
+    expect(RUN_FILTERING.keep(r, f({ text: 'abc' }))).toBe(true);
+    expect(RUN_FILTERING.keep(r, f({ text: 'zzz' }))).toBe(false);
+  });
+
+  it('filters by KFP experiment: only KFP runs of it; no experiment chosen keeps local runs too', () => {
+    const local = run('local-1', []);
+    const nightly = run('kfp-1', [], {
+      backend: 'kfp',
+      kfp: { runId: 'kfp-1', experiment: 'nightly' }
+    });
+    const other = run('kfp-2', [], {
+      backend: 'kfp',
+      kfp: { runId: 'kfp-2', experiment: 'Default' }
+    });
+    const keep = (experiment: string) =>
+      [local, nightly, other]
+        .filter(r => RUN_FILTERING.keep(r, { ...RUN_FILTERING.empty, experiment }))
+        .map(r => r.name);
+    expect(keep('')).toEqual(['local-1', 'kfp-1', 'kfp-2']);
+    expect(keep('nightly')).toEqual(['kfp-1']);
+    expect(keep('Default')).toEqual(['kfp-2']);
   });
 
   it('takes a step change of a run as a change (the version covers steps), and an equal version as none', () => {

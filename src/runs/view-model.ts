@@ -52,6 +52,7 @@ export class RunViewModel extends LiveItemModel<IRun, RunsModel> {
   private readonly _previews = new Map<string, IPreviewState>();
   private readonly _tails = new Map<string, string>();
   private _spec: IPipelineSpec | undefined;
+  private _ir: Record<string, unknown> | undefined;
 
   constructor(
     private readonly client: IRunViewClient,
@@ -61,10 +62,11 @@ export class RunViewModel extends LiveItemModel<IRun, RunsModel> {
   ) {
     super(pool, () => client.getRun(namespace, name), namespace, name);
     this.logs = new LogsModel(stepLogSource(client, namespace, name));
-    // The stream's runs leave out the document (it is big and never changes): read it once.
+    // The stream's runs leave out the document and the IR (big, never change): read them once.
     void client.getRun(namespace, name).then(
       run => {
         this._spec = run.spec;
+        this._ir = run.ir;
         this.emitChanged();
       },
       () => undefined
@@ -77,6 +79,10 @@ export class RunViewModel extends LiveItemModel<IRun, RunsModel> {
   /** The document the run was started from (its steps' kinds, ports, edges and positions), once read. */
   get spec(): IPipelineSpec | undefined {
     return this.item?.spec ?? this._spec;
+  }
+  /** The IR the run runs, once read (draws the DAG of a run without a document: a kfp-compiled IR). */
+  get ir(): Record<string, unknown> | undefined {
+    return this.item?.ir ?? this._ir;
   }
   /** The selected step's task name ('' for none). */
   get step(): string {

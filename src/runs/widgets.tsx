@@ -2,6 +2,8 @@
 import React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { IRun } from '../../contract/pipeline';
+import type { KfpConnectionModel } from '../kfp/connection';
+import { KfpBadge } from '../kfp/KfpBadge';
 import { DetailPlaceholder } from '../live/DetailFrame';
 import { RunList } from './RunList';
 import { RunsModel } from './model';
@@ -12,7 +14,9 @@ import { RunViewModel } from './view-model';
 export class RunListSection extends ReactWidget {
   constructor(
     readonly model: RunsModel,
-    private readonly actions: { onOpen: (run: IRun) => void; onNew: () => void }
+    private readonly actions: { onOpen: (run: IRun) => void; onNew: () => void },
+    /** The Kubeflow Pipelines connection, shown above the list. */
+    private readonly kfp?: KfpConnectionModel
   ) {
     super();
     this.id = 'kf-pipeline-runs';
@@ -26,7 +30,14 @@ export class RunListSection extends ReactWidget {
   }
 
   protected render(): JSX.Element {
-    return <RunList model={this.model} onOpen={this.actions.onOpen} onNew={this.actions.onNew} />;
+    return (
+      <RunList
+        model={this.model}
+        onOpen={this.actions.onOpen}
+        onNew={this.actions.onNew}
+        header={this.kfp && <KfpBadge model={this.kfp} />}
+      />
+    );
   }
 }
 

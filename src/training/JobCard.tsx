@@ -35,16 +35,6 @@ export function nextSavedOutput(saved: IJobOutput, live: IJob | undefined): IJob
   return saved.deleted ? saved : { ...saved, deleted: true };
 }
 
-export function isJobOutput(value: unknown): value is IJobOutput {
-  const v = value as IJobOutput | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.name === 'string' &&
-    typeof v.namespace === 'string'
-  );
-}
-
 export interface IJobCardProps {
   data: IJobOutput;
   /** The live list of the job's namespace; absent when there is nothing to follow. */

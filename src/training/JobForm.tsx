@@ -1,82 +1,22 @@
 /** The launcher form ("New training job"): renders a `JobFormModel`, validation shown as you type. */
 import React from 'react';
-import { Framework } from '../../contract/training';
 import { DEFAULT_TRAINING_IMAGE } from '../../contract/training-schema';
 import { CodeEditorField } from '../components/CodeEditor';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { Field, textFields } from '../components/form/Field';
 import { useSignal } from '../components/useSignal';
 import { JobFormModel } from './form-model';
 import { TextField } from './form-values';
-import { FRAMEWORKS, ROLES } from './roles';
+import { FrameworkField, ReplicaFields } from './TrainingFields';
 
 let formCount = 0;
-
-interface IFieldProps {
-  /** Whatever knows the field's error: the job form's model, the study form's trial part, … */
-  model: { error(field: string): string | undefined };
-  ids: string;
-  field: string;
-  label: string;
-  hint?: string;
-  children: (aria: {
-    id: string;
-    'aria-invalid': boolean;
-    'aria-describedby'?: string;
-  }) => React.ReactNode;
-}
-
-/** A labelled control with its error (by field) next to it, linked for screen readers. */
-export function Field({ model, ids, field, label, hint, children }: IFieldProps): JSX.Element {
-  const id = `${ids}-${field.replace(/\W/g, '_')}`;
-  const error = model.error(field);
-  const described = [error ? `${id}-error` : '', hint ? `${id}-hint` : '']
-    .filter(Boolean)
-    .join(' ');
-  return (
-    <div className={`kf-form-field${error ? ' kf-mod-invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-invalid': !!error, 'aria-describedby': described || undefined })}
-      {hint && (
-        <span id={`${id}-hint`} className="kf-form-hint">
-          {hint}
-        </span>
-      )}
-      {error && (
-        <span id={`${id}-error`} className="kf-form-error">
-          {error}
-        </span>
-      )}
-    </div>
-  );
-}
 
 export function JobForm({ model }: { model: JobFormModel }): JSX.Element {
   useSignal(model.changed);
   const [ids] = React.useState(() => `kf-job-form-${++formCount}`);
   const v = model.values;
-  const text = (field: TextField, label: string, hint?: string, multiline = false) => (
-    <Field model={model} ids={ids} field={field} label={label} hint={hint}>
-      {aria =>
-        multiline ? (
-          <textarea
-            {...aria}
-            rows={3}
-            value={v[field]}
-            onChange={e => model.set(field, e.target.value)}
-          />
-        ) : (
-          <input
-            {...aria}
-            type="text"
-            value={v[field]}
-            onChange={e => model.set(field, e.target.value)}
-          />
-        )
-      }
-    </Field>
-  );
+  const text = textFields<TextField>(model, ids, v, (f, value) => model.set(f, value));
   const isTrainJob = v.framework === 'trainjob';
-  const formError = model.error('form') ?? model.error('replicas');
   return (
     <form
       className="kf-job-form"
@@ -98,48 +38,24 @@ export function JobForm({ model }: { model: JobFormModel }): JSX.Element {
         <p className="kf-form-namespace">
           Namespace: <strong>{model.namespace || 'none selected'}</strong>
         </p>
-        <Field model={model} ids={ids} field="framework" label="Framework">
-          {aria => (
-            <select
-              {...aria}
-              value={v.framework}
-              onChange={e => model.setFramework(e.target.value as Framework)}
-            >
-              {FRAMEWORKS.map(f => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <FrameworkField
+          errors={model}
+          ids={ids}
+          framework={v.framework}
+          onFramework={f => model.setFramework(f)}
+        />
         {text('name', 'Name', 'Optional: a name is generated when empty.')}
         {isTrainJob && text('runtimeName', 'Runtime', 'The (Cluster)TrainingRuntime to run on.')}
       </fieldset>
       <fieldset className="kf-form-roles">
         <legend>Replicas</legend>
-        {ROLES[v.framework].map(r => (
-          <Field
-            key={r.role}
-            model={model}
-            ids={ids}
-            field={`replicas.${r.role}`}
-            label={`${r.role} replicas`}
-            hint={r.single ? '0 or 1' : undefined}
-          >
-            {aria => (
-              <input
-                {...aria}
-                type="number"
-                min={0}
-                max={r.single ? 1 : 1000}
-                value={v.counts[r.role] ?? ''}
-                onChange={e => model.setCount(r.role, e.target.value)}
-              />
-            )}
-          </Field>
-        ))}
-        {formError && <p className="kf-form-error">{formError}</p>}
+        <ReplicaFields
+          errors={model}
+          ids={ids}
+          framework={v.framework}
+          counts={v.counts}
+          onCount={(role, count) => model.setCount(role, count)}
+        />
       </fieldset>
       <fieldset>
         <legend>Code</legend>
@@ -196,14 +112,16 @@ export function JobForm({ model }: { model: JobFormModel }): JSX.Element {
             ? 'What runs the script, e.g. torchrun --nproc-per-node 2 (empty: python).'
             : 'One line, e.g. python -m mypackage.train (quotes keep spaces).'
         )}
-        {text('args', 'Arguments', 'One per line, passed as they are (no quoting needed).', true)}
+        {text('args', 'Arguments', 'One per line, passed as they are (no quoting needed).', {
+          multiline: true
+        })}
         {model.preview && (
           <p className="kf-form-preview" aria-label="What each replica runs">
             Each replica runs: <code>{model.preview}</code>
           </p>
         )}
         {text('packages', 'Packages', 'Comma-separated pip requirements, installed at start.')}
-        {text('env', 'Environment', 'KEY=VALUE, one per line.', true)}
+        {text('env', 'Environment', 'KEY=VALUE, one per line.', { multiline: true })}
       </fieldset>
       <fieldset>
         <legend>Resources (per replica)</legend>
@@ -211,7 +129,8 @@ export function JobForm({ model }: { model: JobFormModel }): JSX.Element {
         {text('memory', 'Memory', 'e.g. 4Gi')}
         {text('gpus', 'GPUs')}
         {text('gpuResource', 'GPU resource name', 'Default: nvidia.com/gpu')}
-        {!isTrainJob && text('nodeSelector', 'Node selector', 'key=value, one per line.', true)}
+        {!isTrainJob &&
+          text('nodeSelector', 'Node selector', 'key=value, one per line.', { multiline: true })}
       </fieldset>
       <fieldset>
         <legend>Run policy</legend>

@@ -1,6 +1,7 @@
 /** The main-area view of one job: status, why it is stuck, conditions, replicas, events, logs and YAML. */
 import React from 'react';
 import { IJob, IJobCondition, IJobEvent, IReplicaState } from '../../contract/training';
+import { EventTable, formatTime } from '../live/EventTable';
 import { StatusBadge } from '../components/StatusBadge';
 import { useSignal } from '../components/useSignal';
 import { explainReason, isTroubled } from './explain';
@@ -191,41 +192,4 @@ function ConditionTimeline({ conditions }: { conditions: IJobCondition[] }): JSX
       ))}
     </ol>
   );
-}
-
-function EventTable({ events }: { events: IJobEvent[] }): JSX.Element {
-  if (events.length === 0) {
-    return <p className="kf-detail-note">No events.</p>;
-  }
-  return (
-    <table className="kf-table" aria-label="Events">
-      <thead>
-        <tr>
-          <th>Time</th>
-          <th>Type</th>
-          <th>Reason</th>
-          <th>Object</th>
-          <th>Message</th>
-        </tr>
-      </thead>
-      <tbody>
-        {events.map((e, i) => (
-          <tr key={i} className={e.type === 'Warning' ? 'kf-mod-warning' : undefined}>
-            <td>{formatTime(e.lastTimestamp)}</td>
-            <td>{e.type}</td>
-            <td>{e.reason}</td>
-            <td>{e.object}</td>
-            <td>
-              {e.message}
-              {e.count && e.count > 1 ? ` (×${e.count})` : ''}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-function formatTime(iso: string | undefined): string {
-  return iso ? new Date(iso).toLocaleString() : '';
 }

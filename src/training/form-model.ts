@@ -6,7 +6,8 @@ import { CodeEditor } from '@jupyterlab/codeeditor';
 import { ISignal, Signal } from '@lumino/signaling';
 import { generateJobName, validateTrainingJobSpec } from '../../contract/training-schema';
 import { Framework, IJob, ITrainingJobSpec } from '../../contract/training';
-import { ProxyError } from '../api/errors';
+import { CurrentFileSource, currentScript, NO_CURRENT_FILE } from '../components/form/current-file';
+import { FormErrors, IBanner } from '../components/form/form-errors';
 import {
   commandPreview,
   emptyValues,
@@ -17,9 +18,6 @@ import {
   TextField,
   toSpec
 } from './form-values';
-
-/** The source a job can ship: the text of the editor or notebook the user was working in. */
-export type CurrentFileSource = () => Promise<{ filename: string; content: string } | null>;
 
 export interface IJobFormOptions {
   client: { createJob(namespace: string, spec: ITrainingJobSpec): Promise<IJob> };
@@ -38,9 +36,7 @@ export interface IJobFormOptions {
 
 export class JobFormModel {
   private _values: IFormValues;
-  private _clientErrors = new Map<string, string>();
-  private _serverErrors = new Map<string, string>();
-  private _banner: { message: string; details: string[] } | null = null;
+  private readonly _errors = new FormErrors({ fieldOf: fieldOfPath, placed: f => f !== 'form' });
   private _submitting = false;
   private readonly _changed = new Signal<this, void>(this);
 
@@ -58,8 +54,8 @@ export class JobFormModel {
   get values(): IFormValues {
     return this._values;
   }
-  get banner(): { message: string; details: string[] } | null {
-    return this._banner;
+  get banner(): IBanner | null {
+    return this._errors.banner;
   }
   get submitting(): boolean {
     return this._submitting;
@@ -73,12 +69,12 @@ export class JobFormModel {
   }
   /** Valid by the shared schema (server errors do not block a retry). */
   get valid(): boolean {
-    return this._clientErrors.size === 0;
+    return this._errors.valid;
   }
 
   /** The message shown at `field` (validator first, then the server's), if any. */
   error(field: string): string | undefined {
-    return this._clientErrors.get(field) ?? this._serverErrors.get(field);
+    return this._errors.error(field);
   }
 
   set(field: TextField, value: string): void {
@@ -92,7 +88,7 @@ export class JobFormModel {
   /** Switching framework replaces the role rows with the new framework's roles. */
   setFramework(framework: Framework): void {
     if (framework !== this._values.framework) {
-      this._serverErrors.clear();
+      this._errors.clearServer();
       this.update({ framework, counts: initialCounts(framework) }, 'framework');
     }
   }
@@ -103,25 +99,15 @@ export class JobFormModel {
 
   async useCurrentFile(): Promise<void> {
     try {
-      const file = await this.options.currentFile?.();
-      if (!file) {
-        this._banner = {
-          message: 'Open a Python file or a notebook first, then use it here.',
-          details: []
-        };
+      const source = await currentScript(this.options.currentFile);
+      this._errors.banner = source ? null : { message: NO_CURRENT_FILE, details: [] };
+      if (source) {
+        this.update({ source }, 'source');
+      } else {
         this._changed.emit();
-        return;
       }
-      const filename = /\.py$/.test(file.filename)
-        ? file.filename
-        : `${file.filename.replace(/\.[^.]*$/, '')}.py`;
-      this._banner = null;
-      this.update(
-        { source: { filename: filename.replace(/[^A-Za-z0-9_.-]/g, '_'), content: file.content } },
-        'source'
-      );
     } catch (e) {
-      this._banner = { message: (e as Error).message, details: [] };
+      this._errors.banner = { message: (e as Error).message, details: [] };
       this._changed.emit();
     }
   }
@@ -158,7 +144,7 @@ export class JobFormModel {
   }
 
   dismissBanner(): void {
-    this._banner = null;
+    this._errors.banner = null;
     this._changed.emit();
   }
 
@@ -173,7 +159,7 @@ export class JobFormModel {
       spec.terminationGracePeriodSeconds = grace;
     }
     this._submitting = true;
-    this._banner = null;
+    this._errors.banner = null;
     this._changed.emit();
     try {
       const job = await this.options.client.createJob(this.options.namespace(), spec);
@@ -182,7 +168,7 @@ export class JobFormModel {
       this.options.onCreated(job);
     } catch (e) {
       this._submitting = false;
-      this.showServerError(e);
+      this._errors.serverError(e);
       this._changed.emit();
     }
   }
@@ -196,43 +182,14 @@ export class JobFormModel {
     this._changed.emit();
   }
 
-  private showServerError(e: unknown): void {
-    const fields = e instanceof ProxyError ? e.fields : [];
-    this._serverErrors.clear();
-    const unplaced: string[] = [];
-    for (const f of fields) {
-      const field = fieldOfPath(f.path);
-      if (field === 'form') {
-        unplaced.push(`${f.path}: ${f.message}`);
-      } else if (!this._serverErrors.has(field)) {
-        this._serverErrors.set(field, f.message);
-      }
-    }
-    // Field errors are shown at their fields; the banner says so, and carries whatever has no field.
-    const message = e instanceof Error ? e.message : String(e);
-    this._banner = {
-      message: fields.length > unplaced.length ? `${message} (see the marked fields)` : message,
-      details: unplaced
-    };
-  }
-
   private update(change: Partial<IFormValues>, field: string): void {
     this._values = { ...this._values, ...change };
-    this._serverErrors.delete(field);
+    this._errors.edited(field);
     this.validate();
     this._changed.emit();
   }
 
   private validate(): void {
-    const result = validateTrainingJobSpec(toSpec(this._values));
-    this._clientErrors = new Map();
-    if (!result.ok) {
-      for (const f of result.fields) {
-        const field = fieldOfPath(f.path);
-        if (!this._clientErrors.has(field)) {
-          this._clientErrors.set(field, field === 'form' ? `${f.path}: ${f.message}` : f.message);
-        }
-      }
-    }
+    this._errors.validated(validateTrainingJobSpec(toSpec(this._values)));
   }
 }

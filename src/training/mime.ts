@@ -8,7 +8,7 @@ import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { ReadonlyJSONObject } from '@lumino/coreutils';
 import { MIME } from '../../contract/mime';
 import { LIVE_OUTPUT_RANK, liveOutputFactory, LiveOutputRenderer } from '../live/output-renderer';
-import { IJobOutput, isJobOutput, JobCard, nextSavedOutput } from './JobCard';
+import { IJobOutput, JobCard, nextSavedOutput } from './JobCard';
 import { failingReplica } from './explain';
 import { JobsModel, JobsModelPool } from './model';
 
@@ -26,10 +26,6 @@ export class JobRenderer extends LiveOutputRenderer<IJobOutput, JobsModel> {
 
   constructor(private readonly options: IJobRendererOptions) {
     super(MIME.job, options.pool, 'job');
-  }
-
-  protected isOutput(value: unknown): value is IJobOutput {
-    return isJobOutput(value);
   }
 
   protected renderOutput(data: IJobOutput, jobs: JobsModel | undefined): JSX.Element {

@@ -3,17 +3,12 @@
  * renderer, and their commands.
  */
 import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import {
-  Dialog,
-  ICommandPalette,
-  MainAreaWidget,
-  showDialog,
-  showErrorMessage
-} from '@jupyterlab/apputils';
+import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { ILauncher } from '@jupyterlab/launcher';
 import { kubeflowIcon } from '../icons';
+import { confirmAction, LiveViews, reportingErrors } from '../live/views';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IJob, ITrainingJobSpec } from '../../contract/training';
 import { CommandIDs, IKubeflowWorkbench } from '../tokens';
@@ -52,37 +47,31 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     const { client, cluster, settings } = workbench;
     const pool = new JobsModelPool(client);
     const currentFile = new CurrentFileTracker(labShell, notebooks);
-    const views = new Map<string, MainAreaWidget<JobViewWidget>>();
+    const views = new LiveViews<JobViewWidget>(app.shell, {
+      kind: 'Training job',
+      viewId: jobViewId
+    });
     // "Log lines to show" applies to open job views at once, and to those opened later.
     settings.changed.connect((_, values) => {
-      for (const view of views.values()) {
+      for (const view of views.open) {
         view.content.model.logs.setTail(values.logTailLines);
       }
     });
 
-    const openJob = (namespace: string, name: string) => {
-      const id = jobViewId(namespace, name);
-      const existing = views.get(id);
-      if (existing && !existing.isDisposed) {
-        app.shell.activateById(id);
-        return existing;
-      }
-      const model = new JobViewModel(client, pool, namespace, name, settings.values.logTailLines);
-      const content = new JobViewWidget(model, {
-        onDelete: job => void deleteJob(job),
-        onClone: job => openForm(job.spec, job.namespace),
-        onRerun: job => void rerun(job)
-      });
-      const widget = new MainAreaWidget({ content });
-      widget.id = id;
-      widget.title.label = name;
-      widget.title.caption = `Training job ${namespace}/${name}`;
-      widget.disposed.connect(() => views.delete(id));
-      views.set(id, widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(id);
-      return widget;
-    };
+    const openJob = (namespace: string, name: string) =>
+      views.show(
+        namespace,
+        name,
+        () =>
+          new JobViewWidget(
+            new JobViewModel(client, pool, namespace, name, settings.values.logTailLines),
+            {
+              onDelete: job => void deleteJob(job),
+              onClone: job => openForm(job.spec, job.namespace),
+              onRerun: job => void rerun(job)
+            }
+          )
+      );
 
     /** `namespace` pins a clone to its source's namespace; a new job goes to the current one. */
     const openForm = (initial?: ITrainingJobSpec, namespace?: string) => {
@@ -107,35 +96,29 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const deleteJob = async (job: IJob) => {
-      if (settings.values.confirmDelete) {
-        const answer = await showDialog({
-          title: 'Delete training job',
-          body: `Delete ${job.name} in ${job.namespace}? Its replicas stop and their logs may be lost.`,
-          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
-        });
-        if (!answer.button.accept) {
-          return;
-        }
-      }
-      try {
-        await client.deleteJob(job.namespace, job.name);
-      } catch (e) {
-        await showErrorMessage('Delete training job', (e as Error).message);
+      const confirmed =
+        !settings.values.confirmDelete ||
+        (await confirmAction(
+          'Delete training job',
+          `Delete ${job.name} in ${job.namespace}? Its replicas stop and their logs may be lost.`,
+          'Delete'
+        ));
+      if (confirmed) {
+        await reportingErrors('Delete training job', () =>
+          client.deleteJob(job.namespace, job.name)
+        );
       }
     };
 
     const rerun = async (job: IJob) => {
-      if (!job.spec) {
-        return;
-      }
-      try {
-        const created = await client.createJob(job.namespace, {
-          ...job.spec,
-          name: rerunName(job.name)
-        });
+      const spec = job.spec;
+      const created =
+        spec &&
+        (await reportingErrors('Re-run training job', () =>
+          client.createJob(job.namespace, { ...spec, name: rerunName(job.name) })
+        ));
+      if (created) {
         openJob(created.namespace, created.name);
-      } catch (e) {
-        await showErrorMessage('Re-run training job', (e as Error).message);
       }
     };
 
@@ -167,11 +150,11 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
         if (!namespace || !name) {
           return;
         }
-        try {
-          const job = await client.getJob(namespace, name);
+        const job = await reportingErrors('Clone training job', () =>
+          client.getJob(namespace, name)
+        );
+        if (job) {
           openForm(job.spec ?? { framework: job.framework, replicas: {} }, job.namespace);
-        } catch (e) {
-          await showErrorMessage('Clone training job', (e as Error).message);
         }
       }
     });

@@ -20,16 +20,6 @@ export interface IStudyOutput {
   study?: IStudy;
 }
 
-export function isStudyOutput(value: unknown): value is IStudyOutput {
-  const v = value as IStudyOutput | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.name === 'string' &&
-    typeof v.namespace === 'string'
-  );
-}
-
 export interface IStudyCardProps {
   data: IStudyOutput;
   studies?: StudiesModel;

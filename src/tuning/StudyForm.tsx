@@ -2,13 +2,12 @@
 import React from 'react';
 import { AlgorithmName, Distribution, ParameterType } from '../../contract/study';
 import { DEFAULT_TRAINING_IMAGE } from '../../contract/training-schema';
-import { Framework } from '../../contract/training';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { Field, textFields } from '../components/form/Field';
 import { useSignal } from '../components/useSignal';
 import { YamlView } from '../components/YamlView';
-import { Field } from '../training/JobForm';
 import { TextField } from '../training/form-values';
-import { FRAMEWORKS, ROLES } from '../training/roles';
+import { FrameworkField, ReplicaFields } from '../training/TrainingFields';
 import {
   ALGORITHMS,
   algorithmInfo,
@@ -38,19 +37,9 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
     void model.loadJobs();
   }, [model]);
   const v = model.values;
-  const text = (field: StudyTextField, label: string, hint?: string, placeholder?: string) => (
-    <Field model={model} ids={ids} field={field} label={label} hint={hint}>
-      {aria => (
-        <input
-          {...aria}
-          type="text"
-          value={v[field]}
-          placeholder={placeholder}
-          onChange={e => model.set(field, e.target.value)}
-        />
-      )}
-    </Field>
-  );
+  const field = textFields<StudyTextField>(model, ids, v, (f, value) => model.set(f, value));
+  const text = (f: StudyTextField, label: string, hint?: string, placeholder?: string) =>
+    field(f, label, hint, { placeholder });
   const info = algorithmInfo(v.algorithm);
   const errors = model.errorCount;
   return (
@@ -421,6 +410,7 @@ function ParametersTable({ model }: { model: StudyFormModel }): JSX.Element {
 function CollectorFields({ model, ids }: { model: StudyFormModel; ids: string }): JSX.Element {
   const v = model.values;
   const sample = model.sample();
+  const field = textFields<StudyTextField>(model, ids, v, (f, value) => model.set(f, value));
   return (
     <fieldset>
       <legend>Metrics collection</legend>
@@ -461,44 +451,17 @@ function CollectorFields({ model, ids }: { model: StudyFormModel; ids: string })
           </select>
         )}
       </Field>
-      {v.formatMode === 'custom' && (
-        <Field
-          model={model}
-          ids={ids}
-          field="format"
-          label="Regular expression"
-          hint="Two groups: the metric name, then its value."
-        >
-          {aria => (
-            <input
-              {...aria}
-              type="text"
-              className="kf-mono"
-              value={v.format}
-              placeholder="(\w+):\s*([-+\d.eE]+)"
-              onChange={e => model.set('format', e.target.value)}
-            />
-          )}
-        </Field>
+      {v.formatMode === 'custom' &&
+        field('format', 'Regular expression', 'Two groups: the metric name, then its value.', {
+          placeholder: '(\\w+):\\s*([-+\\d.eE]+)',
+          className: 'kf-mono'
+        })}
+      {field(
+        'sampleLine',
+        'Test with a line',
+        'Paste a line your script prints; it is checked against the format now and before the study starts.',
+        { placeholder: 'epoch=3 loss=0.25', className: 'kf-mono' }
       )}
-      <Field
-        model={model}
-        ids={ids}
-        field="sampleLine"
-        label="Test with a line"
-        hint="Paste a line your script prints; it is checked against the format now and before the study starts."
-      >
-        {aria => (
-          <input
-            {...aria}
-            type="text"
-            className="kf-mono"
-            value={v.sampleLine}
-            placeholder="epoch=3 loss=0.25"
-            onChange={e => model.set('sampleLine', e.target.value)}
-          />
-        )}
-      </Field>
       <div className="kf-study-sample" role="status" aria-label="Metric format test">
         {sample.state === 'bad-format' && <span className="kf-form-error">{sample.message}</span>}
         {sample.state === 'read' &&
@@ -526,28 +489,7 @@ function TrialFields({ model, ids }: { model: StudyFormModel; ids: string }): JS
   const t = model.values.trial;
   const errors = model.trialErrors();
   const tids = `${ids}-trial`;
-  const text = (field: TextField, label: string, hint?: string, multiline = false) => (
-    <Field model={errors} ids={tids} field={field} label={label} hint={hint}>
-      {aria =>
-        multiline ? (
-          <textarea
-            {...aria}
-            rows={3}
-            value={t[field]}
-            onChange={e => model.setTrial(field, e.target.value)}
-          />
-        ) : (
-          <input
-            {...aria}
-            type="text"
-            value={t[field]}
-            onChange={e => model.setTrial(field, e.target.value)}
-          />
-        )
-      }
-    </Field>
-  );
-  const formError = errors.error('form') ?? errors.error('replicas');
+  const text = textFields<TextField>(errors, tids, t, (f, value) => model.setTrial(f, value));
   return (
     <fieldset>
       <legend>Trial (a training job per trial)</legend>
@@ -585,44 +527,20 @@ function TrialFields({ model, ids }: { model: StudyFormModel; ids: string }): JS
         )}
         {errors.error('source') && <span className="kf-form-error">{errors.error('source')}</span>}
       </div>
-      <Field model={errors} ids={tids} field="framework" label="Framework">
-        {aria => (
-          <select
-            {...aria}
-            value={t.framework}
-            onChange={e => model.setTrialFramework(e.target.value as Framework)}
-          >
-            {FRAMEWORKS.map(f => (
-              <option key={f.value} value={f.value}>
-                {f.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <FrameworkField
+        errors={errors}
+        ids={tids}
+        framework={t.framework}
+        onFramework={f => model.setTrialFramework(f)}
+      />
       {t.framework === 'trainjob' && text('runtimeName', 'Runtime')}
-      {ROLES[t.framework].map(r => (
-        <Field
-          key={r.role}
-          model={errors}
-          ids={tids}
-          field={`replicas.${r.role}`}
-          label={`${r.role} replicas`}
-          hint={r.single ? '0 or 1' : undefined}
-        >
-          {aria => (
-            <input
-              {...aria}
-              type="number"
-              min={0}
-              max={r.single ? 1 : 1000}
-              value={t.counts[r.role] ?? ''}
-              onChange={e => model.setTrialCount(r.role, e.target.value)}
-            />
-          )}
-        </Field>
-      ))}
-      {formError && <p className="kf-form-error">{formError}</p>}
+      <ReplicaFields
+        errors={errors}
+        ids={tids}
+        framework={t.framework}
+        counts={t.counts}
+        onCount={(role, count) => model.setTrialCount(role, count)}
+      />
       {text('image', 'Image', `Default: ${DEFAULT_TRAINING_IMAGE}`)}
       {text(
         'command',
@@ -633,7 +551,7 @@ function TrialFields({ model, ids }: { model: StudyFormModel; ids: string }): JS
         'env',
         'Environment',
         'KEY=VALUE, one per line; values may use ${trialParameters.NAME}.',
-        true
+        { multiline: true }
       )}
       {text('packages', 'Packages', 'Comma-separated pip requirements, installed at start.')}
       {text('cpu', 'CPU per replica', 'e.g. 2 or 500m')}

@@ -8,8 +8,8 @@ import { metricFormatProblem, MetricReader, IMetricPoint } from '../../contract/
 import { AlgorithmName, IStudyCreated, IStudySpec, ParameterType } from '../../contract/study';
 import { generateStudyName, validateStudySpec } from '../../contract/study-schema';
 import { Framework, IJob, ITrainingJobSpec } from '../../contract/training';
-import { ProxyError } from '../api/errors';
-import { CurrentFileSource } from '../training/form-model';
+import { CurrentFileSource, currentScript, NO_CURRENT_FILE } from '../components/form/current-file';
+import { FormErrors, IBanner } from '../components/form/form-errors';
 import { initialCounts, TextField } from '../training/form-values';
 import { previewTrial, ITrialPreview } from './preview';
 import {
@@ -49,9 +49,10 @@ export type SampleResult =
 
 export class StudyFormModel {
   private _values: IStudyFormValues;
-  private _clientErrors = new Map<string, string>();
-  private _serverErrors = new Map<string, string>();
-  private _banner: { message: string; details: string[] } | null = null;
+  private readonly _errors = new FormErrors({
+    fieldOf: studyFieldOfPath,
+    placed: f => f !== 'form' && f !== 'trial.form'
+  });
   private _warnings: string[] = [];
   private _submitting = false;
   private _jobs: IJob[] = [];
@@ -80,8 +81,8 @@ export class StudyFormModel {
   get spec(): IStudySpec {
     return this._spec;
   }
-  get banner(): { message: string; details: string[] } | null {
-    return this._banner;
+  get banner(): IBanner | null {
+    return this._errors.banner;
   }
   /** Pre-flight warnings of the last create (the study was created; these are advice). */
   get warnings(): string[] {
@@ -101,7 +102,7 @@ export class StudyFormModel {
     return this._jobs;
   }
   get valid(): boolean {
-    return this._clientErrors.size === 0;
+    return this._errors.valid;
   }
   /** Valid, and there is a namespace to create it in. */
   get canSubmit(): boolean {
@@ -109,11 +110,11 @@ export class StudyFormModel {
   }
   /** Every current error, by field (for a summary next to the submit button). */
   get errorCount(): number {
-    return this._clientErrors.size;
+    return this._errors.count;
   }
 
   error(field: string): string | undefined {
-    return this._clientErrors.get(field) ?? this._serverErrors.get(field);
+    return this._errors.error(field);
   }
 
   /** Errors of the trial part, for the training form's fields (`trial.` prefix removed). */
@@ -210,7 +211,7 @@ export class StudyFormModel {
 
   removeParameter(index: number): void {
     // Server errors are keyed by row index, which shifts: drop them all.
-    this._serverErrors.clear();
+    this._errors.clearServer();
     this.update(
       { parameters: this._values.parameters.filter((_, i) => i !== index) },
       'parameters'
@@ -224,7 +225,7 @@ export class StudyFormModel {
 
   setTrialFramework(framework: Framework): void {
     if (framework !== this._values.trial.framework) {
-      this._serverErrors.clear();
+      this._errors.clearServer();
       this.update(
         { trial: { ...this._values.trial, framework, counts: initialCounts(framework) } },
         'trial.framework'
@@ -255,41 +256,25 @@ export class StudyFormModel {
   startFromJob(name: string): void {
     const job = this._jobs.find(j => j.name === name);
     if (job?.spec) {
-      this._serverErrors.clear();
+      this._errors.clearServer();
       this.update({ trial: trialValuesOf(job.spec) }, 'trial');
     }
   }
 
   async useCurrentFile(): Promise<void> {
     try {
-      const file = await this.options.currentFile?.();
-      if (!file) {
-        this._banner = {
-          message: 'Open a Python file or a notebook first, then use it here.',
-          details: []
-        };
+      const source = await currentScript(this.options.currentFile);
+      this._errors.banner = source ? null : { message: NO_CURRENT_FILE, details: [] };
+      if (!source) {
         this._changed.emit();
         return;
       }
-      const filename = /\.py$/.test(file.filename)
-        ? file.filename
-        : `${file.filename.replace(/\.[^.]*$/, '')}.py`;
-      this._banner = null;
       const trial = this._values.trial;
       // The file runs as `python <file>`: drop a command that ran some other script.
       const command = /^python3?\s+\S+\.py\b/.test(trial.command) ? '' : trial.command;
-      this.update(
-        {
-          trial: {
-            ...trial,
-            command,
-            source: { filename: filename.replace(/[^A-Za-z0-9_.-]/g, '_'), content: file.content }
-          }
-        },
-        'trial.source'
-      );
+      this.update({ trial: { ...trial, command, source } }, 'trial.source');
     } catch (e) {
-      this._banner = { message: (e as Error).message, details: [] };
+      this._errors.banner = { message: (e as Error).message, details: [] };
       this._changed.emit();
     }
   }
@@ -299,7 +284,7 @@ export class StudyFormModel {
   }
 
   dismissBanner(): void {
-    this._banner = null;
+    this._errors.banner = null;
     this._changed.emit();
   }
 
@@ -309,7 +294,7 @@ export class StudyFormModel {
     }
     const spec = { ...this._spec, name: this._spec.name || generateStudyName() };
     this._submitting = true;
-    this._banner = null;
+    this._errors.banner = null;
     this._changed.emit();
     try {
       const created = await this.options.client.createStudy(this.namespace, spec);
@@ -319,7 +304,7 @@ export class StudyFormModel {
       this.options.onCreated(created);
     } catch (e) {
       this._submitting = false;
-      this.showServerError(e);
+      this._errors.serverError(e);
       this._changed.emit();
     }
   }
@@ -333,44 +318,15 @@ export class StudyFormModel {
     void this.loadJobs();
   }
 
-  private showServerError(e: unknown): void {
-    const fields = e instanceof ProxyError ? e.fields : [];
-    this._serverErrors.clear();
-    const unplaced: string[] = [];
-    for (const f of fields) {
-      const field = studyFieldOfPath(f.path);
-      if (field === 'form' || field === 'trial.form') {
-        unplaced.push(`${f.path}: ${f.message}`);
-      } else if (!this._serverErrors.has(field)) {
-        this._serverErrors.set(field, f.message);
-      }
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    this._banner = {
-      message: fields.length > unplaced.length ? `${message} (see the marked fields)` : message,
-      details: unplaced
-    };
-  }
-
   private update(change: Partial<IStudyFormValues>, field: string): void {
     this._values = { ...this._values, ...change };
-    this._serverErrors.delete(field);
+    this._errors.edited(field);
     this._spec = toStudySpec(this._values);
     this.validate();
     this._changed.emit();
   }
 
   private validate(): void {
-    const result = validateStudySpec(this._spec);
-    this._clientErrors = new Map();
-    if (!result.ok) {
-      for (const f of result.fields) {
-        const field = studyFieldOfPath(f.path);
-        if (!this._clientErrors.has(field)) {
-          const placed = field !== 'form' && field !== 'trial.form';
-          this._clientErrors.set(field, placed ? f.message : `${f.path}: ${f.message}`);
-        }
-      }
-    }
+    this._errors.validated(validateStudySpec(this._spec));
   }
 }

@@ -8,7 +8,7 @@ import { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { MIME } from '../../contract/mime';
 import { LIVE_OUTPUT_RANK, liveOutputFactory, LiveOutputRenderer } from '../live/output-renderer';
 import { StudiesModel, StudiesModelPool } from './model';
-import { isStudyOutput, IStudyOutput, StudyCard } from './StudyCard';
+import { IStudyOutput, StudyCard } from './StudyCard';
 
 export const STUDY_RANK = LIVE_OUTPUT_RANK;
 
@@ -21,10 +21,6 @@ export interface IStudyRendererOptions {
 export class StudyRenderer extends LiveOutputRenderer<IStudyOutput, StudiesModel> {
   constructor(private readonly options: IStudyRendererOptions) {
     super(MIME.study, options.pool, 'study');
-  }
-
-  protected isOutput(value: unknown): value is IStudyOutput {
-    return isStudyOutput(value);
   }
 
   protected renderOutput(data: IStudyOutput, studies: StudiesModel | undefined): JSX.Element {

@@ -16,6 +16,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IStudy, IStudySpec } from '../../contract/study';
 import { ITrainingJobSpec } from '../../contract/training';
 import { kubeflowIcon } from '../icons';
+import { confirmAction, LiveViews, reportingErrors } from '../live/views';
 import { CommandIDs, IKubeflowWorkbench } from '../tokens';
 import { CurrentFileTracker } from '../training/current-file';
 import { bestTrainingSpec, checkBudget, IBudgetText } from './actions';
@@ -52,45 +53,37 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
     const { client, cluster, settings } = workbench;
     const pool = new StudiesModelPool(client);
     const currentFile = new CurrentFileTracker(labShell, notebooks);
-    const views = new Map<string, MainAreaWidget<StudyViewWidget>>();
+    const views = new LiveViews<StudyViewWidget>(app.shell, {
+      kind: 'Study',
+      viewId: studyViewId,
+      icon: kubeflowIcon
+    });
     // "Log lines to show" applies to open study views at once, and to those opened later.
     settings.changed.connect((_, values) => {
-      for (const view of views.values()) {
+      for (const view of views.open) {
         view.content.model.logs.setTail(values.logTailLines);
       }
     });
     const backend = () =>
       cluster.state.status === 'ready' ? cluster.state.info.backend.kind : undefined;
 
-    const openStudy = (namespace: string, name: string) => {
-      const id = studyViewId(namespace, name);
-      const existing = views.get(id);
-      if (existing && !existing.isDisposed) {
-        app.shell.activateById(id);
-        return existing;
-      }
-      const content = new StudyViewWidget(
-        new StudyViewModel(client, pool, namespace, name, settings.values.logTailLines),
-        {
-          onStop: study => void stopStudy(study),
-          onEditBudget: study => void editBudget(study),
-          onDelete: study => void deleteStudy(study),
-          onClone: study => study.spec && openForm({ initial: study.spec, namespace }),
-          onTrainBest: study => void trainWithBest(study)
-        },
-        rendermime
+    const openStudy = (namespace: string, name: string) =>
+      views.show(
+        namespace,
+        name,
+        () =>
+          new StudyViewWidget(
+            new StudyViewModel(client, pool, namespace, name, settings.values.logTailLines),
+            {
+              onStop: study => void stopStudy(study),
+              onEditBudget: study => void editBudget(study),
+              onDelete: study => void deleteStudy(study),
+              onClone: study => study.spec && openForm({ initial: study.spec, namespace }),
+              onTrainBest: study => void trainWithBest(study)
+            },
+            rendermime
+          )
       );
-      const widget = new MainAreaWidget<StudyViewWidget>({ content });
-      widget.id = id;
-      widget.title.label = name;
-      widget.title.caption = `Study ${namespace}/${name}`;
-      widget.title.icon = kubeflowIcon;
-      widget.disposed.connect(() => views.delete(id));
-      views.set(id, widget);
-      app.shell.add(widget, 'main');
-      app.shell.activateById(id);
-      return widget;
-    };
 
     const openForm = (
       options: { initial?: IStudySpec; trial?: ITrainingJobSpec; namespace?: string } = {}
@@ -123,18 +116,13 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const stopStudy = async (study: IStudy) => {
-      const answer = await showDialog({
-        title: 'Stop study',
-        body: `Stop ${study.name}? No new trials start; running trials finish and keep their results.`,
-        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Stop' })]
-      });
-      if (!answer.button.accept) {
-        return;
-      }
-      try {
-        await client.stopStudy(study.namespace, study.name);
-      } catch (e) {
-        await showErrorMessage('Stop study', (e as Error).message);
+      const confirmed = await confirmAction(
+        'Stop study',
+        `Stop ${study.name}? No new trials start; running trials finish and keep their results.`,
+        'Stop'
+      );
+      if (confirmed) {
+        await reportingErrors('Stop study', () => client.stopStudy(study.namespace, study.name));
       }
     };
 
@@ -158,31 +146,26 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
           if (Object.keys(checked.budget).length === 0) {
             return;
           }
-          try {
-            await client.editBudget(study.namespace, study.name, checked.budget);
-          } catch (e) {
-            await showErrorMessage('Edit budget', (e as Error).message);
-          }
+          await reportingErrors('Edit budget', () =>
+            client.editBudget(study.namespace, study.name, checked.budget)
+          );
           return;
         }
       }
     };
 
     const deleteStudy = async (study: IStudy) => {
-      if (settings.values.confirmDelete) {
-        const answer = await showDialog({
-          title: 'Delete study',
-          body: `Delete ${study.name} in ${study.namespace}? Its running trials stop, and its trials and their logs are deleted.`,
-          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
-        });
-        if (!answer.button.accept) {
-          return;
-        }
-      }
-      try {
-        await client.deleteStudy(study.namespace, study.name);
-      } catch (e) {
-        await showErrorMessage('Delete study', (e as Error).message);
+      const confirmed =
+        !settings.values.confirmDelete ||
+        (await confirmAction(
+          'Delete study',
+          `Delete ${study.name} in ${study.namespace}? Its running trials stop, and its trials and their logs are deleted.`,
+          'Delete'
+        ));
+      if (confirmed) {
+        await reportingErrors('Delete study', () =>
+          client.deleteStudy(study.namespace, study.name)
+        );
       }
     };
 
@@ -221,13 +204,9 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
         if (!namespace || !name) {
           return;
         }
-        try {
-          const study = await client.getStudy(namespace, name);
-          if (study.spec) {
-            openForm({ initial: study.spec, namespace });
-          }
-        } catch (e) {
-          await showErrorMessage('Clone study', (e as Error).message);
+        const study = await reportingErrors('Clone study', () => client.getStudy(namespace, name));
+        if (study?.spec) {
+          openForm({ initial: study.spec, namespace });
         }
       }
     });

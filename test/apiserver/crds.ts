@@ -17,6 +17,8 @@ export interface IUpstreamCrdSource {
   version: string;
   /** Directory inside the module archive holding the CRD YAML files (kustomization.yaml is skipped). */
   dir: string;
+  /** Only these files of `dir` (default: every YAML file there). */
+  files?: string[];
 }
 
 /**
@@ -24,6 +26,13 @@ export interface IUpstreamCrdSource {
  * training-operator module). No binary is built from it: TrainJobs are played by the tests.
  */
 export const TRAINER_V2_VERSION = 'v2.3.0';
+
+/**
+ * The Argo Workflow CRD KFP 2.17 installs (its manifests take argo-workflows `manifests/base/crds/minimal` at
+ * v4.0.5): `spec`/`status` preserve unknown fields and there is no status subresource, so status is written
+ * with the object as Argo does. Only this YAML file is read from the module; no Argo code is built or run.
+ */
+export const ARGO_WORKFLOWS_VERSION = 'v4.0.5';
 
 export function upstreamSources(): IUpstreamCrdSource[] {
   return [
@@ -41,6 +50,12 @@ export function upstreamSources(): IUpstreamCrdSource[] {
       module: 'github.com/kubeflow/katib',
       version: pinned('katib-controller', 'github.com/kubeflow/katib'),
       dir: 'manifests/v1beta1/components/crd'
+    },
+    {
+      module: 'github.com/argoproj/argo-workflows/v4',
+      version: ARGO_WORKFLOWS_VERSION,
+      dir: 'manifests/base/crds/minimal',
+      files: ['argoproj.io_workflows.yaml']
     }
   ];
 }
@@ -73,9 +88,10 @@ function load(file: string): k8s.V1CustomResourceDefinition[] {
 }
 
 export function crdDocuments(): k8s.V1CustomResourceDefinition[] {
-  const upstream = upstreamSources().flatMap(s =>
-    yamlFiles(join(moduleDir(s.module, s.version), s.dir)).flatMap(load)
-  );
+  const upstream = upstreamSources().flatMap(s => {
+    const dir = join(moduleDir(s.module, s.version), s.dir);
+    return (s.files ? s.files.map(f => join(dir, f)) : yamlFiles(dir)).flatMap(load);
+  });
   const testOnly = existsSync(TEST_ONLY_CRD_DIR) ? yamlFiles(TEST_ONLY_CRD_DIR).flatMap(load) : [];
   return [...upstream, ...testOnly];
 }

@@ -21,6 +21,7 @@ import { operatorBinaries } from '../operators/binaries';
 import { grantKatibReadOnly, KATIB_USER, startKatib } from '../operators/katib';
 import { startKwok } from '../operators/kwok';
 import { startTrainingOperator } from '../operators/training-operator';
+import { kfpPython } from '../kfp/standin';
 
 export interface IRunningCluster {
   cluster: TestCluster;
@@ -50,6 +51,8 @@ export interface ISetupOptions {
 
 /** The `integration` project: upstream CRDs and Katib's webhooks; the tests play the controllers. */
 export default async function globalSetup(): Promise<void> {
+  // The KFP stand-in's venv (test/kfp/venv.sh): a first install must not be charged to one test's timeout.
+  kfpPython();
   await setUpCluster({ katib: true }, CLUSTER_ENV.integration);
 }
 

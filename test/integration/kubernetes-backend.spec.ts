@@ -3,9 +3,7 @@
  * the operators' part through the status subresource and create pods the way the operator names them.
  */
 import * as k8s from '@kubernetes/client-node';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +24,7 @@ import {
   setStatus
 } from '../apiserver/helpers';
 import { failure } from '../../proxy/test/expect-failure';
+import { FakeKubelet } from '../apiserver/fake-kubelet';
 
 const info = clusterInfo();
 const adminKc = kubeConfig(info.adminKubeconfig);
@@ -815,99 +814,6 @@ describe('watch across an apiserver restart', () => {
     }
   });
 });
-
-/**
- * A stand-in kubelet: the apiserver reaches a node's kubelet at the address and port in the Node's status, and
- * does not check its certificate unless `--kubelet-certificate-authority` is set. So pod logs go through the
- * real apiserver to this HTTPS server, which answers `/containerLogs/<ns>/<pod>/<container>`.
- */
-class FakeKubelet {
-  readonly lines = new Map<string, string[]>();
-  readonly requests: URL[] = [];
-  /** How many follow requests each pod's log got so far. */
-  private readonly follows = new Map<string, number>();
-  private readonly onFollow = new Set<() => void>();
-  private readonly followers = new Map<string, import('node:http').ServerResponse[]>();
-  private server?: import('node:https').Server;
-  port = 0;
-
-  async start(dir: string): Promise<void> {
-    const [key, cert] = [join(dir, 'kubelet.key'), join(dir, 'kubelet.crt')];
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert].concat([
-        '-days',
-        '1',
-        '-subj',
-        '/CN=fake-kubelet'
-      ]),
-      { stdio: 'ignore' }
-    );
-    this.server = createHttpsServer(
-      { key: readFileSync(key), cert: readFileSync(cert) },
-      (req, res) => {
-        const url = new URL(req.url ?? '/', 'https://kubelet');
-        this.requests.push(url);
-        const [, , , pod] = url.pathname.split('/');
-        const tail = Number(url.searchParams.get('tailLines') ?? Infinity);
-        res.writeHead(200, { 'content-type': 'text/plain' });
-        res.write(
-          (this.lines.get(pod) ?? [])
-            .slice(-tail)
-            .map(line => `${line}\n`)
-            .join('')
-        );
-        if (url.searchParams.get('follow') === 'true') {
-          this.followers.set(pod, [...(this.followers.get(pod) ?? []), res]);
-          this.follows.set(pod, (this.follows.get(pod) ?? 0) + 1);
-          this.onFollow.forEach(notify => notify());
-          res.on('close', () =>
-            this.followers.set(
-              pod,
-              (this.followers.get(pod) ?? []).filter(r => r !== res)
-            )
-          );
-        } else {
-          res.end();
-        }
-      }
-    );
-    await new Promise<void>(resolve => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server!.address() as { port: number }).port;
-  }
-
-  /** A line printed by a running container: stored, and sent to whoever follows the pod's log. */
-  print(pod: string, line: string): void {
-    this.lines.set(pod, [...(this.lines.get(pod) ?? []), line]);
-    this.followers.get(pod)?.forEach(res => res.write(`${line}\n`));
-  }
-
-  /** The container exits: followed logs end. */
-  exit(pod: string): void {
-    this.followers.get(pod)?.forEach(res => res.end());
-    this.followers.delete(pod);
-  }
-
-  /** Resolves once the pod's log has been asked to follow `count` times in all. */
-  waitForFollow(pod: string, count: number): Promise<void> {
-    return new Promise(resolve => {
-      const check = () => {
-        if ((this.follows.get(pod) ?? 0) >= count) {
-          this.onFollow.delete(check);
-          resolve();
-        }
-      };
-      this.onFollow.add(check);
-      check();
-    });
-  }
-
-  close(): void {
-    this.followers.forEach(list => list.forEach(res => res.end()));
-    this.server?.closeAllConnections();
-    this.server?.close();
-  }
-}
 
 describe('live logs through the apiserver (kubelet stand-in)', () => {
   const kubelet = new FakeKubelet();

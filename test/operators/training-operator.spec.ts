@@ -225,7 +225,7 @@ describe('failures and refusals', () => {
     [
       'a node-selector key whose prefix is no DNS subdomain',
       spec('pytorch', 'bad-selector', { nodeSelector: { '..a/b': 'x' } }),
-      '/nodeSelector/..a/b'
+      '/nodeSelector/..a~1b'
     ],
     [
       'a TrainJob setting PET_NNODES',

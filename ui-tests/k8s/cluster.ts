@@ -14,6 +14,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { CLUSTER_ENV, setUpCluster } from '../../test/apiserver/globalSetup';
 import { IClusterInfo, kubeConfig, TEAM_A } from '../../test/apiserver/helpers';
 import { startImagePullBackOff } from './image-pull';
+import { startKfpTestPeer } from './kfp';
 
 async function main(): Promise<void> {
   const sep = process.argv.indexOf('--');
@@ -21,13 +22,18 @@ async function main(): Promise<void> {
   await setUpCluster({ trainingOperator: true }, CLUSTER_ENV.operators);
   const info: IClusterInfo = JSON.parse(readFileSync(process.env[CLUSTER_ENV.operators]!, 'utf8'));
   const stopPulls = startImagePullBackOff(kubeConfig(info.adminKubeconfig));
+  // Kubeflow Pipelines for the tests: the stand-in, its runs in team-a; the proxy finds it by KF_PIPELINES_ENDPOINT.
+  // Started by the harness's startProcess, so its exit hook stops it with the cluster.
+  const kfp = await startKfpTestPeer(info.adminKubeconfig, TEAM_A, 'alice');
 
   const infoFile = process.env.KFWB_K8S_CLUSTER_INFO;
   if (infoFile) {
-    writeFileSync(infoFile, JSON.stringify(info, null, 2), { mode: 0o600 });
+    const shared = { ...info, kfp: { url: kfp.standin.url, control: kfp.control } };
+    writeFileSync(infoFile, JSON.stringify(shared, null, 2), { mode: 0o600 });
   }
   process.stdout.write(
-    `admin kubeconfig: ${info.adminKubeconfig}\nalice kubeconfig: ${info.aliceKubeconfig}\n`
+    `admin kubeconfig: ${info.adminKubeconfig}\nalice kubeconfig: ${info.aliceKubeconfig}\n` +
+      `kfp stand-in: ${kfp.standin.url} (control ${kfp.control})\n`
   );
 
   let child: ChildProcess | undefined;
@@ -45,7 +51,12 @@ async function main(): Promise<void> {
         ...process.env,
         KFWB_BACKEND: 'kubernetes',
         KUBECONFIG: info.aliceKubeconfig,
-        KFWB_NAMESPACE: TEAM_A
+        KFWB_NAMESPACE: TEAM_A,
+        KF_PIPELINES_ENDPOINT: kfp.standin.url,
+        // No KFP UI here: the run pages' links point at the stand-in (the test checks the link, not the page).
+        KF_PIPELINES_UI_ENDPOINT: kfp.standin.url,
+        // Single-user KFP runs its Workflows in one namespace: the stand-in's, team-a (alice may read there).
+        KFWB_KFP_WORKFLOW_NAMESPACE: TEAM_A
       }
     });
     child.on('exit', code => process.exit(code ?? 1));

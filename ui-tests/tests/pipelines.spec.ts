@@ -220,12 +220,13 @@ test.describe('pipelines', () => {
     await editor.getByRole('button', { name: 'Auto-layout' }).click();
     await editor.getByRole('button', { name: 'Fit', exact: true }).click();
 
-    // Submit is there but not yet: it says why.
-    const submit = toolbarButton(page, 'Submit');
+    // No Kubeflow Pipelines here (local backend): Submit to Kubeflow is off and says why.
+    const submit = toolbarButton(page, 'Submit to Kubeflow');
     await expect(submit).toBeDisabled();
-    await expect(
-      page.locator('.kf-pipeline-document [title="Kubeflow Pipelines submission comes next"]')
-    ).toHaveCount(1);
+    await expect(page.locator('.kf-pipeline-document .kf-submit-kfp')).toHaveAttribute(
+      'title',
+      /^Kubeflow Pipelines/
+    );
 
     // Preview and export the IR.
     await toolbarButton(page, 'Preview IR').click();

@@ -6,7 +6,14 @@ import { IBackendInfo, IContextList, INamespaceList } from '../../../contract/in
 import { ResourceEvent } from '../../../contract/live';
 import { IStudy, IStudyBudget, IStudyCreated, IStudySpec } from '../../../contract/study';
 import { IJob, IJobEvent, ITrainingJobSpec, JobStreamEvent } from '../../../contract/training';
-import { IArtifactPreview, IPipelineSpec, IRerunRequest, IRun } from '../../../contract/pipeline';
+import {
+  IArtifactPreview,
+  IPipelineSpec,
+  IRerunRequest,
+  IRun,
+  RunBackend
+} from '../../../contract/pipeline';
+import { IKfpConnection } from '../../../contract/kfp';
 
 /** A running subscription; `close()` stops it and frees its resources. */
 export interface ISubscription {
@@ -79,6 +86,10 @@ export interface ICreateRunInput {
   /** The document it was compiled from, and its path in the Jupyter root, kept for the run view. */
   spec?: IPipelineSpec;
   pipelinePath?: string;
+  /** Where to run it: this machine (default) or Kubeflow Pipelines. */
+  backend?: RunBackend;
+  /** KFP: the experiment (created when missing); KFP's `Default` when absent. */
+  experiment?: string;
 }
 
 export interface IStepLogOptions {
@@ -132,6 +143,18 @@ export interface IPipelinesBackend {
     task: string,
     artifact: string
   ): Promise<IArtifactFile>;
+  /** KFP runs: retries the failed steps of the same run (`:retry`). */
+  retry?(namespace: string, name: string): Promise<IRun>;
+  /** KFP runs: archives (true) or unarchives (false). */
+  archive?(namespace: string, name: string, archived: boolean): Promise<IRun>;
+}
+
+/** The Kubeflow Pipelines connection behind `GET/POST /api/v1/kfp`. */
+export interface IKfpControl {
+  /** The connection once the current discovery is done. */
+  connection(): Promise<IKfpConnection>;
+  /** Sets (string) or clears (null) the configured endpoint, then discovers again. */
+  connect(endpoint?: string | null): Promise<IKfpConnection>;
 }
 
 export interface IBackend {
@@ -144,6 +167,8 @@ export interface IBackend {
   jobs: IJobsBackend;
   studies: IStudiesBackend;
   pipelines: IPipelinesBackend;
+  /** Kubeflow Pipelines, when this backend can submit there (both backends can, once an endpoint is found). */
+  kfp?: IKfpControl;
   close(): Promise<void>;
 }
 

@@ -1,21 +1,25 @@
 /**
- * `POST /api/v1/analysis`: validate the AnalysisSpec, open its data (a file under the Jupyter root dir, or inline
- * base64 Arrow IPC), run the engine, answer the result document. Paths are confined to the root dir: `..`,
+ * `POST /api/v1/analysis`: validate the AnalysisSpec, resolve its data (a file under the Jupyter root dir, or
+ * inline base64 Arrow IPC), and hand both to the analysis pool: a worker thread reads and checks the input and
+ * runs the engine, so this event loop keeps serving other requests. Paths are confined to the root dir: `..`,
  * absolute paths elsewhere and symlinks leading out are refused with 403 before anything is read.
  */
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ResolvedAnalysisSpec, SliceSpec, validateAnalysisSpec } from '../../../contract/analysis';
+import {
+  IAnalysisResult,
+  ResolvedAnalysisSpec,
+  SliceSpec,
+  validateAnalysisSpec
+} from '../../../contract/analysis';
 import { routes } from '../../../contract/routes';
-import { analyzeInTurns } from '../../../engine/analyze';
-import { readTableFile, tableFromArrowBytes } from '../../../engine/files';
+import { FileFormat, formatOf } from '../../../engine/files';
 import { AnalysisInputError } from '../../../engine/table';
+import type { AnalysisInput } from '../../../engine/worker/protocol';
+import { AnalysisPool, analysisLimitsFromEnv } from '../analysis-pool';
 import { BackendError } from '../backends/types';
 import type { IAppDeps } from '../app';
-
-/** Lets other requests (log streams, job lists) run between the engine's steps on large data. */
-const nextTurn = () => new Promise<void>(resolve => setImmediate(resolve));
 
 /** Inline Arrow uploads from the kernel can be large; every other route keeps the 1 MiB default. */
 export const ANALYSIS_BODY_LIMIT = 256 * 1024 * 1024;
@@ -70,33 +74,57 @@ function columnsOf(spec: ResolvedAnalysisSpec): string[] {
   return named.filter((c): c is string => typeof c === 'string');
 }
 
-export function registerAnalysisRoutes(app: FastifyInstance, deps: IAppDeps): void {
-  const rootDir = deps.rootDir ?? process.env.KFWB_ROOT_DIR ?? process.cwd();
+/** Decoded base64 in an ArrayBuffer of its own, so it can be transferred to the worker without a copy. */
+function ownBytes(base64: string): Uint8Array {
+  const decoded = Buffer.from(base64, 'base64');
+  if (decoded.byteOffset === 0 && decoded.buffer.byteLength === decoded.length) {
+    return new Uint8Array(decoded.buffer, 0, decoded.length);
+  }
+  return Uint8Array.prototype.slice.call(decoded);
+}
 
-  app.post(routes.analysis(), { bodyLimit: ANALYSIS_BODY_LIMIT }, async request => {
+export function registerAnalysisRoutes(
+  app: FastifyInstance,
+  deps: IAppDeps,
+  pool = new AnalysisPool(analysisLimitsFromEnv())
+): void {
+  const rootDir = deps.rootDir ?? process.env.KFWB_ROOT_DIR ?? process.cwd();
+  app.addHook('onClose', () => pool.close());
+
+  app.post(routes.analysis(), { bodyLimit: ANALYSIS_BODY_LIMIT }, async (request, reply) => {
     const checked = validateAnalysisSpec(request.body);
     if (!checked.ok) {
       throw new BackendError('invalid_spec', 'The analysis spec is invalid.', checked.fields);
     }
     const spec = checked.value;
-    try {
-      if ('path' in spec.source) {
-        const file = await resolveInsideRoot(rootDir, spec.source.path);
-        const table = await readTableFile(file, spec.source.format, columnsOf(spec));
-        const source = { path: spec.source.path };
-        return await analyzeInTurns(table, spec, source, nextTurn);
+    let input: AnalysisInput;
+    let source: IAnalysisResult['spec']['source'];
+    if ('path' in spec.source) {
+      const file = await resolveInsideRoot(rootDir, spec.source.path);
+      let format: FileFormat;
+      try {
+        // From the path the user named: a symlink's target may have another name.
+        format = formatOf(spec.source.path, spec.source.format);
+      } catch (error) {
+        const { message, field } = error as AnalysisInputError;
+        throw new BackendError('invalid_spec', message, [{ path: field, message }]);
       }
-      const bytes = Buffer.from(spec.source.arrow, 'base64');
-      const table = tableFromArrowBytes(bytes, 'source.arrow');
-      const source = { inline: { bytes: bytes.length } };
-      return await analyzeInTurns(table, spec, source, nextTurn);
-    } catch (error) {
-      if (error instanceof AnalysisInputError) {
-        throw new BackendError('invalid_spec', error.message, [
-          { path: error.field, message: error.message }
-        ]);
-      }
-      throw error;
+      input = { file, name: spec.source.path, format, columns: columnsOf(spec) };
+      source = { path: spec.source.path };
+    } else {
+      const bytes = ownBytes(spec.source.arrow);
+      input = { arrow: bytes };
+      source = { inline: { bytes: bytes.length } };
+      // The worker gets the bytes; drop the base64 text from the spec it is sent with.
+      spec.source = { arrow: '' };
     }
+    // A client that goes away (closed tab, interrupted kernel) stops its analysis.
+    const cancel = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableEnded) {
+        cancel.abort();
+      }
+    });
+    return pool.run({ spec, input, source }, cancel.signal);
   });
 }

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { ICompileRequest, ICreateRunRequest, IRerunRequest } from '../../../contract/pipeline';
 import { API } from '../../../contract/routes';
-import { BackendError } from '../backends/types';
+import { BackendError, IPipelinesBackend } from '../backends/types';
 import type { IAppDeps } from '../app';
 import { compileDocument, rootRelative } from './pipeline-compile';
 import { checkName, checkNamespace, flagParam, intParam } from './params';
@@ -53,6 +53,58 @@ function checkOptionalName(body: { name?: unknown }): string | undefined {
   return body.name;
 }
 
+/** `backend` and, for KFP, `experiment`: checked before anything is compiled or sent. */
+function checkRunBackend(body: ICreateRunRequest): 'local' | 'kfp' {
+  if (body.backend !== undefined && body.backend !== 'local' && body.backend !== 'kfp') {
+    throw new BackendError('invalid_spec', 'Runs go to this machine or to Kubeflow Pipelines.', [
+      { path: '/backend', message: 'must be "local" or "kfp"' }
+    ]);
+  }
+  const experiment = body.experiment;
+  if (
+    experiment !== undefined &&
+    (typeof experiment !== 'string' || !experiment.trim() || experiment.length > 128)
+  ) {
+    throw new BackendError('invalid_spec', 'The experiment name is invalid.', [
+      { path: '/experiment', message: 'must be a non-empty name of at most 128 characters' }
+    ]);
+  }
+  if (experiment !== undefined && body.backend !== 'kfp') {
+    throw new BackendError('invalid_spec', 'Experiments are a Kubeflow Pipelines notion.', [
+      { path: '/experiment', message: 'only with "backend": "kfp"' }
+    ]);
+  }
+  return body.backend ?? 'local';
+}
+
+/** A KFP submission fails fast, with the connection's own words, when no KFP is usable. */
+async function requireKfp(deps: IAppDeps): Promise<void> {
+  const kfp = deps.backends.current.kfp;
+  const connection = await kfp?.connection();
+  // A refused identity is tried again: the call answers KFP's own refusal, or goes through (rotated token).
+  if (connection?.state !== 'connected' && connection?.state !== 'unauthorized') {
+    throw new BackendError(
+      'unreachable',
+      `Kubeflow Pipelines is not connected: ${connection?.message ?? 'this backend cannot submit to KFP.'}`
+    );
+  }
+}
+
+/** Retry and archive exist for KFP runs only; a backend without them says so. */
+function kfpAction<K extends 'retry' | 'archive'>(
+  backend: IPipelinesBackend,
+  action: K
+): NonNullable<IPipelinesBackend[K]> {
+  const method = backend[action];
+  if (!method) {
+    throw new BackendError(
+      'invalid_spec',
+      `Runs of this backend cannot be ${action === 'retry' ? 'retried' : 'archived'}.`
+    );
+  }
+  return method.bind(backend) as NonNullable<IPipelinesBackend[K]>;
+}
+
 export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): void {
   const pipelines = () => deps.backends.current.pipelines;
   const base = `${API}/namespaces/:ns`;
@@ -67,12 +119,9 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
     const ns = checkNamespace(deps, request.params.ns);
     const body = objectBody<ICreateRunRequest>(request.body);
     const name = checkOptionalName(body);
-    if (body.backend !== undefined && body.backend !== 'local') {
-      throw new BackendError(
-        'invalid_spec',
-        'Runs on Kubeflow Pipelines are not available yet: KFP submission comes with the KFP backend.',
-        [{ path: '/backend', message: 'must be "local" for now' }]
-      );
+    const backend = checkRunBackend(body);
+    if (backend === 'kfp') {
+      await requireKfp(deps);
     }
     if ((body.spec === undefined) === (body.ir === undefined)) {
       throw new BackendError(
@@ -103,7 +152,10 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
       parameters: body.parameters ?? {},
       ...(name ? { name } : {}),
       ...(body.spec ? { spec: body.spec } : {}),
-      ...(body.path ? { pipelinePath: rootRelative(rootDir, body.path) } : {})
+      ...(body.path ? { pipelinePath: rootRelative(rootDir, body.path) } : {}),
+      ...(backend === 'kfp'
+        ? { backend, ...(body.experiment ? { experiment: body.experiment } : {}) }
+        : {})
     });
     return reply.code(created ? 201 : 200).send(run);
   });
@@ -127,6 +179,26 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: IAppDeps): vo
     const ns = checkNamespace(deps, request.params.ns);
     return pipelines().cancel(ns, checkName('name', request.params.name));
   });
+
+  app.post<{ Params: RunParams }>(`${base}/runs/:name/retry`, async request => {
+    const ns = checkNamespace(deps, request.params.ns);
+    return kfpAction(pipelines(), 'retry')(ns, checkName('name', request.params.name));
+  });
+
+  for (const [method, archived] of [
+    ['POST', true],
+    ['DELETE', false]
+  ] as const) {
+    app.route<{ Params: RunParams }>({
+      method,
+      url: `${base}/runs/:name/archive`,
+      handler: async request => {
+        const ns = checkNamespace(deps, request.params.ns);
+        const archive = kfpAction(pipelines(), 'archive');
+        return archive(ns, checkName('name', request.params.name), archived);
+      }
+    });
+  }
 
   app.post<{ Params: RunParams }>(`${base}/runs/:name/rerun`, async (request, reply) => {
     const ns = checkNamespace(deps, request.params.ns);

@@ -115,7 +115,8 @@ describe('runs', () => {
     ['an IR that is not an object', '/ir', { ir: [] }],
     ['a bad run name', '/name', { ir: { root: {} }, name: 'Bad_Name' }],
     ['parameters that are not an object', '/parameters', { ir: { root: {} }, parameters: [1] }],
-    ['the KFP backend', '/backend', { ir: { root: {} }, backend: 'kfp' }]
+    ['an unknown backend', '/backend', { ir: { root: {} }, backend: 'cloud' }],
+    ['an experiment for a local run', '/experiment', { ir: { root: {} }, experiment: 'x' }]
   ])('refuses %s (at %s) and starts nothing', async (_what, path, body) => {
     const { app: a, backend } = await app();
     const res = await a.inject(post(RUNS, body));
@@ -124,10 +125,12 @@ describe('runs', () => {
     expect(backend.pipelines.created).toEqual([]);
   });
 
-  it('says KFP submission is not there yet', async () => {
-    const { app: a } = await app();
+  it('answers a KFP run 503 in words when the backend has no KFP connection', async () => {
+    const { app: a, backend } = await app();
     const res = await a.inject(post(RUNS, { ir: { root: {} }, backend: 'kfp' }));
-    expect(res.json().error.message).toContain('KFP submission comes with the KFP backend');
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.message).toContain('Kubeflow Pipelines is not connected');
+    expect(backend.pipelines.created).toEqual([]);
   });
 
   it('passes an IR compiled elsewhere straight to the runner', async () => {

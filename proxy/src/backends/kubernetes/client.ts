@@ -45,6 +45,18 @@ export interface IRequestOptions {
   timeoutMs?: number;
 }
 
+export interface IRawRequestOptions {
+  query?: Record<string, string | undefined>;
+  body?: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface IRawResponse {
+  status: number;
+  text: string;
+}
+
 export interface ILogStreamOptions {
   container?: string;
   tailLines?: number;
@@ -62,6 +74,11 @@ export interface IKubeClient {
   readonly impersonateUser?: string;
   contexts(): IContextList;
   request<T>(method: string, path: string, options?: IRequestOptions): Promise<T>;
+  /**
+   * A request whose answer comes back whatever its HTTP status (a service behind the apiserver's service proxy
+   * answers its own errors); only a network failure throws. Text bodies (JSON, multipart) go as they are.
+   */
+  send?(method: string, path: string, options: IRawRequestOptions): Promise<IRawResponse>;
   /** Starts a watch; `onDone` is called once when it ends (with the error if it failed). Returns `stop`. */
   watch(
     path: string,
@@ -160,6 +177,29 @@ class KubeClient implements IKubeClient {
       return (text ? JSON.parse(text) : undefined) as T;
     } catch (e) {
       throw toBackendError(e, description);
+    }
+  }
+
+  async send(method: string, path: string, options: IRawRequestOptions): Promise<IRawResponse> {
+    const context = this.config.baseServer.makeRequestContext(path, HTTP_METHODS[method]);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) {
+        context.setQueryParam(key, value);
+      }
+    }
+    for (const [key, value] of Object.entries(options.headers ?? {})) {
+      context.setHeaderParam(key, value);
+    }
+    if (options.body !== undefined) {
+      context.setBody(options.body);
+    }
+    context.setSignal(AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+    try {
+      await this.kc.applySecurityAuthentication(context);
+      const response = await this.config.httpApi.send(context).toPromise();
+      return { status: response.httpStatusCode, text: await response.body.text() };
+    } catch (e) {
+      throw toBackendError(e, describeRequest(method, path, this.server));
     }
   }
 

@@ -16,6 +16,8 @@ import { LogStore } from './log-store';
 import { KubernetesStudies } from './studies/kubernetes-studies';
 import { createLocalPipelines } from '../local/pipelines';
 import { lockStateDir } from '../local/state-lock';
+import { createKfp, IKfpOptions } from '../kfp';
+import { DEFAULT_KFP_SERVICE, KubernetesKfpCluster, serviceProxyAccess } from './kfp-access';
 
 export interface IKubernetesOptions {
   stateDir: string;
@@ -27,6 +29,8 @@ export interface IKubernetesOptions {
   impersonateUser?: string;
   /** Namespaces to offer a user who may not list namespaces; default env `KFWB_NAMESPACES` (comma list). */
   namespaces?: string[];
+  /** Kubeflow Pipelines settings beyond the environment (tests); `service` is `namespace/name:port`. */
+  kfp?: Partial<IKfpOptions> & { service?: string };
 }
 
 const PROBE_TIMEOUT_MS = 3000;
@@ -137,10 +141,20 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     server: client.server,
     namespace
   };
-  // Pipelines run on this machine until the KFP backend (next issue) plugs in here: they are local state, so
-  // this proxy must be the only one on the state dir (see local/state-lock.ts).
+  // Local pipeline runs are local state, so this proxy must be the only one on the state dir (see
+  // local/state-lock.ts); runs on Kubeflow Pipelines are served next to them.
   const lock = lockStateDir(opts.stateDir);
-  const pipelines = createLocalPipelines(opts);
+  const { service, ...kfpOptions } = opts.kfp ?? {};
+  const kfp = createKfp(createLocalPipelines(opts), {
+    cluster: new KubernetesKfpCluster(client, store),
+    serviceProxy: serviceProxyAccess(
+      client,
+      service ?? (process.env.KFWB_KFP_SERVICE || DEFAULT_KFP_SERVICE)
+    ),
+    impersonateUser,
+    ...kfpOptions
+  });
+  const pipelines = kfp.pipelines;
   return {
     kind: 'kubernetes',
     kubernetesVersion: version.gitVersion,
@@ -150,6 +164,7 @@ export async function connectKubernetes(opts: IKubernetesOptions): Promise<IBack
     jobs,
     studies,
     pipelines,
+    kfp: kfp.control,
     close: async () => {
       studies.close();
       jobs.close();

@@ -15,10 +15,12 @@ export const MAX_TAIL = 10000;
 /** Per replica and read, so a chatty job cannot make the proxy hold hundreds of megabytes. */
 export const LIMIT_BYTES = 8 * 1024 * 1024;
 
-/** The main container of a replica pod: the one the operator injects into, else the first one. */
-const MAIN_CONTAINERS = JOB_KINDS.map(kind => kind.container);
+/** The main container of a pod: the one the operator injects into (Argo's `main` for pipeline steps), else the
+ * first one. */
+const MAIN_CONTAINERS = [...JOB_KINDS.map(kind => kind.container), 'main'];
 
-interface IReplicaSource {
+/** A log to read: a name (replica, pipeline step) and its pod while there is one. */
+export interface IReplicaSource {
   name: string;
   pod?: IPod;
 }
@@ -307,7 +309,39 @@ export async function writeJobLogs(
     tail: clampTail(options.tail)
   };
   const sources = await replicaSources(context, options.replica);
-  const prefixed = options.replica === undefined;
+  await writeSourceLogs(context, sources, options.replica === undefined, options, sink);
+}
+
+/**
+ * Logs of named sources kept under `job` in the store (a pipeline run's steps use this too: the pod log while
+ * it is readable, what was kept once the pod is gone).
+ */
+export async function writeKeptLogs(
+  client: IKubeClient,
+  store: LogStore,
+  namespace: string,
+  key: string,
+  sources: IReplicaSource[],
+  options: ILogOptions,
+  sink: (chunk: string) => void
+): Promise<void> {
+  const context: ILogContext = {
+    client,
+    store,
+    namespace,
+    job: key,
+    tail: clampTail(options.tail)
+  };
+  await writeSourceLogs(context, sources, false, options, sink);
+}
+
+async function writeSourceLogs(
+  context: ILogContext,
+  sources: IReplicaSource[],
+  prefixed: boolean,
+  options: ILogOptions,
+  sink: (chunk: string) => void
+): Promise<void> {
   if (options.follow) {
     await followAll(context, sources, prefixed, sink, options.signal);
   } else {

@@ -16,6 +16,7 @@ import { detectNvidiaGpus } from './host-devices';
 import { LocalJobs } from './local-jobs';
 import { LocalStudies } from './studies/local-studies';
 import { createLocalPipelines, ILocalPipelinesOptions } from './pipelines';
+import { createKfp, IKfpOptions } from '../kfp';
 import { IStateLock, lockStateDir } from './state-lock';
 
 export interface ILocalBackendOptions {
@@ -36,6 +37,10 @@ export interface ILocalBackendOptions {
   rootDir?: string;
   /** Options of the pipeline runner (parallelism, pipeline root, …). */
   pipelines?: Partial<ILocalPipelinesOptions>;
+  /** The user KFP sees in the userid header (as in the kubernetes backend's impersonation). */
+  impersonateUser?: string;
+  /** Kubeflow Pipelines settings beyond the environment (tests). */
+  kfp?: Partial<IKfpOptions>;
 }
 
 const DEFAULT_MAX_PROCESSES = 16;
@@ -95,6 +100,8 @@ function createLocked(opts: ILocalBackendOptions, namespace: string, lock: IStat
     state: 'connected',
     namespace
   };
+  // Runs on Kubeflow Pipelines too, once a KFP endpoint is configured (KF_PIPELINES_ENDPOINT, the setting).
+  const kfp = createKfp(pipelines, { impersonateUser: opts.impersonateUser, ...opts.kfp });
   return {
     kind: 'local',
     info: () => ({ ...info }),
@@ -106,11 +113,12 @@ function createLocked(opts: ILocalBackendOptions, namespace: string, lock: IStat
     contexts: async (): Promise<IContextList> => ({ items: [] }),
     jobs,
     studies,
-    pipelines,
+    pipelines: kfp.pipelines,
+    kfp: kfp.control,
     close: async () => {
       studies.close();
       jobs.close();
-      pipelines.close();
+      kfp.pipelines.close();
       lock.release();
     }
   };

@@ -1,16 +1,30 @@
-import { mkdtempSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Fastify, { FastifyError, FastifyInstance } from 'fastify';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
-import { STATUS_OF_CODE } from '../../contract/errors';
-import { BackendError } from '../src/backends/types';
-import { registerAnalysisRoutes } from '../src/routes/analysis';
-import type { IAppDeps } from '../src/app';
+import { STATUS_OF_CODE } from '../../../contract/errors';
+import { AnalysisPool } from '../../src/analysis-pool';
+import { BackendError } from '../../src/backends/types';
+import { registerAnalysisRoutes } from '../../src/routes/analysis';
+import type { IAppDeps } from '../../src/app';
+import { workerScript } from './bundle';
 
-/** The route on a bare fastify with the app's error shape (app.ts adds auth and origin checks around it). */
-async function makeAnalysisApp(rootDir: string) {
+const LIMITS = { workers: 2, queue: 8, memoryMb: 1024, timeoutMs: 120_000 };
+
+/**
+ * The route on a bare fastify with the app's error shape (app.ts adds auth and origin checks around it), its
+ * analyses on worker threads of the real bundled worker script.
+ */
+export async function makeAnalysisApp(rootDir: string, limits = LIMITS) {
   const app = Fastify({ bodyLimit: 1024 * 1024 });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error instanceof BackendError) {
@@ -26,7 +40,7 @@ async function makeAnalysisApp(rootDir: string) {
       .code(error.statusCode ?? 500)
       .send({ error: { code: 'internal', message: error.message } });
   });
-  registerAnalysisRoutes(app, { rootDir } as IAppDeps);
+  registerAnalysisRoutes(app, { rootDir } as IAppDeps, new AnalysisPool(limits, workerScript()));
   await app.listen({ host: '127.0.0.1', port: 0 });
   apps.push(app);
   const { port } = app.server.address() as AddressInfo;
@@ -97,6 +111,17 @@ describe('POST /api/v1/analysis', () => {
     expect(doc.overall.metrics.recall.value).toBeCloseTo(tp / positives, 12);
   });
 
+  it('runs several analyses at once, each on its own worker thread', async () => {
+    const app = await makeAnalysisApp(root, { ...LIMITS, workers: 2, queue: 4 });
+    const answers = await Promise.all(
+      ['g', 'y', 'g', 'y'].map(slice =>
+        app.inject(post(spec({ path: 'data/scores.csv' }, { slices: [slice] })))
+      )
+    );
+    expect(answers.map(a => a.statusCode)).toEqual([200, 200, 200, 200]);
+    expect(answers.map(a => a.json().slices.length)).toEqual([3, 2, 3, 2]);
+  });
+
   it('accepts an absolute path inside the root dir', async () => {
     const app = await makeAnalysisApp(root);
     const res = await app.inject(post(spec({ path: join(root, 'data', 'scores.csv') })));
@@ -163,5 +188,118 @@ describe('POST /api/v1/analysis', () => {
     expect((await app.inject(post(spec({ path: 'data/none.csv' })))).statusCode).toBe(404);
     const dir = await app.inject(post(spec({ path: 'data', format: 'csv' })));
     expect(dir.statusCode).toBe(400);
+  });
+});
+
+/** Issue 12: bad inputs answer 400 naming the problem (findings 1, 3, 4), through the worker thread. */
+describe('POST /api/v1/analysis with bad inputs', () => {
+  const FIXTURES = join(__dirname, '../../../engine/arrow-check/fixtures');
+  const corruptions = (
+    JSON.parse(readFileSync(join(FIXTURES, 'corruptions.json'), 'utf8')) as {
+      name: string;
+      file: string;
+      patches: [number, number][];
+    }[]
+  ).filter(c => !c.name.startsWith('seeded-'));
+  const arrowSpec = (bytes: Uint8Array) => ({
+    source: { arrow: Buffer.from(bytes).toString('base64') },
+    label: 'y',
+    prediction: 'p',
+    slices: ['g', 'note']
+  });
+
+  it.each(corruptions.map(c => [c.name, c] as const))(
+    'finding 1: answers 400 for the corrupted Arrow payload %s, inline and as a file',
+    async (name, c) => {
+      const bytes = new Uint8Array(readFileSync(join(FIXTURES, c.file)));
+      for (const [at, value] of c.patches) {
+        bytes[at] = value;
+      }
+      writeFileSync(join(root, 'data', `${name}.arrows`), bytes);
+      const app = await makeAnalysisApp(root);
+      for (const body of [
+        arrowSpec(bytes),
+        spec({ path: `data/${name}.arrows` }, { slices: ['g'] })
+      ]) {
+        const res = await app.inject(post(body));
+        expect(res.statusCode).toBe(400);
+        expect(res.json().error.message).toMatch(/is not valid Arrow IPC data: .*(claims|outside)/);
+      }
+      // The worker that refused it is gone; the route still analyses a good payload.
+      const good = await app.inject(post(arrowSpec(readFileSync(join(FIXTURES, c.file)))));
+      expect(good.statusCode).toBe(200);
+    }
+  );
+
+  it.each([
+    ['an all-null text column', 'g', ''],
+    ['an all-NaN numeric column', 'g', 'NaN']
+  ])('finding 3: answers 400 naming the slice column for %s', async (_what, column, cell) => {
+    writeFileSync(
+      join(root, 'data', 'empty-slice.csv'),
+      ['y,p,g,h', ...label.map((y, i) => `${y},${score[i]},${cell},${i % 4}`)].join('\n')
+    );
+    const app = await makeAnalysisApp(root);
+    const plain = await app.inject(
+      post(spec({ path: 'data/empty-slice.csv' }, { slices: ['h', column] }))
+    );
+    expect(plain.statusCode).toBe(400);
+    expect(plain.json().error).toMatchObject({
+      message: `slice feature "${column}" has no values: every row is missing or NaN`,
+      fields: [{ path: '/slices/1' }]
+    });
+    const bucketed = await app.inject(
+      post(
+        spec(
+          { path: 'data/empty-slice.csv' },
+          { slices: [{ cross: ['h', { feature: column, buckets: { quantiles: 4 } }] }] }
+        )
+      )
+    );
+    expect(bucketed.statusCode).toBe(400);
+    expect(bucketed.json().error.fields[0].path).toBe('/slices/0/cross/1/feature');
+    expect(bucketed.json().error.message).toContain(`"${column}"`);
+  });
+
+  it('finding 4: refuses an unterminated quote, naming its line, instead of one swallowed row', async () => {
+    const lines = csv.split('\n');
+    lines[6] = `${label[5]},${score[5]},"red`;
+    writeFileSync(join(root, 'data', 'quote.csv'), lines.join('\n'));
+    const app = await makeAnalysisApp(root);
+    const res = await app.inject(post(spec({ path: 'data/quote.csv' })));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(
+      /"data\/quote.csv" is not valid CSV: line 7: a quoted field opens in this record and is never closed/
+    );
+  });
+
+  it('finding 4: refuses duplicate header names', async () => {
+    writeFileSync(join(root, 'data', 'dup.csv'), csv.replace('y,p,g', 'y,p,y'));
+    const app = await makeAnalysisApp(root);
+    const res = await app.inject(post(spec({ path: 'data/dup.csv' }, { slices: [] })));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('names column "y" twice (columns 1 and 3)');
+  });
+
+  it.each(['__proto__', 'constructor'])(
+    'finding 4: analyses a slice column named %s like any other',
+    async name => {
+      writeFileSync(join(root, 'data', 'proto.csv'), csv.replace('y,p,g', `y,p,${name}`));
+      const app = await makeAnalysisApp(root);
+      const res = await app.inject(post(spec({ path: 'data/proto.csv' }, { slices: [name] })));
+      expect(res.statusCode).toBe(200);
+      expect(res.json().slices.map((s: { feature: string }) => s.feature)).toEqual([
+        name,
+        name,
+        name
+      ]);
+    }
+  );
+
+  it('answers 413 naming the limit when the columns exceed the memory budget', async () => {
+    const app = await makeAnalysisApp(root, { ...LIMITS, memoryMb: 0.01 });
+    const res = await app.inject(post(spec({ path: 'data/scores.csv' })));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.message).toContain('KFWB_ANALYSIS_MEMORY_MB');
   });
 });
