@@ -37,6 +37,8 @@ export type ResultSource = IAnalysisResult['spec']['source'];
 export interface IEngineThreads {
   /** How many jobs run at once (the calling thread's included). */
   readonly size: number;
+  /** Below this many rows the jobs stay on the calling thread (starting workers would cost more). */
+  readonly minRows?: number;
   /** Runs the jobs, in parallel where it can; resolves when all are done. */
   run(jobs: KernelJob[]): Promise<void>;
 }
@@ -205,7 +207,8 @@ export async function analyzeInTurns(
   now = () => Date.now(),
   threads?: IEngineThreads
 ): Promise<IAnalysisResult> {
-  const steps = analysisSteps(table, spec, source, now, threads?.size ?? 1);
+  const parallel = threads && table.numRows >= (threads.minRows ?? 0) ? threads.size : 1;
+  const steps = analysisSteps(table, spec, source, now, parallel);
   for (;;) {
     const step = steps.next();
     if (step.done) {

@@ -106,9 +106,80 @@ function requireSomeValue(any: boolean, name: string, field: string): void {
 const DENSE_RANGE = 1 << 20;
 
 /**
- * A numeric column of small-range integers (most slice features: codes, counts, years) in three flat passes:
- * read, min/max, then each value's rank among the values that occur — already in numeric order, so no Map and
- * no remapping. Null when the column is not such a column (the general path then applies).
+ * An integer column without nulls whose values fit 32 bits, read straight into the codes array (no Float64
+ * copy): the common case of pandas' int64 slice columns. Null when the column is not such a column.
+ */
+function int32Values(vector: Vector): Int32Array | null {
+  if (!DataType.isInt(vector.type) || vector.nullCount > 0) {
+    return null;
+  }
+  const out = new Int32Array(vector.length);
+  let at = 0;
+  for (const data of vector.data) {
+    const { offset, length } = data;
+    const values = data.values as ArrayLike<number> & ArrayBufferView;
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+      const signed = values instanceof BigInt64Array;
+      for (let i = 0; i < length; i++) {
+        const lo = words[2 * (offset + i)];
+        const hi = words[2 * (offset + i) + 1];
+        if (hi !== lo >> 31 || (!signed && lo < 0)) {
+          return null; // beyond 32 bits
+        }
+        out[at + i] = lo;
+      }
+    } else if (values instanceof Uint32Array) {
+      for (let i = 0; i < length; i++) {
+        const x = values[offset + i];
+        if (x > 0x7fffffff) {
+          return null;
+        }
+        out[at + i] = x;
+      }
+    } else {
+      for (let i = 0; i < length; i++) {
+        out[at + i] = values[offset + i];
+      }
+    }
+    at += length;
+  }
+  return out;
+}
+
+/** Codes of a null-free small-range integer column: each value's rank, in place (three flat passes). */
+function denseInt32Part(values: Int32Array, part: string): IGrouping | null {
+  let min = 0x7fffffff;
+  let max = -0x80000000;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    min = x < min ? x : min;
+    max = x > max ? x : max;
+  }
+  if (values.length === 0 || max - min >= DENSE_RANGE) {
+    return null;
+  }
+  const rank = new Int32Array(max - min + 1);
+  for (let i = 0; i < values.length; i++) {
+    rank[values[i] - min] = 1;
+  }
+  const labels: string[] = [];
+  for (let v = 0; v < rank.length; v++) {
+    if (rank[v] === 1) {
+      rank[v] = labels.length;
+      labels.push(String(v + min));
+    }
+  }
+  for (let i = 0; i < values.length; i++) {
+    values[i] = rank[values[i] - min];
+  }
+  return { feature: part, codes: values, labels };
+}
+
+/**
+ * Any other numeric column of small-range integers (with nulls, or floats holding integers) in three flat
+ * passes: read, min/max, then each value's rank among the values that occur — already in numeric order, so no
+ * Map and no remapping. Null when the column is not such a column (the general path then applies).
  */
 function denseIntegerPart(vector: Vector, part: string, field: string): IGrouping | null {
   const type = vector.type;
@@ -183,7 +254,8 @@ function encodePart(table: Table, part: CrossPart, field: string): IGrouping {
     return { feature: name, ...bucketize(values, edges) };
   }
   const column = columnOf(table, part, field);
-  const dense = denseIntegerPart(column, part, field);
+  const ints = int32Values(column);
+  const dense = (ints && denseInt32Part(ints, part)) ?? denseIntegerPart(column, part, field);
   if (dense) {
     return dense;
   }

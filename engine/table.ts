@@ -256,8 +256,12 @@ export class AnalysisLimitError extends Error {
   }
 }
 
-/** Bytes the engine needs per row: each read column as Float64 plus its own arrays (codes, order, scores). */
-const ENGINE_BYTES_PER_ROW = 8 * 8;
+/**
+ * Bytes the engine needs per row besides the columns themselves: measured ~110 at its peak (the sort) for 5 slice
+ * features and weights — Float64 inputs, packed records and their sorted copy, keys, scores, codes (docs/analysis.md,
+ * Speed: 162 B/row of RSS with 50 B/row of Arrow columns).
+ */
+const ENGINE_BYTES_PER_ROW = 112;
 
 /**
  * Refuses before allocating when `rows` rows of `columns` columns would not fit in `maxBytes` (typed arrays live

@@ -101,7 +101,10 @@ class KernelWorker {
 export class EngineThreads implements IEngineThreads {
   private workers: KernelWorker[] = [];
 
-  constructor(readonly size: number) {}
+  constructor(
+    readonly size: number,
+    readonly minRows = 0
+  ) {}
 
   async run(jobs: KernelJob[]): Promise<void> {
     this.workers = this.workers.filter(w => !w.dead);
@@ -140,8 +143,11 @@ export class EngineThreads implements IEngineThreads {
 
 let shared: EngineThreads | undefined;
 
-/** The process's pool: one thread per core, the caller's included (at most 4: the walk has few jobs). */
+/**
+ * The process's pool: one thread per core, the caller's included (at most 4: the walk has few jobs), used from
+ * 2 M rows (below, a worker's start and its cold kernels cost about what they save).
+ */
 export function engineThreads(): EngineThreads {
-  shared ??= new EngineThreads(Math.max(1, Math.min(4, availableParallelism())));
+  shared ??= new EngineThreads(Math.max(1, Math.min(4, availableParallelism())), 2_000_000);
   return shared;
 }
