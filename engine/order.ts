@@ -109,28 +109,26 @@ export function* sortInJobs(
     }
   }
   cuts.push(B);
-  yield cuts
-    .slice(1)
-    .flatMap((last, i) =>
-      last > cuts[i]
-        ? [
-            {
-              kernel: 'sortRanges' as const,
-              args: {
-                starts,
-                first: cuts[i],
-                last,
-                width,
-                ...sorted,
-                hi2: hi,
-                lo2: lo,
-                payload2: payload,
-                score
-              }
+  yield cuts.slice(1).flatMap((last, i) =>
+    last > cuts[i]
+      ? [
+          {
+            kernel: 'sortRanges' as const,
+            args: {
+              starts,
+              first: cuts[i],
+              last,
+              width,
+              ...sorted,
+              hi2: hi,
+              lo2: lo,
+              payload2: payload,
+              score
             }
-          ]
-        : []
-    );
+          }
+        ]
+      : []
+  );
   return { score, payload: sorted.payload };
 }
 
