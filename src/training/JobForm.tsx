@@ -2,8 +2,8 @@
 import React from 'react';
 import { DEFAULT_TRAINING_IMAGE } from '../../contract/training-schema';
 import { CodeEditorField } from '../components/CodeEditor';
-import { ErrorBanner } from '../components/ErrorBanner';
 import { Field, textFields } from '../components/form/Field';
+import { FormFrame } from '../components/form/FormFrame';
 import { useSignal } from '../components/useSignal';
 import { JobFormModel } from './form-model';
 import { TextField } from './form-values';
@@ -18,21 +18,7 @@ export function JobForm({ model }: { model: JobFormModel }): JSX.Element {
   const text = textFields<TextField>(model, ids, v, (f, value) => model.set(f, value));
   const isTrainJob = v.framework === 'trainjob';
   return (
-    <form
-      className="kf-job-form"
-      aria-label="New training job"
-      onSubmit={e => {
-        e.preventDefault();
-        void model.submit();
-      }}
-    >
-      {model.banner && (
-        <ErrorBanner
-          message={model.banner.message}
-          details={model.banner.details}
-          onDismiss={() => model.dismissBanner()}
-        />
-      )}
+    <FormFrame model={model} className="kf-job-form" label="New training job">
       <fieldset>
         <legend>Job</legend>
         <p className="kf-form-namespace">
@@ -163,6 +149,6 @@ export function JobForm({ model }: { model: JobFormModel }): JSX.Element {
           {model.submitting ? 'Creating…' : 'Create job'}
         </button>
       </div>
-    </form>
+    </FormFrame>
   );
 }

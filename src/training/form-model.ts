@@ -37,7 +37,6 @@ export interface IJobFormOptions {
 export class JobFormModel {
   private _values: IFormValues;
   private readonly _errors = new FormErrors({ fieldOf: fieldOfPath, placed: f => f !== 'form' });
-  private _submitting = false;
   private readonly _changed = new Signal<this, void>(this);
 
   constructor(private readonly options: IJobFormOptions) {
@@ -58,7 +57,7 @@ export class JobFormModel {
     return this._errors.banner;
   }
   get submitting(): boolean {
-    return this._submitting;
+    return this._errors.submitting;
   }
   /** Where the job will be created. */
   get namespace(): string {
@@ -149,7 +148,7 @@ export class JobFormModel {
   }
 
   async submit(): Promise<void> {
-    if (!this.valid || this._submitting) {
+    if (!this.valid) {
       return;
     }
     const spec = toSpec(this._values);
@@ -158,18 +157,12 @@ export class JobFormModel {
     if (grace !== undefined) {
       spec.terminationGracePeriodSeconds = grace;
     }
-    this._submitting = true;
-    this._errors.banner = null;
-    this._changed.emit();
-    try {
-      const job = await this.options.client.createJob(this.options.namespace(), spec);
-      this._submitting = false;
-      this._changed.emit();
+    const job = await this._errors.submit(
+      () => this.options.client.createJob(this.options.namespace(), spec),
+      () => this._changed.emit()
+    );
+    if (job) {
       this.options.onCreated(job);
-    } catch (e) {
-      this._submitting = false;
-      this._errors.serverError(e);
-      this._changed.emit();
     }
   }
 

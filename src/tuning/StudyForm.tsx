@@ -2,8 +2,8 @@
 import React from 'react';
 import { AlgorithmName, Distribution, ParameterType } from '../../contract/study';
 import { DEFAULT_TRAINING_IMAGE } from '../../contract/training-schema';
-import { ErrorBanner } from '../components/ErrorBanner';
 import { Field, textFields } from '../components/form/Field';
+import { FormFrame } from '../components/form/FormFrame';
 import { useSignal } from '../components/useSignal';
 import { YamlView } from '../components/YamlView';
 import { TextField } from '../training/form-values';
@@ -43,21 +43,7 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
   const info = algorithmInfo(v.algorithm);
   const errors = model.errorCount;
   return (
-    <form
-      className="kf-job-form kf-study-form"
-      aria-label="New hyperparameter study"
-      onSubmit={e => {
-        e.preventDefault();
-        void model.submit();
-      }}
-    >
-      {model.banner && (
-        <ErrorBanner
-          message={model.banner.message}
-          details={model.banner.details}
-          onDismiss={() => model.dismissBanner()}
-        />
-      )}
+    <FormFrame model={model} className="kf-job-form kf-study-form" label="New hyperparameter study">
       <fieldset>
         <legend>Study</legend>
         <p className="kf-form-namespace">
@@ -237,7 +223,7 @@ export function StudyForm({ model, backend }: IStudyFormProps): JSX.Element {
           </span>
         )}
       </div>
-    </form>
+    </FormFrame>
   );
 }
 

@@ -54,7 +54,6 @@ export class StudyFormModel {
     placed: f => f !== 'form' && f !== 'trial.form'
   });
   private _warnings: string[] = [];
-  private _submitting = false;
   private _jobs: IJob[] = [];
   private _spec: IStudySpec;
   private readonly _changed = new Signal<this, void>(this);
@@ -89,7 +88,7 @@ export class StudyFormModel {
     return this._warnings;
   }
   get submitting(): boolean {
-    return this._submitting;
+    return this._errors.submitting;
   }
   get namespace(): string {
     return this.options.namespace();
@@ -106,7 +105,7 @@ export class StudyFormModel {
   }
   /** Valid, and there is a namespace to create it in. */
   get canSubmit(): boolean {
-    return this.valid && !!this.namespace && !this._submitting;
+    return this.valid && !!this.namespace && !this._errors.submitting;
   }
   /** Every current error, by field (for a summary next to the submit button). */
   get errorCount(): number {
@@ -293,19 +292,14 @@ export class StudyFormModel {
       return;
     }
     const spec = { ...this._spec, name: this._spec.name || generateStudyName() };
-    this._submitting = true;
-    this._errors.banner = null;
-    this._changed.emit();
-    try {
-      const created = await this.options.client.createStudy(this.namespace, spec);
-      this._submitting = false;
+    const created = await this._errors.submit(
+      () => this.options.client.createStudy(this.namespace, spec),
+      () => this._changed.emit()
+    );
+    if (created) {
       this._warnings = created.warnings;
       this._changed.emit();
       this.options.onCreated(created);
-    } catch (e) {
-      this._submitting = false;
-      this._errors.serverError(e);
-      this._changed.emit();
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * The errors of one launcher form: the shared validator's as you type (they block submit), the server's mapped
- * back onto fields (they do not block a retry), and a banner for what has no field.
+ * back onto fields (they do not block a retry), a banner for what has no field; and the create in flight.
  */
 import { IFieldError } from '../../../contract/errors';
 import { ProxyError } from '../../api/errors';
@@ -20,6 +20,8 @@ export class FormErrors {
   private _client = new Map<string, string>();
   private _server = new Map<string, string>();
   banner: IBanner | null = null;
+  /** A create is in flight (the submit button says so and a second one is ignored). */
+  submitting = false;
 
   constructor(private readonly mapping: IFieldMapping) {}
 
@@ -80,5 +82,27 @@ export class FormErrors {
       message: fields.length > unplaced.length ? `${message} (see the marked fields)` : message,
       details: unplaced
     };
+  }
+
+  /**
+   * Runs a create: `submitting` while it runs (`changed` called at each step), the server's errors mapped onto
+   * the fields when it fails. Resolves with what `create` gave, or undefined when it failed or one is in flight.
+   */
+  async submit<T>(create: () => Promise<T>, changed: () => void): Promise<T | undefined> {
+    if (this.submitting) {
+      return undefined;
+    }
+    this.submitting = true;
+    this.banner = null;
+    changed();
+    try {
+      return await create();
+    } catch (e) {
+      this.serverError(e);
+      return undefined;
+    } finally {
+      this.submitting = false;
+      changed();
+    }
   }
 }
