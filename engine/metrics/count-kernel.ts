@@ -39,4 +39,3 @@ export function countKernel(a: ICountArgs): void {
     }
   }
 }
-
