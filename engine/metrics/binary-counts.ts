@@ -1,10 +1,10 @@
 /**
  * Count-based binary metrics for every grouping (`metrics: "counts"`): no sort, no ranking. One pass on the
  * calling thread gives each row its threshold bin and label as one 16-bit word (2·bin + y); then each grouping
- * is one pass over its codes accumulating, per group, the row count, Σw² per class and of the predicted
- * positives, and the Σw histogram per (bin, label) — the confusion counts at every grid threshold follow by
- * suffix sums (confusionOf). Each grouping is accumulated whole, in row order, by one thread, so the result is
- * the same for any number of threads.
+ * accumulates, per group, the row count, Σw² per class and of the predicted positives, and the Σw histogram per
+ * (bin, label) — the confusion counts at every grid threshold follow by suffix sums (confusionOf). The groupings
+ * are dealt to the threads whole (one pass over the rows per thread); each is accumulated in row order by one
+ * thread, so the result is the same for any number of threads.
  */
 import { KernelJob } from '../kernels';
 import { sharedBuffer } from '../order';

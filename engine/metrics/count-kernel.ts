@@ -20,19 +20,29 @@ export interface ICountArgs {
   groupings: { codes: Int32Array | null; state: Float64Array }[];
 }
 
-/** Self-contained (engine/threads.ts runs it from its source text): no imports, no module constants. */
+/**
+ * Self-contained (engine/threads.ts runs it from its source text): no imports, no module constants. One pass over
+ * the rows for all of the job's groupings: a row's weight and bin are read once, and each grouping's state gets
+ * the row's additions in row order (so every sum is added in the same order whichever job holds the grouping).
+ */
 export function countKernel(a: ICountArgs): void {
   const { n, k, binLabel, weight } = a;
   const width = 4 + 2 * a.bins; // COUNTS.HIST + 2 · bins
-  for (const { codes, state: st } of a.groupings) {
-    for (let r = 0; r < n; r++) {
-      const o = codes === null ? 0 : codes[r] * width;
-      const w = weight === null ? 1 : weight[r];
-      const h = binLabel[r];
-      const w2 = w * w;
+  const m = a.groupings.length;
+  const states = a.groupings.map(g => g.state);
+  const codes = a.groupings.map(g => g.codes ?? new Int32Array(0));
+  const single = a.groupings.map(g => g.codes === null);
+  for (let r = 0; r < n; r++) {
+    const w = weight === null ? 1 : weight[r];
+    const h = binLabel[r];
+    const w2 = w * w;
+    const predicted = h >> 1 > k;
+    for (let j = 0; j < m; j++) {
+      const st = states[j];
+      const o = single[j] ? 0 : codes[j][r] * width;
       st[o] += 1;
       st[o + 1 + (h & 1)] += w2;
-      if (h >> 1 > k) {
+      if (predicted) {
         st[o + 3] += w2;
       }
       st[o + 4 + h] += w;
