@@ -57,9 +57,14 @@ function neededHeight(node: HTMLElement): number {
   return Math.ceil(content.getBoundingClientRect().height + padding) + 2;
 }
 
+/** A list section whose list has loaded and holds nothing (`data-empty`, set by LiveList). */
+const isEmptyList = (w: Widget) =>
+  w.node.querySelector('.kf-live-list')?.getAttribute('data-empty') === 'true';
+
 /**
  * The cluster section gets the height its content needs (the namespace picker is never hidden under the next
- * header); the list sections share the rest equally.
+ * header); the list sections share the rest: an empty list gets no more than the least a list gets, so the
+ * lists with rows show more of them.
  */
 function fitSections(panel: SidePanel): void {
   const content = panel.content as AccordionPanel;
@@ -76,9 +81,14 @@ function fitSections(panel: SidePanel): void {
   }
   const forCluster = Math.max(0, Math.min(needed, available - lists.length * MIN_LIST_HEIGHT));
   const forLists = available - forCluster;
+  const equal = forLists / Math.max(1, lists.length);
+  const empties = lists.filter(isEmptyList).length;
+  const full = lists.length - empties;
+  const forEmpty = full > 0 ? Math.min(MIN_LIST_HEIGHT, equal) : equal;
+  const forFull = full > 0 ? (forLists - empties * forEmpty) / full : equal;
   content.setRelativeSizes(
     panel.widgets.map(w =>
-      w.id === CLUSTER_SECTION_ID ? forCluster : forLists / Math.max(1, lists.length)
+      w.id === CLUSTER_SECTION_ID ? forCluster : isEmptyList(w) ? forEmpty : forFull
     )
   );
 }
@@ -109,6 +119,15 @@ export const workbenchPlugin: JupyterFrontEndPlugin<IKubeflowWorkbench> = {
     // Sizes set while the sidebar is hidden are lost; set them again the first time it is shown.
     // The cluster section's content grows and shrinks with its state (a message, an error): refit then too.
     cluster.stateChanged.connect(() => requestAnimationFrame(() => fitSections(panel)));
+    // A list that becomes empty (or gets its first row) changes how the height is shared.
+    new MutationObserver(() => requestAnimationFrame(() => fitSections(panel))).observe(
+      panel.node,
+      {
+        subtree: true,
+        attributes: true,
+        attributeFilter: ['data-empty']
+      }
+    );
     MessageLoop.installMessageHook(panel, (_, msg) => {
       if (msg.type === 'after-show' || msg.type === 'resize') {
         requestAnimationFrame(() => fitSections(panel));

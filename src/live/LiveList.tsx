@@ -48,7 +48,11 @@ export function LiveList<T extends ILiveResource, F extends object>(
   const now = props.now ?? ticking;
   const items = model.visible;
   return (
-    <div className={`kf-live-list ${props.className ?? ''}`}>
+    // data-empty: the sidebar gives an empty list less height than one with rows (cluster/plugin.ts).
+    <div
+      className={`kf-live-list ${props.className ?? ''}`}
+      data-empty={model.hasSnapshot && model.items.size === 0 ? 'true' : 'false'}
+    >
       <div className="kf-live-list-toolbar">
         <button type="button" className="jp-mod-styled jp-mod-accept" onClick={props.onNew}>
           {props.newLabel}

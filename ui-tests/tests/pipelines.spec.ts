@@ -354,9 +354,10 @@ test.describe('pipelines', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await expect(again.getByText('This run no longer exists')).toBeVisible({ timeout: 30000 });
 
-    // The sidebar lists the runs live; a row opens its run view.
+    // The sidebar lists the runs live (this pipeline's four; other specs may have left runs of theirs); a row
+    // opens its run view.
     await page.sidebar.openTab(SIDEBAR);
-    const rows = page.locator('.kf-run-list .kf-live-row');
+    const rows = page.locator('.kf-run-list .kf-live-row', { hasText: 'galata-demo-' });
     await expect(rows).toHaveCount(4, { timeout: 30000 });
     await page.locator('.kf-run-list .kf-live-row', { hasText: firstRun }).click();
     await expect(page.locator('.jp-MainAreaWidget:visible .kf-detail-header h2')).toHaveText(
