@@ -7,6 +7,7 @@ import {
 } from '../../contract/analysis';
 import { analyze, analyzeInTurns } from '../analyze';
 import { dictionaryVector, float64Vector } from '../csv';
+import { KernelJob, runHere } from '../kernels';
 import { EngineThreads } from '../threads';
 import { COUNT_METRICS } from './binary';
 import { seededRandom } from './intervals';
@@ -144,6 +145,22 @@ describe('metrics "counts" (issue 12: count-based metrics without the sort)', ()
       const threaded = await analyzeInTurns(table, spec, undefined, async () => {}, clock, pool);
       expect(threaded).toEqual(single);
     }
+  });
+
+  it('runs no sort: its only kernel is the count pass, one job per thread', async () => {
+    const table = rows(4000, 2, true);
+    const kernels: string[][] = [];
+    const recorder = {
+      size: 2,
+      run: async (jobs: KernelJob[]) => {
+        kernels.push(jobs.map(job => job.kernel));
+        runHere(jobs);
+      }
+    };
+    const spec = resolved({ weights: 'w', slices, metrics: 'counts' });
+    const doc = await analyzeInTurns(table, spec, undefined, async () => {}, clock, recorder);
+    expect(kernels).toEqual([['count', 'count']]);
+    expect(doc).toEqual(analyze(table, spec, undefined, clock));
   });
 
   it('leaves multiclass as it is (its metrics are all count-based)', () => {
