@@ -17,6 +17,9 @@ export function validateAnalysisSpec(value: unknown): Validation<ResolvedAnalysi
 
 export type AnalysisTask = 'binary' | 'multiclass' | 'regression';
 
+/** "all": every metric of the task; "counts": only those from the confusion counts (no sort by score). */
+export type MetricSet = 'all' | 'counts';
+
 export type BucketSpec = { quantiles: number } | { edges: number[] };
 export interface IBucketedFeature {
   feature: string;
@@ -34,6 +37,7 @@ export interface IAnalysisSpec {
   label: string;
   prediction: string;
   task?: AnalysisTask;
+  metrics?: MetricSet;
   weights?: string;
   baseline?: string;
   slices?: SliceSpec[];
@@ -49,7 +53,7 @@ export interface IAnalysisSpec {
 export type ResolvedAnalysisSpec = Required<
   Pick<
     IAnalysisSpec,
-    'task' | 'slices' | 'threshold' | 'minSliceSize' | 'maxDistinct' | 'confidence'
+    'task' | 'metrics' | 'slices' | 'threshold' | 'minSliceSize' | 'maxDistinct' | 'confidence'
   >
 > &
   IAnalysisSpec & { bootstrap: { samples: number; seed: number } };

@@ -2,6 +2,7 @@
  * Every kernel a thread can run (engine/threads.ts starts workers from their source text), and a job: a kernel
  * and its argument. Jobs of one phase are independent; the engine yields them phase by phase.
  */
+import { countKernel, ICountArgs } from './metrics/count-kernel';
 import { IPrepareArgs, IWalkArgs, prepareKernel, walkKernel } from './metrics/binary-walk';
 import { IScatterArgs, ISortRangesArgs, scatterKernel, sortRangesKernel } from './sort-kernels';
 
@@ -9,14 +10,16 @@ export const KERNELS = {
   scatter: scatterKernel,
   sortRanges: sortRangesKernel,
   prepare: prepareKernel,
-  walk: walkKernel
+  walk: walkKernel,
+  count: countKernel
 };
 
 export type KernelJob =
   | { kernel: 'scatter'; args: IScatterArgs }
   | { kernel: 'sortRanges'; args: ISortRangesArgs }
   | { kernel: 'prepare'; args: IPrepareArgs }
-  | { kernel: 'walk'; args: IWalkArgs };
+  | { kernel: 'walk'; args: IWalkArgs }
+  | { kernel: 'count'; args: ICountArgs };
 
 /** Runs a phase's jobs one after the other on this thread. */
 export function runHere(jobs: KernelJob[]): void {

@@ -1,9 +1,11 @@
 /**
  * Slice groupings: every slice spec becomes one integer code per row (single pass, typed arrays), so each metric
- * pass is a flat loop over `codes` whatever the slice was: a category, a numeric bucket or a cross.
+ * pass is a flat loop over `codes` whatever the slice was: a category, a numeric bucket or a cross. Codes are
+ * allocated in shared memory (where the platform has it) so worker threads read them in place.
  */
 import { DataType, Table, Vector } from 'apache-arrow';
 import { CrossPart, MISSING_VALUE, OTHER_VALUE, OVERALL, SliceSpec } from '../contract/analysis';
+import { sharedBuffer } from './order';
 import { AnalysisInputError, categoryCodes, columnOf, toFloat64 } from './table';
 
 export interface IGrouping {
@@ -49,7 +51,7 @@ function bucketize(
   labels: string[];
   ranges: [number | null, number | null][];
 } {
-  const codes = new Int32Array(values.length);
+  const codes = new Int32Array(sharedBuffer(4 * values.length));
   const missing = edges.length + 1;
   let anyMissing = false;
   for (let i = 0; i < values.length; i++) {
@@ -113,7 +115,7 @@ function int32Values(vector: Vector): Int32Array | null {
   if (!DataType.isInt(vector.type) || vector.nullCount > 0) {
     return null;
   }
-  const out = new Int32Array(vector.length);
+  const out = new Int32Array(sharedBuffer(4 * vector.length));
   let at = 0;
   for (const data of vector.data) {
     const { offset, length } = data;
@@ -220,7 +222,7 @@ function denseIntegerPart(vector: Vector, part: string, field: string): IGroupin
   }
   const missing = labels.length;
   let anyMissing = false;
-  const codes = new Int32Array(values.length);
+  const codes = new Int32Array(sharedBuffer(4 * values.length));
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (x === x) {
@@ -308,7 +310,7 @@ function cross(a: IGrouping, b: IGrouping): IGrouping {
   const sortedKeys = [...present].sort((x, y) => x - y);
   const codeOfKey = new Map<number, number>();
   sortedKeys.forEach((key, code) => codeOfKey.set(key, code));
-  const codes = new Int32Array(keys.length);
+  const codes = new Int32Array(sharedBuffer(4 * keys.length));
   for (let i = 0; i < keys.length; i++) {
     codes[i] = codeOfKey.get(keys[i])!;
   }

@@ -3,6 +3,7 @@
  * Pure TypeScript over apache-arrow: no DOM and no Node APIs, so it also runs in a web worker.
  */
 import { DataType, Table, Type, Vector } from 'apache-arrow';
+import { sharedBuffer } from './order';
 
 /** Bad input, in plain words, with the spec field that named the column (for the 400's field path). */
 export class AnalysisInputError extends Error {
@@ -177,7 +178,8 @@ export function categoryCodes(vector: Vector): {
   codes: Int32Array;
   values: (string | number)[];
 } {
-  const codes = new Int32Array(vector.length);
+  // Per-row codes live in shared memory: worker threads read them in place (engine/threads.ts).
+  const codes = new Int32Array(sharedBuffer(4 * vector.length));
   const values: (string | number)[] = [];
   const type = vector.type;
   if (isNumeric(type)) {

@@ -10,7 +10,7 @@ import { KernelJob } from '../kernels';
 import { ranges, sharedBuffer, sortInJobs } from '../order';
 import { IGrouping } from '../slicing';
 import { IBinaryData } from './binary-inputs';
-import { binaryGroupResult } from './binary';
+import { binaryGroupResult, classTotals } from './binary';
 import { groupWidth, WALK } from './binary-walk';
 import { IGroupOptions, IGroupResult } from './shared';
 
@@ -57,12 +57,7 @@ function groupResults(
   for (let g = 0; g < groups; g++) {
     const o = g * width;
     const hist = state.subarray(o + WALK.HIST, o + WALK.HIST + 2 * bins);
-    let P = 0;
-    let N = 0;
-    for (let b = bins - 1; b >= 0; b--) {
-      N += hist[2 * b];
-      P += hist[2 * b + 1];
-    }
+    const { P, N } = classTotals(hist, bins);
     const posW2 = state[o + WALK.W2_POS];
     const negW2 = state[o + WALK.W2_NEG];
     const ranked = P > 0 && N > 0;

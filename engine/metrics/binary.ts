@@ -27,8 +27,8 @@ const ZERO: IEstimate = { value: 0, lo: null, hi: null };
 const compact = (values: number[]) =>
   values.map(x => (Number.isInteger(x) ? x : Number(x.toPrecision(8))));
 
-/** What one group's metrics are computed from, whichever path (fused walk or per-grouping passes) made it. */
-export interface IBinaryGroupStats {
+/** What one group's count-based metrics are computed from: sums and the per-threshold histogram. */
+export interface ICountStats {
   count: number;
   /** Σw, Σw², positives' Σw and Σw², negatives' Σw². */
   W: number;
@@ -36,6 +36,14 @@ export interface IBinaryGroupStats {
   P: number;
   posW2: number;
   negW2: number;
+  /** Σw per (threshold bin, label): index 2·bin + y. */
+  hist: Float64Array;
+  /** Σw² of the rows predicted positive at the chosen threshold. */
+  ppW2: number;
+}
+
+/** What one group's metrics are computed from, whichever path (fused walk or per-grouping passes) made it. */
+export interface IBinaryGroupStats extends ICountStats {
   /** Σw·p, Σw·p², Σw·p·y, Σw·loss, Σw·loss². */
   WP: number;
   WP2: number;
@@ -45,15 +53,26 @@ export interface IBinaryGroupStats {
   auc: number;
   ap: number;
   aucVariance: number;
-  /** Σw per (threshold bin, label): index 2·bin + y. */
-  hist: Float64Array;
-  /** Σw² of the rows predicted positive at the chosen threshold. */
-  ppW2: number;
 }
 
-/** One group's metrics and confusion grid (no baseline differences: binaryGroups adds those). */
-export function binaryGroupResult(
-  t: IBinaryGroupStats,
+/** The names `countGroupResult` computes (`metrics: "counts"`): the confusion counts at the threshold and what
+ * follows from them alone. */
+export const COUNT_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'selectionRate', 'fpr'];
+
+/** A group's class totals from its histogram, summed from the top bin down (every path sums in this order). */
+export function classTotals(hist: Float64Array, bins: number): { P: number; N: number } {
+  let P = 0;
+  let N = 0;
+  for (let b = bins - 1; b >= 0; b--) {
+    N += hist[2 * b];
+    P += hist[2 * b + 1];
+  }
+  return { P, N };
+}
+
+/** One group's count-based metrics and confusion grid: no score order needed. */
+export function countGroupResult(
+  t: ICountStats,
   bins: number,
   k: number,
   options: IGroupOptions,
@@ -79,6 +98,40 @@ export function binaryGroupResult(
     seed: sliceSeed(options.bootstrap.seed, options.seedOffset + g),
     confidence: options.confidence
   });
+  result.metrics = {
+    accuracy: wilson(ratio(tp + tn, Wt), nEff, z),
+    precision: tp + fp > 0 ? wilson(tp / (tp + fp), nPredPos, z) : ZERO,
+    recall: P > 0 ? wilson(tp / P, nPos, z) : ZERO,
+    f1: P > 0 || fp > 0 ? { value: f1([tp, fp, fn]), ...f1Interval } : ZERO,
+    selectionRate: wilson(ratio(tp + fp, Wt), nEff, z),
+    fpr: N > 0 ? wilson(fp / N, nNeg, z) : NONE
+  };
+  result.confusion = {
+    tp: compact(grid.tp),
+    fp: compact(grid.fp),
+    tn: compact(grid.tn),
+    fn: compact(grid.fn)
+  };
+  return result;
+}
+
+/** One group's metrics and confusion grid (no baseline differences: binaryGroups adds those). */
+export function binaryGroupResult(
+  t: IBinaryGroupStats,
+  bins: number,
+  k: number,
+  options: IGroupOptions,
+  g: number
+): IGroupResult {
+  const result = countGroupResult(t, bins, k, options, g);
+  if (!result.metrics) {
+    return result;
+  }
+  const z = options.z;
+  const Wt = t.W;
+  const nEff = effectiveN(Wt, t.W2);
+  const P = t.P;
+  const nPos = effectiveN(P, t.posW2);
   const { auc, ap } = t;
   const meanP = t.WP / Wt;
   const meanY = P / Wt;
@@ -90,24 +143,13 @@ export function binaryGroupResult(
     ((varP - 2 * calibration * covPY + calibration * calibration * varY) / (meanY * meanY)) *
     (1 / (nEff - 1));
   result.metrics = {
-    accuracy: wilson(ratio(tp + tn, Wt), nEff, z),
-    precision: tp + fp > 0 ? wilson(tp / (tp + fp), nPredPos, z) : ZERO,
-    recall: P > 0 ? wilson(tp / P, nPos, z) : ZERO,
-    f1: P > 0 || fp > 0 ? { value: f1([tp, fp, fn]), ...f1Interval } : ZERO,
+    ...result.metrics,
     rocAuc: Number.isFinite(auc)
       ? logitNormal(auc, Math.sqrt(t.aucVariance) / (auc * (1 - auc)), z)
       : NONE,
     prAuc: Number.isFinite(ap) ? logitNormal(ap, 1 / Math.sqrt(nPos * ap * (1 - ap)), z) : NONE,
     logLoss: normal(t.WL / Wt, meanStandardError(Wt, t.W2, t.WL, t.WL2), z, 0),
-    calibration: normal(calibration, Math.sqrt(calVar), z, 0),
-    selectionRate: wilson(ratio(tp + fp, Wt), nEff, z),
-    fpr: N > 0 ? wilson(fp / N, nNeg, z) : NONE
-  };
-  result.confusion = {
-    tp: compact(grid.tp),
-    fp: compact(grid.fp),
-    tn: compact(grid.tn),
-    fn: compact(grid.fn)
+    calibration: normal(calibration, Math.sqrt(calVar), z, 0)
   };
   return result;
 }

@@ -68,3 +68,9 @@ export const METRIC_INFO: Record<AnalysisTask, Record<string, IMetricInfo>> = {
   multiclass: MULTICLASS,
   regression: REGRESSION
 };
+
+/** The metric descriptions a document carries: only the metrics it computed (`names`; all when absent). */
+export function metricInfoOf(task: AnalysisTask, names?: string[]): Record<string, IMetricInfo> {
+  const all = METRIC_INFO[task];
+  return names ? Object.fromEntries(names.map(name => [name, all[name]])) : all;
+}

@@ -224,7 +224,7 @@ class KubeflowMagics(Magics):
         except ImportError as error:
             raise KubeflowError([f"%kf analyze is not available in this installation ({error})."]) from None
         options = {"baseline": args.baseline, "weights": args.weights, "task": args.task,
-                   "threshold": args.threshold, "title": args.title}
+                   "threshold": args.threshold, "title": args.title, "metrics": args.metrics}
         try:
             return analyze(args.path, label=args.label, prediction=args.prediction,
                            slices=[analysis_slice(s) for s in args.slices],

@@ -103,6 +103,7 @@ class AnalyzeArgs:
     task: Optional[str] = None
     threshold: Optional[float] = None
     title: Optional[str] = None
+    metrics: Optional[str] = None
 
 
 Command = Union[HelpArgs, StatusArgs, JobsArgs, TrainArgs, LogsArgs, DeleteArgs, AnalyzeArgs,
@@ -210,6 +211,8 @@ def _analyze_parser() -> _Parser:
     p.add_argument("--task", choices=("binary", "multiclass", "regression"))
     p.add_argument("--threshold", type=float)
     p.add_argument("--title")
+    p.add_argument("--metrics", choices=("all", "counts"),
+                   help="counts: only the count-based metrics (no ROC-AUC, PR-AUC, log loss); faster on large data")
     return p
 
 
@@ -264,7 +267,7 @@ def parse(line: str) -> Command:
         return DeleteArgs(ns.name, ns.namespace)
     if sub == "analyze":
         return AnalyzeArgs(ns.path, ns.label, ns.prediction, ns.slices, ns.baseline, ns.weights, ns.task,
-                           ns.threshold, ns.title)
+                           ns.threshold, ns.title, ns.metrics)
     replicas = {role: getattr(ns, flag) for flag, role in ROLE_FLAGS.items() if getattr(ns, flag) is not None}
     replicas.update(dict(ns.replica))
     return TrainArgs(

@@ -65,6 +65,21 @@ def test_dataframe_round_trip_sends_only_needed_columns(engine_post):
     assert by_value["rare"]["tooSmall"] is True and by_value["rare"]["count"] == 10
 
 
+def test_counts_only_gives_the_count_based_metrics_of_the_full_run(engine_post):
+    df = frame()
+    full = analyze(df, label="y", prediction="score", slices=["segment"], post=engine_post).document
+    counts = analyze(df, label="y", prediction="score", slices=["segment"], metrics="counts", post=engine_post).document
+    assert engine_post.sent[-1]["metrics"] == "counts" and "metrics" not in engine_post.sent[-2]
+    names = ["accuracy", "precision", "recall", "f1", "selectionRate", "fpr"]
+    assert sorted(counts["metricInfo"]) == sorted(names)
+    for got, want in zip([counts["overall"], *counts["slices"]], [full["overall"], *full["slices"]]):
+        assert got["metrics"] == {k: v for k, v in want["metrics"].items() if k in names}
+        assert got.get("confusion") == want.get("confusion")
+    assert "ROC-AUC" not in AnalysisResult(counts)._repr_html_()
+    with pytest.raises(AnalysisError, match="regression has no count-based metrics"):
+        analyze(df, label="y", prediction="score", task="regression", metrics="counts", post=engine_post)
+
+
 def test_mime_bundle_has_document_escaped_html_and_text(engine_post):
     result = analyze(frame(), label="y", prediction="score", slices=["segment"], post=engine_post)
     bundle = result._repr_mimebundle_()

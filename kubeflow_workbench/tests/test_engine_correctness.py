@@ -155,6 +155,23 @@ def test_binary_slices_and_crosses_match_fairlearn(engine):
             assert_close(ours[key]["metrics"][name]["value"], row[name], f"{key} {name}")
 
 
+def test_count_only_run_matches_fairlearn_on_the_count_based_metrics(engine):
+    df = binary_data()
+    doc = engine(df, label="y", prediction="p", weights="w", slices=["group", {"cross": ["group", "tier"]}], metrics="counts")
+    counted = ["accuracy", "precision", "recall", "f1", "selectionRate"]
+    assert set(doc["metricInfo"]) == {*counted, "fpr"}
+    reference = {name: BINARY_REFERENCE[name] for name in counted}
+    w = df["w"].to_numpy()
+    for name in counted:
+        assert_close(doc["overall"]["metrics"][name]["value"], reference[name](df["y"], df["p"], sample_weight=w), name)
+    ours = slices_of(doc, "group × tier")
+    crossed = metric_frame(df, reference, ["group", "tier"]).by_group.dropna()
+    assert len(ours) == len(crossed)
+    for (g, t), row in crossed.iterrows():
+        for name in counted:
+            assert_close(ours[f"{g} × {t}"]["metrics"][name]["value"], row[name], f"{g} × {t} {name}")
+
+
 def test_quantile_buckets_use_lower_quantiles_and_match_groupby(engine):
     df = binary_data()
     doc = engine(df, label="y", prediction="p", weights="w", slices=[{"feature": "age", "buckets": {"quantiles": 4}}])

@@ -339,11 +339,11 @@ def test_slices_command_posts_a_path_spec(shell, proxy, tmp_path):
     document = {"version": 1, "kind": "kubeflow.slices", "overall": {}, "slices": [], "complete": True}
     proxy.route("POST", "/api/v1/analysis", document)
     result = shell.run_line_magic(
-        "kf", f"analyze {data} --label y --prediction score --slice sex --slice age:q4 --slice 'sex*age:q2'"
+        "kf", f"analyze {data} --label y --prediction score --slice sex --slice age:q4 --slice 'sex*age:q2' --metrics counts"
     )
     body = proxy.calls("POST", "/api/v1/analysis")[0].body
     assert body["source"] == {"path": str(data)}
-    assert (body["label"], body["prediction"]) == ("y", "score")
+    assert (body["label"], body["prediction"], body["metrics"]) == ("y", "score", "counts")
     assert body["slices"] == [
         "sex",
         {"feature": "age", "buckets": {"quantiles": 4}},

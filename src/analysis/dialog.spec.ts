@@ -15,7 +15,8 @@ describe('Open with slice browser form', () => {
       slices: 'region, sex × race, age*plan',
       weights: '',
       baseline: 'old',
-      task: 'binary'
+      task: 'binary',
+      metrics: 'counts'
     });
     expect(form.getValue()).toEqual({
       label: 'y',
@@ -23,7 +24,8 @@ describe('Open with slice browser form', () => {
       slices: ['region', { cross: ['sex', 'race'] }, { cross: ['age', 'plan'] }],
       weights: undefined,
       baseline: 'old',
-      task: 'binary'
+      task: 'binary',
+      metrics: 'counts'
     });
   });
 

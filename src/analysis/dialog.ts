@@ -1,6 +1,6 @@
 /** The small form of "Open with slice browser": which columns hold the label, prediction and slices. */
 import { Widget } from '@lumino/widgets';
-import { AnalysisTask, IAnalysisSpec } from '../../contract/analysis';
+import { AnalysisTask, IAnalysisSpec, MetricSet } from '../../contract/analysis';
 
 export type FileAnalysisFields = Omit<IAnalysisSpec, 'source'>;
 
@@ -65,6 +65,14 @@ export class AnalysisForm extends Widget {
     }
     task.appendChild(select);
     this.node.appendChild(task);
+    const metrics = document.createElement('label');
+    metrics.textContent = 'Metrics';
+    const which = document.createElement('select');
+    which.name = 'metrics';
+    which.appendChild(new Option('all (ROC-AUC, PR-AUC, log loss included)', 'all'));
+    which.appendChild(new Option('count-based only (faster on large files)', 'counts'));
+    metrics.appendChild(which);
+    this.node.appendChild(metrics);
   }
 
   private value(name: string): string {
@@ -95,7 +103,8 @@ export class AnalysisForm extends Widget {
       slices,
       weights: optional('weights'),
       baseline: optional('baseline'),
-      task: this.value('task') as AnalysisTask
+      task: this.value('task') as AnalysisTask,
+      metrics: this.value('metrics') as MetricSet
     };
   }
 }

@@ -160,6 +160,29 @@ describe('POST /api/v1/analysis', () => {
     expect(paths).toEqual(expect.arrayContaining(['/prediction', '/threshold', '/slices/0/cross']));
   });
 
+  it('computes only the count-based metrics with metrics "counts", and refuses it where it means nothing', async () => {
+    const app = await makeAnalysisApp(root);
+    const full = (await app.inject(post(spec({ path: 'data/scores.csv' })))).json();
+    const res = await app.inject(post(spec({ path: 'data/scores.csv' }, { metrics: 'counts' })));
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(Object.keys(doc.metricInfo).sort()).toEqual(
+      ['accuracy', 'f1', 'fpr', 'precision', 'recall', 'selectionRate'].sort()
+    );
+    expect(doc.overall.metrics.recall).toEqual(full.overall.metrics.recall);
+    expect(doc.overall.metrics.rocAuc).toBeUndefined();
+    const unknown = await app.inject(post(spec({ path: 'data/scores.csv' }, { metrics: 'fast' })));
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.fields).toEqual([
+      { path: '/metrics', message: 'must be one of: all, counts' }
+    ]);
+    const regression = await app.inject(
+      post(spec({ path: 'data/scores.csv' }, { metrics: 'counts', task: 'regression' }))
+    );
+    expect(regression.statusCode).toBe(400);
+    expect(regression.json().error.fields).toMatchObject([{ path: '/metrics' }]);
+  });
+
   it('answers 400 naming a missing column', async () => {
     const app = await makeAnalysisApp(root);
     const res = await app.inject(post(spec({ path: 'data/scores.csv' }, { slices: ['region'] })));
