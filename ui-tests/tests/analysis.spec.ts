@@ -1,5 +1,8 @@
 /** The slice browser as a notebook output: analyze() on generated data, the threshold slider, reload without kernel. */
 import { expect, test } from '@jupyterlab/galata';
+import * as path from 'path';
+
+const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
 
 const NOTEBOOK = 'slices.ipynb';
 const CODE = `import numpy as np, pandas as pd
@@ -68,5 +71,39 @@ test.describe('slice browser', () => {
       .click({ timeout: 10000 })
       .catch(() => undefined);
     await page.unrouteAll({ behavior: 'ignoreErrors' });
+  });
+
+  test('Open with Slice Browser on a CSV file: columns and metric set from its form', async ({
+    page,
+    tmpPath
+  }) => {
+    // A small scored dataset: two countries, the score a noisy copy of the label.
+    const rows = ['country,label,score'];
+    for (let i = 0; i < 400; i++) {
+      const label = i % 3 === 0 ? 1 : 0;
+      rows.push(
+        `${i % 2 ? 'DE' : 'US'},${label},${((label ? 0.6 : 0.2) + (i % 7) / 20).toFixed(2)}`
+      );
+    }
+    await page.contents.uploadContent(rows.join('\n'), 'text', `${tmpPath}/scores.csv`);
+    await page.filebrowser.refresh();
+    await page.locator('.jp-DirListing-item', { hasText: 'scores.csv' }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Open with Slice Browser' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Label column', { exact: true }).fill('label');
+    await dialog.getByLabel('Prediction column', { exact: true }).fill('score');
+    await dialog.getByLabel(/Slice columns/).fill('country');
+    await dialog.getByRole('combobox', { name: /^Metrics/ }).selectOption('counts');
+    await page.screenshot({ path: test.info().outputPath('slices-open-form.png') });
+    await dialog.getByRole('button', { name: 'Analyse' }).click();
+
+    const view = page.locator('.kf-slices-main:visible .kf-slices');
+    await expect(view).toBeVisible({ timeout: 60000 });
+    await expect(view.locator('tr[data-slice="country=DE"]')).toBeVisible();
+    await expect(view.locator('tr[data-slice="country=US"]')).toBeVisible();
+    // Count-based only: precision is there, the ranking metrics are not.
+    await expect(view.locator('td[data-metric="precision"]').first()).toBeVisible();
+    await expect(view.locator('td[data-metric="rocAuc"]')).toHaveCount(0);
+    await page.screenshot({ path: path.join(SHOTS, 'slices-open-with-counts.png') });
   });
 });
