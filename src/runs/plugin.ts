@@ -83,13 +83,15 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const deleteRun = async (run: IRun) => {
-      const confirmed = await confirmAction(
-        'Delete pipeline run',
-        run.backend === 'kfp'
-          ? `Delete ${run.name} from Kubeflow Pipelines? KFP deletes the run and its record; this cannot be undone.`
-          : `Delete ${run.name}? Its logs and outputs are deleted with it.`,
-        'Delete'
-      );
+      const confirmed =
+        !workbench.settings.values.confirmDelete ||
+        (await confirmAction(
+          'Delete pipeline run',
+          run.backend === 'kfp'
+            ? `Delete ${run.name} from Kubeflow Pipelines? KFP deletes the run and its record; this cannot be undone.`
+            : `Delete ${run.name}? Its logs and outputs are deleted with it.`,
+          'Delete'
+        ));
       if (confirmed) {
         await reportingErrors('Delete pipeline run', () =>
           client.deleteRun(run.namespace, run.name)

@@ -200,13 +200,13 @@ test.describe('the first hour', () => {
     await expect(page.locator('.kf-live-row[aria-label="fh-delete-me"]')).toHaveCount(0);
     await expect(view.getByText(/no longer exists/)).toBeVisible();
 
-    await setSetting(page, 'Confirm before deleting a job', false);
+    await setSetting(page, 'Confirm before deleting', false);
     await closeSettingsEditor(page);
     view = await openJob(page, 'fh-delete-quick');
     await view.getByRole('button', { name: 'Delete' }).click();
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
     await expect(page.locator('.kf-live-row[aria-label="fh-delete-quick"]')).toHaveCount(0);
-    await setSetting(page, 'Confirm before deleting a job', true);
+    await setSetting(page, 'Confirm before deleting', true);
     await closeSettingsEditor(page);
   });
 
