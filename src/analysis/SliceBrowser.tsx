@@ -111,8 +111,9 @@ export function SliceBrowser(props: ISliceBrowserProps): JSX.Element {
       <header className="kf-slices-header">
         <h3>{doc.title ?? 'Sliced metrics'}</h3>
         <span className="kf-slices-meta">
-          {doc.rows.toLocaleString()} rows · {doc.task} · {Math.round(doc.spec.confidence * 100)}%
-          intervals
+          {doc.rows.toLocaleString()} rows · {doc.task}
+          {doc.spec.metrics === 'counts' ? ' (count-based metrics only)' : ''} ·{' '}
+          {Math.round(doc.spec.confidence * 100)}% intervals
         </span>
       </header>
       {!doc.complete && (

@@ -46,6 +46,9 @@ describe('SliceBrowser with a count-only document', () => {
   it('shows only the computed metrics, and the threshold slider and fairness view still work', () => {
     const doc = countsDocument();
     render(<SliceBrowser document={doc} />);
+    expect(document.querySelector('.kf-slices-meta')?.textContent).toContain(
+      '(count-based metrics only)'
+    );
     const shown = headers().join(' | ');
     for (const short of ['Accuracy', 'Precision', 'Recall', 'F1', 'Sel. rate', 'FPR']) {
       expect(shown).toContain(short);

@@ -101,7 +101,8 @@ test.describe('slice browser', () => {
     await expect(view).toBeVisible({ timeout: 60000 });
     await expect(view.locator('tr[data-slice="country=DE"]')).toBeVisible();
     await expect(view.locator('tr[data-slice="country=US"]')).toBeVisible();
-    // Count-based only: precision is there, the ranking metrics are not.
+    // Count-based only (the header says so): precision is there, the ranking metrics are not.
+    await expect(view.locator('.kf-slices-meta')).toContainText('count-based metrics only');
     await expect(view.locator('td[data-metric="precision"]').first()).toBeVisible();
     await expect(view.locator('td[data-metric="rocAuc"]')).toHaveCount(0);
     await page.screenshot({ path: path.join(SHOTS, 'slices-open-with-counts.png') });
