@@ -38,6 +38,7 @@ function makeDocument(overrides: Partial<IAnalysisResult> = {}): IAnalysisResult
       label: 'y',
       prediction: 'p',
       task: 'binary',
+      metrics: 'all',
       slices: ['region'],
       threshold: 0.5,
       minSliceSize: 30,
