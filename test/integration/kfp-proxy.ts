@@ -3,29 +3,21 @@
  * integration tests; and a reader of its live run stream that waits for a run state (no sleeping).
  */
 import { mkdtempSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { IRun } from '../../contract/pipeline';
-import { routes, TOKEN_HEADER } from '../../contract/routes';
-import { createApp } from '../../proxy/src/app';
+import { routes } from '../../contract/routes';
 import { connectKubernetes, IKubernetesOptions } from '../../proxy/src/backends/kubernetes';
 import { createLocalBackend } from '../../proxy/src/backends/local';
 import { BackendHolder } from '../../proxy/src/backends/select';
 import { LiveStream } from '../apiserver/live-stream';
+import { ITestProxy, serveTestProxy } from '../apiserver/test-proxy';
 
 const TOKEN = 'kfp-integration-token-0123456789';
 export const REPO = resolve(__dirname, '../..');
 
-export interface IProxy {
-  url: string;
-  request(
-    method: string,
-    path: string,
-    body?: unknown
-  ): Promise<{ status: number; body: any; text: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface IProxy extends ITestProxy {
   runs(namespace: string): RunStream;
-  close(): Promise<void>;
 }
 
 /** `kind: 'local'` runs the local backend (KFP by a configured URL only); else the kubernetes backend. */
@@ -42,43 +34,11 @@ export async function startProxy(
       kubernetes: async () => connectKubernetes({ stateDir, kubeconfig, rootDir: REPO, kfp })
     }
   );
-  await backends.select();
-  const app = createApp({
-    token: TOKEN,
-    backends,
-    rootDir: REPO,
-    versions: { proxy: '0.0.0-test', node: process.version, clientNode: '1.4.0' }
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const streams: RunStream[] = [];
+  const proxy = await serveTestProxy(backends, TOKEN, REPO);
   return {
-    url,
-    async request(method, path, body) {
-      const res = await fetch(url + path, {
-        method,
-        headers: { [TOKEN_HEADER]: TOKEN, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined
-      });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
-      return { status: res.status, body: json, text };
-    },
-    runs(namespace) {
-      const stream = new RunStream(url + routes.watchRuns(namespace), { [TOKEN_HEADER]: TOKEN });
-      streams.push(stream);
-      return stream;
-    },
-    async close() {
-      streams.forEach(s => s.close());
-      await backends.close();
-      await app.close();
-    }
+    ...proxy,
+    runs: namespace =>
+      proxy.follow(new RunStream(proxy.url + routes.watchRuns(namespace), proxy.headers))
   };
 }
 

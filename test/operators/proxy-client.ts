@@ -3,23 +3,19 @@
  * backend of a test cluster, with an SSE reader for the live job stream.
  */
 import { mkdtempSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IJob } from '../../contract/training';
 import { LiveStream } from '../apiserver/live-stream';
-import { routes, TOKEN_HEADER } from '../../contract/routes';
-import { createApp } from '../../proxy/src/app';
+import { ITestProxy, serveTestProxy } from '../apiserver/test-proxy';
+import { routes } from '../../contract/routes';
 import { connectKubernetes } from '../../proxy/src/backends/kubernetes';
 import { BackendHolder } from '../../proxy/src/backends/select';
 
 const TOKEN = 'operators-test-token-0123456789';
 
-export interface IProxy {
-  url: string;
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface IProxy extends ITestProxy {
   stream(namespace: string): JobStream;
-  close(): Promise<void>;
 }
 
 export async function startProxy(kubeconfig: string): Promise<IProxy> {
@@ -33,36 +29,11 @@ export async function startProxy(kubeconfig: string): Promise<IProxy> {
       kubernetes: async () => connectKubernetes({ stateDir, kubeconfig })
     }
   );
-  await backends.select();
-  const app = createApp({
-    token: TOKEN,
-    backends,
-    versions: { proxy: '0.0.0-test', node: process.version, clientNode: '1.4.0' }
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const streams: JobStream[] = [];
+  const proxy = await serveTestProxy(backends, TOKEN);
   return {
-    url,
-    async request(method, path, body) {
-      const res = await fetch(url + path, {
-        method,
-        headers: { [TOKEN_HEADER]: TOKEN, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
-    stream(namespace) {
-      const s = new JobStream(url + routes.watchJobs(namespace), { [TOKEN_HEADER]: TOKEN });
-      streams.push(s);
-      return s;
-    },
-    async close() {
-      streams.forEach(s => s.close());
-      await backends.current.close();
-      await app.close();
-    }
+    ...proxy,
+    stream: namespace =>
+      proxy.follow(new JobStream(proxy.url + routes.watchJobs(namespace), proxy.headers))
   };
 }
 
