@@ -5,12 +5,14 @@
  * runner's (`resolveRunParameters`): the same words whichever backend runs the pipeline.
  */
 import { IFieldError } from '../../../../contract/errors';
+import { SCHEMA_VERSION } from '../../../../compiler/compile';
+import { PIPELINE_NAME_PATTERN } from '../../../../compiler/names';
 import { IPipelineIr } from '../local/pipelines/ir';
 import { resolveRunParameters } from '../local/pipelines/step-io';
 import { BackendError } from '../types';
 
-export const KFP_SCHEMA_VERSION = '2.1.0';
-export const KFP_PIPELINE_NAME = /^[a-z0-9][a-z0-9-]{0,127}$/;
+// The IR version our compiler writes is the one KFP 2.x accepts; the name rule is KFP's, which it follows.
+export const KFP_SCHEMA_VERSION = SCHEMA_VERSION;
 
 export function irProblems(ir: IPipelineIr): IFieldError[] {
   const problems: IFieldError[] = [];
@@ -21,7 +23,7 @@ export function irProblems(ir: IPipelineIr): IFieldError[] {
     });
   }
   const name = ir.pipelineInfo?.name;
-  if (typeof name !== 'string' || !KFP_PIPELINE_NAME.test(name)) {
+  if (typeof name !== 'string' || !PIPELINE_NAME_PATTERN.test(name)) {
     problems.push({
       path: '/ir/pipelineInfo/name',
       message: `must be lower case letters, digits and "-", starting with a letter or digit, at most 128 characters; got ${JSON.stringify(name)}`
