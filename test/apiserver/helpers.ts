@@ -127,7 +127,63 @@ export async function freshNamespace(
   if (opts.grantAlice) {
     await grantAlice(kc, name);
   }
+  await katibWebhookSees(kc, name, { labelled: opts.katib });
   return name;
+}
+
+function statusMessage(e: unknown): string {
+  const body = (e as { body?: unknown }).body;
+  try {
+    const status = typeof body === 'string' ? JSON.parse(body) : body;
+    return String((status as { message?: string }).message ?? body);
+  } catch {
+    return String(body ?? e);
+  }
+}
+
+/**
+ * Waits until Katib's Experiment webhook (where one is registered) has the namespace, and with `labelled` its
+ * collector label, in its informer cache: the webhook reads namespaces from that cache, so an Experiment created
+ * right after the namespace may be refused with `Namespace "…" not found` on a loaded machine. Probes with a
+ * server-side dry run, which runs the admission webhooks and stores nothing.
+ */
+export async function katibWebhookSees(
+  kc: k8s.KubeConfig,
+  namespace: string,
+  opts: { labelled?: boolean } = {}
+): Promise<void> {
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    let message = '';
+    try {
+      await custom.createNamespacedCustomObject({
+        group: 'kubeflow.org',
+        version: 'v1beta1',
+        plural: 'experiments',
+        namespace,
+        dryRun: 'All',
+        body: {
+          apiVersion: 'kubeflow.org/v1beta1',
+          kind: 'Experiment',
+          metadata: { name: 'kfwb-cache-probe' },
+          spec: {}
+        }
+      });
+    } catch (e) {
+      message = statusMessage(e);
+    }
+    const notYet =
+      message.includes(`Namespace "${namespace}" not found`) ||
+      (opts.labelled === true && message.includes(`lacks label "${KATIB_METRICS_LABEL}`));
+    if (!notYet) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Katib's webhook never saw namespace ${namespace}: ${message}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
 }
 
 export interface IObjectRef {

@@ -17,6 +17,7 @@ import {
   clusterInfo,
   createOperatorPods,
   freshNamespace,
+  KATIB_METRICS_LABEL,
   kubeConfig,
   restartApiserver,
   setStatus
@@ -34,17 +35,8 @@ const template = {
 let ns: string;
 
 beforeAll(async () => {
-  ns = await freshNamespace(admin, 'apiserver');
-  // Katib's webhook admits Experiments only where its metrics collector may be injected.
-  await admin
-    .makeApiClient(k8s.CoreV1Api)
-    .patchNamespace(
-      { name: ns, body: { metadata: { labels: { [KATIB_INJECTION_LABEL]: 'enabled' } } } },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)
-    );
+  ns = await freshNamespace(admin, 'apiserver', { katib: true });
 });
-
-const KATIB_INJECTION_LABEL = 'katib.kubeflow.org/metrics-collector-injection';
 
 /** The Kubernetes Status of a failed call (client-node 1.4 gives the body as a JSON string). */
 async function failure(
@@ -329,7 +321,7 @@ describe('CRDs', () => {
       `admission webhook "validator.experiment.katib.kubeflow.org" denied the request`
     );
     expect((status as { message?: string }).message).toContain(
-      `lacks label "${KATIB_INJECTION_LABEL}: enabled"`
+      `lacks label "${KATIB_METRICS_LABEL}: enabled"`
     );
   });
 

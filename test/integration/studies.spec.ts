@@ -40,16 +40,8 @@ async function connect(kubeconfig = info.adminKubeconfig): Promise<IBackend> {
   return backend;
 }
 
-async function labelForKatib(namespace: string): Promise<void> {
-  await core.patchNamespace(
-    { name: namespace, body: { metadata: { labels: { [INJECTION_LABEL]: 'enabled' } } } },
-    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)
-  );
-}
-
 beforeAll(async () => {
-  ns = await freshNamespace(adminKc, 'kb-studies');
-  await labelForKatib(ns);
+  ns = await freshNamespace(adminKc, 'kb-studies', { katib: true });
   admin = await connect();
 });
 
@@ -302,8 +294,7 @@ describe('studies on the kubernetes backend', () => {
   });
 
   test('pre-flight warnings: Istio injection (trial pods opt out) and a trial kind Katib does not run by default', async () => {
-    const istio = await freshNamespace(adminKc, 'kb-istio');
-    await labelForKatib(istio);
+    const istio = await freshNamespace(adminKc, 'kb-istio', { katib: true });
     await core.patchNamespace(
       { name: istio, body: { metadata: { labels: { 'istio-injection': 'enabled' } } } },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)

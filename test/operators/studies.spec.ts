@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { routes } from '../../contract/routes';
 import { IStudy, IStudySpec } from '../../contract/study';
 import { connectKubernetes } from '../../proxy/src/backends/kubernetes';
-import { INJECTION_LABEL } from '../../proxy/src/backends/kubernetes/studies/preflight';
 import { IBackend } from '../../proxy/src/backends/types';
 import { clusterInfo, freshNamespace, kubeConfig, setStatus } from '../apiserver/helpers';
 import { IProxy, startProxy } from './proxy-client';
@@ -32,11 +31,7 @@ beforeAll(async () => {
     stateDir: mkdtempSync(join(tmpdir(), 'kfwb-operator-studies-')),
     kubeconfig: info.adminKubeconfig
   });
-  ns = await freshNamespace(admin, 'op-study');
-  await core.patchNamespace(
-    { name: ns, body: { metadata: { labels: { [INJECTION_LABEL]: 'enabled' } } } },
-    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)
-  );
+  ns = await freshNamespace(admin, 'op-study', { katib: true });
 });
 afterAll(async () => {
   await backend?.close();
