@@ -188,7 +188,7 @@ function table(rows) {
 }
 
 /** jupyter lab on a free port, no token, the local backend, a temporary root directory. */
-async function startJupyterLab() {
+export async function startJupyterLab() {
   const port = await new Promise((ok, fail) => {
     const server = createServer();
     server.once('error', fail);

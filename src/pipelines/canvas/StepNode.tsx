@@ -20,13 +20,20 @@ const KIND_MARK: Record<NodeKind, string> = {
 export function StepNode({ id, data, selected }: NodeProps<StepFlowNode>): JSX.Element {
   const { node, problems, step, readOnly } = data;
   // React Flow measures handles when a node's size changes; a port added on the shorter side changes no size,
-  // so tell it, or the new handle could neither start nor end a connection.
+  // so tell it, or the new handle could neither start nor end a connection. Not on mount: React Flow measures
+  // a new node itself, and each call re-processes every node (1,000 steps: seconds at open).
   const updateNodeInternals = useUpdateNodeInternals();
   const ports = [
     ...node.inputs.map(p => `in:${p.name}`),
     ...node.outputs.map(p => `out:${p.name}`)
   ].join('|');
-  React.useEffect(() => updateNodeInternals(id), [id, ports, updateNodeInternals]);
+  const measuredPorts = React.useRef(ports);
+  React.useEffect(() => {
+    if (measuredPorts.current !== ports) {
+      measuredPorts.current = ports;
+      updateNodeInternals(id);
+    }
+  }, [id, ports, updateNodeInternals]);
   const phase = step?.phase;
   const classes = ['kf-step-node', `kf-step-kind-${node.kind}`];
   if (problems.length) {
