@@ -91,6 +91,36 @@ async function connectHandles(page: IJupyterLabPageFixture, from: Locator, to: L
   await page.mouse.up();
 }
 
+/**
+ * Waits until the canvas viewport's transform has not changed for 300 ms of frames: a fit animation (200 ms,
+ * started a frame or two after the click) has ended, however slow the frames come.
+ */
+async function canvasAtRest(page: IJupyterLabPageFixture) {
+  await page.evaluate(
+    () =>
+      new Promise<void>(resolve => {
+        const viewport = () =>
+          document.querySelector<HTMLElement>('.kf-pipeline-editor .react-flow__viewport')?.style
+            .transform;
+        let last = viewport();
+        let since = performance.now();
+        const frame = (now: number) => {
+          const current = viewport();
+          if (current !== last) {
+            last = current;
+            since = now;
+          }
+          if (now - since > 300) {
+            resolve();
+          } else {
+            requestAnimationFrame(frame);
+          }
+        };
+        requestAnimationFrame(frame);
+      })
+  );
+}
+
 const node = (page: IJupyterLabPageFixture, id: string) =>
   page.locator(`.kf-pipeline-editor .react-flow__node[data-id="${id}"]`);
 const handle = (page: IJupyterLabPageFixture, id: string, handleId: string) =>
@@ -175,8 +205,8 @@ test.describe('pipelines', () => {
     // Unconnected inputs are named on their nodes until they are connected.
     await expect(node(page, 'stats').locator('.kf-step-problems')).toBeVisible();
     await editor.getByRole('button', { name: 'Auto-layout' }).click();
-    // Auto-layout ends with an animated fit (200 ms): let the handles come to rest before pressing on them.
-    await page.waitForTimeout(500);
+    // Auto-layout ends with an animated fit: let the canvas come to rest before pressing on its handles.
+    await canvasAtRest(page);
     await connectHandles(
       page,
       handle(page, 'generate', 'out:data'),
@@ -246,7 +276,7 @@ test.describe('pipelines', () => {
     await page.keyboard.press('Control+s');
     await node(page, 'stats').click();
     await editor.getByRole('button', { name: 'Fit', exact: true }).click();
-    await page.waitForTimeout(400);
+    await canvasAtRest(page);
     await page.screenshot({ path: `${SHOTS}/pipeline-editor-light.png` });
     await page.theme.setDarkTheme();
     await page.screenshot({ path: `${SHOTS}/pipeline-editor-dark.png` });
