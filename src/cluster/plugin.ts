@@ -62,9 +62,25 @@ const isEmptyList = (w: Widget) =>
   w.node.querySelector('.kf-live-list')?.getAttribute('data-empty') === 'true';
 
 /**
+ * The height an empty list section's content takes: down to the bottom of the list's last child (its
+ * empty-state line), not the list box, which stretches to whatever the section is given.
+ */
+function neededEmptyHeight(node: HTMLElement): number {
+  const last = node.querySelector('.kf-live-list')?.lastElementChild;
+  if (!last) {
+    return neededHeight(node);
+  }
+  const style = getComputedStyle(node);
+  const bottom =
+    last.getBoundingClientRect().bottom - node.getBoundingClientRect().top + node.scrollTop;
+  return Math.ceil(bottom + parseFloat(style.paddingBottom)) + 2;
+}
+
+/**
  * The cluster section gets the height its content needs (the namespace picker is never hidden under the next
- * header); the list sections share the rest: an empty list gets no more than the least a list gets, so the
- * lists with rows show more of them.
+ * header); the list sections share the rest. An empty list gets what its content needs (its filters and its
+ * "No … in <namespace>" line, never clipped), the lists with rows the rest; when every list is empty they also
+ * share what is left. On a window too short for that, an empty list gets no more than the least a list gets.
  */
 function fitSections(panel: SidePanel): void {
   const content = panel.content as AccordionPanel;
@@ -81,15 +97,25 @@ function fitSections(panel: SidePanel): void {
   }
   const forCluster = Math.max(0, Math.min(needed, available - lists.length * MIN_LIST_HEIGHT));
   const forLists = available - forCluster;
-  const equal = forLists / Math.max(1, lists.length);
-  const empties = lists.filter(isEmptyList).length;
-  const full = lists.length - empties;
-  const forEmpty = full > 0 ? Math.min(MIN_LIST_HEIGHT, equal) : equal;
-  const forFull = full > 0 ? (forLists - empties * forEmpty) / full : equal;
+  const empties = new Map(
+    lists.filter(isEmptyList).map(w => [w, neededEmptyHeight(w.node)] as const)
+  );
+  const full = lists.length - empties.size;
+  const forEmpties = [...empties.values()].reduce((sum, h) => sum + h, 0);
+  const room = forLists - forEmpties - full * MIN_LIST_HEIGHT;
+  let sizeOf: (w: Widget) => number;
+  if (empties.size && room >= 0) {
+    const extraForEmpty = full ? 0 : room / empties.size;
+    const forFull = full ? (forLists - forEmpties) / full : 0;
+    sizeOf = w => (empties.has(w) ? empties.get(w)! + extraForEmpty : forFull);
+  } else {
+    const equal = forLists / Math.max(1, lists.length);
+    const forEmpty = full > 0 ? Math.min(MIN_LIST_HEIGHT, equal) : equal;
+    const forFull = full > 0 ? (forLists - empties.size * forEmpty) / full : equal;
+    sizeOf = w => (empties.has(w) ? forEmpty : forFull);
+  }
   content.setRelativeSizes(
-    panel.widgets.map(w =>
-      w.id === CLUSTER_SECTION_ID ? forCluster : isEmptyList(w) ? forEmpty : forFull
-    )
+    panel.widgets.map(w => (w.id === CLUSTER_SECTION_ID ? forCluster : sizeOf(w)))
   );
 }
 

@@ -26,6 +26,16 @@ test.describe('Kubeflow sidebar', () => {
     await expect(picker).toHaveValue('default');
     await picker.selectOption('team-a');
     await expect(picker).toHaveValue('team-a');
+    // team-a has one job and no studies or runs: each empty list's line is shown whole, not clipped by its
+    // section (the sidebar gives an empty list the height its filters and that line need).
+    await expect(panel.getByText('No studies in team-a')).toBeVisible();
+    for (const text of ['No studies in team-a', 'No pipeline runs in team-a']) {
+      const line = panel.getByText(text);
+      const section = panel.locator('.kf-section', { hasText: text });
+      const [box, frame] = [await line.boundingBox(), await section.boundingBox()];
+      expect(box!.y).toBeGreaterThanOrEqual(frame!.y);
+      expect(box!.y + box!.height).toBeLessThanOrEqual(frame!.y + frame!.height + 1);
+    }
     await page.screenshot({ path: test.info().outputPath('sidebar-light.png') });
   });
 
