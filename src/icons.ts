@@ -8,3 +8,21 @@ export const kubeflowIcon = new LabIcon({
   name: 'kubeflow-workbench:kubeflow',
   svgstr: kubeflowSvg
 });
+
+// A training job: replicas as a rack of three machines.
+const trainingSvg =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161"><path fill-rule="evenodd" d="M4 3h16a1 1 0 0 1 1 1v3a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-3a1 1 0 0 1 1-1zM6 4.8v1.4h2v-1.4zM10 4.8v1.4h2v-1.4zM4 10h16a1 1 0 0 1 1 1v3a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-3a1 1 0 0 1 1-1zM6 11.8v1.4h2v-1.4zM10 11.8v1.4h2v-1.4zM4 17h16a1 1 0 0 1 1 1v3a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-3a1 1 0 0 1 1-1zM6 18.8v1.4h2v-1.4zM10 18.8v1.4h2v-1.4z"/></g></svg>';
+
+export const trainingIcon = new LabIcon({
+  name: 'kubeflow-workbench:training',
+  svgstr: trainingSvg
+});
+
+// A hyperparameter study: three parameters as sliders.
+const studySvg =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161"><path d="M5 3h1.4v18H5zM11.3 3h1.4v18h-1.4zM17.6 3H19v18h-1.4z"/><rect x="3" y="13" width="5.4" height="3.2" rx="1"/><rect x="9.3" y="6" width="5.4" height="3.2" rx="1"/><rect x="15.6" y="10" width="5.4" height="3.2" rx="1"/></g></svg>';
+
+export const studyIcon = new LabIcon({
+  name: 'kubeflow-workbench:study',
+  svgstr: studySvg
+});

@@ -110,7 +110,7 @@ export const pipelinesPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     app.commands.addCommand(PipelineCommandIDs.newPipeline, {
-      label: args => (args.isLauncher ? 'Pipeline' : 'New Pipeline'),
+      label: 'New Pipeline',
       caption: 'A Kubeflow pipeline of notebooks, scripts, functions and containers',
       icon: args => (args.isPalette ? undefined : pipelineIcon),
       execute: async args => {

@@ -7,7 +7,7 @@ import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { ILauncher } from '@jupyterlab/launcher';
-import { kubeflowIcon } from '../icons';
+import { trainingIcon } from '../icons';
 import { confirmAction, LiveViews, reportingErrors } from '../live/views';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IJob, ITrainingJobSpec } from '../../contract/training';
@@ -49,7 +49,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     const currentFile = new CurrentFileTracker(labShell, notebooks);
     const views = new LiveViews<JobViewWidget>(app.shell, {
       kind: 'Training job',
-      viewId: jobViewId
+      viewId: jobViewId,
+      icon: trainingIcon
     });
     // "Log lines to show" applies to open job views at once, and to those opened later.
     settings.changed.connect((_, values) => {
@@ -91,6 +92,7 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
       });
       const widget = new MainAreaWidget({ content: new JobFormWidget(model) });
       widget.title.label = initial ? 'Clone training job' : 'New training job';
+      widget.title.icon = trainingIcon;
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
     };
@@ -123,9 +125,8 @@ export const trainingPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     app.commands.addCommand(CommandIDs.newTrainingJob, {
-      label: args =>
-        (args as { isLauncher?: boolean }).isLauncher ? 'Training Job' : 'New Training Job',
-      icon: args => ((args as { isLauncher?: boolean }).isLauncher ? kubeflowIcon : undefined),
+      label: 'New Training Job',
+      icon: args => (args.isPalette ? undefined : trainingIcon),
       caption:
         'Launch a distributed training job (PyTorch, TensorFlow, MPI, XGBoost, Paddle, JAX, TrainJob)',
       // `spec` and `namespace` prefill the form (e.g. a study's "train with best parameters").

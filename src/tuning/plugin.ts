@@ -15,7 +15,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { IStudy, IStudySpec } from '../../contract/study';
 import { ITrainingJobSpec } from '../../contract/training';
-import { kubeflowIcon } from '../icons';
+import { studyIcon } from '../icons';
 import { confirmAction, LiveViews, reportingErrors } from '../live/views';
 import { CommandIDs, IKubeflowWorkbench } from '../tokens';
 import { CurrentFileTracker } from '../training/current-file';
@@ -56,7 +56,7 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
     const views = new LiveViews<StudyViewWidget>(app.shell, {
       kind: 'Study',
       viewId: studyViewId,
-      icon: kubeflowIcon
+      icon: studyIcon
     });
     // "Log lines to show" applies to open study views at once, and to those opened later.
     settings.changed.connect((_, values) => {
@@ -110,7 +110,7 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
       });
       const widget = new MainAreaWidget({ content: new StudyFormWidget(model, backend) });
       widget.title.label = options.initial ? 'Clone study' : 'New study';
-      widget.title.icon = kubeflowIcon;
+      widget.title.icon = studyIcon;
       app.shell.add(widget, 'main');
       app.shell.activateById(widget.id);
     };
@@ -182,10 +182,10 @@ export const tuningPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     app.commands.addCommand(TuningCommandIDs.newStudy, {
-      label: args => (args.isLauncher ? 'Hyperparameter study' : 'New Hyperparameter Study'),
+      label: 'New Hyperparameter Study',
       caption:
         'Tune a training script: objective, search space, algorithm, early stopping and budget (Katib, or local)',
-      icon: args => (args.isPalette ? undefined : kubeflowIcon),
+      icon: args => (args.isPalette ? undefined : studyIcon),
       execute: args => openForm({ trial: (args as IStudyArgs).trial })
     });
     app.commands.addCommand(TuningCommandIDs.openStudy, {

@@ -142,6 +142,12 @@ test.describe('the first hour', () => {
     // Fully inside the Cluster section: not under the next section's header.
     const [section, box] = [await cluster.boundingBox(), await picker.boundingBox()];
     expect(box!.y + box!.height).toBeLessThanOrEqual(section!.y + section!.height + 1);
+    // The Kubeflow tiles each have their icon (the first one's is also the section's).
+    const tiles = page.locator('.jp-LauncherCard[data-category="Kubeflow"]');
+    await expect(tiles).toHaveCount(3);
+    for (const tile of await tiles.all()) {
+      await expect(tile.locator('.jp-LauncherCard-icon svg')).toBeVisible();
+    }
     await page.locator('.jp-LauncherCard', { hasText: 'Training Job' }).click();
     await expect(page.getByRole('form', { name: 'New training job' })).toBeVisible();
   });
