@@ -28,8 +28,12 @@ export interface ILiveListProps<T extends ILiveResource, F extends object> {
   newLabel: string;
   onNew: () => void;
   onOpen: (item: T) => void;
-  /** The feature's filter controls (they call `model.setFilter`). */
-  filters?: React.ReactNode;
+  /**
+   * The feature's filter controls for the current filter (they call `model.setFilter`). A function, rendered
+   * here where the model is watched: elements made by the caller's render would keep the filter they were
+   * made with, and a controlled select would snap back to it while the list is filtered.
+   */
+  filters?: (filter: F) => React.ReactNode;
   /** The cells of one row; `now` ticks so ages stay true. */
   renderRow: (item: T, now: number) => React.ReactNode;
   /** What to start with, for the empty list. */
@@ -61,7 +65,7 @@ export function LiveList<T extends ILiveResource, F extends object>(
           {LIVE_TEXT[model.liveState]}
         </span>
       </div>
-      {props.filters && <div className="kf-live-list-filters">{props.filters}</div>}
+      {props.filters && <div className="kf-live-list-filters">{props.filters(model.filter)}</div>}
       {items.length > 0 ? (
         <VirtualList
           items={items}

@@ -40,11 +40,11 @@ export function runProgress(run: IRun): string {
 export function RunList({ model, onOpen, onNew, now, header }: IRunListProps): JSX.Element {
   // The experiment choices come from the items: re-rendered with them, not only the list below.
   useSignal(model.changed);
-  const filter = model.filter;
   const experiments = experimentsOf(model.items.values());
   // The filter's own value stays offered while no run of it is listed (it was just deleted, say).
-  if (filter.experiment && !experiments.includes(filter.experiment)) {
-    experiments.push(filter.experiment);
+  const chosen = model.filter.experiment;
+  if (chosen && !experiments.includes(chosen)) {
+    experiments.push(chosen);
   }
   const list = (
     <LiveList
@@ -56,7 +56,7 @@ export function RunList({ model, onOpen, onNew, now, header }: IRunListProps): J
       now={now}
       className="kf-run-list"
       emptyHint="Open a pipeline and press Run locally."
-      filters={
+      filters={filter => (
         <>
           <ChoiceFilter
             label="Status"
@@ -79,7 +79,7 @@ export function RunList({ model, onOpen, onNew, now, header }: IRunListProps): J
             onChange={text => model.setFilter({ text })}
           />
         </>
-      }
+      )}
       renderRow={(run, clock) => (
         <>
           {run.backend === 'kfp' ? (

@@ -38,6 +38,9 @@ describe('JobList', () => {
     fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'Failed' } });
     const names = [...rows()].map(r => r.getAttribute('aria-label'));
     expect(names).toEqual(['job-27', 'job-21', 'job-15', 'job-9', 'job-3']);
+    // The selects show what the list is filtered by (they used to snap back to "all").
+    expect((screen.getByLabelText('Framework') as HTMLSelectElement).value).toBe('tensorflow');
+    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('Failed');
     fireEvent.change(screen.getByLabelText('Filter jobs by name'), { target: { value: 'job-2' } });
     expect([...rows()].map(r => r.getAttribute('aria-label'))).toEqual(['job-27', 'job-21']);
   });

@@ -17,7 +17,6 @@ export interface IJobListProps {
 }
 
 export function JobList({ model, onOpen, onNew, now }: IJobListProps): JSX.Element {
-  const filter = model.filter;
   return (
     <LiveList
       model={model}
@@ -27,7 +26,7 @@ export function JobList({ model, onOpen, onNew, now }: IJobListProps): JSX.Eleme
       onOpen={onOpen}
       now={now}
       emptyHint="Start one from a script or notebook."
-      filters={
+      filters={filter => (
         <>
           <ChoiceFilter
             label="Status"
@@ -47,7 +46,7 @@ export function JobList({ model, onOpen, onNew, now }: IJobListProps): JSX.Eleme
             onChange={text => model.setFilter({ text })}
           />
         </>
-      }
+      )}
       renderRow={(job, clock) => (
         <>
           <span className="kf-live-row-name" title={job.name}>

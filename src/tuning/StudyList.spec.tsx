@@ -30,8 +30,13 @@ describe('StudyList', () => {
     expect(rows[1].textContent).toMatch(/4\/6/);
     expect(rows[1].textContent).toMatch(/Running/);
     expect(rows[0].textContent).toMatch(/–/);
+    fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'Created' } });
+    expect(within(screen.getByRole('listbox')).getAllByRole('option')).toHaveLength(1);
+    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('Created');
+    fireEvent.change(screen.getByLabelText('Status'), { target: { value: '' } });
     fireEvent.change(screen.getByLabelText('Filter studies by name'), { target: { value: 'dem' } });
     expect(within(screen.getByRole('listbox')).getAllByRole('option')).toHaveLength(1);
+    expect((screen.getByLabelText('Filter studies by name') as HTMLInputElement).value).toBe('dem');
     fireEvent.keyDown(screen.getByRole('listbox'), { key: 'Enter' });
     expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ name: 'demo' }));
   });

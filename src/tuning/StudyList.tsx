@@ -41,7 +41,6 @@ export function shortValue(value: number): string {
 }
 
 export function StudyList({ model, onOpen, onNew, now }: IStudyListProps): JSX.Element {
-  const filter = model.filter;
   return (
     <LiveList
       model={model}
@@ -52,7 +51,7 @@ export function StudyList({ model, onOpen, onNew, now }: IStudyListProps): JSX.E
       now={now}
       className="kf-study-list"
       emptyHint="Tune a training script's hyperparameters from a form or a %%kf tune cell."
-      filters={
+      filters={filter => (
         <>
           <ChoiceFilter
             label="Status"
@@ -66,7 +65,7 @@ export function StudyList({ model, onOpen, onNew, now }: IStudyListProps): JSX.E
             onChange={text => model.setFilter({ text })}
           />
         </>
-      }
+      )}
       // Narrow sidebar: name, one short summary (best and finished/budget), status; the age is in the tooltip.
       renderRow={(study, clock) => (
         <>

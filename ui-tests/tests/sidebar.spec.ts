@@ -39,6 +39,52 @@ test.describe('Kubeflow sidebar', () => {
     await page.screenshot({ path: test.info().outputPath('sidebar-light.png') });
   });
 
+  test("each list's filters narrow it, and Clear filters resets them", async ({ page }) => {
+    await page.sidebar.openTab(SIDEBAR);
+    const panel = page.locator(`[id="${SIDEBAR}"]`);
+    await panel.getByLabel('Namespace').selectOption('team-a');
+    const jobs = panel.locator('.kf-section', { hasText: 'New training job' });
+    const row = jobs.getByText('hello-team-a');
+    await expect(row).toBeVisible();
+    const noMatch = jobs.getByText(/match the filters/);
+
+    await jobs.getByLabel('Framework').selectOption('tensorflow');
+    await expect(noMatch).toBeVisible();
+    // The select keeps showing what the list is filtered by.
+    await expect(jobs.getByLabel('Framework')).toHaveValue('tensorflow');
+    await jobs.getByRole('button', { name: 'Clear filters' }).click();
+    await expect(row).toBeVisible();
+    await expect(jobs.getByLabel('Framework')).toHaveValue('');
+
+    await jobs.getByLabel('Framework').selectOption('pytorch');
+    await jobs.getByLabel('Status').selectOption('Succeeded');
+    await expect(row).toBeVisible({ timeout: 60000 });
+    await jobs.getByLabel('Status').selectOption('Failed');
+    await expect(noMatch).toBeVisible();
+    await jobs.getByLabel('Status').selectOption('');
+    await jobs.getByLabel('Framework').selectOption('');
+
+    await jobs.getByPlaceholder('Filter by name').fill('no-such-job');
+    await expect(noMatch).toBeVisible();
+    await jobs.getByPlaceholder('Filter by name').fill('hello');
+    await expect(row).toBeVisible();
+    await jobs.getByPlaceholder('Filter by name').fill('');
+
+    // Studies and runs: team-a has none, so a filter changes nothing but its own value.
+    for (const [button, empty] of [
+      ['New study', 'No studies in team-a'],
+      ['New pipeline', 'No pipeline runs in team-a']
+    ]) {
+      const section = panel.locator('.kf-section', { hasText: button });
+      await section.getByLabel('Status').selectOption('Failed');
+      await expect(section.getByLabel('Status')).toHaveValue('Failed');
+      await expect(section.getByText(empty)).toBeVisible();
+      await section.getByPlaceholder('Filter by name').fill('x');
+      await section.getByPlaceholder('Filter by name').fill('');
+      await section.getByLabel('Status').selectOption('');
+    }
+  });
+
   test('renders in the dark theme', async ({ page }) => {
     await page.theme.setDarkTheme();
     await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
