@@ -6,28 +6,32 @@ export interface IChoice {
   label: string;
 }
 
-/** `Status [all ▾]`: '' stands for all. */
+/** `[Status ▾]`: '' stands for all. */
 export function ChoiceFilter(props: {
   label: string;
   value: string;
   choices: readonly (string | IChoice)[];
   onChange: (value: string) => void;
 }): JSX.Element {
+  // No label beside it (the sidebar is narrow): unfiltered, the select shows what it filters ("Status"), as
+  // GitHub's filter menus do; once a value is chosen its title and accessible name still say it.
   return (
-    <label>
-      {props.label}{' '}
-      <select value={props.value} onChange={e => props.onChange(e.target.value)}>
-        <option value="">all</option>
-        {props.choices.map(c => {
-          const { value, label } = typeof c === 'string' ? { value: c, label: c } : c;
-          return (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          );
-        })}
-      </select>
-    </label>
+    <select
+      aria-label={props.label}
+      title={props.label}
+      value={props.value}
+      onChange={e => props.onChange(e.target.value)}
+    >
+      <option value="">{props.label}</option>
+      {props.choices.map(c => {
+        const { value, label } = typeof c === 'string' ? { value: c, label: c } : c;
+        return (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        );
+      })}
+    </select>
   );
 }
 
