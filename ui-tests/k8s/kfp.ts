@@ -74,6 +74,23 @@ export async function startKfpTestPeer(
         const wf = await findWorkflow(kc, runId);
         const pod = await createStepPod(kc, wf, b as never);
         const name = pod.metadata!.name!;
+        // The kubelet's events about the pod (an image pull that failed, say), as it writes them.
+        for (const [i, event] of (
+          (b.events as { reason: string; message: string }[]) ?? []
+        ).entries()) {
+          await kc.makeApiClient(k8s.CoreV1Api).createNamespacedEvent({
+            namespace: pod.metadata!.namespace!,
+            body: {
+              metadata: { name: `${name}.${i}` },
+              involvedObject: { kind: 'Pod', name, namespace: pod.metadata!.namespace! },
+              type: 'Warning',
+              reason: event.reason,
+              message: event.message,
+              lastTimestamp: new Date(),
+              count: 1
+            }
+          });
+        }
         for (const line of (b.logs as string[] | undefined) ?? []) {
           kubelet.print(name, line);
         }

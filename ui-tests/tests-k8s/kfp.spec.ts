@@ -213,13 +213,19 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
       image: UNPULLABLE,
       state: {
         waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${UNPULLABLE}"` }
-      }
+      },
+      events: [{ reason: 'Failed', message: `Failed to pull image "${UNPULLABLE}": not found` }]
     });
     await expect(stepNode(view, 'prepare')).toHaveAttribute('data-phase', 'Succeeded', LIVE);
     await view.locator('.react-flow__node[data-id="train"]').click();
     const why = view.getByRole('note', { name: 'Why is it stuck or failed' });
     await expect(why).toContainText('ImagePullBackOff', LIVE);
     await expect(view.locator('.kf-step-pod code')).toHaveText(/\S/);
+    // The pod's events, in their own tab; then back to the logs.
+    await view.getByRole('tab', { name: /^Events \(1\)/ }).click();
+    await expect(view.locator('.kf-step-panel-body')).toContainText('Failed to pull image', LIVE);
+    await view.getByRole('tab', { name: 'Logs', exact: true }).click();
+    await expect(view.getByLabel('Logs of step train')).toBeVisible();
 
     // The sidebar lists it with its experiment, a KFP marker, and the experiment filter keeps it.
     await page.sidebar.openTab(SIDEBAR);
