@@ -12,6 +12,8 @@ import { join } from 'node:path';
 export class FakeKubelet {
   readonly lines = new Map<string, string[]>();
   readonly requests: URL[] = [];
+  /** Pods whose container has not started, with the kubelet's reason (see `waiting`). */
+  private readonly notStarted = new Map<string, string>();
   /** How many follow requests each pod's log got so far. */
   private readonly follows = new Map<string, number>();
   private readonly onFollow = new Set<() => void>();
@@ -36,7 +38,14 @@ export class FakeKubelet {
       (req, res) => {
         const url = new URL(req.url ?? '/', 'https://kubelet');
         this.requests.push(url);
-        const [, , , pod] = url.pathname.split('/');
+        const [, , , pod, container] = url.pathname.split('/');
+        const waiting = this.notStarted.get(pod);
+        if (waiting !== undefined) {
+          // As the kubelet answers for a container that never started (its log API's own words).
+          res.writeHead(400, { 'content-type': 'text/plain' });
+          res.end(`container "${container}" in pod "${pod}" is waiting to start: ${waiting}`);
+          return;
+        }
         const tail = Number(url.searchParams.get('tailLines') ?? Infinity);
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.write(
@@ -68,6 +77,17 @@ export class FakeKubelet {
   print(pod: string, line: string): void {
     this.lines.set(pod, [...(this.lines.get(pod) ?? []), line]);
     this.followers.get(pod)?.forEach(res => res.write(`${line}\n`));
+  }
+
+  /**
+   * The pod's container has not started (`reason` as in its status): its log cannot be read, as with a real
+   * kubelet, which says "trying and failing to pull image" for the image-pull reasons.
+   */
+  waiting(pod: string, reason: string): void {
+    this.notStarted.set(
+      pod,
+      /^(ImagePullBackOff|ErrImagePull)$/.test(reason) ? 'trying and failing to pull image' : reason
+    );
   }
 
   /** The container exits: followed logs end. */

@@ -919,4 +919,20 @@ describe('live logs through the apiserver (kubelet stand-in)', () => {
     await ended;
     expect(again.join('')).toBe('epoch 1\nepoch 2\nrestarted\nfinished\n');
   });
+
+  test("a followed log of a container that never started says so (client-node drops the kubelet's 400)", async () => {
+    await admin.jobs.create(ns, specOf('pytorch', 'no-pull'));
+    await podsOnNode('no-pull', ['worker-0']);
+    kubelet.waiting('no-pull-worker-0', 'ImagePullBackOff');
+    const error = await failure(
+      admin.jobs.logs(ns, 'no-pull', { replica: 'worker-0', follow: true }, () => undefined)
+    );
+    expect(error.message).toBe(
+      'The log of worker-0 cannot be read: its container has not started yet.'
+    );
+    // The apiserver's own words (the kubelet's) stay as the detail.
+    expect((error as BackendError & { detail?: string }).detail).toContain(
+      'is waiting to start: trying and failing to pull image'
+    );
+  });
 });

@@ -5,7 +5,7 @@
  * Argo's archived `main-logs` (archiveLogs) — read through `…/nodes/{node}/artifacts/{name}:read`, else a
  * plain-words note.
  */
-import { LOG_NOTE_TAG } from '../../../../contract/live';
+import { LOG_DETAILS_TAG, LOG_NOTE_TAG } from '../../../../contract/live';
 import { IRun } from '../../../../contract/pipeline';
 import { BackendError, IStepLogOptions } from '../types';
 import type { KfpRuns } from './kfp-runs';
@@ -57,7 +57,8 @@ export async function writeStepLogs(
   }
   // A pod that is still there but cannot be read (not started, node down) says so; KFP's copy is for gone pods.
   if (podError && podError.code !== 'not_found') {
-    sink(`${LOG_NOTE_TAG} ${podError.message}\n`);
+    const detail = (podError as BackendError & { detail?: string }).detail;
+    sink(`${LOG_NOTE_TAG} ${podError.message}\n${detail ? `${LOG_DETAILS_TAG} ${detail}\n` : ''}`);
     return;
   }
   const kept = await artifactLog(runs, run.name, task);

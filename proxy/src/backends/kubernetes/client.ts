@@ -261,13 +261,36 @@ class KubeClient implements IKubeClient {
         timestamps: options.timestamps
       });
     } catch (e) {
-      throw toBackendError(e, describeRequest('GET', path, this.server));
+      throw await this.whyLogRefused(e, path, options.container);
     }
     signal?.addEventListener('abort', () => controller.abort(), { once: true });
     await ended;
     const rest = decoder.end();
     if (rest) {
       onText(rest);
+    }
+  }
+
+  /**
+   * client-node's log follow drops the apiserver's answer for any refusal but a 500 ("Error occurred in log
+   * request"), and that answer is the reason (a container waiting to start, a wrong container): asking again
+   * without follow gets it.
+   */
+  private async whyLogRefused(
+    e: unknown,
+    path: string,
+    container: string | undefined
+  ): Promise<BackendError> {
+    const first = toBackendError(e, describeRequest('GET', path, this.server));
+    const status = (e as { code?: unknown } | null)?.code;
+    if (typeof status !== 'number' || status < 400 || status === 500) {
+      return first;
+    }
+    try {
+      await this.request('GET', path, { query: { container, limitBytes: 1 }, text: true });
+      return first;
+    } catch (again) {
+      return again instanceof BackendError ? again : first;
     }
   }
 }
