@@ -93,6 +93,8 @@ describe('ProxyClient', () => {
       new AbortController().signal
     );
     expect(seen.join('')).toBe(chunks.join(''));
+    // First an empty chunk: the stream is open (a quiet log shows "no lines yet", not "loading").
+    expect(seen[0]).toBe('');
     const [url, init] = (ServerConnection.makeRequest as jest.Mock).mock.calls[0];
     expect(url).toContain('follow=1');
     expect(init.headers).toEqual({ Accept: 'text/event-stream' });

@@ -116,6 +116,8 @@ export class ProxyClient {
       onText(await response.text());
       return;
     }
+    // The stream is open: nothing printed yet is "no lines yet", no longer "loading".
+    onText('');
     const decoder = new TextDecoder();
     for (;;) {
       const { done, value } = await reader.read();

@@ -63,6 +63,8 @@ export function openTextStream(reply: FastifyReply): (chunk: string) => void {
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no'
   });
+  // Sent now, not with the first line: the browser learns the stream is open (a quiet log is not "loading").
+  reply.raw.flushHeaders();
   return chunk => {
     reply.raw.write(chunk);
   };
