@@ -74,6 +74,10 @@ export async function startKfpTestPeer(
         const wf = await findWorkflow(kc, runId);
         const pod = await createStepPod(kc, wf, b as never);
         const name = pod.metadata!.name!;
+        const waiting = (b.state as { waiting?: { reason: string } } | undefined)?.waiting;
+        if (waiting) {
+          kubelet.waiting(name, waiting.reason);
+        }
         // The kubelet's events about the pod (an image pull that failed, say), as it writes them.
         for (const [i, event] of (
           (b.events as { reason: string; message: string }[]) ?? []
