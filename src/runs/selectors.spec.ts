@@ -73,6 +73,16 @@ describe('run view selectors', () => {
     expect(explainStepReason('UpstreamFailed')).toMatch(/depends on failed/);
     expect(explainStepReason('SomethingNew')).toBe('');
     expect(lastLines('1\n2\n3\n4\n\n', 2)).toBe('3\n4');
+    // The workbench's notes about the log are not the step's output.
+    expect(
+      lastLines(
+        '[workbench] The log of train cannot be read: its container has not started yet.\n' +
+          '[workbench:details] container "main" in pod "p" is waiting to start\n'
+      )
+    ).toBe('');
+    expect(lastLines("[workbench] The step's pod is gone; this is the log KFP kept.\nboom\n")).toBe(
+      'boom'
+    );
     expect(isActive({ phase: 'Cancelling' })).toBe(true);
     expect(isActive({ phase: 'Failed' })).toBe(false);
   });

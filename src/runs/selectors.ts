@@ -2,6 +2,7 @@
  * Pure read-outs of a run for its views: steps by task, durations, counts per phase, and the plain-words
  * answer to "why is this step stuck or failed?". No signals, no I/O.
  */
+import { LOG_DETAILS_TAG, LOG_NOTE_TAG } from '../../contract/live';
 import { IRun, IStep, StepPhase } from '../../contract/pipeline';
 
 export function stepsByTask(run: IRun | undefined): Map<string, IStep> {
@@ -86,7 +87,10 @@ export function explainStepReason(reason: string | undefined): string {
 
 /** The last `count` non-empty lines of a log. */
 export function lastLines(text: string, count = 15): string {
-  const lines = text.split('\n');
+  // The workbench's own notes about the log (and their details) are not the step's output.
+  const lines = text
+    .split('\n')
+    .filter(line => !line.startsWith(LOG_NOTE_TAG) && !line.startsWith(LOG_DETAILS_TAG));
   while (lines.length && !lines[lines.length - 1].trim()) {
     lines.pop();
   }

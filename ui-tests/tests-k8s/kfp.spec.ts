@@ -227,6 +227,15 @@ test.describe('kubernetes mode: pipelines on Kubeflow (KFP stand-in)', () => {
     await view.getByRole('tab', { name: 'Logs', exact: true }).click();
     // Its container never started: the log says so rather than loading forever.
     await expect(view.getByLabel('Logs of step train')).toContainText(/not started/, LIVE);
+    // The cluster's own words are folded behind Details.
+    await expect(view.getByLabel('Logs of step train')).not.toContainText('waiting to start');
+    await view.getByLabel('Details (1)').check();
+    await expect(view.getByLabel('Logs of step train')).toContainText(
+      'is waiting to start: trying and failing to pull image'
+    );
+    await view.getByLabel('Details (1)').uncheck();
+    // The why-box shows the step's own output only: none here, so no tail of the workbench's notes.
+    await expect(why.getByLabel('Last log lines')).toHaveCount(0);
 
     // The sidebar lists it with its experiment, a KFP marker, and the experiment filter keeps it.
     await page.sidebar.openTab(SIDEBAR);
