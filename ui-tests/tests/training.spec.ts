@@ -125,6 +125,7 @@ test.describe('training jobs', () => {
       await expect(yaml).toContainText(line);
     }
     await view.getByRole('button', { name: 'Copy' }).click();
+    await expect(view.locator('.kf-yaml-view').getByRole('status')).toHaveText('Copied');
     await expect
       .poll(() => page.evaluate(() => navigator.clipboard.readText()))
       .toContain('cleanPodPolicy: None');
