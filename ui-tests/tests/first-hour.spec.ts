@@ -247,6 +247,63 @@ test.describe('the first hour', () => {
     await closeSettingsEditor(page);
   });
 
+  test('the cluster section: Retry when the proxy is unreachable, Retry connection when the cluster is', async ({
+    page
+  }) => {
+    // In this page only, the proxy's info first fails, then says the cluster does not answer, then is itself
+    // again. Each step is taken by a click: only the retry buttons POST a retry (the background reconnect
+    // only reads the info), and the real proxy answers that POST.
+    let state: 'down' | 'unreachable' | 'up' = 'down';
+    let retries = 0;
+    await page.route(
+      url => url.pathname.endsWith(`${API}/connection/retry`),
+      async route => {
+        retries++;
+        state = retries === 1 ? 'down' : retries === 2 ? 'unreachable' : 'up';
+        await route.continue();
+      }
+    );
+    await page.route(
+      url => url.pathname.endsWith(`${API}/info`),
+      async route => {
+        if (state === 'down') {
+          await route.abort('connectionrefused');
+        } else if (state === 'unreachable') {
+          const response = await route.fetch();
+          const info = await response.json();
+          // What the proxy says when the Backend setting asks for a cluster that does not answer.
+          info.backend = {
+            ...info.backend,
+            kind: 'kubernetes',
+            selected: 'kubernetes',
+            state: 'unreachable',
+            message: 'The cluster does not answer.'
+          };
+          await route.fulfill({ response, json: info });
+        } else {
+          await route.continue();
+        }
+      }
+    );
+    await page.sidebar.openTab(SIDEBAR);
+    const cluster = page.locator('#kubeflow-workbench\\:cluster');
+    await expect(cluster.getByTitle('Backend: local (connected)')).toBeVisible();
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('kubeflow:retry-connection');
+    });
+    await expect(cluster.getByRole('alert')).toContainText('Could not reach the Jupyter server');
+    await expect(cluster.getByLabel('Namespace')).toHaveCount(0);
+
+    await cluster.getByRole('button', { name: 'Retry', exact: true }).click();
+    await expect(cluster.getByRole('status')).toHaveText('The cluster does not answer.');
+    await expect(cluster.getByTitle('Backend: kubernetes (unreachable)')).toBeVisible();
+
+    await cluster.getByRole('button', { name: 'Retry connection' }).click();
+    await expect(cluster.getByTitle('Backend: local (connected)')).toBeVisible();
+    await expect(cluster.getByRole('button', { name: 'Retry connection' })).toHaveCount(0);
+    await expect(cluster.getByLabel('Namespace')).toBeVisible();
+  });
+
   test('every Kubeflow palette entry works', async ({ page }) => {
     const run = async (label: string) => {
       await page.keyboard.press('Control+Shift+C');
