@@ -171,6 +171,13 @@ test.describe('hyperparameter studies', () => {
     await trialChoice.selectOption(otherName!);
     await expect(logs).toContainText('epoch=3 loss=');
     await expect(logs).not.toHaveText(bestLog!);
+    // Search marks the matches; Download saves this trial's log under the study's name.
+    await view.getByLabel('Search logs').fill('epoch=3');
+    await expect(view.locator('.kf-log-count')).toHaveText('1 matches');
+    await view.getByLabel('Search logs').fill('');
+    const download = page.waitForEvent('download');
+    await view.getByRole('button', { name: 'Download' }).click();
+    expect((await download).suggestedFilename()).toBe(`form-study-${otherName}.log`);
 
     // The sidebar lists it with its best value.
     await page.sidebar.openTab(SIDEBAR);
@@ -205,6 +212,11 @@ test.describe('hyperparameter studies', () => {
     await expect(fresh).toBeVisible();
     await expect(fresh.getByLabel('Name', { exact: true })).toHaveValue('');
     await expect(fresh.getByText('tune_train.py', { exact: true })).toHaveCount(0);
+    // Start from job: a trial is a training job; its script, launcher and environment become the trial.
+    await fresh.getByLabel('Start from job').selectOption('form-study-t0');
+    await expect(fresh.getByText('tune_train.py', { exact: true })).toBeVisible();
+    await expect(fresh.getByLabel('Environment', { exact: true })).toHaveValue(/^LR=0\.\d+/);
+    await expect(fresh.getByLabel('Example trial command')).toHaveText('python tune_train.py');
     await page.evaluate(() => window.jupyterapp.shell.currentWidget?.close());
     await page.locator('.lm-TabBar-tab', { hasText: 'form-study' }).click();
 
