@@ -414,6 +414,10 @@ test.describe('hyperparameter studies', () => {
     await expect(
       form.getByText('The local backend does not run bayesianoptimization')
     ).toBeVisible();
+    // Hyperband's resource is chosen among the numeric parameters.
+    await form.getByLabel('Algorithm', { exact: true }).selectOption('hyperband');
+    await form.getByLabel('Resource parameter', { exact: true }).selectOption('lr');
+    await expect(spec).toContainText('resource_name: lr');
     await form.getByLabel('Algorithm', { exact: true }).selectOption('tpe');
     await expect(form.getByText(/The local backend does not run/)).toHaveCount(0);
     await form.getByLabel('Gamma', { exact: true }).fill('0.3');
@@ -461,6 +465,12 @@ test.describe('hyperparameter studies', () => {
     await expect(spec).toContainText('python:3.12-slim');
     await expect(spec).toContainText('numpy');
     await expect(spec).toContainText('1Gi');
+    // Copy puts the spec, as shown, on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await form.getByRole('button', { name: 'Copy', exact: true }).click();
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toContain('metricName: accuracy');
     // Everything above is valid: nothing to fix, the study could be created.
     await expect(form.getByText(/to fix$/)).toHaveCount(0);
     await expect(form.getByRole('button', { name: 'Create study' })).toBeEnabled();
