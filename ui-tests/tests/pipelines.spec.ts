@@ -235,6 +235,7 @@ test.describe('pipelines', () => {
 
     // A port's ×: report's input goes, and the edge into it; Undo brings both back.
     await node(page, 'report').click();
+    await expect(props.getByLabel('Task name')).toHaveValue('report');
     await props.getByRole('button', { name: 'Remove input count' }).click();
     await expect(handle(page, 'report', 'in:count')).toHaveCount(0);
     await expect(editor.locator('.react-flow__edge')).toHaveCount(1);
@@ -244,6 +245,8 @@ test.describe('pipelines', () => {
 
     // A step's label (on its node), retries and environment (in the IR preview below), and its file opened.
     await node(page, 'stats').click();
+    // The panel follows the canvas's selection a moment later: type only once it shows this step.
+    await expect(props.getByLabel('Task name')).toHaveValue('stats');
     await props.getByLabel('Label', { exact: true }).fill('Count rows');
     await props.getByLabel('Label', { exact: true }).press('Enter');
     await expect(node(page, 'stats').locator('.kf-step-label')).toHaveText('Count rows');
