@@ -129,6 +129,14 @@ describe('SliceBrowser', () => {
     expect(screen.getByText(/JupyterLab's Vega-Lite renderer/)).toBeTruthy();
   });
 
+  it('says in the header which column weighs the rows', () => {
+    const doc = makeDocument();
+    const { container, rerender } = render(<SliceBrowser document={doc} />);
+    expect(container.querySelector('.kf-slices-meta')?.textContent).not.toContain('weighted');
+    rerender(<SliceBrowser document={{ ...doc, spec: { ...doc.spec, weights: 'w' } }} />);
+    expect(container.querySelector('.kf-slices-meta')?.textContent).toContain('weighted by w');
+  });
+
   it('sorts by a metric (descending first, empty values last) and toggles', () => {
     render(<SliceBrowser document={makeDocument()} />);
     fireEvent.click(screen.getByRole('button', { name: /^Accuracy/ }));

@@ -113,6 +113,8 @@ export function SliceBrowser(props: ISliceBrowserProps): JSX.Element {
         <span className="kf-slices-meta">
           {doc.rows.toLocaleString()} rows · {doc.task}
           {doc.spec.metrics === 'counts' ? ' (count-based metrics only)' : ''} ·{' '}
+          {/* Weighted metrics differ from plain ones: the header says which column weighs the rows. */}
+          {doc.spec.weights ? `weighted by ${doc.spec.weights} · ` : ''}
           {Math.round(doc.spec.confidence * 100)}% intervals
         </span>
       </header>

@@ -42,6 +42,64 @@ test.describe('slice browser', () => {
     await expect(page.getByTestId('threshold-value')).not.toHaveText('0.50');
     await expect(overallPrecision(page)).not.toHaveText(before ?? '');
     await page.screenshot({ path: test.info().outputPath('slices-light.png') });
+    // "reset to 0.50" puts the threshold and the numbers back, and goes away.
+    await browser.getByRole('button', { name: 'reset to 0.50' }).click();
+    await expect(page.getByTestId('threshold-value')).toHaveText('0.50');
+    await expect(overallPrecision(page)).toHaveText(before ?? '');
+    await expect(browser.getByRole('button', { name: /^reset to/ })).toHaveCount(0);
+
+    // The metric select: the chosen metric gets the interval column and the summary line.
+    await browser.getByLabel('Metric', { exact: true }).selectOption('recall');
+    await expect(browser.locator('tr.kf-slices-overall td.kf-slices-selected')).toHaveAttribute(
+      'data-metric',
+      'recall'
+    );
+    await expect(browser.getByTestId('worse-summary')).toContainText('Recall (TPR)');
+
+    // Filtering keeps the slices that mention the text (and the overall row).
+    const sliceRows = browser.locator('tbody tr[data-slice]:not(.kf-slices-overall)');
+    const all = await sliceRows.count();
+    await browser.getByLabel('Filter slices').fill('mobile');
+    await expect(page.locator('tr[data-slice="country=US"]')).toHaveCount(0);
+    await expect(page.locator('tr[data-slice="device=mobile"]')).toBeVisible();
+    const filtered = await sliceRows.count();
+    expect(filtered).toBeLessThan(all);
+    for (const slice of await sliceRows.evaluateAll(rows =>
+      rows.map(r => r.getAttribute('data-slice'))
+    )) {
+      expect(slice).toContain('mobile');
+    }
+    await browser.getByLabel('Filter slices').fill('');
+    await expect(sliceRows).toHaveCount(all);
+
+    // Sorting by Count: largest slices first, a second click smallest first.
+    const counts = async () =>
+      (await sliceRows.locator('td:nth-child(3)').allTextContents()).map(t =>
+        Number(t.replace(/\D/g, ''))
+      );
+    // The header's name gains ▼/▲ once sorted.
+    const countHeader = browser.getByRole('button', { name: /^Count/ });
+    await countHeader.click();
+    await expect(browser.locator('th[aria-sort="descending"]')).toHaveText(/Count/);
+    const descending = await counts();
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    expect(descending[0]).toBeGreaterThan(descending[descending.length - 1]);
+    await countHeader.click();
+    await expect(browser.locator('th[aria-sort="ascending"]')).toHaveText(/Count/);
+    expect(await counts()).toEqual([...descending].sort((a, b) => a - b));
+
+    // Fairness: per value of the chosen feature; the Slices tab brings the table back.
+    await browser.getByRole('tab', { name: 'Fairness' }).click();
+    const fairness = browser.locator('.kf-slices-fairness');
+    await expect(fairness.getByRole('cell', { name: 'US', exact: true })).toBeVisible();
+    await fairness.getByLabel('Fairness feature').selectOption('device');
+    await expect(fairness.getByRole('cell', { name: 'mobile', exact: true })).toBeVisible();
+    await expect(fairness.getByRole('cell', { name: 'US', exact: true })).toHaveCount(0);
+    await expect(fairness.getByTestId('parity-gap')).toHaveText(/\d/);
+    await browser.getByRole('tab', { name: 'Slices' }).click();
+    await expect(page.locator('tr[data-slice="country=US"]')).toBeVisible();
+    // No baseline column in analyze() here: no Baseline tab (the CSV test below has one).
+    await expect(browser.getByRole('tab', { name: 'Baseline vs candidate' })).toHaveCount(0);
 
     await page.theme.setDarkTheme();
     await expect(browser).toBeVisible();
@@ -77,25 +135,39 @@ test.describe('slice browser', () => {
     page,
     tmpPath
   }) => {
-    // A small scored dataset: two countries, the score a noisy copy of the label.
-    const rows = ['country,label,score'];
+    // A small scored dataset: two countries, the score a noisy copy of the label; an example weight and an
+    // older model's score (the baseline, noisier) for the optional fields of the form.
+    const rows = ['country,label,score,weight,old_score'];
     for (let i = 0; i < 400; i++) {
       const label = i % 3 === 0 ? 1 : 0;
-      rows.push(
-        `${i % 2 ? 'DE' : 'US'},${label},${((label ? 0.6 : 0.2) + (i % 7) / 20).toFixed(2)}`
-      );
+      const score = ((label ? 0.6 : 0.2) + (i % 7) / 20).toFixed(2);
+      const old = ((label ? 0.45 : 0.35) + (i % 7) / 20).toFixed(2);
+      rows.push(`${i % 2 ? 'DE' : 'US'},${label},${score},${1 + (i % 3)},${old}`);
     }
     await page.contents.uploadContent(rows.join('\n'), 'text', `${tmpPath}/scores.csv`);
     await page.filebrowser.refresh();
-    await page.locator('.jp-DirListing-item', { hasText: 'scores.csv' }).click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Open with Slice Browser' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Label column', { exact: true }).fill('label');
-    await dialog.getByLabel('Prediction column', { exact: true }).fill('score');
-    await dialog.getByLabel(/Slice columns/).fill('country');
-    await dialog.getByRole('combobox', { name: /^Metrics/ }).selectOption('counts');
-    await page.screenshot({ path: test.info().outputPath('slices-open-form.png') });
-    await dialog.getByRole('button', { name: 'Analyse' }).click();
+    // The form, filled as a user would; the optional columns only when given.
+    const analyse = async (fields: { weight?: string; baseline?: string; metrics: string }) => {
+      await page
+        .locator('.jp-DirListing-item', { hasText: 'scores.csv' })
+        .click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Open with Slice Browser' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Label column', { exact: true }).fill('label');
+      await dialog.getByLabel('Prediction column', { exact: true }).fill('score');
+      await dialog.getByLabel(/Slice columns/).fill('country');
+      if (fields.weight) {
+        await dialog.getByLabel('Example weight column (optional)').fill(fields.weight);
+      }
+      if (fields.baseline) {
+        await dialog.getByLabel('Baseline prediction column (optional)').fill(fields.baseline);
+      }
+      await dialog.getByRole('combobox', { name: 'Task' }).selectOption('binary');
+      await dialog.getByRole('combobox', { name: /^Metrics/ }).selectOption(fields.metrics);
+      await page.screenshot({ path: test.info().outputPath('slices-open-form.png') });
+      await dialog.getByRole('button', { name: 'Analyse' }).click();
+    };
+    await analyse({ weight: 'weight', metrics: 'counts' });
 
     const view = page.locator('.kf-slices-main:visible .kf-slices');
     await expect(view).toBeVisible({ timeout: 60000 });
@@ -105,6 +177,23 @@ test.describe('slice browser', () => {
     await expect(view.locator('.kf-slices-meta')).toContainText('count-based metrics only');
     await expect(view.locator('td[data-metric="precision"]').first()).toBeVisible();
     await expect(view.locator('td[data-metric="rocAuc"]')).toHaveCount(0);
+    // The task and the weight column chosen in the form, in the header.
+    await expect(view.locator('.kf-slices-meta')).toContainText('400 rows · binary');
+    await expect(view.locator('.kf-slices-meta')).toContainText('weighted by weight');
+    await expect(view.getByRole('tab', { name: 'Baseline vs candidate' })).toHaveCount(0);
     await page.screenshot({ path: path.join(SHOTS, 'slices-open-with-counts.png') });
+
+    // A baseline column (it needs every metric) gives the candidate-vs-baseline tab: a paired difference per
+    // slice. The new result opens in a tab of its own.
+    await analyse({ baseline: 'old_score', metrics: 'all' });
+    await expect(view.locator('.kf-slices-meta')).not.toContainText('weighted');
+    await view.getByRole('tab', { name: 'Baseline vs candidate' }).click();
+    const baseline = view.locator('.kf-slices-baseline');
+    await expect(baseline).toContainText('Candidate − baseline on the same rows');
+    await expect(baseline.getByRole('columnheader', { name: /^Δ ROC-AUC/ })).toBeVisible();
+    await expect(baseline.getByRole('row', { name: /^country DE/ })).toBeVisible();
+    await view.getByRole('tab', { name: 'Slices' }).click();
+    await expect(view.locator('tr[data-slice="country=DE"]')).toBeVisible();
+    await expect(view.locator('td[data-metric="rocAuc"]').first()).toBeVisible();
   });
 });

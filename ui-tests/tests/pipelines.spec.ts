@@ -184,6 +184,14 @@ test.describe('pipelines', () => {
     await props.getByLabel('Parameter rows type').selectOption('NUMBER_INTEGER');
     await props.getByLabel('Parameter rows default').fill('7');
     await props.getByLabel('Parameter rows default').press('Tab');
+    // The description goes into the IR (checked in the preview below); a parameter added by mistake goes.
+    await props.getByLabel('Description').fill('Counts the rows it generates.');
+    await props.getByLabel('Description').press('Tab');
+    await props.getByRole('button', { name: 'Add parameter' }).click();
+    await expect(props.getByLabel('Parameter param_2 name')).toBeVisible();
+    await props.getByRole('button', { name: 'Remove parameter param_2' }).click();
+    await expect(props.getByLabel('Parameter param_2 name')).toHaveCount(0);
+    await expect(props.getByLabel('Parameter rows name')).toHaveValue('rows');
 
     // Three steps dragged from the file browser.
     await dragFile(page, 'generate.ipynb', canvas, 120, 200);
@@ -225,9 +233,45 @@ test.describe('pipelines', () => {
       timeout: 15000
     });
 
+    // A port's ×: report's input goes, and the edge into it; Undo brings both back.
+    await node(page, 'report').click();
+    await expect(props.getByLabel('Task name')).toHaveValue('report');
+    await props.getByRole('button', { name: 'Remove input count' }).click();
+    await expect(handle(page, 'report', 'in:count')).toHaveCount(0);
+    await expect(editor.locator('.react-flow__edge')).toHaveCount(1);
+    await editor.getByRole('button', { name: 'Undo' }).click();
+    await expect(handle(page, 'report', 'in:count')).toHaveCount(1);
+    await expect(editor.locator('.react-flow__edge')).toHaveCount(2);
+
+    // A step's label (on its node), retries and environment (in the IR preview below), and its file opened.
+    await node(page, 'stats').click();
+    // The panel follows the canvas's selection a moment later: type only once it shows this step.
+    await expect(props.getByLabel('Task name')).toHaveValue('stats');
+    await props.getByLabel('Label', { exact: true }).fill('Count rows');
+    await props.getByLabel('Label', { exact: true }).press('Enter');
+    await expect(node(page, 'stats').locator('.kf-step-label')).toHaveText('Count rows');
+    await props.getByLabel('Retries').fill('2');
+    await props.getByLabel('Retries').press('Enter');
+    await props.getByLabel(/^Environment/).fill('GREETING=hello');
+    await props.getByLabel(/^Environment/).press('Tab');
+    await props.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByRole('tab', { name: 'stats.py' })).toBeVisible();
+    await expect(page.locator('.jp-FileEditor:visible')).toContainText('counted');
+    await page.getByRole('tab', { name: 'stats.py' }).locator('.lm-TabBar-tabCloseIcon').click();
+    await expect(page.getByRole('tab', { name: 'stats.py' })).toHaveCount(0);
+    await page.activity.activateTab('Untitled.kfpipeline');
+    await expect(editor).toBeVisible();
+
     // Every canvas button once: palette kinds, auto-layout, fit, undo/redo, delete.
     await editor.getByRole('button', { name: 'Container' }).click();
     await expect(node(page, 'container')).toBeVisible();
+    // An input fed by nothing is a problem until it is given a constant.
+    await addPort(page, 'Inputs', 'greeting', 'STRING');
+    const containerProblems = node(page, 'container').locator('.kf-step-problems');
+    await expect(containerProblems).toHaveAttribute('title', /input 'greeting' is not connected/);
+    await props.getByLabel('Constant of greeting').fill('hello');
+    await props.getByLabel('Constant of greeting').press('Tab');
+    await expect(containerProblems).toHaveCount(0);
     await editor.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect(node(page, 'container')).toHaveCount(0);
     await editor.getByRole('button', { name: 'Undo' }).click();
@@ -264,6 +308,11 @@ test.describe('pipelines', () => {
       timeout: 30000
     });
     await expect(page.getByLabel('IR YAML')).toContainText('galata-demo');
+    await expect(page.getByLabel('IR YAML')).toContainText(
+      '# Description: Counts the rows it generates.'
+    );
+    await expect(page.getByLabel('IR YAML')).toContainText('maxRetryCount: 2');
+    await expect(page.getByLabel('IR YAML')).toContainText('GREETING');
     const downloading = page.waitForEvent('download');
     await toolbarButton(page, 'Export IR').click();
     const download = await downloading;
@@ -300,6 +349,7 @@ test.describe('pipelines', () => {
       );
     }
     await expect(view.locator('.kf-detail-header .kf-status-badge')).toHaveText('Succeeded');
+    const firstRun = (await view.locator('.kf-detail-header h2').textContent())!;
 
     // A step's logs, then an output's preview.
     await view.locator('.react-flow__node[data-id="stats"]').click();
@@ -318,14 +368,43 @@ test.describe('pipelines', () => {
     await page.screenshot({ path: `${SHOTS}/run-view-dark.png` });
     await page.theme.setLightTheme();
 
+    // The artifact's Download link saves the file under its artifact name; the Logs tab brings the logs back.
+    const saving = page.waitForEvent('download');
+    await artifact.getByRole('link', { name: 'Download' }).click();
+    expect((await saving).suggestedFilename()).toBe('report');
+    await view.getByRole('tab', { name: 'Logs', exact: true }).click();
+    await expect(view.getByLabel('Logs of step report')).toContainText('report written', {
+      timeout: 30000
+    });
+
     // The other tabs and actions of the run view.
     await view.getByRole('tab', { name: 'Steps' }).click();
     await expect(view.getByRole('table', { name: 'Steps' })).toContainText('report');
+    // A row of the table selects its step: the panel below shows it; its executed notebook opens.
+    await view
+      .getByRole('table', { name: 'Steps' })
+      .getByRole('row')
+      .filter({ hasText: 'generate' })
+      .click();
+    const generate = view.getByRole('region', { name: 'Step generate' });
+    await expect(generate).toBeVisible();
+    await generate.getByRole('tab', { name: 'Inputs & outputs' }).click();
+    await generate
+      .getByRole('group', { name: 'Artifact executed_notebook' })
+      .getByRole('button', { name: 'Preview' })
+      .click();
+    await generate.getByRole('button', { name: 'Open executed notebook' }).click();
+    await expect(
+      page.getByRole('tab', { name: `${firstRun}-generate.executed.ipynb` })
+    ).toBeVisible();
+    await expect(page.locator('.jp-NotebookPanel:visible')).toContainText('generated 7 rows');
+    // (activity.activateTab would match the notebook's tab too: its name starts with the run's.)
+    await page.getByRole('tab', { name: firstRun, exact: true }).click();
+    await expect(view).toBeVisible();
     await view.getByRole('tab', { name: 'Details' }).click();
     await expect(view.getByRole('table', { name: 'Run parameters' })).toContainText('7');
     await view.getByRole('tab', { name: 'Graph' }).click();
     await view.locator('.react-flow__node[data-id="report"]').click();
-    const firstRun = (await view.locator('.kf-detail-header h2').textContent())!;
     await view.getByRole('button', { name: 'Run only step' }).click();
     const only = current();
     await expect(only.locator('.kf-detail-header h2')).not.toHaveText(firstRun);
@@ -363,6 +442,14 @@ test.describe('pipelines', () => {
       'data-phase',
       'Cached'
     );
+
+    // The pipeline link in Details opens the pipeline the run was made from.
+    const pipelineTab = page.getByRole('tab', { name: 'Untitled.kfpipeline' });
+    await from.getByRole('tab', { name: 'Details' }).click();
+    await expect(pipelineTab).toHaveAttribute('aria-selected', 'false');
+    await from.getByRole('button', { name: /Untitled\.kfpipeline$/ }).click();
+    await expect(pipelineTab).toHaveAttribute('aria-selected', 'true');
+    await expect(page.locator('.kf-pipeline-editor:visible')).toBeVisible();
 
     // Without caching on the notebook step, a new run really runs it: cancel it while it does, then delete it.
     await page.activity.activateTab('Untitled.kfpipeline');
@@ -415,6 +502,15 @@ test.describe('pipelines', () => {
     await page.keyboard.press('Enter');
     // The sidebar shows the Kubeflow panel now: the new document's tab says it was made and opened.
     await expect(page.getByRole('tab', { name: 'Untitled1.kfpipeline' })).toBeVisible();
+    await expect(page.locator('.kf-pipeline-editor:visible')).toBeVisible();
+
+    // So does the sidebar's "New pipeline" button above the runs.
+    await page.sidebar.openTab(SIDEBAR);
+    await page
+      .locator('.kf-run-list')
+      .getByRole('button', { name: 'New pipeline', exact: true })
+      .click();
+    await expect(page.getByRole('tab', { name: 'Untitled2.kfpipeline' })).toBeVisible();
     await expect(page.locator('.kf-pipeline-editor:visible')).toBeVisible();
   });
 });
