@@ -6,6 +6,7 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
+import { readFileSync } from 'fs';
 import * as path from 'path';
 
 const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
@@ -368,10 +369,13 @@ test.describe('pipelines', () => {
     await page.screenshot({ path: `${SHOTS}/run-view-dark.png` });
     await page.theme.setLightTheme();
 
-    // The artifact's Download link saves the file under its artifact name; the Logs tab brings the logs back.
+    // The artifact's Download link saves the file under its artifact name with its type's extension (a
+    // Markdown report: .md); the Logs tab brings the logs back.
     const saving = page.waitForEvent('download');
     await artifact.getByRole('link', { name: 'Download' }).click();
-    expect((await saving).suggestedFilename()).toBe('report');
+    const saved = await saving;
+    expect(saved.suggestedFilename()).toBe('report.md');
+    expect(readFileSync((await saved.path())!, 'utf8')).toContain('rows: 7');
     await view.getByRole('tab', { name: 'Logs', exact: true }).click();
     await expect(view.getByLabel('Logs of step report')).toContainText('report written', {
       timeout: 30000

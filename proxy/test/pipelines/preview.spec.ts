@@ -113,6 +113,10 @@ describe('artifactFile', () => {
       size: 4,
       filename: 'out.csv'
     });
+    // KFP names the file after the output: the download gets its type's extension.
+    file('report', '# Report\n');
+    expect(artifactFile(artifact('report', 'system.Markdown')).filename).toBe('report.md');
+    expect(artifactFile(artifact('report', 'system.Dataset')).filename).toBe('report');
     expect(() => artifactFile(artifact('model'))).toThrow(BackendError);
     expect(() => artifactFile(artifact('nothing'))).toThrow('did not write');
   });

@@ -234,5 +234,20 @@ export function artifactFile(artifact: IRuntimeArtifact): IArtifactFile {
       `${artifact.name} is a directory; download its files one by one.`
     );
   }
-  return { path: artifact.uri, size: stat.size, filename: basename(artifact.uri) };
+  return { path: artifact.uri, size: stat.size, filename: downloadName(artifact) };
+}
+
+/** KFP names an artifact's file after the output (`report`): a download also gets its type's extension. */
+const TYPE_EXTENSIONS: Record<string, string> = {
+  'system.Markdown': '.md',
+  'system.HTML': '.html',
+  'system.Metrics': '.json',
+  'system.ClassificationMetrics': '.json',
+  'system.SlicedClassificationMetrics': '.json'
+};
+
+function downloadName(artifact: IRuntimeArtifact): string {
+  const name = basename(artifact.uri);
+  const ext = TYPE_EXTENSIONS[artifact.type.schemaTitle ?? ''];
+  return ext && !extname(name) ? `${name}${ext}` : name;
 }
