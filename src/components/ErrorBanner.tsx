@@ -1,19 +1,13 @@
-/** An error message in plain words, announced to screen readers, with optional retry and dismiss. */
+/** An error message in plain words, announced to screen readers, optionally dismissible. */
 import React from 'react';
 
 export interface IErrorBannerProps {
   message: string;
   details?: string[];
-  onRetry?: () => void;
   onDismiss?: () => void;
 }
 
-export function ErrorBanner({
-  message,
-  details,
-  onRetry,
-  onDismiss
-}: IErrorBannerProps): JSX.Element {
+export function ErrorBanner({ message, details, onDismiss }: IErrorBannerProps): JSX.Element {
   return (
     <div className="kf-error-banner" role="alert">
       <span className="kf-error-banner-message">{message}</span>
@@ -25,11 +19,6 @@ export function ErrorBanner({
         </ul>
       )}
       <span className="kf-error-banner-actions">
-        {onRetry && (
-          <button type="button" className="jp-mod-styled" onClick={onRetry}>
-            Retry
-          </button>
-        )}
         {onDismiss && (
           <button
             type="button"
