@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from proxy_fakes import start_fake_proxy
+
+EXAMPLE_PIPELINES = Path(__file__).resolve().parents[2] / "examples" / "pipelines"
 
 
 @pytest.fixture
@@ -35,3 +38,10 @@ def shell():
     ip.run_line_magic("load_ext", "kubeflow_workbench")
     yield ip
     ip.run_line_magic("unload_ext", "kubeflow_workbench")
+
+
+@pytest.fixture
+def document(tmp_path: Path) -> Path:
+    """The example pipeline document, copied with its node files into a fresh folder."""
+    shutil.copytree(EXAMPLE_PIPELINES, tmp_path / "pipes")
+    return tmp_path / "pipes" / "demo.kfpipeline"

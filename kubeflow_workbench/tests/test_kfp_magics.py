@@ -4,7 +4,6 @@ fake proxy: what is sent, what is shown, and the proxy's refusals verbatim."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from proxy_fakes import error_json, info_body
 RUNS = "/api/v1/namespaces/team-a/runs"
 KFP = "/api/v1/kfp"
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "examples" / "pipelines"
 IR_YAML = REPO / "examples" / "kfp" / "train_eval.yaml"
 
 
@@ -35,12 +33,6 @@ def proxy(fake_proxy):
     fake_proxy.route("GET", "/api/v1/info", info_body("kubernetes", namespace="team-a"))
     fake_proxy.route("POST", RUNS, kfp_run(), status=201)
     return fake_proxy
-
-
-@pytest.fixture
-def document(tmp_path):
-    shutil.copytree(EXAMPLES, tmp_path / "pipes")
-    return tmp_path / "pipes" / "demo.kfpipeline"
 
 
 def test_cluster_submits_the_document_to_kfp_in_the_experiment(shell, proxy, document):

@@ -46,12 +46,6 @@ def proxy(fake_proxy):
     return fake_proxy
 
 
-@pytest.fixture
-def document(tmp_path):
-    shutil.copytree(EXAMPLES, tmp_path / "pipes")
-    return tmp_path / "pipes" / "demo.kfpipeline"
-
-
 def test_run_sends_the_document_with_its_path_and_parameters(shell, proxy, document):
     output = shell.run_line_magic("kf", f"pipeline run {document} --param rows=5 -p scale=1.5 --name demo-1")
     [sent] = proxy.calls("POST", RUNS)
