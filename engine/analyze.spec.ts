@@ -1,20 +1,8 @@
 import { tableFromArrays, Table } from 'apache-arrow';
-import { IAnalysisSpec, ResolvedAnalysisSpec, validateAnalysisSpec } from '../contract/analysis';
+import { IAnalysisSpec } from '../contract/analysis';
 import { analyze, analyzeInTurns } from './analyze';
 import { dictionaryVector, float64Vector } from './csv';
-
-function resolved(spec: Partial<IAnalysisSpec>): ResolvedAnalysisSpec {
-  const checked = validateAnalysisSpec({
-    source: { path: 'inline.arrow' },
-    label: 'y',
-    prediction: 'p',
-    ...spec
-  });
-  if (!checked.ok) {
-    throw new Error(JSON.stringify(checked.fields));
-  }
-  return checked.value;
-}
+import { resolvedSpec } from './spec-helpers';
 
 const small = () =>
   tableFromArrays({
@@ -25,7 +13,7 @@ const small = () =>
 
 describe('analyze (binary)', () => {
   it('computes AUC with ties, AP and confusion counts by hand', () => {
-    const doc = analyze(small(), resolved({ minSliceSize: 1 }));
+    const doc = analyze(small(), resolvedSpec({ minSliceSize: 1 }));
     const m = doc.overall.metrics;
     // 16 (pos, neg) pairs; pos 0.9 beats 0.4, 0.2, 0.1 and ties 0.9 → 3.5; 0.7 → 3; 0.6 → 3; 0.4 → 2 + ½ tie.
     expect(m.rocAuc.value).toBeCloseTo(12 / 16, 15);
@@ -52,13 +40,13 @@ describe('analyze (binary)', () => {
   });
 
   it('adds the chosen threshold to the grid', () => {
-    const doc = analyze(small(), resolved({ minSliceSize: 1, threshold: 0.555 }));
+    const doc = analyze(small(), resolvedSpec({ minSliceSize: 1, threshold: 0.555 }));
     expect(doc.thresholds).toContain(0.555);
     expect(doc.overall.metrics.accuracy.value).toBeCloseTo(6 / 8, 15);
   });
 
   it('lists too-small slices without metrics and says so', () => {
-    const doc = analyze(small(), resolved({ slices: ['k'], minSliceSize: 5 }));
+    const doc = analyze(small(), resolvedSpec({ slices: ['k'], minSliceSize: 5 }));
     expect(doc.slices.map(s => [s.value, s.count, s.tooSmall])).toEqual([
       ['1', 4, true],
       ['2', 4, true]
@@ -79,7 +67,7 @@ describe('analyze (binary)', () => {
         Array.from({ length: n }, (_, i) => `u${i}`)
       )
     });
-    const doc = analyze(table, resolved({ slices: ['user'], maxDistinct: 5 }));
+    const doc = analyze(table, resolvedSpec({ slices: ['user'], maxDistinct: 5 }));
     expect(doc.complete).toBe(false);
     expect(doc.warnings[0]).toContain('"user" has 199001 distinct values');
     expect(doc.slices).toHaveLength(6);
@@ -93,7 +81,7 @@ describe('analyze (binary)', () => {
 
 describe('analyzeInTurns', () => {
   it('answers the same document, pausing after the reading, each grouping and each kernel phase', async () => {
-    const spec = resolved({
+    const spec = resolvedSpec({
       slices: ['k', { cross: ['k', 'k'] }],
       minSliceSize: 1
     });
@@ -174,7 +162,7 @@ describe('analyze rejects bad input naming the column', () => {
       ])
     );
     const table = tableFromArrays(arrays as Record<string, Float64Array | string[]>);
-    expect(() => analyze(table, resolved(spec))).toThrow(
+    expect(() => analyze(table, resolvedSpec(spec))).toThrow(
       expect.objectContaining({
         message: expect.stringMatching(message),
         field
@@ -189,7 +177,7 @@ describe('analyze (regression, multiclass)', () => {
       y: Float64Array.from([1, 2, 3, 4]),
       p: Float64Array.from([1, 2, 4, 2])
     });
-    const m = analyze(table, resolved({ task: 'regression', minSliceSize: 1 })).overall.metrics;
+    const m = analyze(table, resolvedSpec({ task: 'regression', minSliceSize: 1 })).overall.metrics;
     expect(m.mae.value).toBeCloseTo(3 / 4, 15);
     expect(m.rmse.value).toBeCloseTo(Math.sqrt(5 / 4), 15);
     expect(m.r2.value).toBeCloseTo(1 - 5 / 5, 15);
@@ -200,7 +188,7 @@ describe('analyze (regression, multiclass)', () => {
       y: ['a', 'a', 'b', 'c'],
       p: ['a', 'b', 'b', 'b']
     });
-    const m = analyze(table, resolved({ task: 'multiclass', minSliceSize: 1 })).overall.metrics;
+    const m = analyze(table, resolvedSpec({ task: 'multiclass', minSliceSize: 1 })).overall.metrics;
     expect(m.accuracy.value).toBeCloseTo(0.5, 15);
     // F1: a = 2/3, b = 2·1/(1+3) = 0.5, c = 0
     expect(m.macroF1.value).toBeCloseTo((2 / 3 + 0.5 + 0) / 3, 15);
@@ -216,7 +204,7 @@ describe('metric definitions as scikit-learn gives them (issue 12, finding 8)', 
       p: Float64Array.from([0.1, 0.2, 0.3, 0.1, 0.2, 0.3]),
       k: Float64Array.from([1, 1, 1, 2, 2, 2])
     });
-    const doc = analyze(table, resolved({ slices: ['k'], minSliceSize: 1 }));
+    const doc = analyze(table, resolvedSpec({ slices: ['k'], minSliceSize: 1 }));
     const [none, missed] = doc.slices.map(s => s.metrics);
     // sklearn: precision_score([0,0,0],[0,0,0], zero_division=0) = 0, recall_score = 0, f1_score = 0.
     for (const name of ['precision', 'recall', 'f1']) {
@@ -238,7 +226,7 @@ describe('metric definitions as scikit-learn gives them (issue 12, finding 8)', 
       p: ['a', 'a', 'a', 'b', 'b', 'b', 'b', 'c'],
       w: Float64Array.from([1, 1, 1, 1, 1, 1, 1, 0])
     });
-    const doc = analyze(table, resolved({ task: 'multiclass', weights: 'w', minSliceSize: 1 }));
+    const doc = analyze(table, resolvedSpec({ task: 'multiclass', weights: 'w', minSliceSize: 1 }));
     expect(doc.overall.metrics.macroF1.value).toBeCloseTo(0.47222222222222215, 14);
     expect(doc.overall.metrics.accuracy.value).toBeCloseTo(5 / 7, 15);
   });

@@ -1,22 +1,10 @@
 import { Table } from 'apache-arrow';
-import { IAnalysisResult, ResolvedAnalysisSpec, validateAnalysisSpec } from '../contract/analysis';
+import { IAnalysisResult } from '../contract/analysis';
 import { analyze, analyzeInTurns } from './analyze';
 import { dictionaryVector, float64Vector } from './csv';
 import { seededRandom } from './metrics/intervals';
 import { EngineThreads } from './threads';
-
-function resolved(spec: Record<string, unknown>): ResolvedAnalysisSpec {
-  const checked = validateAnalysisSpec({
-    source: { path: 'inline.arrow' },
-    label: 'y',
-    prediction: 'p',
-    ...spec
-  });
-  if (!checked.ok) {
-    throw new Error(JSON.stringify(checked.fields));
-  }
-  return checked.value;
-}
+import { resolvedSpec, EVERY_KIND_OF_SLICE } from './spec-helpers';
 
 /** Seeded rows with weights, tied scores (rounded to 2 decimals), missing slice values and a second model. */
 function rows(n: number, seed: number): Table {
@@ -51,12 +39,7 @@ function rows(n: number, seed: number): Table {
   });
 }
 
-const slices = [
-  'tier',
-  'region',
-  { feature: 'age', buckets: { quantiles: 5 } },
-  { cross: ['tier', { feature: 'age', buckets: { edges: [30, 50] } }] }
-];
+const slices = EVERY_KIND_OF_SLICE;
 const clock = () => 0;
 
 function values(doc: IAnalysisResult) {
@@ -74,7 +57,7 @@ describe('engine threads (issue 12: both cores, same answer)', () => {
 
   it('gives exactly the single-thread document on 2 and 3 threads', async () => {
     const table = rows(20000, 3);
-    const spec = resolved({ weights: 'w', slices, maxDistinct: 500, minSliceSize: 5 });
+    const spec = resolvedSpec({ weights: 'w', slices, maxDistinct: 500, minSliceSize: 5 });
     const single = analyze(table, spec, undefined, clock);
     expect(single.slices.some(s => s.feature === 'region' && s.value === '(missing)')).toBe(true);
     for (const size of [2, 3]) {
@@ -87,10 +70,10 @@ describe('engine threads (issue 12: both cores, same answer)', () => {
 
   it('matches the per-grouping path (the one the paired baseline comparison uses)', () => {
     const table = rows(6000, 11);
-    const fused = analyze(table, resolved({ weights: 'w', slices }), undefined, clock);
+    const fused = analyze(table, resolvedSpec({ weights: 'w', slices }), undefined, clock);
     const paired = analyze(
       table,
-      resolved({ weights: 'w', slices, baseline: 'b' }),
+      resolvedSpec({ weights: 'w', slices, baseline: 'b' }),
       undefined,
       clock
     );
@@ -124,7 +107,7 @@ describe('engine threads (issue 12: both cores, same answer)', () => {
     const broken = { kernel: 'walk', args: { groupings: null } } as never;
     await expect(pool.run([broken, broken])).rejects.toThrow(/engine worker: TypeError/);
     const table = rows(3000, 5);
-    const spec = resolved({ slices: ['tier'] });
+    const spec = resolvedSpec({ slices: ['tier'] });
     const threaded = await analyzeInTurns(table, spec, undefined, async () => {}, clock, pool);
     expect(threaded).toEqual(analyze(table, spec, undefined, clock));
   });

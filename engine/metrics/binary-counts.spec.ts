@@ -1,29 +1,12 @@
 import { Table } from 'apache-arrow';
-import {
-  IAnalysisResult,
-  ISliceResult,
-  ResolvedAnalysisSpec,
-  validateAnalysisSpec
-} from '../../contract/analysis';
+import { IAnalysisResult, ISliceResult, validateAnalysisSpec } from '../../contract/analysis';
 import { analyze, analyzeInTurns } from '../analyze';
 import { dictionaryVector, float64Vector } from '../csv';
 import { KernelJob, runHere } from '../kernels';
 import { EngineThreads } from '../threads';
 import { COUNT_METRICS } from './binary';
 import { seededRandom } from './intervals';
-
-function resolved(spec: Record<string, unknown>): ResolvedAnalysisSpec {
-  const checked = validateAnalysisSpec({
-    source: { path: 'inline.arrow' },
-    label: 'y',
-    prediction: 'p',
-    ...spec
-  });
-  if (!checked.ok) {
-    throw new Error(JSON.stringify(checked.fields));
-  }
-  return checked.value;
-}
+import { resolvedSpec, EVERY_KIND_OF_SLICE } from '../spec-helpers';
 
 /**
  * Seeded rows: tied scores, missing slice values, > 256 region values (two-byte codes in the fused walk), a
@@ -61,12 +44,7 @@ function rows(n: number, seed: number, dyadic: boolean): Table {
   });
 }
 
-const slices = [
-  'tier',
-  'region',
-  { feature: 'age', buckets: { quantiles: 5 } },
-  { cross: ['tier', { feature: 'age', buckets: { edges: [30, 50] } }] }
-];
+const slices = EVERY_KIND_OF_SLICE;
 const clock = () => 0;
 
 /** What a count-only document should hold of a slice: the count-based metrics and everything else. */
@@ -94,8 +72,8 @@ describe('metrics "counts" (issue 12: count-based metrics without the sort)', ()
   ])('gives exactly the count-based numbers of the all-metrics document (%s)', (_, extra) => {
     const table = rows(12000, 7, true);
     const base = { ...extra, slices, maxDistinct: 500, minSliceSize: 40, threshold: 0.37 };
-    const all = analyze(table, resolved(base), undefined, clock);
-    const counts = analyze(table, resolved({ ...base, metrics: 'counts' }), undefined, clock);
+    const all = analyze(table, resolvedSpec(base), undefined, clock);
+    const counts = analyze(table, resolvedSpec({ ...base, metrics: 'counts' }), undefined, clock);
     expect(Object.keys(counts.metricInfo).sort()).toEqual([...COUNT_METRICS].sort());
     expect(counts.overall.metrics.rocAuc).toBeUndefined();
     expect(counts.slices.some(s => s.tooSmall)).toBe(true);
@@ -108,10 +86,10 @@ describe('metrics "counts" (issue 12: count-based metrics without the sort)', ()
 
   it('agrees with the all-metrics document to rounding for arbitrary weights', () => {
     const table = rows(8000, 9, false);
-    const all = analyze(table, resolved({ weights: 'w', slices }), undefined, clock);
+    const all = analyze(table, resolvedSpec({ weights: 'w', slices }), undefined, clock);
     const counts = analyze(
       table,
-      resolved({ weights: 'w', slices, metrics: 'counts' }),
+      resolvedSpec({ weights: 'w', slices, metrics: 'counts' }),
       undefined,
       clock
     );
@@ -137,7 +115,7 @@ describe('metrics "counts" (issue 12: count-based metrics without the sort)', ()
 
   it('gives exactly the single-thread document on 2 and 3 threads', async () => {
     const table = rows(20000, 3, false);
-    const spec = resolved({ weights: 'w', slices, maxDistinct: 500, metrics: 'counts' });
+    const spec = resolvedSpec({ weights: 'w', slices, maxDistinct: 500, metrics: 'counts' });
     const single = analyze(table, spec, undefined, clock);
     for (const size of [2, 3]) {
       const pool = new EngineThreads(size);
@@ -157,7 +135,7 @@ describe('metrics "counts" (issue 12: count-based metrics without the sort)', ()
         runHere(jobs);
       }
     };
-    const spec = resolved({ weights: 'w', slices, metrics: 'counts' });
+    const spec = resolvedSpec({ weights: 'w', slices, metrics: 'counts' });
     const doc = await analyzeInTurns(table, spec, undefined, async () => {}, clock, recorder);
     expect(kernels).toEqual([['count', 'count']]);
     expect(doc).toEqual(analyze(table, spec, undefined, clock));
@@ -166,8 +144,8 @@ describe('metrics "counts" (issue 12: count-based metrics without the sort)', ()
   it('leaves multiclass as it is (its metrics are all count-based)', () => {
     const table = rows(3000, 5, true);
     const base = { label: 'cls', prediction: 'tier', task: 'multiclass', slices: ['region'] };
-    const all = analyze(table, resolved(base), undefined, clock);
-    const counts = analyze(table, resolved({ ...base, metrics: 'counts' }), undefined, clock);
+    const all = analyze(table, resolvedSpec(base), undefined, clock);
+    const counts = analyze(table, resolvedSpec({ ...base, metrics: 'counts' }), undefined, clock);
     expect({ ...counts, spec: all.spec }).toEqual(all);
   });
 
@@ -175,7 +153,7 @@ describe('metrics "counts" (issue 12: count-based metrics without the sort)', ()
     const table = rows(500, 1, true);
     const refused = (spec: Record<string, unknown>) => {
       try {
-        analyze(table, resolved({ ...spec, metrics: 'counts' }), undefined, clock);
+        analyze(table, resolvedSpec({ ...spec, metrics: 'counts' }), undefined, clock);
       } catch (error) {
         return { name: (error as Error).name, field: (error as { field?: string }).field };
       }
@@ -187,7 +165,7 @@ describe('metrics "counts" (issue 12: count-based metrics without the sort)', ()
   });
 
   it('is validated by the shared schema: default "all", unknown values refused with the field path', () => {
-    expect(resolved({}).metrics).toBe('all');
+    expect(resolvedSpec({}).metrics).toBe('all');
     const checked = validateAnalysisSpec({
       source: { path: 'a.csv' },
       label: 'y',
