@@ -1,25 +1,7 @@
 /** The Kubeflow Pipelines methods of ProxyClient: the route, the method and the body each one sends. */
-import { ServerConnection } from '@jupyterlab/services';
 import { ProxyClient } from './client';
 import { ProxyError } from './errors';
-
-const settings = ServerConnection.makeSettings({ baseUrl: 'http://lab.example/user/u/' });
-const BASE = 'http://lab.example/user/u/kubeflow-workbench/api/v1';
-
-function answer(status: number, body: string) {
-  return jest
-    .spyOn(ServerConnection, 'makeRequest')
-    .mockImplementation(
-      async () => new Response(body, { status, headers: { 'content-type': 'application/json' } })
-    );
-}
-
-const sent = () =>
-  (ServerConnection.makeRequest as jest.Mock).mock.calls.map(([url, init]) => [
-    url,
-    init.method ?? 'GET',
-    init.body
-  ]);
+import { answer, BASE, sent, settings } from './__tests__/fake-server';
 
 afterEach(() => jest.restoreAllMocks());
 
