@@ -1,24 +1,10 @@
 /** The runs list with local and KFP runs: where each runs, and the experiment filter fed by the live items. */
 import React from 'react';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { Signal } from '@lumino/signaling';
-import { ResourceEvent } from '../../contract/live';
 import { IRun } from '../../contract/pipeline';
-import { StreamState } from '../api/resource-stream';
 import { RunsModel } from './model';
 import { RunList } from './RunList';
-
-class FakeRunStream {
-  state: StreamState = 'connecting';
-  readonly event = new Signal<this, ResourceEvent<IRun>>(this);
-  readonly stateChanged = new Signal<this, StreamState>(this);
-  start(): void {
-    this.state = 'open';
-  }
-  dispose(): void {
-    Signal.clearData(this);
-  }
-}
+import { FakeResourceStream } from '../live/__tests__/fake-stream';
 
 const run = (name: string, extra: Partial<IRun> = {}): IRun => ({
   name,
@@ -35,7 +21,7 @@ const run = (name: string, extra: Partial<IRun> = {}): IRun => ({
 
 describe('RunList with KFP runs', () => {
   it('marks where each run runs, and offers the experiments that arrive live', () => {
-    const stream = new FakeRunStream();
+    const stream = new FakeResourceStream<IRun>();
     const model = new RunsModel({ watchRuns: () => stream }, { namespace: 'team-a' });
     render(
       <RunList

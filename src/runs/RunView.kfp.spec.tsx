@@ -1,13 +1,11 @@
 /** The run view of a KFP run: its own actions (KFP UI link, Retry, Archive/Unarchive), pods, ids, polled note. */
 import React from 'react';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { Signal } from '@lumino/signaling';
-import { ResourceEvent } from '../../contract/live';
 import { IRun } from '../../contract/pipeline';
-import { StreamState } from '../api/resource-stream';
 import { RunsModelPool } from './model';
 import { IRunActions, RunView } from './RunView';
 import { RunViewModel } from './view-model';
+import { FakeResourceStream } from '../live/__tests__/fake-stream';
 
 // React Flow measures its container; jsdom has no layout.
 class NoResize {
@@ -22,16 +20,6 @@ class NoResize {
 };
 // jsdom lacks structuredClone (dagre uses it; every browser JupyterLab supports has it).
 globalThis.structuredClone ??= <T,>(value: T): T => JSON.parse(JSON.stringify(value));
-
-class FakeRunStream {
-  state: StreamState = 'open';
-  readonly event = new Signal<this, ResourceEvent<IRun>>(this);
-  readonly stateChanged = new Signal<this, StreamState>(this);
-  start(): void {}
-  dispose(): void {
-    Signal.clearData(this);
-  }
-}
 
 const RUN: IRun = {
   name: '3f0c9a4e-1b2c-4d5e-8f90-123456789abc',
@@ -71,7 +59,7 @@ const RUN: IRun = {
 };
 
 function setUp(polled: boolean) {
-  const stream = new FakeRunStream();
+  const stream = new FakeResourceStream<IRun>('', 'open');
   const client = {
     watchRuns: () => stream,
     getRun: jest.fn(async () => RUN),

@@ -1,21 +1,7 @@
-import { Signal } from '@lumino/signaling';
-import { ResourceEvent } from '../../contract/live';
 import { IArtifactPreview, IRun, IStep } from '../../contract/pipeline';
-import { StreamState } from '../api/resource-stream';
 import { RunsModelPool } from './model';
 import { RunViewModel } from './view-model';
-
-class FakeRunStream {
-  state: StreamState = 'connecting';
-  readonly event = new Signal<this, ResourceEvent<IRun>>(this);
-  readonly stateChanged = new Signal<this, StreamState>(this);
-  start(): void {
-    this.state = 'open';
-  }
-  dispose(): void {
-    Signal.clearData(this);
-  }
-}
+import { FakeResourceStream } from '../live/__tests__/fake-stream';
 
 const step = (task: string, phase: IStep['phase'], extra: Partial<IStep> = {}): IStep => ({
   task,
@@ -38,7 +24,7 @@ const run = (steps: IStep[]): IRun => ({
 });
 
 function setUp(first: IRun) {
-  const stream = new FakeRunStream();
+  const stream = new FakeResourceStream<IRun>();
   const client = {
     watchRuns: jest.fn(() => stream),
     getRun: jest.fn(async () => first),

@@ -1,7 +1,7 @@
 /** Test helpers shared by the training specs (not a test file itself; excluded from the build). */
 import { ISignal, Signal } from '@lumino/signaling';
-import { IJob, JobStreamEvent } from '../../../contract/training';
-import { StreamState } from '../../api/resource-stream';
+import { IJob } from '../../../contract/training';
+import { FakeResourceStream } from '../../live/__tests__/fake-stream';
 
 export function makeJob(name: string, extra: Partial<IJob> = {}): IJob {
   return {
@@ -19,29 +19,8 @@ export function makeJob(name: string, extra: Partial<IJob> = {}): IJob {
   };
 }
 
-/** Stands in for `ResourceStream`: tests push events and states by hand. */
-export class FakeStream {
-  started = false;
-  disposed = false;
-  state: StreamState = 'connecting';
-  readonly event = new Signal<this, JobStreamEvent>(this);
-  readonly stateChanged = new Signal<this, StreamState>(this);
-  constructor(readonly namespace: string) {}
-  start(): void {
-    this.started = true;
-  }
-  dispose(): void {
-    this.disposed = true;
-    Signal.clearData(this);
-  }
-  push(event: JobStreamEvent): void {
-    this.event.emit(event);
-  }
-  setState(state: StreamState): void {
-    this.state = state;
-    this.stateChanged.emit(state);
-  }
-}
+/** The job stream stand-in (the shared one of every live kind). */
+export class FakeStream extends FakeResourceStream<IJob> {}
 
 /** A namespace source like `ClusterModel`, with a settable namespace. */
 export class FakeCluster {

@@ -1,8 +1,6 @@
 /** Trials and studies for the tuning specs: small, readable, covering every trial state. */
-import { Signal } from '@lumino/signaling';
-import { ResourceEvent } from '../../../contract/live';
 import { IStudy, IStudySpec, ITrial } from '../../../contract/study';
-import { StreamState } from '../../api/resource-stream';
+import { FakeResourceStream } from '../../live/__tests__/fake-stream';
 
 export function trial(index: number, change: Partial<ITrial> = {}): ITrial {
   return {
@@ -100,31 +98,8 @@ export function study(change: Partial<IStudy> = {}): IStudy {
   };
 }
 
-/** Stands in for the study `ResourceStream`: tests push events and states by hand. */
-export class FakeStudyStream {
-  started = false;
-  disposed = false;
-  state: StreamState = 'connecting';
-  readonly event = new Signal<this, ResourceEvent<IStudy>>(this);
-  readonly stateChanged = new Signal<this, StreamState>(this);
-  constructor(readonly namespace: string) {}
-  start(): void {
-    this.started = true;
-  }
-  dispose(): void {
-    this.disposed = true;
-    Signal.clearData(this);
-  }
-  push(event: ResourceEvent<IStudy>): void {
-    this.event.emit(event);
-  }
-  /** Opens the stream and sends a snapshot of `items`. */
-  live(items: IStudy[]): void {
-    this.state = 'open';
-    this.stateChanged.emit('open');
-    this.push({ type: 'snapshot', items });
-  }
-}
+/** The study stream stand-in (the shared one of every live kind). */
+export class FakeStudyStream extends FakeResourceStream<IStudy> {}
 
 /** The parts of `ProxyClient` the tuning UI uses, as jest mocks. */
 export function fakeStudyClient() {
